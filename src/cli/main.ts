@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { resolveTarget } from '../collect/kubeconfig.ts';
+import type { ScanResult } from '../engine/result.ts';
+import { SCHEMA_VERSION } from '../engine/result.ts';
+import { allControls, getControl, selectControls } from '../engine/registry.ts';
+import { EXIT, K8sAuditError, UsageError } from '../errors.ts';
+import { render } from '../report/index.ts';
+import { summaryLine } from '../report/table.ts';
+import { renderCatalogue, renderExplain } from '../report/catalogue.ts';
+import { scanCluster } from '../scan.ts';
+import { TOOL } from '../version.ts';
+import { FAIL_ON, exitCodeFor, type FailOn } from './exit.ts';
+import { destinations, formatFromPath, parseFormats, writeOutput } from './output.ts';
+import { progressReporter } from './progress.ts';
+
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+const repeatable = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** Run the CLI; resolves with the exit code instead of exiting, so tests can call it. */
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const debug = argv.includes('--debug');
+  let exitCode: number = EXIT.ok;
+  const program = new Command()
+    .name('k8s-audit')
+    .description('Audit the security posture of a live Kubernetes cluster.')
+    .version(TOOL.version, '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s.trim().replace(/^error: /, 'k8s-audit: ') + '\n'),
+    });
+
+  program
+    .command('scan')
+    .description('Scan a cluster and report findings.')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account)')
+    .option('--context <name>', 'kubeconfig context (default: the current context)')
+    .option('-n, --namespace <ns>', 'limit namespaced objects to this namespace (repeatable)', repeatable)
+    .option('--exclude-namespace <ns>', 'leave out this namespace (repeatable)', repeatable)
+    .option('--controls <ids>', 'run only these controls (comma list, repeatable)', repeatable)
+    .option('--skip-controls <ids>', 'skip these controls (comma list, repeatable)', repeatable)
+    .option('--format <formats>', 'table (default on a terminal), json (default when piped), md, html; comma list or repeated', repeatable)
+    .option('-o, --output <path>', 'write to this file, or to this directory when several formats are given')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('none'))
+    .option('--concurrency <n>', 'concurrent list requests', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--concurrency must be an integer from 1 to 64, got "${v}"`);
+      return n;
+    })
+    .option('-q, --quiet', 'no progress and no summary on stderr')
+    .option('--debug', 'show stack traces on errors')
+    .action(async (opts: ScanFlags) => {
+      exitCode = await scanCommand(opts, io);
+    });
+
+  program
+    .command('controls')
+    .description('List the controls k8s-audit runs.')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'md']).default('table'))
+    .action((opts: { format: 'table' | 'json' | 'md' }) => {
+      io.stdout.write(renderCatalogue(allControls(), opts.format));
+    });
+
+  program
+    .command('explain')
+    .description('Explain one control: what it checks, why, how to fix it.')
+    .argument('<control-id>')
+    .action((id: string) => {
+      io.stdout.write(renderExplain(getControl(id)));
+    });
+
+  program
+    .command('report')
+    .description('Render a saved scan (scan.json) again, with no cluster.')
+    .argument('<scan.json>')
+    .option('--format <formats>', 'html, md, json or table (default: from the output file name, else table)', repeatable)
+    .option('-o, --output <path>', 'write to this file, or to this directory when several formats are given')
+    .action((file: string, opts: { format?: string[]; output?: string }) => {
+      const result = readScan(file);
+      emit(result, opts.format, opts.output, io);
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are "errors" to commander; they exit 0.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (err instanceof K8sAuditError) {
+      io.stderr.write(`k8s-audit: ${err.message}\n`);
+      if (debug) io.stderr.write(`${err.stack}\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`k8s-audit: internal error: ${(err as Error).message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    if (debug) io.stderr.write(`${(err as Error).stack}\n`);
+    return 4;
+  }
+}
+
+interface ScanFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string[];
+  excludeNamespace?: string[];
+  controls?: string[];
+  skipControls?: string[];
+  format?: string[];
+  output?: string;
+  failOn: FailOn;
+  concurrency?: number;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
+  const controls = selectControls(opts.controls, opts.skipControls);
+  if (controls.length === 0) throw new UsageError('no controls left to run after --controls/--skip-controls');
+  // Validate output flags before touching the cluster.
+  const plan = outputPlan(opts.format, opts.output, io);
+  const target = await resolveTarget({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
+  const showProgress = !opts.quiet && io.stderr.isTTY === true;
+  const result = await scanCluster(target, {
+    controls,
+    ...(opts.namespace ? { namespaces: opts.namespace } : {}),
+    ...(opts.excludeNamespace ? { excludeNamespaces: opts.excludeNamespace } : {}),
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(showProgress ? { onProgress: progressReporter(io.stderr) } : {}),
+  });
+  writePlan(result, plan, io);
+  if (!opts.quiet && (plan.some((d) => d.path) || io.stderr.isTTY)) {
+    io.stderr.write(summaryLine(result) + '\n');
+    for (const d of plan) if (d.path) io.stderr.write(`wrote ${d.path}\n`);
+  }
+  return exitCodeFor(result, opts.failOn);
+}
+
+function outputPlan(formatFlags: string[] | undefined, output: string | undefined, io: Io) {
+  let formats = parseFormats(formatFlags ?? []);
+  if (formats.length === 0) {
+    const fromPath = output ? formatFromPath(output) : undefined;
+    formats = [fromPath ?? (output || !io.stdout.isTTY ? 'json' : 'table')];
+  }
+  return destinations(formats, output);
+}
+
+function writePlan(result: ScanResult, plan: ReturnType<typeof destinations>, io: Io) {
+  for (const d of plan) {
+    const text = render(result, d.format, { color: !d.path && io.stdout.isTTY === true && !process.env.NO_COLOR });
+    if (d.path) writeOutput(d.path, text);
+    else io.stdout.write(text);
+  }
+}
+
+function emit(result: ScanResult, formatFlags: string[] | undefined, output: string | undefined, io: Io) {
+  writePlan(result, outputPlan(formatFlags ?? (output ? [] : ['table']), output, io), io);
+}
+
+function readScan(file: string): ScanResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  let data: Partial<ScanResult>;
+  try {
+    data = JSON.parse(text) as Partial<ScanResult>;
+  } catch (err) {
+    throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
+  }
+  if (typeof data !== 'object' || data === null || typeof data.schemaVersion !== 'string' || !Array.isArray(data.results) || !Array.isArray(data.controls) || !data.summary || !data.scan) {
+    throw new UsageError(`${file} is not a k8s-audit scan result (write one with: k8s-audit scan --format json -o scan.json)`);
+  }
+  if (data.schemaVersion.split('.')[0] !== SCHEMA_VERSION.split('.')[0]) {
+    throw new UsageError(`${file} has schemaVersion ${data.schemaVersion}; this k8s-audit reads ${SCHEMA_VERSION.split('.')[0]}.x`);
+  }
+  return data as ScanResult;
+}

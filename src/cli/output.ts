@@ -1,0 +1,58 @@
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { UsageError } from '../errors.ts';
+import { EXTENSIONS, FORMATS, type Format } from '../report/index.ts';
+
+/** Parse `--format` values (repeatable, comma lists) against the known formats. */
+export function parseFormats(values: string[], allowed: readonly string[] = FORMATS): Format[] {
+  const out: Format[] = [];
+  for (const v of values.flatMap((s) => s.split(','))) {
+    const f = v.trim();
+    if (!f) continue;
+    if (!allowed.includes(f)) throw new UsageError(`unknown format "${f}" (choose from ${allowed.join(', ')})`);
+    if (!out.includes(f as Format)) out.push(f as Format);
+  }
+  return out;
+}
+
+const BY_EXTENSION: Record<string, Format> = { '.json': 'json', '.md': 'md', '.markdown': 'md', '.html': 'html', '.htm': 'html', '.txt': 'table' };
+
+/** The format a single output file implies by its extension. */
+export function formatFromPath(path: string): Format | undefined {
+  return BY_EXTENSION[extname(path).toLowerCase()];
+}
+
+export interface Destination {
+  format: Format;
+  /** Undefined: standard output. */
+  path?: string;
+}
+
+/**
+ * Where each format goes. No `-o`: one format to stdout. `-o file`: one format
+ * to that file. `-o dir` (an existing directory, a path ending in `/`, or
+ * several formats): `report.<ext>` per format in it.
+ */
+export function destinations(formats: Format[], output: string | undefined): Destination[] {
+  if (!output) {
+    if (formats.length > 1) throw new UsageError(`${formats.length} formats need -o <directory>`);
+    return [{ format: formats[0]! }];
+  }
+  let isDir = output.endsWith('/') || formats.length > 1;
+  try {
+    isDir ||= statSync(output).isDirectory();
+  } catch {
+    /* does not exist yet */
+  }
+  if (!isDir) return [{ format: formats[0]!, path: output }];
+  return formats.map((format) => ({ format, path: join(output, format === 'json' ? 'scan.json' : `report.${EXTENSIONS[format]}`) }));
+}
+
+export function writeOutput(path: string, content: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+  } catch (err) {
+    throw new UsageError(`cannot write ${path}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,260 @@
+import pLimit from 'p-limit';
+import { ClusterError } from '../errors.ts';
+import type { Identity } from '../engine/result.ts';
+import type { K8sObject } from '../model/k8s.ts';
+import { Snapshot, type KindCollection, type ServerVersion } from '../model/snapshot.ts';
+import { ApiClient, HttpFailure } from './http.ts';
+import { KINDS, listPath, permissionFor, type KindKey } from './kinds.ts';
+import type { Target } from './kubeconfig.ts';
+
+export interface CollectOptions {
+  kinds: readonly KindKey[];
+  /** Limit namespaced kinds to these namespaces (listed per namespace). */
+  namespaces?: string[];
+  excludeNamespaces?: string[];
+  /** Concurrent list requests. */
+  concurrency?: number;
+  pageSize?: number;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export type ProgressEvent =
+  | { type: 'connected'; server: string; version?: string }
+  | { type: 'kind-start'; kind: KindKey }
+  | { type: 'kind-done'; kind: KindKey; collection: KindCollection };
+
+export interface Collected {
+  snapshot: Snapshot;
+  identity?: Identity;
+  serverVersion?: ServerVersion;
+  durationMs: number;
+}
+
+/** Accept header for metadata-only lists; with no plain-JSON fallback, a server that cannot honour it answers 406 instead of sending objects' data. */
+const METADATA_ONLY =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1beta1';
+
+class ListFailure extends Error {
+  readonly state: KindCollection['state'];
+  constructor(state: KindCollection['state'], message: string) {
+    super(message);
+    this.state = state;
+  }
+}
+
+function describeNetworkError(err: unknown, server: string): string {
+  const e = err as HttpFailure;
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return `connection refused by ${server}`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve the host of ${server}`;
+    case 'ECONNTIMEOUT':
+    case 'ETIMEDOUT':
+      return `${server} did not answer in time (${e.message})`;
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+    case 'CERT_HAS_EXPIRED':
+      return `TLS verification of ${server} failed: ${e.message}`;
+    default:
+      return `cannot reach ${server}: ${e.message}`;
+  }
+}
+
+function apiMessage(body: string): string {
+  try {
+    const status = JSON.parse(body) as { message?: string };
+    if (status.message) return status.message;
+  } catch {
+    /* not a Status object */
+  }
+  return body.slice(0, 200).trim();
+}
+
+/**
+ * Read the cluster into a Snapshot: the server's version and the scanner's
+ * identity first (failing fast with exit 3 when the cluster cannot be reached
+ * or refuses the credentials), then every requested kind, paginated and with
+ * bounded concurrency. A kind that cannot be read is recorded with its state
+ * and the permission that would fix it; the scan goes on without it.
+ */
+export async function collect(target: Target, opts: CollectOptions): Promise<Collected> {
+  const started = performance.now();
+  const client = new ApiClient({
+    server: target.server,
+    tls: target.tls,
+    connectTimeoutMs: opts.connectTimeoutMs ?? 4_000,
+    requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+    maxSockets: opts.concurrency ?? 6,
+  });
+  try {
+    const { serverVersion, identity } = await handshake(client, target);
+    opts.onProgress?.({ type: 'connected', server: target.server, ...(serverVersion ? { version: serverVersion.gitVersion } : {}) });
+
+    const limit = pLimit(opts.concurrency ?? 6);
+    const objects: Partial<Record<KindKey, K8sObject[]>> = {};
+    const collection: Partial<Record<KindKey, KindCollection>> = {};
+    const excluded = new Set(opts.excludeNamespaces ?? []);
+
+    await Promise.all(
+      [...new Set(opts.kinds)].sort().map((kind) =>
+        limit(async () => {
+          opts.onProgress?.({ type: 'kind-start', kind });
+          const t0 = performance.now();
+          const info = KINDS[kind];
+          let c: KindCollection;
+          try {
+            let items: K8sObject[];
+            if (opts.namespaces && kind === 'namespaces') {
+              items = await getNamespaces(client, opts.namespaces);
+            } else if (opts.namespaces && info.namespaced) {
+              items = [];
+              for (const ns of opts.namespaces) items.push(...(await listAll(client, kind, ns, opts.pageSize)));
+            } else {
+              items = await listAll(client, kind, undefined, opts.pageSize);
+            }
+            if (excluded.size) {
+              items = items.filter((o) => !excluded.has(kind === 'namespaces' ? o.metadata.name : (o.metadata.namespace ?? '')));
+            }
+            objects[kind] = items;
+            c = { kind, state: 'ok', count: items.length };
+          } catch (err) {
+            if (!(err instanceof ListFailure)) {
+              if (err instanceof HttpFailure) c = { kind, state: 'error', count: 0, reason: describeNetworkError(err, target.server) };
+              else throw err;
+            } else {
+              c = { kind, state: err.state, count: 0, reason: err.message };
+              if (err.state === 'forbidden') c.permission = opts.namespaces && info.namespaced ? opts.namespaces.map((ns) => permissionFor(info, ns)).join('; ') : permissionFor(info);
+            }
+          }
+          c.durationMs = Math.round(performance.now() - t0);
+          collection[kind] = c;
+          opts.onProgress?.({ type: 'kind-done', kind, collection: c });
+        }),
+      ),
+    );
+
+    const states = Object.values(collection);
+    if (states.length > 0 && states.every((c) => c.state === 'forbidden' || c.state === 'error')) {
+      const first = states[0]!;
+      throw new ClusterError(`nothing could be collected from ${target.server}: every list failed (e.g. ${first.kind}: ${first.reason ?? first.state})`);
+    }
+    const input: ConstructorParameters<typeof Snapshot>[0] = { source: 'cluster', objects, collection };
+    if (serverVersion) input.serverVersion = serverVersion;
+    if (opts.namespaces) input.namespaces = opts.namespaces;
+    const result: Collected = { snapshot: new Snapshot(input), durationMs: Math.round(performance.now() - started) };
+    if (identity) result.identity = identity;
+    if (serverVersion) result.serverVersion = serverVersion;
+    return result;
+  } finally {
+    client.close();
+  }
+}
+
+/** /version and SelfSubjectReview: proves the server is there and accepts our credentials. */
+async function handshake(client: ApiClient, target: Target): Promise<{ serverVersion?: ServerVersion; identity?: Identity }> {
+  let res;
+  try {
+    res = await client.request('GET', '/version', { retries: 1 });
+  } catch (err) {
+    throw new ClusterError(describeNetworkError(err, target.server), { cause: err });
+  }
+  if (res.status === 401) throw new ClusterError(`authentication to ${target.server} failed (401 Unauthorized): check the credentials of context "${target.context ?? ''}"`);
+  let serverVersion: ServerVersion | undefined;
+  if (res.status === 200) {
+    try {
+      const v = JSON.parse(res.body) as ServerVersion;
+      if (typeof v.gitVersion === 'string') serverVersion = { gitVersion: v.gitVersion, major: v.major, minor: v.minor, ...(v.platform ? { platform: v.platform } : {}) };
+    } catch {
+      throw new ClusterError(`${target.server} answered /version with something that is not the Kubernetes API`);
+    }
+  } else if (res.status !== 403) {
+    throw new ClusterError(`${target.server} answered /version with HTTP ${res.status}: ${apiMessage(res.body)}`);
+  }
+
+  let identity: Identity | undefined;
+  const review = await client
+    .request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+      retries: 1,
+    })
+    .catch(() => undefined);
+  if (review?.status === 401) throw new ClusterError(`authentication to ${target.server} failed (401 Unauthorized): check the credentials of context "${target.context ?? ''}"`);
+  if (review?.status === 201 || review?.status === 200) {
+    const info = (JSON.parse(review.body) as { status?: { userInfo?: { username?: string; uid?: string; groups?: string[] } } }).status?.userInfo;
+    if (info?.username !== undefined) identity = { username: info.username, groups: info.groups ?? [], ...(info.uid ? { uid: info.uid } : {}) };
+  }
+  const out: { serverVersion?: ServerVersion; identity?: Identity } = {};
+  if (serverVersion) out.serverVersion = serverVersion;
+  if (identity) out.identity = identity;
+  return out;
+}
+
+async function getNamespaces(client: ApiClient, names: string[]): Promise<K8sObject[]> {
+  const out: K8sObject[] = [];
+  for (const name of names) {
+    const res = await client.request('GET', `/api/v1/namespaces/${encodeURIComponent(name)}`);
+    if (res.status === 200) out.push(JSON.parse(res.body) as K8sObject);
+    else if (res.status === 404) throw new ListFailure('error', `namespace "${name}" does not exist`);
+    else throw failureFor(res.status, res.body);
+  }
+  return out;
+}
+
+function failureFor(status: number, body: string): ListFailure {
+  if (status === 403) return new ListFailure('forbidden', apiMessage(body));
+  if (status === 404) return new ListFailure('not-found', 'the API is not served by this cluster');
+  return new ListFailure('error', `HTTP ${status}: ${apiMessage(body)}`);
+}
+
+/**
+ * List one kind completely with limit/continue pagination. An expired continue
+ * token (410 Gone) restarts the list from the beginning, a bounded number of
+ * times, so the result is one consistent pass rather than a splice of two.
+ */
+async function listAll(client: ApiClient, kind: KindKey, namespace: string | undefined, pageSize = 500): Promise<K8sObject[]> {
+  const info = KINDS[kind];
+  const base = listPath(info, namespace);
+  const accept = 'metadataOnly' in info && info.metadataOnly ? METADATA_ONLY : 'application/json';
+  const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+  for (let restart = 0; restart < 3; restart++) {
+    const items: K8sObject[] = [];
+    let token: string | undefined;
+    let expired = false;
+    do {
+      const q = new URLSearchParams({ limit: String(pageSize) });
+      if (token) q.set('continue', token);
+      const res = await client.request('GET', `${base}?${q}`, { accept });
+      if (res.status === 410 && token) {
+        expired = true;
+        break;
+      }
+      if (res.status !== 200) throw failureFor(res.status, res.body);
+      let list: { items?: K8sObject[]; metadata?: { continue?: string } };
+      try {
+        list = JSON.parse(res.body);
+      } catch {
+        throw new ListFailure('error', 'the response was not JSON');
+      }
+      for (const item of list.items ?? []) {
+        // Lists omit each item's apiVersion and kind; restore them so objects look as they do alone.
+        if (accept === METADATA_ONLY) {
+          // Defence in depth: metadata only, whatever the server sent.
+          items.push({ apiVersion, kind: info.kind, metadata: item.metadata });
+        } else {
+          item.apiVersion = apiVersion;
+          item.kind = info.kind;
+          items.push(item);
+        }
+      }
+      token = list.metadata?.continue || undefined;
+    } while (token);
+    if (!expired) return items;
+  }
+  throw new ListFailure('error', 'the list kept changing: continue token expired three times');
+}

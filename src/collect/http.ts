@@ -1,0 +1,163 @@
+import https from 'node:https';
+import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * A small HTTP client for the Kubernetes API: keep-alive connections, connect
+ * and request timeouts, and bounded retries of 429/5xx and transient network
+ * errors with exponential backoff that honours Retry-After. Bodies are parsed
+ * as plain JSON — faster than the typed client's model classes, and the field
+ * names stay exactly as the API wrote them.
+ */
+
+export interface HttpOptions {
+  server: string;
+  /** TLS and auth material from the kubeconfig (ca, cert, key, headers, rejectUnauthorized, servername). */
+  tls: https.RequestOptions;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  retries?: number;
+  maxSockets?: number;
+  /** Upper bound on one backoff sleep. */
+  maxBackoffMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export class HttpFailure extends Error {
+  readonly code: string | undefined;
+  constructor(message: string, code?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNTIMEOUT', 'EAI_AGAIN', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
+
+export class ApiClient {
+  readonly server: URL;
+  readonly #opts: Required<Omit<HttpOptions, 'tls' | 'server'>>;
+  readonly #tls: https.RequestOptions;
+  readonly #agent: http.Agent;
+
+  constructor(opts: HttpOptions) {
+    this.server = new URL(opts.server);
+    this.#opts = {
+      connectTimeoutMs: opts.connectTimeoutMs ?? 5_000,
+      requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+      retries: opts.retries ?? 4,
+      maxSockets: opts.maxSockets ?? 8,
+      maxBackoffMs: opts.maxBackoffMs ?? 10_000,
+    };
+    this.#tls = opts.tls;
+    const agentOpts = {
+      keepAlive: true,
+      maxSockets: this.#opts.maxSockets,
+      ca: opts.tls.ca,
+      cert: opts.tls.cert,
+      key: opts.tls.key,
+      pfx: opts.tls.pfx,
+      passphrase: opts.tls.passphrase,
+      servername: opts.tls.servername,
+      ...(opts.tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.tls.rejectUnauthorized } : {}),
+    };
+    this.#agent = this.server.protocol === 'http:' ? new http.Agent({ keepAlive: true, maxSockets: this.#opts.maxSockets }) : new https.Agent(agentOpts);
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  /** One request with retries; resolves with any HTTP status (callers decide), rejects on network failure after retries. */
+  async request(method: string, path: string, opts: { accept?: string; body?: unknown; retries?: number } = {}): Promise<HttpResponse> {
+    const retries = opts.retries ?? this.#opts.retries;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await this.#once(method, path, opts);
+        if (RETRYABLE_STATUS.has(res.status) && attempt < retries) {
+          await sleep(this.#backoff(attempt, res.headers['retry-after']));
+          continue;
+        }
+        return res;
+      } catch (err) {
+        const code = (err as HttpFailure).code;
+        if (attempt < retries && code && RETRYABLE_CODES.has(code)) {
+          await sleep(this.#backoff(attempt));
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Backoff: 250 ms doubling, with jitter, or the server's Retry-After; both capped. */
+  #backoff(attempt: number, retryAfter?: string | string[]): number {
+    const ra = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
+    if (ra !== undefined) {
+      const secs = Number(ra);
+      const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(ra) - Date.now();
+      if (Number.isFinite(ms) && ms >= 0) return Math.min(ms, this.#opts.maxBackoffMs);
+    }
+    const base = 250 * 2 ** attempt;
+    return Math.min(base / 2 + Math.random() * base, this.#opts.maxBackoffMs);
+  }
+
+  #once(method: string, path: string, opts: { accept?: string; body?: unknown }): Promise<HttpResponse> {
+    const url = new URL(path, this.server);
+    // Keep any path prefix of the server URL (e.g. https://host/k8s/clusters/c-1).
+    const prefix = this.server.pathname.replace(/\/$/, '');
+    const fullPath = prefix + path;
+    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const headers: Record<string, string> = {
+      ...(this.#tls.headers as Record<string, string> | undefined),
+      accept: opts.accept ?? 'application/json',
+      'user-agent': 'k8s-audit',
+    };
+    if (payload !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(payload));
+    }
+    const lib = url.protocol === 'http:' ? http : https;
+    return new Promise((resolve, reject) => {
+      let connectTimer: NodeJS.Timeout | undefined;
+      const req = lib.request(
+        {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port,
+          path: fullPath,
+          method,
+          headers,
+          agent: this.#agent,
+          ...(this.#tls.auth ? { auth: this.#tls.auth } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', (e) => reject(new HttpFailure(e.message, (e as NodeJS.ErrnoException).code ?? 'ECONNRESET', { cause: e })));
+        },
+      );
+      req.setTimeout(this.#opts.requestTimeoutMs, () => req.destroy(Object.assign(new Error(`request timed out after ${this.#opts.requestTimeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.on('socket', (socket) => {
+        if ((socket as { connecting?: boolean }).connecting) {
+          connectTimer = setTimeout(
+            () => req.destroy(Object.assign(new Error(`connection timed out after ${this.#opts.connectTimeoutMs} ms`), { code: 'ECONNTIMEOUT' })),
+            this.#opts.connectTimeoutMs,
+          );
+          socket.once('connect', () => clearTimeout(connectTimer));
+          socket.once('secureConnect', () => clearTimeout(connectTimer));
+        }
+      });
+      req.on('close', () => clearTimeout(connectTimer));
+      req.on('error', (e: NodeJS.ErrnoException) => reject(new HttpFailure(e.message, e.code, { cause: e })));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+}

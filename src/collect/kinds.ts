@@ -1,0 +1,77 @@
+/**
+ * The kinds k8s-audit can collect. Controls name these keys in `reads`; the
+ * collector lists only the kinds enabled controls declare, and `deploy/`'s
+ * ClusterRole is generated from the same declarations.
+ */
+
+export interface KindInfo {
+  /** API group; '' for the core group. */
+  group: string;
+  version: string;
+  /** Plural resource name as used in URLs and RBAC rules. */
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+  /**
+   * List as PartialObjectMetadata: names, labels and annotations only. Used for
+   * Secrets so that the scanner never receives a Secret's data.
+   */
+  metadataOnly?: boolean;
+}
+
+export const KINDS = {
+  namespaces: { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false },
+  pods: { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true },
+  serviceaccounts: { group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
+  services: { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true },
+  configmaps: { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true },
+  secrets: { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, metadataOnly: true },
+  nodes: { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false },
+  replicationcontrollers: { group: '', version: 'v1', resource: 'replicationcontrollers', kind: 'ReplicationController', namespaced: true },
+  deployments: { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true },
+  replicasets: { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true },
+  statefulsets: { group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', namespaced: true },
+  daemonsets: { group: 'apps', version: 'v1', resource: 'daemonsets', kind: 'DaemonSet', namespaced: true },
+  jobs: { group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true },
+  cronjobs: { group: 'batch', version: 'v1', resource: 'cronjobs', kind: 'CronJob', namespaced: true },
+  roles: { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles', kind: 'Role', namespaced: true },
+  rolebindings: { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings', kind: 'RoleBinding', namespaced: true },
+  clusterroles: { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', kind: 'ClusterRole', namespaced: false },
+  clusterrolebindings: { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false },
+  networkpolicies: { group: 'networking.k8s.io', version: 'v1', resource: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
+  ingresses: { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', kind: 'Ingress', namespaced: true },
+  validatingwebhookconfigurations: { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false },
+  mutatingwebhookconfigurations: { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration', namespaced: false },
+  validatingadmissionpolicies: { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingadmissionpolicies', kind: 'ValidatingAdmissionPolicy', namespaced: false },
+  customresourcedefinitions: { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false },
+} as const satisfies Record<string, KindInfo>;
+
+export type KindKey = keyof typeof KINDS;
+
+export const KIND_KEYS = Object.keys(KINDS) as KindKey[];
+
+const byKind = new Map<string, KindKey>(KIND_KEYS.map((k) => [KINDS[k].kind, k]));
+
+/** The kind key for an object's `kind` field, if k8s-audit knows it. */
+export function kindKeyOf(kind: string): KindKey | undefined {
+  return byKind.get(kind);
+}
+
+export function apiVersionOf(info: KindInfo): string {
+  return info.group ? `${info.group}/${info.version}` : info.version;
+}
+
+/** The URL path to list a kind, cluster-wide or in one namespace. */
+export function listPath(info: KindInfo, namespace?: string): string {
+  const base = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
+  return namespace && info.namespaced
+    ? `${base}/namespaces/${encodeURIComponent(namespace)}/${info.resource}`
+    : `${base}/${info.resource}`;
+}
+
+/** The RBAC permission the scanner needs to read a kind, in words: `list pods` (group) */
+export function permissionFor(info: KindInfo, namespace?: string): string {
+  const res = info.group ? `${info.resource}.${info.group}` : info.resource;
+  const where = info.namespaced ? (namespace ? ` in namespace ${namespace}` : ' (cluster-wide)') : '';
+  return `list ${res}${where}`;
+}

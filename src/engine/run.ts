@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { KINDS, permissionFor, type KindKey } from '../collect/kinds.ts';
+import type { Snapshot } from '../model/snapshot.ts';
+import { cmp, type SubjectRef } from '../model/workloads.ts';
+import { interpolate } from './interpolate.ts';
+import type { ControlSummary, Result, StatusCounts, Summary } from './result.ts';
+import { emptyCounts, score } from './score.ts';
+import { SEVERITIES, type Control, type ControlOptions, type FindingInput, type Reporter, type Severity } from './types.ts';
+
+/** The subject of results about the scan as a whole (a control that could not run at all). */
+export const CLUSTER_SUBJECT: SubjectRef = Object.freeze({ apiVersion: 'v1', kind: 'Cluster', name: 'cluster' });
+
+export interface Evaluation {
+  controls: ControlSummary[];
+  results: Result[];
+  summary: Summary;
+}
+
+/** A kind counts as readable when it was listed completely, is absent from the cluster, or came from manifests. */
+function readable(snapshot: Snapshot, kind: KindKey): boolean {
+  const state = snapshot.collection[kind].state;
+  return state === 'ok' || state === 'not-found' || state === 'static';
+}
+
+export function fingerprint(controlId: string, subject: SubjectRef, path = '', container = ''): string {
+  return createHash('sha256')
+    .update([controlId, subject.kind, subject.namespace ?? '', subject.name, path, container].join('\u0000'))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+function fillData(subject: SubjectRef, f: { path?: string; container?: string; data?: Record<string, unknown> }) {
+  return {
+    kind: subject.kind,
+    name: subject.name,
+    namespace: subject.namespace ?? '',
+    path: f.path ?? '',
+    container: f.container ?? '',
+    ...f.data,
+  };
+}
+
+/** Run one control; never throws: a control that fails to run is not-assessed with the error as its reason. */
+function runControl(control: Control, snapshot: Snapshot, options: ControlOptions): { results: Result[]; reason?: string; permissions?: string[] } {
+  const { meta } = control;
+  const notAssessedWhole = (reason: string, permissions?: string[]): { results: Result[]; reason: string; permissions?: string[] } => {
+    const r: Result = {
+      controlId: meta.id,
+      status: 'not-assessed',
+      severity: meta.severity,
+      subject: CLUSTER_SUBJECT,
+      message: reason,
+      fingerprint: fingerprint(meta.id, CLUSTER_SUBJECT),
+    };
+    if (permissions?.length) r.permission = permissions.join('; ');
+    return permissions?.length ? { results: [r], reason, permissions } : { results: [r], reason };
+  };
+
+  if (meta.manual) return notAssessedWhole(`Manual: ${meta.manual}`);
+
+  const unreadable = control.reads.filter((k) => !readable(snapshot, k));
+  if (unreadable.length > 0) {
+    const parts = unreadable.map((k) => {
+      const c = snapshot.collection[k];
+      return `${KINDS[k].resource}${KINDS[k].group ? '.' + KINDS[k].group : ''}: ${c.state}${c.reason ? ` (${c.reason})` : ''}`;
+    });
+    const permissions = unreadable
+      .filter((k) => ['forbidden', 'not-collected'].includes(snapshot.collection[k].state))
+      .map((k) => snapshot.collection[k].permission ?? permissionFor(KINDS[k]));
+    return notAssessedWhole(`Could not read ${parts.join('; ')}`, permissions);
+  }
+
+  const results: Result[] = [];
+  const base = (subject: SubjectRef) => ({ controlId: meta.id, severity: meta.severity, subject });
+  const reporter: Reporter = {
+    pass(subject, detail = {}) {
+      const r: Result = { ...base(subject), status: 'pass', message: 'Compliant', fingerprint: fingerprint(meta.id, subject, detail.path, detail.container) };
+      if (detail.path) r.path = detail.path;
+      if (detail.container) r.container = detail.container;
+      results.push(r);
+    },
+    fail(subject, f: FindingInput) {
+      const template = meta.messages[f.messageId];
+      if (template === undefined) throw new Error(`unknown messageId "${f.messageId}"`);
+      const data = fillData(subject, f);
+      const r: Result = {
+        ...base(subject),
+        status: 'fail',
+        messageId: f.messageId,
+        message: interpolate(template, data),
+        remediation: interpolate(meta.remediation, data),
+        fingerprint: fingerprint(meta.id, subject, f.path, f.container),
+      };
+      if (f.path) r.path = f.path;
+      if (f.container) r.container = f.container;
+      if (f.data) r.data = f.data;
+      if (f.observed !== undefined) r.observed = f.observed;
+      if (f.expected !== undefined) r.expected = f.expected;
+      results.push(r);
+    },
+    notApplicable(subject, reason) {
+      results.push({ ...base(subject), status: 'not-applicable', message: reason, fingerprint: fingerprint(meta.id, subject) });
+    },
+    notAssessed(subject, reason, permission) {
+      const r: Result = { ...base(subject), status: 'not-assessed', message: reason, fingerprint: fingerprint(meta.id, subject) };
+      if (permission) r.permission = permission;
+      results.push(r);
+    },
+  };
+  try {
+    control.evaluate(snapshot, reporter, options);
+  } catch (err) {
+    return notAssessedWhole(`Control failed to run: ${(err as Error).message}`);
+  }
+  return { results };
+}
+
+/**
+ * A control's status from its results: `fail` if anything failed; otherwise
+ * `not-assessed` if anything could not be assessed (never a pass over what was
+ * not seen); otherwise `waived` if failures were all waived; `pass` if something
+ * passed; `not-applicable` when there was nothing to check.
+ */
+export function controlStatus(c: StatusCounts): ControlSummary['status'] {
+  if (c.fail > 0) return 'fail';
+  if (c['not-assessed'] > 0) return 'not-assessed';
+  if (c.waived > 0) return 'waived';
+  if (c.pass > 0) return 'pass';
+  return 'not-applicable';
+}
+
+export function compareResults(a: Result, b: Result): number {
+  return (
+    cmp(a.controlId, b.controlId) ||
+    cmp(a.subject.namespace ?? '', b.subject.namespace ?? '') ||
+    cmp(a.subject.kind, b.subject.kind) ||
+    cmp(a.subject.name, b.subject.name) ||
+    cmp(a.path ?? '', b.path ?? '') ||
+    cmp(a.container ?? '', b.container ?? '') ||
+    cmp(a.status, b.status)
+  );
+}
+
+/** Run the controls over a snapshot: results sorted deterministically, per-control summaries and the scan summary. */
+export function evaluate(snapshot: Snapshot, controls: readonly Control[], options: ControlOptions = {}): Evaluation {
+  const results: Result[] = [];
+  const summaries: ControlSummary[] = [];
+  for (const control of [...controls].sort((a, b) => cmp(a.meta.id, b.meta.id))) {
+    const run = runControl(control, snapshot, options);
+    const counts = emptyCounts();
+    for (const r of run.results) counts[r.status]++;
+    const { meta } = control;
+    const s: ControlSummary = {
+      id: meta.id,
+      title: meta.title,
+      area: meta.area,
+      severity: meta.severity,
+      description: meta.description,
+      rationale: meta.rationale,
+      references: meta.references,
+      status: controlStatus(counts),
+      counts,
+    };
+    if (run.reason) s.reason = run.reason;
+    if (run.permissions) s.permissions = run.permissions;
+    summaries.push(s);
+    for (const r of run.results) results.push(r);
+  }
+  results.sort(compareResults);
+  return { controls: summaries, results, summary: summarize(summaries, results) };
+}
+
+/** Counts and scores over controls and results; pure, also used after waivers change statuses. */
+export function summarize(controls: readonly ControlSummary[], results: readonly Result[]): Summary {
+  const resultCounts = emptyCounts();
+  const controlCounts = emptyCounts();
+  const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const areaOf = new Map(controls.map((c) => [c.id, c.area]));
+  const byArea = new Map<string, Result[]>();
+  const byNamespace = new Map<string, Result[]>();
+  for (const r of results) {
+    resultCounts[r.status]++;
+    if (r.status === 'fail') failedBySeverity[r.severity]++;
+    const area = areaOf.get(r.controlId) ?? 'general';
+    push(byArea, area, r);
+    const ns = r.subject.kind === 'Namespace' ? r.subject.name : r.subject.namespace;
+    if (ns) push(byNamespace, ns, r);
+  }
+  for (const c of controls) controlCounts[c.status]++;
+  const overall = score(results);
+  return {
+    score: overall.score,
+    grade: overall.grade,
+    results: resultCounts,
+    controls: controlCounts,
+    failedBySeverity,
+    byArea: Object.fromEntries([...byArea.keys()].sort().map((k) => [k, score(byArea.get(k)!)])),
+    byNamespace: Object.fromEntries([...byNamespace.keys()].sort().map((k) => [k, score(byNamespace.get(k)!)])),
+  };
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}

@@ -1,0 +1,158 @@
+import { KINDS, KIND_KEYS, kindKeyOf, type KindKey } from '../collect/kinds.ts';
+import type { K8sObject } from './k8s.ts';
+
+/** How a kind fared in collection. Anything but `ok` makes the controls that read it `not-assessed`. */
+export type CollectionState =
+  | 'ok' // listed completely
+  | 'forbidden' // 403: the identity may not list it
+  | 'not-found' // 404: the API is not served by this cluster
+  | 'error' // anything else (timeouts, 5xx after retries, bad responses)
+  | 'not-collected' // no enabled control reads it
+  | 'static'; // built from manifests: only what the files contain
+
+export interface KindCollection {
+  kind: KindKey;
+  state: CollectionState;
+  count: number;
+  durationMs?: number;
+  /** Human-readable cause when the state is not `ok`. */
+  reason?: string;
+  /** The permission that would let the scanner read it, e.g. `list pods (cluster-wide)`. */
+  permission?: string;
+}
+
+export interface ServerVersion {
+  gitVersion: string;
+  major: string;
+  minor: string;
+  platform?: string;
+}
+
+export interface SnapshotInput {
+  source: 'cluster' | 'manifests';
+  objects: Partial<Record<KindKey, K8sObject[]>>;
+  collection?: Partial<Record<KindKey, KindCollection>>;
+  serverVersion?: ServerVersion;
+  /** Namespaces the scan was limited to; undefined means all. */
+  namespaces?: string[];
+}
+
+/**
+ * Everything the controls may look at: the objects, how each kind was
+ * collected, and indices computed once. Controls receive it frozen and never
+ * see a client.
+ */
+export class Snapshot {
+  readonly source: 'cluster' | 'manifests';
+  readonly serverVersion: ServerVersion | undefined;
+  readonly namespaces: readonly string[] | undefined;
+  readonly collection: Readonly<Record<KindKey, KindCollection>>;
+  readonly #objects: Partial<Record<KindKey, readonly K8sObject[]>>;
+  readonly #byNamespace = new Map<KindKey, Map<string, K8sObject[]>>();
+  readonly #byName = new Map<KindKey, Map<string, K8sObject>>();
+
+  constructor(input: SnapshotInput) {
+    this.source = input.source;
+    this.serverVersion = input.serverVersion;
+    this.namespaces = input.namespaces;
+    const collection = {} as Record<KindKey, KindCollection>;
+    for (const key of KIND_KEYS) {
+      const given = input.collection?.[key];
+      const objects = input.objects[key];
+      collection[key] =
+        given ??
+        (input.source === 'manifests'
+          ? { kind: key, state: 'static', count: objects?.length ?? 0 }
+          : objects
+            ? { kind: key, state: 'ok', count: objects.length }
+            : { kind: key, state: 'not-collected', count: 0 });
+    }
+    this.collection = collection;
+    const objects: Partial<Record<KindKey, readonly K8sObject[]>> = {};
+    for (const key of KIND_KEYS) {
+      const list = input.objects[key];
+      if (list) objects[key] = list;
+    }
+    this.#objects = objects;
+  }
+
+  /** All objects of a kind, in the order collected. Empty when not collected. */
+  list(kind: KindKey): readonly K8sObject[] {
+    return this.#objects[kind] ?? [];
+  }
+
+  /** Objects of a namespaced kind in one namespace. */
+  inNamespace(kind: KindKey, namespace: string): readonly K8sObject[] {
+    let index = this.#byNamespace.get(kind);
+    if (!index) {
+      index = new Map();
+      for (const obj of this.list(kind)) {
+        const ns = obj.metadata.namespace ?? '';
+        let bucket = index.get(ns);
+        if (!bucket) index.set(ns, (bucket = []));
+        bucket.push(obj);
+      }
+      this.#byNamespace.set(kind, index);
+    }
+    return index.get(namespace) ?? [];
+  }
+
+  /** One object by namespace and name (namespace '' for cluster-scoped kinds). */
+  get(kind: KindKey, namespace: string | undefined, name: string): K8sObject | undefined {
+    let index = this.#byName.get(kind);
+    if (!index) {
+      index = new Map();
+      for (const obj of this.list(kind)) index.set(`${obj.metadata.namespace ?? ''}/${obj.metadata.name}`, obj);
+      this.#byName.set(kind, index);
+    }
+    return index.get(`${namespace ?? ''}/${name}`);
+  }
+
+  /** Whether a kind was read completely, so that absence of an object means it does not exist. */
+  isComplete(kind: KindKey): boolean {
+    const state = this.collection[kind].state;
+    return state === 'ok';
+  }
+
+  /**
+   * The namespaces in scope: the Namespace objects when collected, otherwise
+   * those named by `--namespace` or seen on objects (static manifests).
+   */
+  namespaceNames(): string[] {
+    const names = new Set<string>();
+    for (const ns of this.list('namespaces')) names.add(ns.metadata.name);
+    if (this.namespaces) for (const n of this.namespaces) names.add(n);
+    return [...names].sort();
+  }
+
+  /** Build the indices eagerly (used by the engine before timing evaluation). */
+  warm(kinds: Iterable<KindKey>): void {
+    for (const kind of kinds) {
+      if (KINDS[kind].namespaced) this.inNamespace(kind, '');
+    }
+  }
+}
+
+/** Group a flat list of objects (from YAML or a List) into per-kind arrays. Unknown kinds are returned separately. */
+export function groupByKind(objects: K8sObject[]): { objects: Partial<Record<KindKey, K8sObject[]>>; unknown: K8sObject[] } {
+  const grouped: Partial<Record<KindKey, K8sObject[]>> = {};
+  const unknown: K8sObject[] = [];
+  for (const obj of objects) {
+    const key = kindKeyOf(obj.kind);
+    if (!key) {
+      unknown.push(obj);
+      continue;
+    }
+    (grouped[key] ??= []).push(obj);
+  }
+  return { objects: grouped, unknown };
+}
+
+/** Deep-freeze a value (tests freeze snapshots so a control that mutates its input fails). */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}

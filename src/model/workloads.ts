@@ -1,0 +1,138 @@
+import type { KindKey } from '../collect/kinds.ts';
+import type { Container, K8sObject, ObjectMeta, PodSpec } from './k8s.ts';
+import type { Snapshot } from './snapshot.ts';
+
+/** The object a user fixes, as it appears in results. */
+export interface SubjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export function subjectOf(obj: K8sObject): SubjectRef {
+  const s: SubjectRef = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name };
+  if (obj.metadata.namespace) s.namespace = obj.metadata.namespace;
+  return s;
+}
+
+/** A pod template and where it lives in its owning object. */
+export interface Workload {
+  subject: SubjectRef;
+  object: K8sObject;
+  /** Metadata of the pods this workload creates (the template's, or the Pod's own). */
+  podMeta: ObjectMeta;
+  podSpec: PodSpec;
+  /** JSON path of the pod spec inside the object, e.g. `spec.template.spec`. */
+  specPath: string;
+}
+
+/** The kinds that carry a pod template; a control that reads workloads declares all of them. */
+export const WORKLOAD_KINDS = [
+  'pods',
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  'replicationcontrollers',
+] as const satisfies readonly KindKey[];
+
+/**
+ * Owner kinds whose pods (or ReplicaSets, or Jobs) k8s-audit already reports
+ * through the owner's template. An object owned by anything else — a custom
+ * operator, say — is reported itself, since its owner is not evaluated.
+ */
+const TEMPLATE_OWNERS: Record<string, ReadonlySet<string>> = {
+  Pod: new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job']),
+  ReplicaSet: new Set(['Deployment']),
+  Job: new Set(['CronJob']),
+};
+
+function controllerOf(obj: K8sObject) {
+  return obj.metadata.ownerReferences?.find((o) => o.controller === true);
+}
+
+/** Whether this object's pods are already reported through a controller's template. */
+export function isReportedThroughOwner(obj: K8sObject): boolean {
+  const owners = TEMPLATE_OWNERS[obj.kind];
+  const ref = controllerOf(obj);
+  return !!(owners && ref && owners.has(ref.kind));
+}
+
+function templateOf(obj: K8sObject): { meta: ObjectMeta; spec: PodSpec; path: string } | undefined {
+  const spec = obj.spec as Record<string, any> | undefined;
+  if (!spec) return undefined;
+  switch (obj.kind) {
+    case 'Pod':
+      return { meta: obj.metadata, spec: spec as unknown as PodSpec, path: 'spec' };
+    case 'CronJob': {
+      const t = spec.jobTemplate?.spec?.template;
+      return t?.spec ? { meta: t.metadata ?? {}, spec: t.spec, path: 'spec.jobTemplate.spec.template.spec' } : undefined;
+    }
+    default: {
+      const t = spec.template;
+      return t?.spec ? { meta: t.metadata ?? {}, spec: t.spec, path: 'spec.template.spec' } : undefined;
+    }
+  }
+}
+
+/** A Workload for one object, whether or not it is reported through an owner. */
+export function workloadOf(obj: K8sObject): Workload | undefined {
+  const t = templateOf(obj);
+  if (!t) return undefined;
+  return { subject: subjectOf(obj), object: obj, podMeta: t.meta, podSpec: t.spec, specPath: t.path };
+}
+
+const cache = new WeakMap<Snapshot, readonly Workload[]>();
+
+/**
+ * Every workload subject in the snapshot: controllers' pod templates, CronJobs'
+ * job templates, and Pods, ReplicaSets and Jobs not owned by a controller that
+ * is reported itself. Sorted by namespace, kind, name. Computed once per snapshot.
+ */
+export function workloads(snapshot: Snapshot): readonly Workload[] {
+  const hit = cache.get(snapshot);
+  if (hit) return hit;
+  const out: Workload[] = [];
+  for (const kind of WORKLOAD_KINDS) {
+    for (const obj of snapshot.list(kind)) {
+      if (isReportedThroughOwner(obj)) continue;
+      const w = workloadOf(obj);
+      if (w) out.push(w);
+    }
+  }
+  out.sort(
+    (a, b) =>
+      cmp(a.subject.namespace ?? '', b.subject.namespace ?? '') || cmp(a.subject.kind, b.subject.kind) || cmp(a.subject.name, b.subject.name),
+  );
+  Object.freeze(out);
+  cache.set(snapshot, out);
+  return out;
+}
+
+export type ContainerType = 'initContainers' | 'containers' | 'ephemeralContainers';
+
+export interface ContainerRef {
+  container: Container;
+  type: ContainerType;
+  index: number;
+  /** JSON path of the container, e.g. `spec.template.spec.initContainers[0]`. */
+  path: string;
+}
+
+/** Init, regular and ephemeral containers of a pod spec, in that order, with their paths. */
+export function containersOf(spec: PodSpec, specPath: string): ContainerRef[] {
+  const out: ContainerRef[] = [];
+  for (const type of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
+    (spec[type] ?? []).forEach((container, index) => {
+      out.push({ container, type, index, path: `${specPath}.${type}[${index}]` });
+    });
+  }
+  return out;
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
