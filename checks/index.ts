@@ -1,23 +1,13 @@
 /**
- * The registry: every control k8s-audit ships, in one explicit list. A test
- * (test/unit/registry.test.ts) fails when a file under checks/ is missing here,
- * when ids collide, or when a control lacks fixtures.
+ * The registry: every control k8s-audit ships. Each area keeps its own explicit
+ * list in checks/<area>/index.ts; this file joins them. A test
+ * (test/unit/registry.test.ts) fails when a control file is missing from its
+ * area's list, when ids collide, or when a control lacks fixtures.
  */
 import type { Control } from '../src/engine/types.ts';
-import namespaceDefaultDeny from './network/namespace-default-deny.ts';
-import namespacePsaEnforce from './namespaces/namespace-psa-enforce.ts';
-import rbacClusterAdminBinding from './rbac/rbac-cluster-admin-binding.ts';
-import podHostNamespaces from './workloads/pod-host-namespaces.ts';
-import podPrivileged from './workloads/pod-privileged.ts';
+import { NAMESPACE_CONTROLS } from './namespaces/index.ts';
+import { NETWORK_CONTROLS } from './network/index.ts';
+import { RBAC_CONTROLS } from './rbac/index.ts';
+import { WORKLOAD_CONTROLS } from './workloads/index.ts';
 
-export const CONTROLS: readonly Control[] = [
-  // workloads
-  podPrivileged,
-  podHostNamespaces,
-  // namespaces
-  namespacePsaEnforce,
-  // network
-  namespaceDefaultDeny,
-  // rbac
-  rbacClusterAdminBinding,
-];
+export const CONTROLS: readonly Control[] = [...WORKLOAD_CONTROLS, ...NAMESPACE_CONTROLS, ...NETWORK_CONTROLS, ...RBAC_CONTROLS];
