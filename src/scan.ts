@@ -3,6 +3,7 @@ import type { Target } from './collect/kubeconfig.ts';
 import { SCHEMA_VERSION, type ScanResult } from './engine/result.ts';
 import { kindsRead } from './engine/registry.ts';
 import { evaluate } from './engine/run.ts';
+import { INSIGHT_PROVIDERS, computeInsights } from './engine/insights.ts';
 import type { Control, ControlOptions } from './engine/types.ts';
 import type { Snapshot } from './model/snapshot.ts';
 import { KIND_KEYS } from './collect/kinds.ts';
@@ -42,8 +43,10 @@ export async function scanCluster(target: Target, opts: ScanOptions): Promise<Sc
 export function evaluateSnapshot(snapshot: Snapshot, opts: ScanOptions, startedAt = new Date(), collectMs = 0): ScanResult {
   const t1 = performance.now();
   const evaluation = evaluate(snapshot, opts.controls, opts.controlOptions ?? {});
-  const evaluateMs = performance.now() - t1;
   const read = new Set(kindsRead(opts.controls));
+  // Insights run only over kinds the enabled controls already read: no extra listing.
+  const insights = computeInsights(snapshot, INSIGHT_PROVIDERS.filter((p) => p.reads.every((k) => read.has(k))));
+  const evaluateMs = performance.now() - t1;
   const result: ScanResult = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: TOOL.name, version: TOOL.version },
@@ -58,6 +61,8 @@ export function evaluateSnapshot(snapshot: Snapshot, opts: ScanOptions, startedA
     controls: evaluation.controls,
     results: evaluation.results,
   };
+  if (Object.keys(insights.insights).length) result.insights = insights.insights;
+  if (insights.skipped.length) result.insightsSkipped = insights.skipped;
   if (snapshot.serverVersion) result.scan.serverVersion = snapshot.serverVersion;
   if (opts.namespaces?.length) result.scan.namespaces = opts.namespaces;
   if (opts.excludeNamespaces?.length) result.scan.excludedNamespaces = opts.excludeNamespaces;

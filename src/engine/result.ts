@@ -98,4 +98,8 @@ export interface ScanResult {
   summary: Summary;
   controls: ControlSummary[];
   results: Result[];
+  /** Analyses shown beside the findings (see src/engine/insights.ts); keys are per area. */
+  insights?: Record<string, unknown>;
+  /** Insight providers that could not run, with the reason. */
+  insightsSkipped?: { key: string; reason: string }[];
 }

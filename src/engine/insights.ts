@@ -1,0 +1,44 @@
+import type { KindKey } from '../collect/kinds.ts';
+import type { Snapshot } from '../model/snapshot.ts';
+
+/**
+ * Insights: analyses a report shows beside the findings (who can do what, the
+ * network isolation of each namespace, the PSA posture of each namespace).
+ * They are pure functions of the snapshot, like controls, and land in
+ * ScanResult.insights so that renderers never compute anything.
+ *
+ * Each area adds its own provider to INSIGHT_PROVIDERS and its own slot to
+ * `Insights` (typed in that area's model file).
+ */
+export interface Insights {
+  [key: string]: unknown;
+}
+
+export interface InsightProvider {
+  key: string;
+  /** Kinds the analysis needs; it is skipped (and says so) when any is unreadable. */
+  reads: readonly KindKey[];
+  compute(snapshot: Snapshot): unknown;
+}
+
+export const INSIGHT_PROVIDERS: InsightProvider[] = [];
+
+export interface InsightsOutput {
+  insights: Insights;
+  /** Providers that could not run, with the reason. */
+  skipped: { key: string; reason: string }[];
+}
+
+export function computeInsights(snapshot: Snapshot, providers: readonly InsightProvider[] = INSIGHT_PROVIDERS): InsightsOutput {
+  const insights: Insights = {};
+  const skipped: { key: string; reason: string }[] = [];
+  for (const p of providers) {
+    const missing = p.reads.filter((k) => !['ok', 'not-found', 'static'].includes(snapshot.collection[k].state));
+    if (missing.length) {
+      skipped.push({ key: p.key, reason: `could not read ${missing.join(', ')}` });
+      continue;
+    }
+    insights[p.key] = p.compute(snapshot);
+  }
+  return { insights, skipped };
+}
