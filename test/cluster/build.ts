@@ -33,6 +33,9 @@ export class HarnessError extends Error {
   }
 }
 
+/** No usable Go toolchain (missing or older than go.mod's `go` line). */
+export class GoMissingError extends HarnessError {}
+
 export function binPath(name: BinaryName): string {
   return join(BIN_DIR, name);
 }
@@ -97,14 +100,19 @@ function goEnv(): NodeJS.ProcessEnv {
   return { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOFLAGS: process.env.GOFLAGS ?? '' };
 }
 
-/** Locate `go` (PATH, $GOROOT/bin, /usr/local/go/bin) and check it is new enough for go.mod. */
+/**
+ * Locate `go` and check it is new enough for go.mod: $K8S_AUDIT_GO if set (and
+ * then only that), else the first new-enough one of PATH, $GOROOT/bin, /usr/local/go/bin.
+ */
 export function findGo(): GoToolchain {
   const need = requiredGoVersion();
-  const candidates = [
-    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'go')),
-    ...(process.env.GOROOT ? [join(process.env.GOROOT, 'bin', 'go')] : []),
-    '/usr/local/go/bin/go',
-  ];
+  const candidates = process.env.K8S_AUDIT_GO
+    ? [process.env.K8S_AUDIT_GO]
+    : [
+        ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'go')),
+        ...(process.env.GOROOT ? [join(process.env.GOROOT, 'bin', 'go')] : []),
+        '/usr/local/go/bin/go',
+      ];
   let best: GoToolchain | undefined;
   for (const go of candidates) {
     if (!existsSync(go)) continue;
@@ -118,8 +126,9 @@ export function findGo(): GoToolchain {
     if (compareVersions(num, need) >= 0) return { go, version };
     best ??= { go, version };
   }
-  if (best) throw new HarnessError(`Go ${need} or newer is needed to build the test control plane (found ${best.version} at ${best.go}); install it to /usr/local/go or put it on PATH`);
-  throw new HarnessError(`Go ${need} or newer is needed to build the test control plane, but no 'go' was found on PATH or in /usr/local/go/bin`);
+  if (best) throw new GoMissingError(`Go ${need} or newer is needed to build the test control plane (found ${best.version} at ${best.go}); install it to /usr/local/go or put it on PATH`);
+  const where = process.env.K8S_AUDIT_GO ? `at K8S_AUDIT_GO=${process.env.K8S_AUDIT_GO}` : "on PATH or in /usr/local/go/bin";
+  throw new GoMissingError(`Go ${need} or newer is needed to build the test control plane, but no working 'go' was found ${where}`);
 }
 
 function listGoSources(dir: string, out: string[] = []): string[] {

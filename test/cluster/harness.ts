@@ -17,7 +17,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import net from 'node:net';
 import { basename, join, resolve } from 'node:path';
 import YAML from 'yaml';
-import { BIN_DIR, HarnessError, REPO_ROOT, binPath, build, etcdVersion, isBuildCurrent, kubernetesVersion } from './build.ts';
+import { BINARIES, BIN_DIR, GoMissingError, HarnessError, REPO_ROOT, binPath, build, etcdVersion, isBuildCurrent, kubernetesVersion } from './build.ts';
 import { KubeClient } from './kube.ts';
 
 export { build, HarnessError, kubernetesVersion, BIN_DIR, REPO_ROOT };
@@ -243,6 +243,23 @@ function tailFile(path: string, lines = 20): string {
   } catch {
     return '';
   }
+}
+
+/**
+ * The useful part of a component log for an error message: its error lines
+ * (klog E/F lines, etcd's JSON error/fatal/panic records, Go panics) if any, else its tail.
+ */
+function logExcerpt(path: string, max = 12): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').trimEnd();
+  } catch {
+    return '';
+  }
+  const lines = text.split('\n');
+  const errors = lines.filter((l) => /^[EF]\d{4} |"level":"(error|fatal|panic)"|^panic:|^Error:|^flag provided but not defined/.test(l));
+  const picked = errors.length > 0 ? errors.slice(-max) : lines.slice(-max);
+  return picked.map((l) => (l.length > 400 ? l.slice(0, 400) + '…' : l)).join('\n');
 }
 
 // ---------------------------------------------------------------------------
@@ -471,8 +488,14 @@ export async function up(opts: UpOptions = {}): Promise<ClusterInfo> {
   if (opts.skipBuild) {
     if (!isBuildCurrent()) throw new HarnessError(`control-plane binaries in ${BIN_DIR} are missing or stale; run \`npm run cluster -- build\``);
   } else {
-    const b = await build({ log });
-    if (b.built) log(`build finished in ${b.seconds.toFixed(1)} s`);
+    try {
+      const b = await build({ log });
+      if (b.built) log(`build finished in ${b.seconds.toFixed(1)} s`);
+    } catch (e) {
+      // Without Go the binaries' freshness cannot be checked, but existing ones still run.
+      if (!(e instanceof GoMissingError) || !BINARIES.every((b) => existsSync(binPath(b)))) throw e;
+      log(`warning: ${e.message}; using the existing binaries in ${BIN_DIR} unchecked`);
+    }
   }
 
   const existing = readState(stateDir);
@@ -554,9 +577,9 @@ async function startOnce(stateDir: string, opts: UpOptions, log: (l: string) => 
     for (const rec of state.processes) {
       const how = exited.get(rec.name);
       if (!how) continue;
-      const tail = tailFile(rec.log);
+      const tail = tailFile(rec.log, 40);
       if (/address already in use/i.test(tail)) throw new PortInUseError(`${rec.name} could not bind its port (${how})`);
-      throw new HarnessError(`${rec.name} exited during startup (${how}); log: ${rec.log}`, tail);
+      throw new HarnessError(`${rec.name} exited during startup (${how}); log: ${rec.log}`, logExcerpt(rec.log));
     }
   };
 
@@ -566,7 +589,7 @@ async function startOnce(stateDir: string, opts: UpOptions, log: (l: string) => 
       checkAlive();
       if (await probe().catch((e) => (rethrow && e instanceof HarnessError ? Promise.reject(e) : false))) return;
       if (Date.now() > deadline) {
-        throw new HarnessError(`${what} not ready within ${Math.round(timeoutMs / 1000)} s; log: ${logFile}`, tailFile(logFile));
+        throw new HarnessError(`${what} not ready within ${(timeoutMs / 1000).toFixed(0)} s; log: ${logFile}`, logExcerpt(logFile));
       }
       await sleep(150);
     }

@@ -200,7 +200,8 @@ describe('harness lifecycle', () => {
   it('down stops every recorded process, including after a crash, and removes the directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-lifecycle-'));
     try {
-      const info = await up({ stateDir: dir, skipBuild: true });
+      // watchPid: even if this worker is killed mid-test, the reaper stops this second cluster.
+      const info = await up({ stateDir: dir, skipBuild: true, watchPid: process.pid });
       expect(info.seconds).toBeLessThan(30);
       expect((await status(dir)).running).toBe(true);
       const pids = readState(dir)!.processes.map((p) => p.pid);
@@ -210,7 +211,7 @@ describe('harness lifecycle', () => {
       await waitFor('kube-apiserver to die', () => !isAlive(info.pids['kube-apiserver']!), { timeoutMs: 5000 });
       expect((await status(dir)).running).toBe(false);
       const r = await down(dir);
-      expect(r.stopped).toEqual(expect.arrayContaining(['etcd', 'kube-controller-manager']));
+      expect(r.stopped).toEqual(expect.arrayContaining(['reaper', 'etcd', 'kube-controller-manager']));
       expect(pids.filter((p) => isAlive(p))).toEqual([]);
       expect(existsSync(dir)).toBe(false);
     } finally {
