@@ -1,4 +1,4 @@
-import type { KindKey } from '../collect/kinds.ts';
+import { kindKeyOf, type KindKey } from '../collect/kinds.ts';
 import type { Container, K8sObject, ObjectMeta, PodSpec } from './k8s.ts';
 import type { Snapshot } from './snapshot.ts';
 
@@ -54,11 +54,20 @@ function controllerOf(obj: K8sObject) {
   return obj.metadata.ownerReferences?.find((o) => o.controller === true);
 }
 
-/** Whether this object's pods are already reported through a controller's template. */
-export function isReportedThroughOwner(obj: K8sObject): boolean {
+/**
+ * Whether this object's pods are already reported through a controller's
+ * template. With a snapshot, the controller must also be in it (same name and,
+ * when both carry one, same uid): a Pod whose ReplicaSet is gone — or was not
+ * part of the manifests scanned — is reported itself rather than by nobody.
+ */
+export function isReportedThroughOwner(obj: K8sObject, snapshot?: Snapshot): boolean {
   const owners = TEMPLATE_OWNERS[obj.kind];
   const ref = controllerOf(obj);
-  return !!(owners && ref && owners.has(ref.kind));
+  if (!owners || !ref || !owners.has(ref.kind)) return false;
+  if (!snapshot) return true;
+  const key = kindKeyOf(ref.kind);
+  const owner = key ? snapshot.get(key, obj.metadata.namespace, ref.name) : undefined;
+  return !!owner && (!ref.uid || !owner.metadata.uid || ref.uid === owner.metadata.uid);
 }
 
 function templateOf(obj: K8sObject): { meta: ObjectMeta; spec: PodSpec; path: string } | undefined {
@@ -87,10 +96,19 @@ export function workloadOf(obj: K8sObject): Workload | undefined {
 
 const cache = new WeakMap<Snapshot, readonly Workload[]>();
 
+function sortWorkloads(out: Workload[]): readonly Workload[] {
+  out.sort(
+    (a, b) =>
+      cmp(a.subject.namespace ?? '', b.subject.namespace ?? '') || cmp(a.subject.kind, b.subject.kind) || cmp(a.subject.name, b.subject.name),
+  );
+  return Object.freeze(out);
+}
+
 /**
  * Every workload subject in the snapshot: controllers' pod templates, CronJobs'
  * job templates, and Pods, ReplicaSets and Jobs not owned by a controller that
- * is reported itself. Sorted by namespace, kind, name. Computed once per snapshot.
+ * is reported itself (and present in the snapshot). Sorted by namespace, kind,
+ * name. Computed once per snapshot.
  */
 export function workloads(snapshot: Snapshot): readonly Workload[] {
   const hit = cache.get(snapshot);
@@ -98,18 +116,38 @@ export function workloads(snapshot: Snapshot): readonly Workload[] {
   const out: Workload[] = [];
   for (const kind of WORKLOAD_KINDS) {
     for (const obj of snapshot.list(kind)) {
-      if (isReportedThroughOwner(obj)) continue;
+      if (isReportedThroughOwner(obj, snapshot)) continue;
       const w = workloadOf(obj);
       if (w) out.push(w);
     }
   }
-  out.sort(
-    (a, b) =>
-      cmp(a.subject.namespace ?? '', b.subject.namespace ?? '') || cmp(a.subject.kind, b.subject.kind) || cmp(a.subject.name, b.subject.name),
-  );
-  Object.freeze(out);
-  cache.set(snapshot, out);
-  return out;
+  const sorted = sortWorkloads(out);
+  cache.set(snapshot, sorted);
+  return sorted;
+}
+
+const ephemeralCache = new WeakMap<Snapshot, readonly Workload[]>();
+
+/**
+ * Pods that `workloads()` leaves to their controller but that carry ephemeral
+ * containers (`kubectl debug`): no template holds those, so they are visible
+ * only on the Pod. Controls that inspect containers report these Pods for their
+ * ephemeral containers only.
+ */
+export function podsWithOwnEphemeralContainers(snapshot: Snapshot): readonly Workload[] {
+  const hit = ephemeralCache.get(snapshot);
+  if (hit) return hit;
+  const out: Workload[] = [];
+  for (const pod of snapshot.list('pods')) {
+    const spec = pod.spec as PodSpec | undefined;
+    if (!Array.isArray(spec?.ephemeralContainers) || spec.ephemeralContainers.length === 0) continue;
+    if (!isReportedThroughOwner(pod, snapshot)) continue;
+    const w = workloadOf(pod);
+    if (w) out.push(w);
+  }
+  const sorted = sortWorkloads(out);
+  ephemeralCache.set(snapshot, sorted);
+  return sorted;
 }
 
 export type ContainerType = 'initContainers' | 'containers' | 'ephemeralContainers';
