@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { HarnessError, down, downSync, isAlive, readState, up } from './harness.ts';
+import { KubeClient } from './kube.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,6 +26,17 @@ const log = (line: string) => process.stderr.write(`[test-cluster] ${line}\n`);
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
   const external = process.env.K8S_AUDIT_TEST_KUBECONFIG;
   if (external) {
+    // Fail once, clearly, rather than in every test with a connection error.
+    let client: KubeClient | undefined;
+    try {
+      client = KubeClient.fromKubeconfig(external, 'admin');
+      const res = await client.request('GET', '/readyz', { timeoutMs: 5000 });
+      if (res.status !== 200) throw new Error(`/readyz answered ${res.status}`);
+    } catch (e) {
+      throw new Error(`K8S_AUDIT_TEST_KUBECONFIG=${external}: cluster not usable (${e instanceof Error ? e.message : String(e)}); unset it to let the tests start their own cluster`);
+    } finally {
+      client?.close();
+    }
     log(`using the cluster of K8S_AUDIT_TEST_KUBECONFIG=${external}`);
     project.provide('kubeconfig', external);
     return;

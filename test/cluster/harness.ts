@@ -24,6 +24,7 @@ export { build, HarnessError, kubernetesVersion, BIN_DIR, REPO_ROOT };
 
 const MARKER = '.k8s-audit-cluster';
 const STATE_FILE = 'state.json';
+const LOCK_FILE = 'up.lock';
 export const DEFAULT_NODE_NAME = 'k8s-audit-cp';
 export const SERVICE_CIDR = '10.96.0.0/12';
 const SERVICE_IP = '10.96.0.1';
@@ -436,17 +437,53 @@ function realArgv(rec: ProcessRecord): string[] {
 
 class PortInUseError extends HarnessError {}
 
-/** Make stateDir an empty directory we own; refuse to wipe a directory that is not ours. */
-function prepareStateDir(stateDir: string): void {
-  if (existsSync(stateDir)) {
-    const entries = readdirSync(stateDir);
-    if (entries.length > 0 && !entries.includes(MARKER)) {
-      throw new HarnessError(`refusing to use ${stateDir} as the cluster directory: it is not empty and was not created by the k8s-audit harness`);
-    }
-    for (const e of entries) rmSync(join(stateDir, e), { recursive: true, force: true });
+/** Refuse a directory that is neither empty nor ours: `up` and `down` wipe the directory they use. */
+function checkOwnership(stateDir: string): void {
+  if (!existsSync(stateDir)) return;
+  const entries = readdirSync(stateDir);
+  if (entries.length > 0 && !entries.includes(MARKER)) {
+    throw new HarnessError(`refusing to use ${stateDir} as the cluster directory: it is not empty and was not created by the k8s-audit harness`);
   }
+}
+
+/** Make stateDir an empty directory we own (keeping the lock of the `up` in progress). */
+function prepareStateDir(stateDir: string): void {
+  checkOwnership(stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  for (const e of readdirSync(stateDir)) {
+    if (e !== LOCK_FILE) rmSync(join(stateDir, e), { recursive: true, force: true });
+  }
+  writeFileSync(join(stateDir, MARKER), 'k8s-audit test control plane; removed by `npm run cluster -- down`\n');
+}
+
+/**
+ * Take the directory's lock so two `up`s never start clusters in one directory at once
+ * (a lock left by a dead process is taken over). Returns the release function.
+ */
+function lockStateDir(stateDir: string): () => void {
+  checkOwnership(stateDir);
   mkdirSync(stateDir, { recursive: true });
   writeFileSync(join(stateDir, MARKER), 'k8s-audit test control plane; removed by `npm run cluster -- down`\n');
+  const lock = join(stateDir, LOCK_FILE);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => {
+        try {
+          if (readFileSync(lock, 'utf8') === String(process.pid)) rmSync(lock, { force: true });
+        } catch {
+          /* directory removed meanwhile (e.g. by down) */
+        }
+      };
+    } catch (e: any) {
+      if (e?.code !== 'EEXIST' || attempt > 0) throw e;
+      const holder = Number(readFileSync(lock, 'utf8'));
+      if (holder && holder !== process.pid && isAlive(holder)) {
+        throw new HarnessError(`another \`up\` (pid ${holder}) is starting a cluster in ${stateDir}; wait for it, or use another K8S_AUDIT_CLUSTER_DIR`);
+      }
+      rmSync(lock, { force: true }); // stale: its owner is gone
+    }
+  }
 }
 
 function infoFromState(state: ClusterState, reused: boolean, seconds: number): ClusterInfo {
@@ -498,6 +535,15 @@ export async function up(opts: UpOptions = {}): Promise<ClusterInfo> {
     }
   }
 
+  const unlock = lockStateDir(stateDir);
+  try {
+    return await upLocked(stateDir, opts, log, t0);
+  } finally {
+    unlock();
+  }
+}
+
+async function upLocked(stateDir: string, opts: UpOptions, log: (l: string) => void, t0: number): Promise<ClusterInfo> {
   const existing = readState(stateDir);
   if (existing) {
     const allAlive = existing.processes.length > 0 && existing.processes.every((p) => isOurs(p));

@@ -60,9 +60,10 @@ export function loadManifests(dirOrFile: string): Manifest[] {
   const out: Manifest[] = [];
   for (const file of listManifestFiles(root)) {
     const docs = YAML.parseAllDocuments(readFileSync(file, 'utf8'));
-    const name = relative(process.cwd(), file) || file;
+    const rel = relative(process.cwd(), file);
+    const name = rel && !rel.startsWith('..') ? rel : file;
     docs.forEach((doc, i) => {
-      if (doc.errors.length > 0) throw new Error(`${name}#${i}: invalid YAML: ${doc.errors[0]!.message}`);
+      if (doc.errors.length > 0) throw new Error(`${name}#${i}: invalid YAML: ${doc.errors[0]!.message.split('\n')[0]!.replace(/:\s*$/, '')}`);
       const obj = doc.toJS();
       if (obj == null) return; // empty document
       const items = typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items) ? obj.items : [obj];
@@ -139,6 +140,8 @@ export async function applyObjects(kubeconfigPath: string, manifests: Manifest[]
     ...manifests.filter((m) => !(m.object.kind === 'Namespace' && m.object.apiVersion === 'v1')),
   ];
   const applied: AppliedObject[] = [];
+  // A kind the cluster does not serve is worth waiting for only if a CRD was applied in this run.
+  let crdApplied = false;
   try {
     for (const { object, source } of ordered) {
       const { apiVersion, kind } = object;
@@ -158,11 +161,12 @@ export async function applyObjects(kubeconfigPath: string, manifests: Manifest[]
             query: { fieldManager, force: true },
           });
           applied.push({ apiVersion, kind, name, ...(namespace ? { namespace } : {}) });
+          if (kind === 'CustomResourceDefinition') crdApplied = true;
           opts.log?.(`applied ${kind} ${namespace ? `${namespace}/` : ''}${name}`);
           break;
         } catch (e) {
-          // A CRD applied just before may not be established yet: NotServed is retried too.
-          if ((isTransient(e) || e instanceof NotServedError) && Date.now() < deadline) {
+          // A CRD applied just before may not be established yet: then NotServed is retried too.
+          if ((isTransient(e) || (e instanceof NotServedError && crdApplied)) && Date.now() < deadline) {
             await sleep(delay);
             continue;
           }
