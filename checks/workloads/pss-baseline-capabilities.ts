@@ -1,0 +1,16 @@
+import { pssControl } from './_pss.ts';
+
+export default pssControl({
+  id: 'pss-baseline-capabilities',
+  check: 'capabilities_baseline',
+  title: 'Containers must not add capabilities beyond the default set',
+  severity: 'high',
+  description:
+    'Flags every capability in securityContext.capabilities.add of an init, regular or ephemeral container that is not in the baseline set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT) (Pod Security Standards, baseline: capabilities_baseline). NET_RAW, SYS_ADMIN and ALL are among those flagged.',
+  rationale:
+    'Capabilities such as SYS_ADMIN, SYS_PTRACE, NET_ADMIN or NET_RAW give a container powers over the kernel, other processes or the network that container escapes and spoofing rely on.',
+  cis: ['5.2.9'],
+  remediation:
+    'Remove {{capability}} from `capabilities.add` of {{where}} in {{kind}} {{namespace}}/{{name}} (`{{path}}`). The baseline standard lets a container add only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT.\n\n{{apply}}',
+  fix: (v) => ({ op: 'remove', snippet: `# delete ${String(v.data.capability)} from capabilities.add`, test: { at: v.path, value: String(v.data.capability) } }),
+});
