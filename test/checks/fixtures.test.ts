@@ -8,7 +8,8 @@
  *       → the exact findings: [{ kind, namespace?, name, path?, container?, messageId }]
  *
  * A fixture file is a YAML stream of objects: the whole cluster the control sees.
- * A comment line `# serverVersion: 1.30` sets the server's version.
+ * A comment line `# serverVersion: 1.30` sets the server's version; `# options: {"allowedRegistries": [...]}`
+ * (JSON) sets the ControlOptions the control runs with.
  * Snapshots are deep-frozen, so a control that mutates its input fails.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -33,6 +34,15 @@ for (const control of allControls()) {
   const dir = join(root, control.meta.id);
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^(pass|fail|na)\..+\.ya?ml$/.test(f)).sort() : [];
   describe(control.meta.id, () => {
+    // A manual control has no fixtures: it is reported not-assessed with its reason, whatever the cluster holds.
+    if (control.meta.manual) {
+      it('is manual: not-assessed with its reason', () => {
+        const { results, controls } = evaluate(snapshotFromYaml(''), [control]);
+        expect(controls[0]!.status).toBe('not-assessed');
+        expect(results.map((r) => r.status)).toEqual(['not-assessed']);
+        expect(results[0]!.message).toContain(control.meta.manual!);
+      });
+    }
     for (const file of files) {
       it(file, () => {
         const text = readFileSync(join(dir, file), 'utf8');
@@ -41,7 +51,8 @@ for (const control of allControls()) {
           text,
           version ? { serverVersion: { gitVersion: `v${version[1]}.${version[2]}.0`, major: version[1]!, minor: version[2]! } } : {},
         );
-        const { results, controls } = evaluate(snapshot, [control]);
+        const options = /^# options: (.+)$/m.exec(text);
+        const { results, controls } = evaluate(snapshot, [control], options ? JSON.parse(options[1]!) : {});
         const summary = controls[0]!;
         expect(summary.reason, 'the control ran').toBeUndefined();
         const fails = results.filter((r) => r.status === 'fail');

@@ -1,0 +1,48 @@
+import { defineControl } from '../../src/engine/types.ts';
+import { parseImage } from '../../src/model/images.ts';
+import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
+import { containerFix, containerTargets } from './_remediation.ts';
+
+export default defineControl({
+  meta: {
+    id: 'pod-image-digest',
+    title: 'Images are pinned by digest',
+    area: 'workloads',
+    severity: 'low',
+    description:
+      'Flags every init, regular and ephemeral container whose image reference carries no digest (`@sha256:…`). Tags, even version tags, can be moved to other content by anyone who can push to the repository. An image reference that cannot be parsed is reported too.',
+    rationale:
+      'A digest names the image\'s content: every node runs the same bytes, and a registry compromise or a re-pushed tag cannot change what runs. It is also what image signatures and scan results refer to.',
+    remediation:
+      'Resolve the digest of the image that container "{{container}}" of {{kind}} {{namespace}}/{{name}} runs (for example with `crane digest` or `docker buildx imagetools inspect`) and write it into the reference at `{{path}}`. Replace <DIGEST>:\n\n{{fix}}',
+    references: {
+      links: ['https://kubernetes.io/docs/concepts/containers/images/#image-names'],
+    },
+    messages: {
+      tagOnly: 'Container "{{container}}" ({{containerType}}) uses image "{{image}}", which is not pinned by digest.',
+      unparseable: 'Container "{{container}}" ({{containerType}}) has an image reference that cannot be parsed: "{{image}}".',
+    },
+  },
+  reads: WORKLOAD_KINDS,
+  evaluate(snapshot, report) {
+    for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
+      let failed = false;
+      for (const c of containers) {
+        const image = c.container.image ?? '';
+        const ref = parseImage(c.container.image);
+        if (ref?.digest) continue;
+        failed = true;
+        const pinned = ref ? `${ref.name}${ref.tag ? `:${ref.tag}` : ''}@sha256:<DIGEST>` : '<REGISTRY>/<REPOSITORY>@sha256:<DIGEST>';
+        report.fail(w.subject, {
+          messageId: ref ? 'tagOnly' : 'unparseable',
+          data: { containerType: c.type, image, fix: containerFix(w, c, { image: pinned }, { mutableOnPod: true }) },
+          path: `${c.path}.image`,
+          container: c.container.name,
+          observed: image,
+          expected: 'an image reference with @sha256:<digest>',
+        });
+      }
+      if (!failed) report.pass(w.subject);
+    }
+  },
+});

@@ -1,0 +1,54 @@
+import { defineControl } from '../../src/engine/types.ts';
+import { defaultPullPolicy, parseImage } from '../../src/model/images.ts';
+import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
+import { containerFix, containerTargets } from './_remediation.ts';
+
+export default defineControl({
+  meta: {
+    id: 'pod-image-pull-policy',
+    title: 'Images referenced by tag are pulled on every start',
+    area: 'workloads',
+    severity: 'low',
+    description:
+      'Flags every init, regular and ephemeral container whose image is not pinned by digest and whose imagePullPolicy — as written, or as the API server defaults it (Always for `latest` or no tag, IfNotPresent otherwise) — is not Always. Digest-pinned images pass with any policy: their content cannot change. A cluster running the AlwaysPullImages admission plugin rewrites the policy of every Pod at creation, but controllers\' templates keep the written value and are still reported; waive the control there.',
+    rationale:
+      'With IfNotPresent or Never a node starts whatever it cached under the tag: nodes drift apart after a tag is re-pushed, and a pod can start a private image another pod pulled, without the registry checking its own pull credentials.',
+    remediation:
+      'Pin the image of container "{{container}}" of {{kind}} {{namespace}}/{{name}} by digest, or set imagePullPolicy: Always (at `{{path}}`):\n\n{{fix}}',
+    references: {
+      links: ['https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy'],
+    },
+    messages: {
+      notAlways: 'Container "{{container}}" ({{containerType}}) pulls the tag-referenced image "{{image}}" with imagePullPolicy {{policy}} ({{source}}).',
+    },
+  },
+  reads: WORKLOAD_KINDS,
+  evaluate(snapshot, report) {
+    for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
+      let failed = false;
+      for (const c of containers) {
+        const ref = parseImage(c.container.image);
+        if (ref?.digest) continue;
+        const written = c.container.imagePullPolicy;
+        const policy = written || defaultPullPolicy(ref);
+        if (policy === 'Always') continue;
+        failed = true;
+        report.fail(w.subject, {
+          messageId: 'notAlways',
+          data: {
+            containerType: c.type,
+            image: c.container.image ?? '',
+            policy,
+            source: written ? 'as written' : 'defaulted by the API server',
+            fix: containerFix(w, c, { imagePullPolicy: 'Always' }),
+          },
+          path: `${c.path}.imagePullPolicy`,
+          container: c.container.name,
+          observed: policy,
+          expected: 'Always (or an image pinned by digest)',
+        });
+      }
+      if (!failed) report.pass(w.subject);
+    }
+  },
+});

@@ -1,0 +1,66 @@
+import { CLUSTER_SUBJECT } from '../../src/engine/run.ts';
+import { defineControl } from '../../src/engine/types.ts';
+import { allowedBy, parseImage, parseRegistryPattern, type RegistryPattern } from '../../src/model/images.ts';
+import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
+import { containerFix, containerTargets } from './_remediation.ts';
+
+export default defineControl({
+  meta: {
+    id: 'pod-image-registry',
+    title: 'Images come from allowed registries',
+    area: 'workloads',
+    severity: 'medium',
+    description:
+      'With `--allowed-registries`, flags every init, regular and ephemeral container whose image comes from elsewhere. Unqualified names resolve as the runtime resolves them (`nginx` is `docker.io/library/nginx`; `index.docker.io` is `docker.io`). An entry is a registry host with its port if any (`registry.example.com:5000`), a host and repository prefix matched on whole path components (`ghcr.io/acme` admits `ghcr.io/acme/app`, not `ghcr.io/acme-evil/app`), or `*.` and a domain for any of its subdomains (`*.dkr.ecr.eu-west-1.amazonaws.com`). Without the option the control is not applicable.',
+    rationale:
+      'An allowlist keeps workloads on registries the organisation controls, scans and signs, so a typo-squatted or attacker-controlled image cannot be pulled by editing one line of a manifest.',
+    remediation:
+      'Mirror the image of container "{{container}}" of {{kind}} {{namespace}}/{{name}} into an allowed registry ({{allowed}}) and point `{{path}}` at it, or extend --allowed-registries if its registry is trusted. Replace the placeholders:\n\n{{fix}}',
+    references: {
+      cis: ['5.5.1'],
+      links: ['https://kubernetes.io/docs/concepts/containers/images/'],
+    },
+    messages: {
+      notAllowed: 'Container "{{container}}" ({{containerType}}) pulls "{{image}}" from registry {{registry}}, which is not allowed.',
+      unparseable: 'Container "{{container}}" ({{containerType}}) has an image reference that cannot be parsed, so its registry is unknown: "{{image}}".',
+    },
+  },
+  reads: WORKLOAD_KINDS,
+  evaluate(snapshot, report, options) {
+    const entries = options.allowedRegistries ?? [];
+    if (entries.length === 0) {
+      report.notApplicable(CLUSTER_SUBJECT, 'No registry allowlist given: run the scan with --allowed-registries to assess image origins');
+      return;
+    }
+    const patterns: RegistryPattern[] = entries.map((e) => {
+      const p = parseRegistryPattern(e);
+      if (!p) throw new Error(`invalid --allowed-registries entry "${e}"`);
+      return p;
+    });
+    const allowed = entries.join(', ');
+    for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
+      let failed = false;
+      for (const c of containers) {
+        const ref = parseImage(c.container.image);
+        if (ref && allowedBy(ref, patterns)) continue;
+        failed = true;
+        const image = c.container.image ?? '';
+        report.fail(w.subject, {
+          messageId: ref ? 'notAllowed' : 'unparseable',
+          data: {
+            containerType: c.type,
+            image,
+            registry: ref?.registry ?? 'unknown',
+            allowed,
+            fix: containerFix(w, c, { image: '<ALLOWED-REGISTRY>/<REPOSITORY>:<VERSION>' }, { mutableOnPod: true }),
+          },
+          path: `${c.path}.image`,
+          container: c.container.name,
+          observed: ref?.registry ?? image,
+          expected: `one of: ${allowed}`,
+        });
+      }
+      if (!failed) report.pass(w.subject);
+    }
+  },
+});

@@ -1,0 +1,68 @@
+import { defineControl } from '../../src/engine/types.ts';
+import { WORKLOAD_KINDS, containersOf, workloads } from '../../src/model/workloads.ts';
+import { containerFix } from './_remediation.ts';
+
+const PROBES = [
+  { field: 'livenessProbe', word: 'liveness' },
+  { field: 'readinessProbe', word: 'readiness' },
+] as const;
+
+/** Kinds whose pods run to completion; their templates must use restartPolicy Never or OnFailure. */
+const BATCH_KINDS = new Set(['Job', 'CronJob']);
+
+export default defineControl({
+  meta: {
+    id: 'pod-probes-missing',
+    title: 'Long-running containers have liveness and readiness probes',
+    area: 'workloads',
+    severity: 'low',
+    description:
+      'For every regular container, and every sidecar (an init container with restartPolicy: Always), looks for a livenessProbe and a readinessProbe, and reports each one missing. A startupProbe does not replace them. Exempt, by design: ordinary init containers and ephemeral containers (the API server refuses probes on them), and pods that run to completion — Jobs, CronJobs and any pod spec with restartPolicy Never or OnFailure — where a readiness gate has no Service to gate and a hung run is bounded by activeDeadlineSeconds instead; those subjects are reported not-applicable.',
+    rationale:
+      'Without a liveness probe a deadlocked process keeps its pod Running forever; without a readiness probe traffic reaches a pod before it can serve, and keeps reaching it while it cannot. Both turn partial failures into outages that nobody is alerted to.',
+    remediation:
+      'Add a {{probe}} probe to container "{{container}}" of {{kind}} {{namespace}}/{{name}} (at `{{path}}`), pointing at an endpoint that reflects the application\'s health. Replace <PATH> and <PORT>:\n\n{{fix}}',
+    references: {
+      links: ['https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/'],
+    },
+    messages: {
+      missing: 'Container "{{container}}" ({{containerType}}) has no {{probe}} probe.',
+    },
+  },
+  reads: WORKLOAD_KINDS,
+  evaluate(snapshot, report) {
+    for (const w of workloads(snapshot)) {
+      const restartPolicy = (w.podSpec as { restartPolicy?: string }).restartPolicy ?? 'Always';
+      if (BATCH_KINDS.has(w.subject.kind)) {
+        report.notApplicable(w.subject, `${w.subject.kind} pods run to completion: probes are not required`);
+        continue;
+      }
+      if (restartPolicy !== 'Always') {
+        report.notApplicable(w.subject, `restartPolicy ${restartPolicy}: the pod runs to completion, probes are not required`);
+        continue;
+      }
+      let failed = false;
+      for (const c of containersOf(w.podSpec, w.specPath)) {
+        if (c.type === 'ephemeralContainers') continue;
+        if (c.type === 'initContainers' && c.container.restartPolicy !== 'Always') continue;
+        for (const { field, word } of PROBES) {
+          if (c.container[field] != null) continue;
+          failed = true;
+          report.fail(w.subject, {
+            messageId: 'missing',
+            data: {
+              containerType: c.type === 'initContainers' ? 'sidecar initContainers' : c.type,
+              probe: word,
+              fix: containerFix(w, c, { [field]: { httpGet: { path: '<PATH>', port: '<PORT>' }, periodSeconds: 10 } }),
+            },
+            path: `${c.path}.${field}`,
+            container: c.container.name,
+            observed: null,
+            expected: `a ${word} probe`,
+          });
+        }
+      }
+      if (!failed) report.pass(w.subject);
+    }
+  },
+});

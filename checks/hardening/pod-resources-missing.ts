@@ -1,0 +1,107 @@
+import { defineControl } from '../../src/engine/types.ts';
+import type { K8sObject, PodSpec } from '../../src/model/k8s.ts';
+import type { Snapshot } from '../../src/model/snapshot.ts';
+import { WORKLOAD_KINDS, containersOf, workloads } from '../../src/model/workloads.ts';
+import { containerFix } from './_remediation.ts';
+
+const RESOURCES = ['cpu', 'memory'] as const;
+const KINDS = ['requests', 'limits'] as const;
+type Resource = (typeof RESOURCES)[number];
+type Kind = (typeof KINDS)[number];
+
+type ResourceList = Record<string, unknown> | undefined;
+
+interface LimitRangeItem {
+  type?: string;
+  default?: ResourceList;
+  defaultRequest?: ResourceList;
+  max?: ResourceList;
+  min?: ResourceList;
+}
+
+const has = (list: ResourceList, r: Resource) => list != null && list[r] !== undefined && list[r] !== null && list[r] !== '';
+
+/**
+ * Whether a LimitRange of type Container fills in a default the container
+ * lacks, with the API server's LimitRange defaulting: a default limit comes
+ * from `default`, else `max`; a default request from `defaultRequest`, else
+ * the default limit, else `min`.
+ */
+function limitRangeDefault(ranges: readonly K8sObject[], kind: Kind, r: Resource): string | undefined {
+  for (const lr of ranges) {
+    const items = ((lr.spec as { limits?: LimitRangeItem[] } | undefined)?.limits ?? []).filter((i) => i?.type === 'Container');
+    for (const i of items) {
+      const limit = has(i.default, r) || has(i.max, r);
+      const found = kind === 'limits' ? limit : has(i.defaultRequest, r) || limit || has(i.min, r);
+      if (found) return lr.metadata.name;
+    }
+  }
+  return undefined;
+}
+
+function podLevel(spec: PodSpec, kind: Kind, r: Resource): boolean {
+  const resources = (spec as { resources?: { requests?: ResourceList; limits?: ResourceList } }).resources;
+  return has(resources?.[kind], r);
+}
+
+function rangesOf(snapshot: Snapshot, namespace: string | undefined): readonly K8sObject[] {
+  return namespace ? snapshot.inNamespace('limitranges', namespace) : [];
+}
+
+export default defineControl({
+  meta: {
+    id: 'pod-resources-missing',
+    title: 'Containers declare CPU and memory requests and limits',
+    area: 'workloads',
+    severity: 'medium',
+    description:
+      'For every init and regular container, looks for a CPU and a memory request and limit, and reports each one missing at its exact path. Counted as present: a value on the container; for a request, the container\'s limit (the API server copies limits into missing requests when it creates the Pod); a pod-level `spec.resources` value; a default from a LimitRange of type Container in the namespace (applied to Pods at admission, with the API\'s LimitRange defaulting: default limit from `default` or `max`, default request from `defaultRequest`, the default limit, or `min`). Ephemeral containers are exempt: they may not declare resources.',
+    rationale:
+      'Without requests the scheduler packs pods blindly and they are evicted first under pressure; without limits one container can take a node\'s memory or CPU from every other pod on it, which turns a compromised or faulty workload into a node-wide denial of service.',
+    remediation:
+      'Give container "{{container}}" of {{kind}} {{namespace}}/{{name}} a {{resource}} {{kindWord}} (at `{{path}}`), sized from its observed usage, or add a LimitRange with defaults to namespace {{namespace}}. Replace <VALUE> (for example 250m CPU, 256Mi memory):\n\n{{fix}}',
+    references: {
+      links: [
+        'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/',
+        'https://kubernetes.io/docs/concepts/policy/limit-range/',
+      ],
+    },
+    messages: {
+      missing: 'Container "{{container}}" ({{containerType}}) has no {{resource}} {{kindWord}}.',
+    },
+  },
+  reads: [...WORKLOAD_KINDS, 'limitranges'],
+  evaluate(snapshot, report) {
+    for (const w of workloads(snapshot)) {
+      const ranges = rangesOf(snapshot, w.subject.namespace);
+      let failed = false;
+      for (const c of containersOf(w.podSpec, w.specPath)) {
+        if (c.type === 'ephemeralContainers') continue;
+        const res = c.container.resources;
+        for (const kind of KINDS) {
+          for (const r of RESOURCES) {
+            if (has(res?.[kind], r)) continue;
+            if (kind === 'requests' && has(res?.limits, r)) continue;
+            if (podLevel(w.podSpec, kind, r)) continue;
+            if (limitRangeDefault(ranges, kind, r)) continue;
+            failed = true;
+            report.fail(w.subject, {
+              messageId: 'missing',
+              data: {
+                containerType: c.type,
+                resource: r,
+                kindWord: kind === 'requests' ? 'request' : 'limit',
+                fix: containerFix(w, c, { resources: { [kind]: { [r]: '<VALUE>' } } }),
+              },
+              path: `${c.path}.resources.${kind}.${r}`,
+              container: c.container.name,
+              observed: null,
+              expected: `a ${r} ${kind === 'requests' ? 'request' : 'limit'}`,
+            });
+          }
+        }
+      }
+      if (!failed) report.pass(w.subject);
+    }
+  },
+});

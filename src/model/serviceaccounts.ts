@@ -1,0 +1,151 @@
+/**
+ * ServiceAccounts as pods use them: which account a pod spec runs as, whether
+ * its token is mounted, and whether RBAC grants the account anything.
+ */
+import type { K8sObject, ObjectMeta, PodSpec } from './k8s.ts';
+import type { Snapshot } from './snapshot.ts';
+
+export const DEFAULT_SERVICE_ACCOUNT = 'default';
+
+/** The annotation the kubelet sets on the API mirror of a static pod. */
+export const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
+
+/**
+ * The ServiceAccount a pod spec runs as: `serviceAccountName`, else the
+ * deprecated `serviceAccount`, else `default` (what the ServiceAccount
+ * admission plugin fills in).
+ */
+export function serviceAccountNameOf(spec: PodSpec): string {
+  return spec.serviceAccountName || spec.serviceAccount || DEFAULT_SERVICE_ACCOUNT;
+}
+
+/** Which field the account name came from, for findings' paths. */
+export function serviceAccountField(spec: PodSpec): 'serviceAccountName' | 'serviceAccount' | undefined {
+  if (spec.serviceAccountName) return 'serviceAccountName';
+  if (spec.serviceAccount) return 'serviceAccount';
+  return undefined;
+}
+
+/**
+ * Static pods (their API mirrors carry `kubernetes.io/config.mirror`) cannot
+ * use ServiceAccounts: the admission plugin leaves them alone and the kubelet
+ * mounts no token.
+ */
+export function isMirrorPod(kind: string, meta: ObjectMeta): boolean {
+  return kind === 'Pod' && meta.annotations?.[MIRROR_POD_ANNOTATION] !== undefined;
+}
+
+export type AutomountSource = 'pod' | 'serviceaccount' | 'default' | 'serviceaccount-missing';
+
+export interface AutomountResolution {
+  /** Whether the ServiceAccount admission plugin mounts the API token into the pod. */
+  mounted: boolean;
+  /** What decided it. */
+  source: AutomountSource;
+  serviceAccount: string;
+  /** The ServiceAccount object, when it exists in the snapshot. */
+  account?: K8sObject;
+}
+
+/**
+ * Token automount as the ServiceAccount admission plugin decides it when a pod
+ * is created: the pod spec's `automountServiceAccountToken` when set, else the
+ * ServiceAccount's, else true. A missing ServiceAccount cannot decide (pods are
+ * refused until it exists); Kubernetes' default (true) is assumed and the
+ * source says so.
+ */
+export function resolveAutomount(snapshot: Snapshot, namespace: string, spec: PodSpec): AutomountResolution {
+  const serviceAccount = serviceAccountNameOf(spec);
+  const account = snapshot.get('serviceaccounts', namespace, serviceAccount);
+  const base = account ? { serviceAccount, account } : { serviceAccount };
+  if (typeof spec.automountServiceAccountToken === 'boolean') {
+    return { ...base, mounted: spec.automountServiceAccountToken, source: 'pod' };
+  }
+  if (!account) return { ...base, mounted: true, source: 'serviceaccount-missing' };
+  const fromAccount = (account as { automountServiceAccountToken?: unknown }).automountServiceAccountToken;
+  if (typeof fromAccount === 'boolean') return { ...base, mounted: fromAccount, source: 'serviceaccount' };
+  return { ...base, mounted: true, source: 'default' };
+}
+
+export interface RbacSubject {
+  kind: string;
+  name: string;
+  namespace?: string;
+  apiGroup?: string;
+}
+
+export interface AccountBinding {
+  kind: 'RoleBinding' | 'ClusterRoleBinding';
+  namespace?: string;
+  name: string;
+  /** How the binding names the account: directly, or through a ServiceAccount group. */
+  via: string;
+}
+
+interface BindingIndex {
+  /** Bindings naming one account (as a ServiceAccount or by its User name), by `namespace/name`. */
+  direct: Map<string, AccountBinding[]>;
+  /** Bindings to `system:serviceaccounts:<namespace>`, by namespace. */
+  namespaceGroup: Map<string, AccountBinding[]>;
+  /** Bindings to `system:serviceaccounts`. */
+  allAccounts: AccountBinding[];
+}
+
+const bindingIndex = new WeakMap<Snapshot, BindingIndex>();
+
+const SA_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
+const SA_GROUP = /^system:serviceaccounts:([^:]+)$/;
+
+function indexBindings(snapshot: Snapshot): BindingIndex {
+  const index: BindingIndex = { direct: new Map(), namespaceGroup: new Map(), allAccounts: [] };
+  const add = (map: Map<string, AccountBinding[]>, key: string, b: AccountBinding) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [b]);
+    else if (!list.some((x) => x.kind === b.kind && x.namespace === b.namespace && x.name === b.name)) list.push(b);
+  };
+  const visit = (binding: K8sObject, kind: AccountBinding['kind']) => {
+    const bindingNs = kind === 'RoleBinding' ? binding.metadata.namespace : undefined;
+    const ref = (via: string): AccountBinding =>
+      bindingNs !== undefined ? { kind, namespace: bindingNs, name: binding.metadata.name, via } : { kind, name: binding.metadata.name, via };
+    for (const s of subjectsOf(binding)) {
+      if (s.kind === 'ServiceAccount') {
+        // A RoleBinding's ServiceAccount subject without a namespace means the binding's own.
+        const ns = s.namespace || bindingNs;
+        if (ns) add(index.direct, `${ns}/${s.name}`, ref('ServiceAccount'));
+      } else if (s.kind === 'User') {
+        const m = SA_USER.exec(s.name);
+        if (m) add(index.direct, `${m[1]}/${m[2]}`, ref('User'));
+      } else if (s.kind === 'Group') {
+        if (s.name === 'system:serviceaccounts') index.allAccounts.push(ref('Group system:serviceaccounts'));
+        const m = SA_GROUP.exec(s.name);
+        if (m) add(index.namespaceGroup, m[1]!, ref(`Group ${s.name}`));
+      }
+    }
+  };
+  // A RoleBinding in any namespace may name an account of another one.
+  for (const b of snapshot.list('rolebindings')) visit(b, 'RoleBinding');
+  for (const b of snapshot.list('clusterrolebindings')) visit(b, 'ClusterRoleBinding');
+  return index;
+}
+
+/**
+ * RoleBindings (in any namespace) and ClusterRoleBindings that grant a
+ * ServiceAccount something: naming it (as a ServiceAccount, or as the User
+ * `system:serviceaccount:<namespace>:<name>`), or the groups
+ * `system:serviceaccounts` and `system:serviceaccounts:<namespace>`. Groups
+ * every identity is in (`system:authenticated`) are not counted: they say
+ * nothing about this workload's needs. Indexed once per snapshot.
+ */
+export function bindingsOfAccount(snapshot: Snapshot, namespace: string, name: string): AccountBinding[] {
+  let index = bindingIndex.get(snapshot);
+  if (!index) {
+    index = indexBindings(snapshot);
+    bindingIndex.set(snapshot, index);
+  }
+  return [...(index.direct.get(`${namespace}/${name}`) ?? []), ...(index.namespaceGroup.get(namespace) ?? []), ...index.allAccounts];
+}
+
+function subjectsOf(binding: K8sObject): RbacSubject[] {
+  const subjects = (binding as { subjects?: unknown }).subjects;
+  return Array.isArray(subjects) ? (subjects as RbacSubject[]).filter((s) => s && typeof s.kind === 'string' && typeof s.name === 'string') : [];
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeHostPath, sensitivity } from '../../checks/hardening/pod-hostpath-sensitive.ts';
+import { tlsCovers } from '../../checks/hardening/ingress-tls-missing.ts';
+
+describe('host path sensitivity', () => {
+  it('normalises slashes and /var/run', () => {
+    expect(normalizeHostPath('//etc//kubernetes/')).toBe('/etc/kubernetes');
+    expect(normalizeHostPath('/var/run/docker.sock')).toBe('/run/docker.sock');
+    expect(normalizeHostPath('/var/run')).toBe('/run');
+    expect(normalizeHostPath('/var/running')).toBe('/var/running');
+    expect(normalizeHostPath('/')).toBe('/');
+  });
+
+  it.each([
+    ['/', true],
+    ['/etc', true],
+    ['/etc/kubernetes/pki', true],
+    ['/etcetera', false],
+    ['/proc', true],
+    ['/proc/sys/kernel', true],
+    ['/var', true],
+    ['/var/lib', true],
+    ['/var/lib/kubelet/pods', true],
+    ['/var/lib/mysql', false],
+    ['/var/log', false],
+    ['/run', true],
+    ['/run/containerd', true],
+    ['/run/containerd/containerd.sock', true],
+    ['/run/containerd/io.containerd.runtime.v2.task', false],
+    ['/run/docker.sock', true],
+    ['/run/xtables.lock', false],
+    ['/home/ubuntu/.aws', true],
+    ['/root', true],
+    ['/opt/cni/bin', false],
+    ['/tmp', false],
+    ['C:\\ProgramData', false],
+  ])('%s sensitive: %s', (p, expected) => {
+    expect(!!sensitivity(p)).toBe(expected);
+  });
+});
+
+describe('Ingress TLS host coverage', () => {
+  it.each([
+    ['shop.example.com', 'shop.example.com', true],
+    ['Shop.Example.com', 'shop.example.com', true],
+    ['*.example.com', 'shop.example.com', true],
+    ['*.example.com', 'a.shop.example.com', false],
+    ['*.example.com', 'example.com', false],
+    ['*.example.com', '*.example.com', true],
+    ['shop.example.com', '*.example.com', false],
+  ])('%s covers %s: %s', (tls, rule, expected) => {
+    expect(tlsCovers(tls, rule)).toBe(expected);
+  });
+});
