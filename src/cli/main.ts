@@ -8,6 +8,7 @@ import { EXIT, K8sAuditError, UsageError } from '../errors.ts';
 import { render } from '../report/index.ts';
 import { summaryLine } from '../report/table.ts';
 import { renderCatalogue, renderExplain } from '../report/catalogue.ts';
+import { parseRegistryPattern } from '../model/images.ts';
 import { scanCluster } from '../scan.ts';
 import { TOOL } from '../version.ts';
 import { FAIL_ON, exitCodeFor, type FailOn } from './exit.ts';
@@ -46,6 +47,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .option('--exclude-namespace <ns>', 'leave out this namespace (repeatable)', repeatable)
     .option('--controls <ids>', 'run only these controls (comma list, repeatable)', repeatable)
     .option('--skip-controls <ids>', 'skip these controls (comma list, repeatable)', repeatable)
+    .option('--allowed-registries <registries>', 'registries images may come from, for pod-image-registry: host[:port], host/path-prefix or *.domain (comma list, repeatable)', repeatable)
     .option('--format <formats>', 'table (default on a terminal), json (default when piped), md, html; comma list or repeated', repeatable)
     .option('-o, --output <path>', 'write to this file, or to this directory when several formats are given')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('none'))
@@ -114,6 +116,7 @@ interface ScanFlags {
   excludeNamespace?: string[];
   controls?: string[];
   skipControls?: string[];
+  allowedRegistries?: string[];
   format?: string[];
   output?: string;
   failOn: FailOn;
@@ -127,6 +130,9 @@ async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
   if (controls.length === 0) throw new UsageError('no controls left to run after --controls/--skip-controls');
   // Validate output flags before touching the cluster.
   const plan = outputPlan(opts.format, opts.output, io);
+  for (const r of opts.allowedRegistries ?? []) {
+    if (!parseRegistryPattern(r)) throw new UsageError(`--allowed-registries: "${r}" is not a registry host[:port], host/path prefix or *.domain`);
+  }
   const target = await resolveTarget({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
   const showProgress = !opts.quiet && io.stderr.isTTY === true;
   const result = await scanCluster(target, {
@@ -134,6 +140,7 @@ async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
     ...(opts.namespace ? { namespaces: opts.namespace } : {}),
     ...(opts.excludeNamespace ? { excludeNamespaces: opts.excludeNamespace } : {}),
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(opts.allowedRegistries?.length ? { controlOptions: { allowedRegistries: opts.allowedRegistries } } : {}),
     ...(showProgress ? { onProgress: progressReporter(io.stderr) } : {}),
   });
   writePlan(result, plan, io);
