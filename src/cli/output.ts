@@ -15,7 +15,7 @@ export function parseFormats(values: string[], allowed: readonly string[] = FORM
   return out;
 }
 
-const BY_EXTENSION: Record<string, Format> = { '.json': 'json', '.md': 'md', '.markdown': 'md', '.html': 'html', '.htm': 'html', '.txt': 'table' };
+const BY_EXTENSION: Record<string, Format> = { '.json': 'json', '.md': 'md', '.markdown': 'md', '.html': 'html', '.htm': 'html', '.txt': 'table', '.sarif': 'sarif', '.xml': 'junit' };
 
 /** The format a single output file implies by its extension. */
 export function formatFromPath(path: string): Format | undefined {

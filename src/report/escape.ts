@@ -12,21 +12,25 @@ export function escapeHtml(s: unknown): string {
 }
 
 /** Bidirectional controls and other invisible characters that could make text read differently than it is. */
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 export function showInvisible(s: string): string {
   return s.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
 /**
- * Inline Markdown (GitHub-flavoured), safe inside table cells: HTML escaped,
- * Markdown punctuation backslash-escaped (so `|` cannot split a cell and `[`
- * cannot start a link), newlines folded to a visible ⏎.
+ * Inline Markdown (GitHub-flavoured), safe inside table cells and raw-HTML
+ * element content such as <summary>: `& < >` as entities (no tag can open),
+ * Markdown punctuation backslash-escaped (so `|` cannot split a cell, `[`
+ * cannot start a link, `:` cannot complete an autolink, and `#`, `-`, `+`,
+ * `.` cannot start a block), newlines folded to a visible ⏎. Quotes stay as
+ * they are: Markdown gives them no meaning, and an escaped `&#39;` would show
+ * literally once its `#` is backslash-escaped.
  */
 export function escapeMarkdown(s: unknown): string {
   return showInvisible(String(s ?? ''))
     .replace(/\r\n|\r|\n/g, ' ⏎ ')
-    .replace(/[&<>"']/g, (c) => HTML[c]!)
+    .replace(/[&<>]/g, (c) => HTML[c]!)
     .replace(/[\\`*_{}[\]()#+\-.!|~:]/g, (c) => `\\${c}`);
 }
 
@@ -48,4 +52,29 @@ export function markdownFence(s: unknown, lang = ''): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return `${fence}${lang}\n${text}\n${fence}`;
+}
+
+/**
+ * JSON to embed in an inline `<script type="application/json">` element: `<`,
+ * `>` and `&` become \u escapes, so no `</script>` or `<!--` can end or bend
+ * the element, and U+2028/U+2029 (line terminators to older JavaScript
+ * parsers) are escaped too. JSON.parse reads the result back unchanged.
+ */
+export function jsonForScript(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null').replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Characters XML 1.0 cannot carry at all (not even as references): shown as visible escapes instead. */
+const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Text for XML element content and double- or single-quoted attribute values. */
+export function escapeXml(s: unknown): string {
+  return showInvisible(String(s ?? ''))
+    .replace(XML_INVALID, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`)
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+/** An XML attribute value that keeps its line breaks and tabs (attribute normalisation would turn them into spaces). */
+export function escapeXmlAttr(s: unknown): string {
+  return escapeXml(s).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }

@@ -1,22 +1,131 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { ScanResult } from '../engine/result.ts';
-import { loadTemplate, newEnvironment } from './templates.ts';
-import { buildView, formatValue, subjectLabel } from './view.ts';
-import { showInvisible } from './escape.ts';
+import { STATUSES } from '../engine/types.ts';
+import { jsonForScript } from './escape.ts';
+import { barChart, stackedChart } from './svg.ts';
+import { loadTemplate, newEnvironment, templatePath } from './templates.ts';
+import { buildView, type ReportView } from './view.ts';
+
+/**
+ * The auditor's report: one self-contained HTML file. CSS and JavaScript are
+ * inlined from templates/report.css and templates/report.js; a Content
+ * Security Policy allows that one script (by its SHA-256) and nothing else —
+ * no other script, no event handler attribute, no network request of any kind.
+ *
+ * Escaping: Handlebars' `{{…}}` escapes & < > " ' ` = for element content and
+ * quoted attributes, and the template uses `{{{…}}}` only for markup built
+ * here (charts, whose labels svg.ts escapes; the CSS and script files; the
+ * JSON island, escaped by jsonForScript).
+ */
 
 const env = newEnvironment();
-// Handlebars escapes {{…}} for HTML (&, <, >, ", ', `, =); the template uses
-// only double-stash output and quoted attributes, never {{{…}}} for cluster text.
-env.registerHelper('subject', (r: Parameters<typeof subjectLabel>[0]) => showInvisible(subjectLabel(r)));
-env.registerHelper('value', (v: unknown) => showInvisible(formatValue(v)));
-env.registerHelper('text', (v: unknown) => showInvisible(String(v ?? '')));
 env.registerHelper('join', (v: unknown) => (Array.isArray(v) ? v.join(', ') : ''));
-env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-env.registerHelper('score', (v: unknown) => (v === null || v === undefined ? 'n/a' : String(v)));
-env.registerHelper('json', (v: unknown) => JSON.stringify(v, null, 2));
+env.registerPartial(
+  'scoreTable',
+  `{{#if rows.length}}
+  <div class="table-wrap">
+  <table>
+    <thead><tr><th>{{keyLabel}}</th><th class="num">Score</th><th>Grade</th><th class="num">Critical</th><th class="num">High</th><th class="num">Medium</th><th class="num">Low</th><th class="num">Info</th><th class="num">Waived</th><th class="num">Not assessed</th><th class="num">Passing</th></tr></thead>
+    <tbody>
+    {{#each rows}}<tr><td>{{label}}</td><td class="num">{{scoreText}}</td><td><span class="grade grade-{{grade}}">{{grade}}</span></td><td class="num{{#unless failedBySeverity.critical}} zero{{/unless}}">{{failedBySeverity.critical}}</td><td class="num{{#unless failedBySeverity.high}} zero{{/unless}}">{{failedBySeverity.high}}</td><td class="num{{#unless failedBySeverity.medium}} zero{{/unless}}">{{failedBySeverity.medium}}</td><td class="num{{#unless failedBySeverity.low}} zero{{/unless}}">{{failedBySeverity.low}}</td><td class="num{{#unless failedBySeverity.info}} zero{{/unless}}">{{failedBySeverity.info}}</td><td class="num{{#unless waived}} zero{{/unless}}">{{waived}}</td><td class="num{{#unless notAssessed}} zero{{/unless}}">{{notAssessed}}</td><td class="num">{{pass}}</td></tr>{{/each}}
+    </tbody>
+  </table>
+  </div>
+  {{else}}
+  <p class="empty">No results to group.</p>
+  {{/if}}`,
+);
+
+/** Above this many findings the per-control sections start collapsed, so a very large report opens quickly. */
+export const OPEN_FINDINGS_LIMIT = 1500;
+/** Namespaces drawn in the summary chart (worst first); the table lists all. */
+export const CHART_NAMESPACES = 20;
 
 let template: HandlebarsTemplateDelegate | undefined;
+let assets: { css: string; script: string; scriptHash: string } | undefined;
+
+function loadAssets() {
+  const css = readFileSync(templatePath('report.css'), 'utf8');
+  const script = readFileSync(templatePath('report.js'), 'utf8');
+  const scriptHash = `sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}`;
+  // The CSS sits inside <style>: it must never hold a closing tag.
+  if (/<\/style/i.test(css) || /<\/script/i.test(script)) throw new Error('report assets must not contain closing tags');
+  return { css, script, scriptHash };
+}
+
+function gradeClass(grade: string): string {
+  return /^[A-F]$/.test(grade) ? `grade-${grade}` : 'grade-na';
+}
+
+function charts(view: ReportView) {
+  const maxSev = Math.max(0, ...view.severityCounts.map((s) => s.count));
+  const ns = view.byNamespace.slice(0, CHART_NAMESPACES);
+  return {
+    severity: barChart(
+      'chart-severity',
+      'Failed checks by severity',
+      view.severityCounts.map((s) => ({ label: s.severity, value: s.count, cls: `sev-${s.severity}` })),
+      maxSev,
+    ),
+    areas: barChart(
+      'chart-areas',
+      'Score by area (0–100)',
+      view.byArea.map((a) => ({
+        label: a.label,
+        value: a.score ?? 0,
+        valueText: `${a.scoreText} (${a.grade})`,
+        cls: gradeClass(a.grade),
+        href: '#areas',
+      })),
+      100,
+    ),
+    namespaces: barChart(
+      'chart-namespaces',
+      'Score by namespace (0–100)',
+      ns.map((a) => ({
+        label: a.label,
+        value: a.score ?? 0,
+        valueText: `${a.scoreText} (${a.grade})`,
+        cls: gradeClass(a.grade),
+        title: `${a.label}: ${a.scoreText} (${a.grade}), ${a.fail} failing, ${a.pass} passing`,
+        href: '#namespaces',
+      })),
+      100,
+    ),
+    namespacesShown: ns.length,
+    namespacesOmitted: view.byNamespace.length > ns.length,
+    cis: stackedChart(
+      'chart-cis',
+      'CIS Benchmark sections: controls by status',
+      view.cis.map((s) => ({
+        label: `${s.id} ${s.title}`,
+        href: '#framework',
+        valueText: `${s.counts.pass}/${Object.values(s.counts).reduce((a, b) => a + b, 0)} pass`,
+        segments: STATUSES.map((st) => ({ value: s.counts[st], cls: `st-${st}`, title: `${s.id} ${s.title}: ${s.counts[st]} ${st}` })),
+      })),
+    ),
+  };
+}
 
 export function renderHtml(result: ScanResult): string {
   template ??= loadTemplate(env, 'report.html.hbs');
-  return template(buildView(result));
+  assets ??= loadAssets();
+  const view = buildView(result);
+  const data = {
+    schemaVersion: result.schemaVersion,
+    findingCount: view.findingCount,
+    facets: view.facets,
+  };
+  return template({
+    ...view,
+    openFindings: view.findingCount <= OPEN_FINDINGS_LIMIT,
+    statusLegend: STATUSES,
+    charts: charts(view),
+    css: assets.css,
+    script: assets.script,
+    scriptHash: assets.scriptHash,
+    data: jsonForScript(data),
+  });
 }
+

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { ScanResult } from '../engine/result.ts';
 import { showInvisible } from './escape.ts';
-import { buildView, subjectLabel } from './view.ts';
+import { buildView } from './view.ts';
 
 /** Terminal output: the worst findings first, then one summary line. Control characters from the cluster are made visible. */
 export function renderTable(result: ScanResult, opts: { color?: boolean; maxRows?: number } = {}): string {
@@ -25,13 +25,13 @@ export function renderTable(result: ScanResult, opts: { color?: boolean; maxRows
         continue;
       }
       rows++;
-      t.push([paint(sevColor[f.severity] ?? 0, f.severity), c.id, clean(subjectLabel(f)), clean(f.message) + (f.status === 'waived' ? ' (waived)' : '')]);
+      t.push([paint(sevColor[f.severity] ?? 0, f.severity), c.id, clean(f.subject), clean(f.message) + (f.status === 'waived' ? ' (waived)' : '')]);
     }
   }
   const lines: string[] = [];
   if (rows > 0) lines.push(t.toString());
   if (hidden > 0) lines.push(`… and ${hidden} more findings (use --format md, html or json for all of them)`);
-  for (const c of view.notAssessed) lines.push(`not assessed: ${c.id} — ${clean(c.reason ?? '')}`);
+  for (const c of view.notAssessed) lines.push(`not assessed: ${c.id} — ${clean(c.reason ?? c.notAssessed[0]?.reason ?? '')}`);
   lines.push(summaryLine(result));
   return lines.join('\n') + '\n';
 }

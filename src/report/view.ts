@@ -1,14 +1,105 @@
-import type { ControlSummary, Result, ScanResult } from '../engine/result.ts';
-import { SEVERITIES, type Severity } from '../engine/types.ts';
+import type { ControlSummary, Result, ScanResult, ScoreEntry, StatusCounts } from '../engine/result.ts';
+import { GRADES, SEVERITY_WEIGHTS } from '../engine/score.ts';
+import { SEVERITIES, STATUSES, type Severity, type Status } from '../engine/types.ts';
+import { allControls } from '../engine/registry.ts';
+import { showInvisible } from './escape.ts';
+import { insightSections, type InsightSection } from './insights.ts';
 
 /**
  * The view-model every human-facing renderer shares: the ScanResult arranged
- * for reading (findings grouped by control, worst first). No verdict is
- * computed here; it only orders and groups what the engine decided.
+ * for reading (findings grouped by control, worst first; controls grouped by
+ * CIS section, namespace and area). No verdict is computed here: statuses,
+ * counts and scores are the engine's; this only orders, groups and labels.
+ *
+ * Text that came from the cluster has its invisible and bidirectional control
+ * characters made visible here (showInvisible), once; each renderer then
+ * escapes it for its own context.
  */
+
+/** A waiver as issue 8 will attach it to a result; read defensively so older scans render. */
+export interface WaiverView {
+  owner: string;
+  reason: string;
+  expires: string;
+}
+
+export interface FindingView {
+  /** Stable anchor inside the document. */
+  anchor: string;
+  controlId: string;
+  controlTitle: string;
+  area: string;
+  severity: Severity;
+  status: Status;
+  subject: string;
+  kind: string;
+  /** Empty for cluster-scoped subjects. */
+  namespace: string;
+  name: string;
+  path: string;
+  container: string;
+  message: string;
+  observed: string;
+  expected: string;
+  remediation: string;
+  fingerprint: string;
+  waiver?: WaiverView;
+}
+
+export interface NotAssessedView {
+  controlId: string;
+  controlTitle: string;
+  severity: Severity;
+  subject: string;
+  /** True when the whole control could not run (its subject is the cluster). */
+  whole: boolean;
+  reason: string;
+  permission: string;
+  manual: boolean;
+}
+
 export interface ControlView extends ControlSummary {
-  findings: Result[];
-  notAssessed: Result[];
+  anchor: string;
+  findings: FindingView[];
+  notAssessed: NotAssessedView[];
+  /** Set for controls that cannot be decided through the API. */
+  manual: boolean;
+  cis: string[];
+  pss: string[];
+  links: string[];
+  /** Failing subjects' namespaces, sorted (cluster-scoped subjects count as ""). */
+  namespaces: string[];
+}
+
+export interface CisRow {
+  section: string;
+  control: ControlView;
+}
+
+export interface CisSection {
+  /** e.g. `5.2` */
+  id: string;
+  title: string;
+  chapter: string;
+  chapterTitle: string;
+  rows: CisRow[];
+  /** Controls of this section by status. */
+  counts: StatusCounts;
+}
+
+export interface ScoreRow extends ScoreEntry {
+  key: string;
+  label: string;
+  scoreText: string;
+  /** Failing findings by severity in this slice. */
+  failedBySeverity: Record<Severity, number>;
+  waived: number;
+  notAssessed: number;
+}
+
+export interface MetaRow {
+  label: string;
+  value: string;
 }
 
 export interface ReportView {
@@ -16,11 +107,34 @@ export interface ReportView {
   title: string;
   generatedAt: string;
   target: string;
+  scoreText: string;
+  grade: string;
   failing: ControlView[];
   notAssessed: ControlView[];
   passing: ControlView[];
   notApplicable: ControlView[];
+  controls: ControlView[];
+  topRisks: ControlView[];
+  findings: FindingView[];
+  findingCount: number;
+  waived: FindingView[];
+  notAssessedItems: NotAssessedView[];
   severityCounts: { severity: Severity; count: number }[];
+  resultCounts: { status: Status; count: number }[];
+  controlCounts: { status: Status; count: number }[];
+  cis: CisSection[];
+  unmappedToCis: ControlView[];
+  byNamespace: ScoreRow[];
+  byArea: ScoreRow[];
+  insights: InsightSection[];
+  meta: MetaRow[];
+  collection: { kind: string; state: string; count: number; note: string }[];
+  scoring: {
+    weights: { severity: Severity; weight: number }[];
+    grades: { grade: string; min: number }[];
+  };
+  /** Facets for the filters: every value that occurs among the findings. */
+  facets: { severities: Severity[]; areas: string[]; namespaces: string[]; statuses: Status[] };
 }
 
 const SEVERITY_RANK = new Map(SEVERITIES.map((s, i) => [s, i]));
@@ -29,31 +143,42 @@ export function severityRank(s: Severity): number {
   return SEVERITY_RANK.get(s) ?? 99;
 }
 
-export function buildView(result: ScanResult): ReportView {
-  const byControl = new Map<string, Result[]>();
-  for (const r of result.results) {
-    let list = byControl.get(r.controlId);
-    if (!list) byControl.set(r.controlId, (list = []));
-    list.push(r);
+/** CIS Kubernetes Benchmark v1.12 chapter and section titles, for the framework view. */
+export const CIS_TITLES: Record<string, string> = {
+  '1': 'Control Plane Components',
+  '1.1': 'Control Plane Node Configuration Files',
+  '1.2': 'API Server',
+  '1.3': 'Controller Manager',
+  '1.4': 'Scheduler',
+  '2': 'etcd',
+  '3': 'Control Plane Configuration',
+  '3.1': 'Authentication and Authorization',
+  '3.2': 'Logging',
+  '4': 'Worker Nodes',
+  '4.1': 'Worker Node Configuration Files',
+  '4.2': 'Kubelet',
+  '4.3': 'kube-proxy',
+  '5': 'Policies',
+  '5.1': 'RBAC and Service Accounts',
+  '5.2': 'Pod Security Standards',
+  '5.3': 'Network Policies and CNI',
+  '5.4': 'Secrets Management',
+  '5.5': 'Extensible Admission Control',
+  '5.6': 'General Policies',
+};
+
+/** Compare dotted section ids numerically: 5.2.10 after 5.2.9. */
+export function compareSection(a: string, b: string): number {
+  const pa = a.split('.').map((x) => Number.parseInt(x, 10));
+  const pb = b.split('.').map((x) => Number.parseInt(x, 10));
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (Number.isNaN(pa[i] ?? -1) ? 0 : (pa[i] ?? -1)) - (Number.isNaN(pb[i] ?? -1) ? 0 : (pb[i] ?? -1));
+    if (d !== 0) return d;
   }
-  const views: ControlView[] = result.controls.map((c) => {
-    const rs = byControl.get(c.id) ?? [];
-    return { ...c, findings: rs.filter((r) => r.status === 'fail' || r.status === 'waived'), notAssessed: rs.filter((r) => r.status === 'not-assessed') };
-  });
-  const bySeverity = (a: ControlView, b: ControlView) => severityRank(a.severity) - severityRank(b.severity) || b.findings.length - a.findings.length || (a.id < b.id ? -1 : 1);
-  const target = result.scan.source === 'manifests' ? 'manifests' : (result.scan.context ?? result.scan.server ?? 'cluster');
-  return {
-    result,
-    title: `k8s-audit report — ${target}`,
-    generatedAt: result.scan.startedAt,
-    target,
-    failing: views.filter((v) => v.status === 'fail' || v.status === 'waived').sort(bySeverity),
-    notAssessed: views.filter((v) => v.status === 'not-assessed'),
-    passing: views.filter((v) => v.status === 'pass'),
-    notApplicable: views.filter((v) => v.status === 'not-applicable'),
-    severityCounts: SEVERITIES.map((s) => ({ severity: s, count: result.summary.failedBySeverity[s] })),
-  };
+  return a < b ? -1 : a > b ? 1 : 0;
 }
+
+const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** `kind namespace/name`, or `kind name` for cluster-scoped subjects. */
 export function subjectLabel(r: Pick<Result, 'subject'>): string {
@@ -66,4 +191,244 @@ export function formatValue(v: unknown): string {
   if (v === null) return '(unset)';
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
+}
+
+export function formatScore(score: number | null | undefined): string {
+  return score === null || score === undefined ? 'n/a' : String(score);
+}
+
+/** The waiver on a result, when issue 8's engine attached one. */
+export function waiverOf(r: Result): WaiverView | undefined {
+  const w = (r as Result & { waiver?: Partial<Record<keyof WaiverView, unknown>> }).waiver;
+  if (!w || typeof w !== 'object') return undefined;
+  return { owner: clean(w.owner), reason: clean(w.reason), expires: clean(w.expires) };
+}
+
+/** The namespace a result belongs to: a Namespace subject's own name, else the subject's namespace ("" when cluster-scoped). */
+export function namespaceOf(r: Pick<Result, 'subject'>): string {
+  return r.subject.kind === 'Namespace' ? r.subject.name : (r.subject.namespace ?? '');
+}
+
+function clean(v: unknown): string {
+  return showInvisible(v === undefined || v === null ? '' : String(v));
+}
+
+function anchorPart(s: string): string {
+  return s.replace(/[^a-zA-Z0-9_-]/g, '-');
+}
+
+function findingView(r: Result, c: ControlSummary | undefined): FindingView {
+  const f: FindingView = {
+    anchor: `f-${anchorPart(r.fingerprint)}`,
+    controlId: r.controlId,
+    controlTitle: c?.title ?? r.controlId,
+    area: c?.area ?? 'general',
+    severity: r.severity,
+    status: r.status,
+    subject: clean(subjectLabel(r)),
+    kind: clean(r.subject.kind),
+    namespace: clean(namespaceOf(r)),
+    name: clean(r.subject.name),
+    path: clean(r.path ?? ''),
+    container: clean(r.container ?? ''),
+    message: clean(r.message),
+    observed: clean(formatValue(r.observed)),
+    expected: clean(formatValue(r.expected)),
+    remediation: clean(r.remediation ?? ''),
+    fingerprint: r.fingerprint,
+  };
+  const w = waiverOf(r);
+  if (w) f.waiver = w;
+  return f;
+}
+
+function emptySeverity(): Record<Severity, number> {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+}
+
+function emptyStatus(): StatusCounts {
+  return { pass: 0, fail: 0, waived: 0, 'not-assessed': 0, 'not-applicable': 0 };
+}
+
+function scoreRows(entries: Record<string, ScoreEntry>, results: Result[], keyOf: (r: Result) => string | undefined, label: (k: string) => string): ScoreRow[] {
+  const extra = new Map<string, { sev: Record<Severity, number>; waived: number; notAssessed: number }>();
+  for (const r of results) {
+    const k = keyOf(r);
+    if (k === undefined || !(k in entries)) continue;
+    let e = extra.get(k);
+    if (!e) extra.set(k, (e = { sev: emptySeverity(), waived: 0, notAssessed: 0 }));
+    if (r.status === 'fail') e.sev[r.severity]++;
+    else if (r.status === 'waived') e.waived++;
+    else if (r.status === 'not-assessed') e.notAssessed++;
+  }
+  return Object.entries(entries)
+    .map(([key, s]) => {
+      const e = extra.get(key);
+      return {
+        ...s,
+        key: clean(key),
+        label: clean(label(key)),
+        scoreText: formatScore(s.score),
+        failedBySeverity: e?.sev ?? emptySeverity(),
+        waived: e?.waived ?? 0,
+        notAssessed: e?.notAssessed ?? 0,
+      };
+    })
+    .sort((a, b) => (a.score ?? 101) - (b.score ?? 101) || b.fail - a.fail || cmpStr(a.key, b.key));
+}
+
+export function buildView(result: ScanResult): ReportView {
+  const registry = new Map(allControls().map((c) => [c.meta.id, c.meta]));
+  const summaries = new Map(result.controls.map((c) => [c.id, c]));
+  const byControl = new Map<string, Result[]>();
+  for (const r of result.results) {
+    let list = byControl.get(r.controlId);
+    if (!list) byControl.set(r.controlId, (list = []));
+    list.push(r);
+  }
+
+  const controls: ControlView[] = result.controls.map((c) => {
+    const rs = byControl.get(c.id) ?? [];
+    const findings = rs.filter((r) => r.status === 'fail' || r.status === 'waived').map((r) => findingView(r, c));
+    const manual = Boolean(registry.get(c.id)?.manual);
+    const notAssessed = rs
+      .filter((r) => r.status === 'not-assessed')
+      .map(
+        (r): NotAssessedView => ({
+          controlId: c.id,
+          controlTitle: c.title,
+          severity: c.severity,
+          subject: clean(subjectLabel(r)),
+          whole: r.subject.kind === 'Cluster',
+          reason: clean(r.message),
+          permission: clean(r.permission ?? ''),
+          manual,
+        }),
+      );
+    return {
+      ...c,
+      reason: c.reason === undefined ? undefined : clean(c.reason),
+      permissions: c.permissions?.map(clean),
+      anchor: `c-${anchorPart(c.id)}`,
+      findings,
+      notAssessed,
+      manual,
+      cis: [...(c.references.cis ?? [])].sort(compareSection),
+      pss: c.references.pss ?? [],
+      links: c.references.links ?? [],
+      namespaces: [...new Set(findings.map((f) => f.namespace))].sort(cmpStr),
+    } as ControlView;
+  });
+
+  const worstFirst = (a: ControlView, b: ControlView) =>
+    severityRank(a.severity) - severityRank(b.severity) || b.counts.fail - a.counts.fail || b.findings.length - a.findings.length || cmpStr(a.id, b.id);
+  const failing = controls.filter((v) => v.status === 'fail' || v.status === 'waived').sort(worstFirst);
+  const findings = failing.flatMap((c) => c.findings);
+
+  // Framework view: every control under each CIS section it cites.
+  const sections = new Map<string, CisSection>();
+  for (const c of controls) {
+    for (const id of c.cis) {
+      const parts = id.split('.');
+      const sectionId = parts.length >= 2 ? `${parts[0]}.${parts[1]}` : (parts[0] ?? id);
+      const chapter = parts[0] ?? id;
+      let s = sections.get(sectionId);
+      if (!s) {
+        sections.set(
+          sectionId,
+          (s = { id: sectionId, title: CIS_TITLES[sectionId] ?? '', chapter, chapterTitle: CIS_TITLES[chapter] ?? '', rows: [], counts: emptyStatus() }),
+        );
+      }
+      s.rows.push({ section: id, control: c });
+    }
+  }
+  const cis = [...sections.values()].sort((a, b) => compareSection(a.id, b.id));
+  for (const s of cis) {
+    s.rows.sort((a, b) => compareSection(a.section, b.section) || cmpStr(a.control.id, b.control.id));
+    for (const id of new Set(s.rows.map((r) => r.control.id))) s.counts[summaries.get(id)!.status]++;
+  }
+
+  const s = result.summary;
+  const scan = result.scan;
+  const target = scan.source === 'manifests' ? 'manifests' : (scan.context ?? scan.cluster ?? scan.server ?? 'cluster');
+  const meta: MetaRow[] = [
+    { label: 'Cluster', value: scan.cluster ?? '' },
+    { label: 'Context', value: scan.context ?? '' },
+    { label: 'API server', value: scan.server ?? '' },
+    { label: 'Server version', value: scan.serverVersion ? `${scan.serverVersion.gitVersion}${scan.serverVersion.platform ? ` (${scan.serverVersion.platform})` : ''}` : '' },
+    {
+      label: 'Identity',
+      value: scan.identity ? `${scan.identity.username}${scan.identity.groups.length ? ` (groups: ${scan.identity.groups.join(', ')})` : ''}` : '',
+    },
+    { label: 'Source', value: scan.source === 'manifests' ? 'manifest files (static)' : 'live cluster' },
+    { label: 'Namespaces', value: scan.namespaces?.length ? scan.namespaces.join(', ') : 'all' },
+    ...(scan.excludedNamespaces?.length ? [{ label: 'Excluded namespaces', value: scan.excludedNamespaces.join(', ') }] : []),
+    { label: 'Started', value: scan.startedAt },
+    {
+      label: 'Duration',
+      value: `${(scan.durationMs / 1000).toFixed(1)} s (collection ${(scan.timings.collectMs / 1000).toFixed(1)} s, evaluation ${(scan.timings.evaluateMs / 1000).toFixed(1)} s)`,
+    },
+    { label: 'Tool', value: `${result.tool.name} ${result.tool.version}` },
+    { label: 'Result schema', value: result.schemaVersion },
+    { label: 'Controls run', value: String(result.controls.length) },
+  ]
+    .filter((m) => m.value !== '')
+    .map((m) => ({ label: m.label, value: clean(m.value) }));
+
+  const notAssessedControls = controls.filter((v) => v.status === 'not-assessed');
+  const notAssessedItems = controls.flatMap((c) => c.notAssessed);
+
+  return {
+    result,
+    title: `Kubernetes security audit — ${clean(target)}`,
+    generatedAt: scan.startedAt,
+    target: clean(target),
+    scoreText: formatScore(s.score),
+    grade: s.grade,
+    failing,
+    notAssessed: notAssessedControls,
+    passing: controls.filter((v) => v.status === 'pass'),
+    notApplicable: controls.filter((v) => v.status === 'not-applicable'),
+    controls,
+    topRisks: failing.filter((c) => c.status === 'fail').slice(0, 5),
+    findings,
+    findingCount: findings.length,
+    waived: findings.filter((f) => f.status === 'waived'),
+    notAssessedItems,
+    severityCounts: SEVERITIES.map((sev) => ({ severity: sev, count: s.failedBySeverity[sev] ?? 0 })),
+    resultCounts: STATUSES.map((st) => ({ status: st, count: s.results[st] ?? 0 })),
+    controlCounts: STATUSES.map((st) => ({ status: st, count: s.controls[st] ?? 0 })),
+    cis,
+    unmappedToCis: controls.filter((c) => c.cis.length === 0),
+    byNamespace: scoreRows(
+      s.byNamespace,
+      result.results,
+      (r) => namespaceOf(r) || undefined,
+      (k) => k,
+    ),
+    byArea: scoreRows(
+      s.byArea,
+      result.results,
+      (r) => summaries.get(r.controlId)?.area,
+      (k) => k,
+    ),
+    insights: insightSections(result),
+    meta,
+    collection: scan.collection.map((c) => ({
+      kind: c.kind,
+      state: c.state,
+      count: c.count,
+      note: clean([c.reason ?? '', c.permission ? `needs: ${c.permission}` : ''].filter(Boolean).join(' — ')),
+    })),
+    scoring: {
+      weights: SEVERITIES.map((sev) => ({ severity: sev, weight: SEVERITY_WEIGHTS[sev] })),
+      grades: GRADES.map(([min, grade]) => ({ grade, min })),
+    },
+    facets: {
+      severities: SEVERITIES.filter((sev) => findings.some((f) => f.severity === sev)),
+      areas: [...new Set(findings.map((f) => f.area))].sort(cmpStr),
+      namespaces: [...new Set(findings.map((f) => f.namespace))].sort(cmpStr),
+      statuses: STATUSES.filter((st) => findings.some((f) => f.status === st)),
+    },
+  };
 }

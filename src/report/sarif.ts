@@ -1,0 +1,186 @@
+import type { Result, ScanResult } from '../engine/result.ts';
+import { allControls } from '../engine/registry.ts';
+import type { ControlMeta, Severity } from '../engine/types.ts';
+import { formatValue, subjectLabel, waiverOf } from './view.ts';
+
+/**
+ * SARIF 2.1.0 (OASIS), for code-scanning dashboards and CI. One run; one rule
+ * per control of the scan with its metadata from the registry (help text,
+ * references, CIS/PSS tags); one result per failed or waived subject. A
+ * Kubernetes object has no file, so each result locates its subject as a
+ * logical location (`namespace/Kind/name`, kind `resource`) and as an
+ * artifact URI relative to the cluster (`k8s/<namespace>/<kind>/<name>`,
+ * every segment percent-encoded). Waived results carry an accepted external
+ * suppression; controls that could not be assessed become tool execution
+ * notifications, never results that look like passes.
+ *
+ * Strings go into JSON through JSON.stringify: SARIF viewers show `text`
+ * as plain text, and no `markdown` property ever holds cluster data.
+ */
+
+export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+/** GitHub code scanning reads `security-severity` (0.0–10.0) to rank alerts. */
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '1.0',
+};
+
+function seg(s: string): string {
+  return encodeURIComponent(s);
+}
+
+export function subjectUri(r: Pick<Result, 'subject'>): string {
+  const s = r.subject;
+  return ['k8s', seg(s.namespace ?? '_cluster'), seg(s.kind), seg(s.name)].join('/');
+}
+
+function fullyQualified(r: Pick<Result, 'subject'>): string {
+  const s = r.subject;
+  return s.namespace ? `${s.namespace}/${s.kind}/${s.name}` : `${s.kind}/${s.name}`;
+}
+
+function helpText(meta: Pick<ControlMeta, 'description' | 'rationale' | 'remediation' | 'references'>): string {
+  const refs = [
+    meta.references.cis?.length ? `CIS Kubernetes Benchmark v1.12: ${meta.references.cis.join(', ')}` : '',
+    meta.references.pss?.length ? `Pod Security Standards: ${meta.references.pss.join(', ')}` : '',
+    ...(meta.references.links ?? []),
+  ].filter(Boolean);
+  return [meta.description, '', `Why: ${meta.rationale}`, '', 'Remediation:', meta.remediation, ...(refs.length ? ['', 'References:', ...refs.map((r) => `- ${r}`)] : [])].join('\n');
+}
+
+export function renderSarif(result: ScanResult): string {
+  const registry = new Map(allControls().map((c) => [c.meta.id, c.meta]));
+  const ruleIndex = new Map(result.controls.map((c, i) => [c.id, i]));
+  const rules = result.controls.map((c) => {
+    const meta = registry.get(c.id);
+    const link = c.references.links?.find((l) => /^https?:\/\//.test(l));
+    const rule: Record<string, unknown> = {
+      id: c.id,
+      name: c.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, ch: string) => ch.toUpperCase()),
+      shortDescription: { text: c.title },
+      fullDescription: { text: c.description },
+      help: { text: helpText({ description: c.description, rationale: c.rationale, remediation: meta?.remediation ?? '', references: c.references }) },
+      defaultConfiguration: { level: LEVEL[c.severity] },
+      properties: {
+        tags: ['security', 'kubernetes', c.area, ...(c.references.cis ?? []).map((x) => `CIS-${x}`), ...(c.references.pss ?? []).map((x) => `PSS-${x}`)],
+        severity: c.severity,
+        'security-severity': SECURITY_SEVERITY[c.severity],
+        ...(meta?.manual ? { manual: meta.manual } : {}),
+      },
+    };
+    if (link) rule.helpUri = link;
+    return rule;
+  });
+
+  const results = result.results
+    .filter((r) => r.status === 'fail' || r.status === 'waived')
+    .map((r) => {
+      const out: Record<string, unknown> = {
+        ruleId: r.controlId,
+        ruleIndex: ruleIndex.get(r.controlId) ?? -1,
+        kind: 'fail',
+        level: LEVEL[r.severity],
+        message: { text: `${subjectLabel(r)}: ${r.message}` },
+        locations: [
+          {
+            physicalLocation: { artifactLocation: { uri: subjectUri(r), uriBaseId: 'CLUSTER' } },
+            logicalLocations: [{ name: r.subject.name, fullyQualifiedName: fullyQualified(r), kind: 'resource' }],
+          },
+        ],
+        partialFingerprints: { 'k8sAuditFingerprint/v1': r.fingerprint },
+        properties: {
+          subject: { ...r.subject },
+          ...(r.path ? { path: r.path } : {}),
+          ...(r.container ? { container: r.container } : {}),
+          ...(r.observed !== undefined ? { observed: formatValue(r.observed) } : {}),
+          ...(r.expected !== undefined ? { expected: formatValue(r.expected) } : {}),
+          ...(r.remediation ? { remediation: r.remediation } : {}),
+        },
+      };
+      if (ruleIndex.get(r.controlId) === undefined) delete out.ruleIndex;
+      if (r.status === 'waived') {
+        const w = waiverOf(r);
+        out.suppressions = [
+          {
+            kind: 'external',
+            status: 'accepted',
+            ...(w?.reason ? { justification: w.reason } : {}),
+            ...(w ? { properties: { owner: w.owner, expires: w.expires } } : {}),
+          },
+        ];
+      }
+      return out;
+    });
+
+  const notifications = result.controls
+    .filter((c) => c.status === 'not-assessed')
+    .map((c) => ({
+      level: 'warning',
+      message: { text: `${c.id} not assessed: ${c.reason ?? 'some subjects could not be read'}${c.permissions?.length ? ` (needs ${c.permissions.join('; ')})` : ''}` },
+      associatedRule: { id: c.id, index: ruleIndex.get(c.id)! },
+    }));
+
+  const scan = result.scan;
+  const start = new Date(scan.startedAt);
+  const invocation: Record<string, unknown> = {
+    executionSuccessful: true,
+    toolExecutionNotifications: notifications,
+    properties: {
+      source: scan.source,
+      ...(scan.context ? { context: scan.context } : {}),
+      ...(scan.cluster ? { cluster: scan.cluster } : {}),
+      ...(scan.serverVersion ? { serverVersion: scan.serverVersion.gitVersion } : {}),
+      ...(scan.identity ? { identity: scan.identity.username } : {}),
+    },
+  };
+  if (!Number.isNaN(start.getTime())) {
+    invocation.startTimeUtc = start.toISOString();
+    invocation.endTimeUtc = new Date(start.getTime() + scan.durationMs).toISOString();
+  }
+
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: result.tool.name,
+            version: result.tool.version,
+            semanticVersion: result.tool.version,
+            rules,
+          },
+        },
+        invocations: [invocation],
+        originalUriBaseIds: {
+          CLUSTER: {
+            description: { text: `The scanned cluster${scan.context ? ` (context ${scan.context})` : ''}: k8s/<namespace or _cluster>/<kind>/<name>` },
+          },
+        },
+        automationDetails: { id: `k8s-audit/${scan.context ?? scan.cluster ?? scan.source}/` },
+        columnKind: 'unicodeCodePoints',
+        results,
+        properties: {
+          score: result.summary.score,
+          grade: result.summary.grade,
+          failedBySeverity: result.summary.failedBySeverity,
+          controls: result.summary.controls,
+          schemaVersion: result.schemaVersion,
+        },
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}
