@@ -1,26 +1,31 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { isSystemNamespace } from '../../src/model/namespaces.ts';
-import { isDefaultDeny, type Direction } from '../../src/model/network.ts';
+import { DIRECTIONS, allowsAll, effectiveRules, policyTypes, selectsAllPods } from '../../src/model/network.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
 
 export default defineControl({
   meta: {
     id: 'namespace-default-deny',
-    title: 'Namespaces have a default-deny NetworkPolicy for ingress and egress',
+    title: 'Namespaces deny ingress and egress by default',
     area: 'network',
     severity: 'medium',
     description:
-      'For each namespace and each direction, looks for a NetworkPolicy that selects every pod (`podSelector: {}`), lists the direction in its policy types (with the API\'s defaulting) and has no rule for it. Kubernetes\' own system namespaces are not applicable.',
+      'For each namespace and each direction, looks for a NetworkPolicy that selects every pod (`podSelector: {}`) and lists the direction in its policy types (with the API\'s defaulting), so that every pod, including pods created later, is isolated and each allowed flow is an explicit rule. Such a policy may carry narrow allows of its own (DNS, say). It fails when no policy does this, and when one does but an allow-all rule (`ingress: [{}]` or `egress: [{}]`) in a policy selecting every pod cancels it. A stricter reading of CIS 5.3.2. Kubernetes\' own system namespaces are not applicable.',
     rationale:
-      'Pods accept traffic from, and send it to, anywhere until a policy selects them. A default-deny per direction makes every allowed flow an explicit decision.',
+      'Pods accept traffic from, and send it to, anywhere until a policy selects them for that direction. A namespace-wide isolation per direction makes every allowed flow an explicit decision, and covers the pods nobody wrote a policy for. Policies are additive: one rule allowing everything for every pod undoes the default-deny, whatever else exists.',
     remediation:
-      'Add a default-deny policy to namespace {{namespace}}, then allow the flows its workloads need:\n\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-{{directionLower}}\n  namespace: {{name}}\nspec:\n  podSelector: {}\n  policyTypes: ["{{direction}}"]',
+      '{{advice}}\n\nA default-deny for both directions that still lets pods resolve names:\n\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: {{name}}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns\n  namespace: {{name}}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: kube-system\n      podSelector:\n        matchLabels:\n          k8s-app: kube-dns\n    ports:\n    - {protocol: UDP, port: 53}\n    - {protocol: TCP, port: 53}',
     references: {
       cis: ['5.3.2'],
-      links: ['https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies'],
+      links: [
+        'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies',
+        'https://kubernetes.io/docs/concepts/services-networking/network-policies/#targeting-a-namespace-by-its-name',
+      ],
     },
     messages: {
-      missing: 'Namespace "{{name}}" has no default-deny NetworkPolicy for {{direction}} traffic.',
+      missing: 'Namespace "{{name}}" has no NetworkPolicy that isolates every pod for {{direction}} traffic.',
+      cancelled:
+        'Namespace "{{name}}" isolates every pod for {{direction}} traffic, but rule {{rule}} of NetworkPolicy "{{policy}}" allows all {{directionLower}} traffic for every pod, which cancels it.',
     },
   },
   reads: ['namespaces', 'networkpolicies'],
@@ -34,15 +39,42 @@ export default defineControl({
       }
       const policies = snapshot.inNamespace('networkpolicies', name);
       let failed = false;
-      for (const direction of ['Ingress', 'Egress'] as Direction[]) {
-        if (!policies.some((np) => isDefaultDeny(np, direction))) {
+      for (const direction of DIRECTIONS) {
+        const lower = direction.toLowerCase();
+        const path = `NetworkPolicy[${direction}]`;
+        const isolating = policies.filter((np) => selectsAllPods(np) && policyTypes(np).includes(direction));
+        const cancelling = isolating.flatMap((np) => effectiveRules(np, direction)).filter(allowsAll);
+        if (isolating.length === 0) {
           failed = true;
           report.fail(subject, {
             messageId: 'missing',
-            data: { direction, directionLower: direction.toLowerCase() },
-            path: `NetworkPolicy[${direction}]`,
-            observed: policies.length === 0 ? 'no NetworkPolicy' : `${policies.length} NetworkPolicies, none a default-deny for ${direction}`,
-            expected: `a policy with podSelector {} and policyTypes [${direction}] and no ${direction.toLowerCase()} rules`,
+            data: {
+              direction,
+              directionLower: lower,
+              advice: `Add a NetworkPolicy to namespace ${name} that selects every pod (podSelector: {}) and lists ${direction} in policyTypes; then allow the ${lower} flows its workloads need, one narrow policy each.`,
+            },
+            path,
+            observed:
+              policies.length === 0
+                ? 'no NetworkPolicy'
+                : `${policies.length} NetworkPolicies, none selecting every pod for ${direction}: ${policies.map((np) => np.metadata.name).join(', ')}`,
+            expected: `a NetworkPolicy with podSelector {} and ${direction} in policyTypes`,
+          });
+        } else if (cancelling.length > 0) {
+          failed = true;
+          const rule = cancelling[0]!;
+          report.fail(subject, {
+            messageId: 'cancelled',
+            data: {
+              direction,
+              directionLower: lower,
+              policy: rule.policy.metadata.name,
+              rule: rule.path,
+              advice: `Delete rule ${rule.path} of NetworkPolicy ${rule.policy.metadata.name} in namespace ${name} (or the policy), and replace it with rules naming the peers and ports that need to reach the pods.`,
+            },
+            path,
+            observed: cancelling.map((r) => `${r.policy.metadata.name} ${r.path}: {}`).join('; '),
+            expected: `no ${lower} rule that allows every peer on every port for every pod`,
           });
         }
       }

@@ -1,5 +1,6 @@
 import type { KindKey } from '../collect/kinds.ts';
 import type { Snapshot } from '../model/snapshot.ts';
+import { networkIsolation } from '../model/network.ts';
 
 /**
  * Insights: analyses a report shows beside the findings (who can do what, the
@@ -21,7 +22,7 @@ export interface InsightProvider {
   compute(snapshot: Snapshot): unknown;
 }
 
-export const INSIGHT_PROVIDERS: InsightProvider[] = [];
+export const INSIGHT_PROVIDERS: InsightProvider[] = [networkIsolation];
 
 export interface InsightsOutput {
   insights: Insights;

@@ -1,13 +1,79 @@
-import type { K8sObject, LabelSelector } from './k8s.ts';
-import { isEmptySelector } from './selectors.ts';
+/**
+ * NetworkPolicy semantics and the network isolation of every workload and
+ * namespace, computed once per snapshot.
+ *
+ * The rules, as the API and its conformance tests define them:
+ *
+ * - A policy selects the pods of its own namespace matched by `spec.podSelector`;
+ *   an empty selector (`{}`, or absent, the Go zero value) selects every pod,
+ *   including pods created later.
+ * - `policyTypes` defaults to Ingress, plus Egress when the policy has at least
+ *   one egress rule (`egress: []` does not count). Rules for a direction the
+ *   policy's types omit are ignored.
+ * - A pod is isolated for a direction when any policy selecting it lists that
+ *   direction. Policies are additive: what the pod may receive (send) is the
+ *   union of the rules of those policies. An isolated pod with no rule allows
+ *   nothing; a pod no policy isolates allows everything.
+ * - A rule with no `from` (`to`), or an empty list, matches every source
+ *   (destination); with no `ports`, or an empty list, every port. `ingress: [{}]`
+ *   therefore allows everything, `ingress: []` nothing.
+ * - A peer names pods (podSelector: this namespace; namespaceSelector: pods of
+ *   the namespaces it selects, narrowed by podSelector when both are set; `{}`
+ *   selects all) or an ipBlock (a CIDR minus `except`). A peer naming neither,
+ *   or an ipBlock together with a selector, is rejected by the API server.
+ * - A port is a number (with `endPort`, a range) or the name of a container
+ *   port of the pod the traffic goes to; protocol defaults to TCP; no port means
+ *   every port of that protocol.
+ * - Namespaces carry the automatic label `kubernetes.io/metadata.name`.
+ * - Pods on the host network are outside NetworkPolicy: implementations treat
+ *   their traffic as the node's.
+ */
+import type { K8sObject, LabelSelector, PodSpec } from './k8s.ts';
+import { cidrContains, isWholeSpace, parseCidr, parseIp, type Ip } from './ip.ts';
+import { isSystemNamespace } from './namespaces.ts';
+import { isEmptySelector, matchesSelector, selectorToString } from './selectors.ts';
+import type { Snapshot } from './snapshot.ts';
+import type { InsightProvider } from '../engine/insights.ts';
+import { WORKLOAD_KINDS, cmp, containersOf, workloads, type Workload } from './workloads.ts';
 
 export type Direction = 'Ingress' | 'Egress';
+export const DIRECTIONS: readonly Direction[] = ['Ingress', 'Egress'];
+
+/** The label every namespace carries since Kubernetes 1.22, set by the API server. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+// ---------------------------------------------------------------------------
+// The API's shapes
+// ---------------------------------------------------------------------------
+
+export interface NetworkPolicyPort {
+  protocol?: string;
+  port?: number | string;
+  endPort?: number;
+}
+
+export interface IPBlock {
+  cidr: string;
+  except?: string[] | null;
+}
+
+export interface NetworkPolicyPeer {
+  podSelector?: LabelSelector | null;
+  namespaceSelector?: LabelSelector | null;
+  ipBlock?: IPBlock | null;
+}
+
+export interface NetworkPolicyRule {
+  from?: NetworkPolicyPeer[] | null;
+  to?: NetworkPolicyPeer[] | null;
+  ports?: NetworkPolicyPort[] | null;
+}
 
 export interface NetworkPolicySpec {
-  podSelector?: LabelSelector;
-  policyTypes?: Direction[];
-  ingress?: unknown[];
-  egress?: unknown[];
+  podSelector?: LabelSelector | null;
+  policyTypes?: Direction[] | null;
+  ingress?: NetworkPolicyRule[] | null;
+  egress?: NetworkPolicyRule[] | null;
 }
 
 export function specOf(np: K8sObject): NetworkPolicySpec {
@@ -25,11 +91,954 @@ export function policyTypes(np: K8sObject): Direction[] {
   return (spec.egress?.length ?? 0) > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
+/** The pod selector, with absence read as the API reads it: `{}`, every pod. */
+export function podSelectorOf(np: K8sObject): LabelSelector {
+  return specOf(np).podSelector ?? {};
+}
+
+/** Whether the policy selects every pod of its namespace, present and future. */
+export function selectsAllPods(np: K8sObject): boolean {
+  return isEmptySelector(podSelectorOf(np));
+}
+
+export function policySelects(np: K8sObject, podLabels: Record<string, string> | undefined): boolean {
+  return matchesSelector(podSelectorOf(np), podLabels);
+}
+
 /** A default-deny for a direction: selects every pod, isolates that direction, and allows nothing in it. */
 export function isDefaultDeny(np: K8sObject, direction: Direction): boolean {
-  const spec = specOf(np);
-  if (!isEmptySelector(spec.podSelector ?? {})) return false;
+  if (!selectsAllPods(np)) return false;
   if (!policyTypes(np).includes(direction)) return false;
+  const spec = specOf(np);
   const rules = direction === 'Ingress' ? spec.ingress : spec.egress;
   return (rules?.length ?? 0) === 0;
 }
+
+/** A namespace's labels as selectors see them: its own plus the automatic name label. */
+export function namespaceLabels(name: string, ns?: K8sObject): Record<string, string> {
+  return { ...(ns?.metadata.labels ?? {}), [NAMESPACE_NAME_LABEL]: name };
+}
+
+// ---------------------------------------------------------------------------
+// Rules, peers and ports, normalised
+// ---------------------------------------------------------------------------
+
+export type Peer =
+  | {
+      type: 'pods';
+      path: string;
+      /** `own`: the policy's namespace; `all`: every namespace (`namespaceSelector: {}`); else the selector. */
+      namespaces: 'own' | 'all' | LabelSelector;
+      /** `all`: every pod of those namespaces (podSelector absent or `{}`); else the selector. */
+      pods: 'all' | LabelSelector;
+    }
+  | { type: 'ipBlock'; path: string; cidr: string; except: string[] }
+  /** A peer the API server would reject (only possible in manifests); it matches nothing. */
+  | { type: 'invalid'; path: string; reason: string };
+
+export interface PortRange {
+  path: string;
+  protocol: string;
+  /** Absent: every port of the protocol. A string is a named container port. */
+  port?: number | string;
+  endPort?: number;
+}
+
+export interface Rule {
+  policy: K8sObject;
+  direction: Direction;
+  index: number;
+  /** JSON path of the rule in the policy, e.g. `spec.ingress[0]`. */
+  path: string;
+  /** `null`: no peer named, so every source (ingress) or destination (egress). */
+  peers: Peer[] | null;
+  /** `null`: every port and protocol. */
+  ports: PortRange[] | null;
+  /** False when the policy's types omit the direction: the API ignores the rule. */
+  effective: boolean;
+}
+
+function parsePeer(peer: NetworkPolicyPeer | null | undefined, path: string): Peer {
+  const p = peer ?? {};
+  const hasPods = p.podSelector != null;
+  const hasNamespaces = p.namespaceSelector != null;
+  if (p.ipBlock != null) {
+    if (hasPods || hasNamespaces) return { type: 'invalid', path, reason: 'an ipBlock together with a selector' };
+    return { type: 'ipBlock', path: `${path}.ipBlock`, cidr: String(p.ipBlock.cidr ?? ''), except: (p.ipBlock.except ?? []).map(String) };
+  }
+  if (!hasPods && !hasNamespaces) return { type: 'invalid', path, reason: 'no podSelector, namespaceSelector or ipBlock' };
+  return {
+    type: 'pods',
+    path,
+    namespaces: !hasNamespaces ? 'own' : isEmptySelector(p.namespaceSelector) ? 'all' : p.namespaceSelector!,
+    pods: !hasPods || isEmptySelector(p.podSelector) ? 'all' : p.podSelector!,
+  };
+}
+
+const rulesCache = new WeakMap<K8sObject, readonly Rule[]>();
+
+/** Every rule of a policy, both directions, effective or not, in document order. */
+export function rulesOf(np: K8sObject): readonly Rule[] {
+  const hit = rulesCache.get(np);
+  if (hit) return hit;
+  const spec = specOf(np);
+  const types = policyTypes(np);
+  const out: Rule[] = [];
+  for (const direction of DIRECTIONS) {
+    const key = direction === 'Ingress' ? 'ingress' : 'egress';
+    const peerKey = direction === 'Ingress' ? 'from' : 'to';
+    (spec[key] ?? []).forEach((raw, index) => {
+      const rule = raw ?? {};
+      const path = `spec.${key}[${index}]`;
+      const peerList = rule[peerKey];
+      const portList = rule.ports;
+      out.push({
+        policy: np,
+        direction,
+        index,
+        path,
+        peers: peerList && peerList.length > 0 ? peerList.map((p, i) => parsePeer(p, `${path}.${peerKey}[${i}]`)) : null,
+        ports:
+          portList && portList.length > 0
+            ? portList.map((p, i) => {
+                const r: PortRange = { path: `${path}.ports[${i}]`, protocol: p?.protocol ?? 'TCP' };
+                if (p?.port != null) r.port = p.port;
+                if (p?.endPort != null) r.endPort = p.endPort;
+                return r;
+              })
+            : null,
+        effective: types.includes(direction),
+      });
+    });
+  }
+  Object.freeze(out);
+  rulesCache.set(np, out);
+  return out;
+}
+
+/** The rules of a policy that count for a direction (the direction is in its policy types). */
+export function effectiveRules(np: K8sObject, direction: Direction): Rule[] {
+  return rulesOf(np).filter((r) => r.direction === direction && r.effective);
+}
+
+/** A rule that admits every peer on every port. */
+export function allowsAll(rule: Rule): boolean {
+  return rule.peers === null && rule.ports === null;
+}
+
+/** Whether a peer list admits every address: no peer at all, or an ipBlock of a whole address space without exceptions. */
+export function admitsEveryAddress(rule: Rule): boolean {
+  return rule.peers === null || rule.peers.some((p) => p.type === 'ipBlock' && wholeSpaceWithoutExcept(p));
+}
+
+function wholeSpaceWithoutExcept(p: Extract<Peer, { type: 'ipBlock' }>): boolean {
+  const c = parseCidr(p.cidr);
+  return !!c && isWholeSpace(c) && p.except.length === 0;
+}
+
+/** A named or numbered container port of a pod. */
+export interface ContainerPort {
+  name?: string;
+  port: number;
+  protocol: string;
+}
+
+export function containerPorts(spec: PodSpec, specPath = 'spec'): ContainerPort[] {
+  const out: ContainerPort[] = [];
+  for (const c of containersOf(spec, specPath)) {
+    for (const p of c.container.ports ?? []) {
+      const cp: ContainerPort = { port: p.containerPort, protocol: p.protocol ?? 'TCP' };
+      if (p.name) cp.name = p.name;
+      out.push(cp);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a rule's ports admit traffic to `port`/`protocol`. Named ports are
+ * resolved against `namedPorts`, the container ports of the pod the traffic is
+ * addressed to (none for a destination outside the cluster).
+ */
+export function portAdmits(ports: readonly PortRange[] | null, protocol: string, port: number, namedPorts: readonly ContainerPort[] = []): boolean {
+  if (ports === null) return true;
+  return ports.some((p) => {
+    if (p.protocol !== protocol) return false;
+    if (p.port === undefined) return true;
+    if (typeof p.port === 'number') return port >= p.port && port <= (p.endPort ?? p.port);
+    return namedPorts.some((c) => c.name === p.port && c.protocol === protocol && c.port === port);
+  });
+}
+
+/** The container ports of a pod that a rule's ports admit (every one when the rule has no ports). */
+export function admittedContainerPorts(ports: readonly PortRange[] | null, podPorts: readonly ContainerPort[]): ContainerPort[] {
+  return podPorts.filter((c) => portAdmits(ports, c.protocol, c.port, podPorts));
+}
+
+// ---------------------------------------------------------------------------
+// Cloud metadata
+// ---------------------------------------------------------------------------
+
+/** Instance metadata services: AWS, GCP, Azure, OpenStack and others answer HTTP on TCP 80 here. */
+export const METADATA_ADDRESSES: readonly string[] = ['169.254.169.254', 'fd00:ec2::254'];
+export const METADATA_PORT = 80;
+
+export interface MetadataReach {
+  address: string;
+  /** The ipBlock peer that admits it, or absent when the rule names no destination at all. */
+  peer?: Extract<Peer, { type: 'ipBlock' }>;
+}
+
+/**
+ * The metadata addresses an egress rule lets pods reach: its ports admit TCP 80
+ * (a named port never matches an address outside the cluster) and its
+ * destinations include the address, through no `to` at all or an ipBlock that
+ * contains it with no `except` covering it.
+ */
+export function metadataReach(rule: Rule): MetadataReach[] {
+  if (rule.direction !== 'Egress') return [];
+  if (!portAdmits(rule.ports, 'TCP', METADATA_PORT)) return [];
+  const out: MetadataReach[] = [];
+  for (const address of METADATA_ADDRESSES) {
+    const ip = parseIp(address)!;
+    if (rule.peers === null) {
+      out.push({ address });
+      continue;
+    }
+    const peer = rule.peers.find((p): p is Extract<Peer, { type: 'ipBlock' }> => p.type === 'ipBlock' && ipBlockAdmits(p, ip));
+    if (peer) out.push({ address, peer });
+  }
+  return out;
+}
+
+function ipBlockAdmits(p: Extract<Peer, { type: 'ipBlock' }>, ip: Ip): boolean {
+  const c = parseCidr(p.cidr);
+  if (!c || !cidrContains(c, ip)) return false;
+  return !p.except.some((e) => {
+    const x = parseCidr(e);
+    return !!x && cidrContains(x, ip);
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Text for reports
+// ---------------------------------------------------------------------------
+
+export function describeSelector(sel: LabelSelector): string {
+  return selectorToString(sel);
+}
+
+export function describePeer(peer: Peer): string {
+  switch (peer.type) {
+    case 'invalid':
+      return `an invalid peer (${peer.reason}) that matches nothing`;
+    case 'ipBlock':
+      return peer.except.length ? `${peer.cidr} except ${peer.except.join(', ')}` : peer.cidr;
+    case 'pods': {
+      const pods = peer.pods === 'all' ? 'all pods' : `pods ${describeSelector(peer.pods)}`;
+      const ns =
+        peer.namespaces === 'own'
+          ? 'in this namespace'
+          : peer.namespaces === 'all'
+            ? 'in every namespace'
+            : `in namespaces ${describeSelector(peer.namespaces)}`;
+      return `${pods} ${ns}`;
+    }
+  }
+}
+
+export function describePort(p: PortRange): string {
+  if (p.port === undefined) return `${p.protocol} (every port)`;
+  if (p.endPort !== undefined && p.endPort !== p.port) return `${p.protocol} ${p.port}-${p.endPort}`;
+  return `${p.protocol} ${p.port}`;
+}
+
+export function describePorts(ports: readonly PortRange[] | null): string {
+  return ports === null ? 'every port' : ports.map(describePort).join(', ');
+}
+
+export function describeRule(rule: Rule): string {
+  const peers = rule.peers === null ? (rule.direction === 'Ingress' ? 'every source' : 'every destination') : rule.peers.map(describePeer).join('; ');
+  return `${describePorts(rule.ports)} ${rule.direction === 'Ingress' ? 'from' : 'to'} ${peers}`;
+}
+
+// ---------------------------------------------------------------------------
+// Workloads and namespaces
+// ---------------------------------------------------------------------------
+
+/** The labels of a workload's pods: its template's, and each existing pod's. */
+export interface LabelSet {
+  source: 'template' | 'pod';
+  /** The pod's name, for `pod`. */
+  name?: string;
+  labels: Record<string, string>;
+}
+
+export type Isolation = 'yes' | 'no' | 'partial';
+
+export interface WorkloadDirection {
+  direction: Direction;
+  /**
+   * `yes`: every label set (template and existing pods) is selected by a policy
+   * isolating this direction; `no`: none is; `partial`: some existing pods only.
+   */
+  isolated: Isolation;
+  /** Policies that select the workload's pods and isolate this direction, by name. */
+  policies: K8sObject[];
+  /** The rules of those policies for this direction: their union is what is allowed. */
+  rules: Rule[];
+  /** Rules among them that admit every peer on every port. */
+  allowAll: Rule[];
+  /** Label sets not isolated in this direction (when partial). */
+  notIsolated: LabelSet[];
+}
+
+export interface WorkloadNetwork {
+  workload: Workload;
+  namespace: string;
+  hostNetwork: boolean;
+  labelSets: LabelSet[];
+  ports: ContainerPort[];
+  ingress: WorkloadDirection;
+  egress: WorkloadDirection;
+}
+
+export type DirectionStatus =
+  /** A policy selecting every pod isolates the direction, and no rule applying to every pod allows everything. */
+  | 'isolated'
+  /** As above, but a rule applying to every pod allows everything: the isolation is void. */
+  | 'cancelled'
+  /** Some workloads are isolated, but no policy covers every pod. */
+  | 'partial'
+  /** Nothing is isolated. */
+  | 'open';
+
+export interface NamespaceDirection {
+  direction: Direction;
+  /** Policies with an empty pod selector that isolate this direction: every pod, present and future. */
+  allPodsPolicies: K8sObject[];
+  /** Those with no rule for the direction: literal default-deny policies. */
+  defaultDenyPolicies: K8sObject[];
+  /** Allow-all rules of policies selecting every pod: they cancel the isolation. */
+  cancelledBy: Rule[];
+  status: DirectionStatus;
+  /** Workloads (host-network ones excluded) isolated in this direction, and how many there are. */
+  isolatedWorkloads: number;
+  workloads: number;
+}
+
+export type NamespaceVerdict =
+  /** No NetworkPolicy at all (CIS 5.3.2). */
+  | 'no-policy'
+  /** Policies exist but isolate nothing. */
+  | 'open'
+  /** Some isolation, not all. */
+  | 'partial'
+  /** Effectively default-deny: every pod, present and future, isolated in both directions, and nothing allows everything. */
+  | 'default-deny';
+
+export interface NamespaceNetwork {
+  name: string;
+  object?: K8sObject;
+  system: boolean;
+  labels: Record<string, string>;
+  policies: K8sObject[];
+  workloads: WorkloadNetwork[];
+  ingress: NamespaceDirection;
+  egress: NamespaceDirection;
+  verdict: NamespaceVerdict;
+  /** Why the verdict is not `default-deny`, one sentence each. */
+  reasons: string[];
+}
+
+export interface NetworkAnalysis {
+  namespaces: ReadonlyMap<string, NamespaceNetwork>;
+  /** A workload's analysis by its subject key `namespace/kind/name`. */
+  workloads: ReadonlyMap<string, WorkloadNetwork>;
+  /** Per policy (by object), the workloads whose pods it selects. */
+  selectedBy: ReadonlyMap<K8sObject, WorkloadNetwork[]>;
+}
+
+export function workloadKey(namespace: string, kind: string, name: string): string {
+  return `${namespace}/${kind}/${name}`;
+}
+
+const OWNER_KIND_KEYS: Record<string, 'replicasets' | 'jobs'> = { ReplicaSet: 'replicasets', Job: 'jobs' };
+
+/** The workload subject that reports a pod: its controller, its controller's controller (ReplicaSet → Deployment, Job → CronJob), or itself. */
+function reportingKey(snapshot: Snapshot, pod: K8sObject): string {
+  const ns = pod.metadata.namespace ?? '';
+  let obj: K8sObject = pod;
+  for (let depth = 0; depth < 3; depth++) {
+    const ref = obj.metadata.ownerReferences?.find((o) => o.controller === true);
+    if (!ref) break;
+    const kindKey = OWNER_KIND_KEYS[ref.kind];
+    const parent = kindKey ? snapshot.get(kindKey, ns, ref.name) : undefined;
+    if (!parent) return workloadKey(ns, ref.kind, ref.name);
+    obj = parent;
+  }
+  return workloadKey(ns, obj.kind, obj.metadata.name);
+}
+
+function isFinished(pod: K8sObject): boolean {
+  const phase = (pod.status as { phase?: string } | undefined)?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+function byName(a: K8sObject, b: K8sObject): number {
+  return cmp(a.metadata.name, b.metadata.name);
+}
+
+function directionOf(labelSets: readonly LabelSet[], policies: readonly K8sObject[], direction: Direction): WorkloadDirection {
+  const isolating = policies.filter((np) => policyTypes(np).includes(direction));
+  const selected = new Set<K8sObject>();
+  const notIsolated: LabelSet[] = [];
+  for (const set of labelSets) {
+    const hits = isolating.filter((np) => policySelects(np, set.labels));
+    if (hits.length === 0) notIsolated.push(set);
+    for (const np of hits) selected.add(np);
+  }
+  const list = [...selected].sort(byName);
+  const rules = list.flatMap((np) => effectiveRules(np, direction));
+  return {
+    direction,
+    isolated: notIsolated.length === 0 ? 'yes' : notIsolated.length === labelSets.length ? 'no' : 'partial',
+    policies: list,
+    rules,
+    allowAll: rules.filter(allowsAll),
+    notIsolated: notIsolated.length === labelSets.length ? [] : notIsolated,
+  };
+}
+
+function namespaceDirection(policies: readonly K8sObject[], wls: readonly WorkloadNetwork[], direction: Direction): NamespaceDirection {
+  const allPodsPolicies = policies.filter((np) => selectsAllPods(np) && policyTypes(np).includes(direction));
+  const cancelledBy = allPodsPolicies.flatMap((np) => effectiveRules(np, direction)).filter(allowsAll);
+  const counted = wls.filter((w) => !w.hostNetwork);
+  const key = direction === 'Ingress' ? 'ingress' : 'egress';
+  const isolatedWorkloads = counted.filter((w) => w[key].isolated === 'yes').length;
+  const anyIsolated = counted.some((w) => w[key].isolated !== 'no');
+  return {
+    direction,
+    allPodsPolicies,
+    defaultDenyPolicies: allPodsPolicies.filter((np) => isDefaultDeny(np, direction)),
+    cancelledBy,
+    status: allPodsPolicies.length > 0 ? (cancelledBy.length > 0 ? 'cancelled' : 'isolated') : anyIsolated ? 'partial' : 'open',
+    isolatedWorkloads,
+    workloads: counted.length,
+  };
+}
+
+function subjectText(w: Workload): string {
+  return `${w.subject.kind} ${w.subject.name}`;
+}
+
+function verdictOf(ns: Omit<NamespaceNetwork, 'verdict' | 'reasons'>): { verdict: NamespaceVerdict; reasons: string[] } {
+  if (ns.policies.length === 0) return { verdict: 'no-policy', reasons: ['The namespace has no NetworkPolicy: every pod accepts and sends any traffic.'] };
+  const reasons: string[] = [];
+  for (const d of [ns.ingress, ns.egress]) {
+    const dir = d.direction.toLowerCase();
+    if (d.status === 'cancelled') {
+      for (const r of d.cancelledBy) reasons.push(`${d.direction}: rule ${r.path} of NetworkPolicy ${r.policy.metadata.name} allows all ${dir} traffic for every pod, cancelling the isolation.`);
+    } else if (d.status !== 'isolated') {
+      reasons.push(`${d.direction}: no NetworkPolicy selecting every pod isolates ${dir} traffic (${d.isolatedWorkloads} of ${d.workloads} workloads isolated).`);
+    }
+  }
+  for (const w of ns.workloads) {
+    if (w.hostNetwork) {
+      reasons.push(`${subjectText(w.workload)} uses the host network, which NetworkPolicy does not govern.`);
+      continue;
+    }
+    for (const d of [w.ingress, w.egress]) {
+      const dir = d.direction.toLowerCase();
+      if (d.isolated === 'no' && ns[d.direction === 'Ingress' ? 'ingress' : 'egress'].status === 'partial') {
+        reasons.push(`${subjectText(w.workload)} is not isolated for ${dir} traffic.`);
+      } else if (d.isolated === 'partial') {
+        reasons.push(`${subjectText(w.workload)} is isolated for ${dir} traffic in only some of its pods (${d.notIsolated.map((s) => s.name ?? s.source).join(', ')} not).`);
+      }
+      const allPods = new Set(ns[d.direction === 'Ingress' ? 'ingress' : 'egress'].cancelledBy);
+      for (const r of d.allowAll) {
+        if (!allPods.has(r)) reasons.push(`${subjectText(w.workload)}: rule ${r.path} of NetworkPolicy ${r.policy.metadata.name} allows all its ${dir} traffic.`);
+      }
+    }
+  }
+  if (reasons.length === 0) return { verdict: 'default-deny', reasons };
+  const nothing = ns.ingress.status === 'open' && ns.egress.status === 'open';
+  return { verdict: nothing ? 'open' : 'partial', reasons };
+}
+
+const analysisCache = new WeakMap<Snapshot, NetworkAnalysis>();
+
+/**
+ * The isolation of every workload and namespace in the snapshot. Workload
+ * subjects come from `workloads(snapshot)`; each is judged on its template's
+ * labels and on the labels of its existing pods (controllers add labels such
+ * as `pod-template-hash`, and pods can be relabelled), so that a policy
+ * selecting on those is seen too. Finished pods are left out.
+ */
+export function networkAnalysis(snapshot: Snapshot): NetworkAnalysis {
+  const hit = analysisCache.get(snapshot);
+  if (hit) return hit;
+
+  const podsByKey = new Map<string, K8sObject[]>();
+  for (const pod of snapshot.list('pods')) {
+    if (isFinished(pod)) continue;
+    const key = reportingKey(snapshot, pod);
+    const list = podsByKey.get(key);
+    if (list) list.push(pod);
+    else podsByKey.set(key, [pod]);
+  }
+
+  const byWorkload = new Map<string, WorkloadNetwork>();
+  const selectedBy = new Map<K8sObject, WorkloadNetwork[]>();
+  const wlsByNs = new Map<string, WorkloadNetwork[]>();
+  for (const w of workloads(snapshot)) {
+    const ns = w.subject.namespace ?? '';
+    const key = workloadKey(ns, w.subject.kind, w.subject.name);
+    const labelSets: LabelSet[] = [{ source: 'template', labels: w.podMeta.labels ?? {} }];
+    if (w.subject.kind !== 'Pod') {
+      for (const pod of podsByKey.get(key) ?? []) labelSets.push({ source: 'pod', name: pod.metadata.name, labels: pod.metadata.labels ?? {} });
+    }
+    const policies = [...snapshot.inNamespace('networkpolicies', ns)];
+    const wn: WorkloadNetwork = {
+      workload: w,
+      namespace: ns,
+      hostNetwork: w.podSpec.hostNetwork === true,
+      labelSets,
+      ports: containerPorts(w.podSpec, w.specPath),
+      ingress: directionOf(labelSets, policies, 'Ingress'),
+      egress: directionOf(labelSets, policies, 'Egress'),
+    };
+    byWorkload.set(key, wn);
+    for (const np of policies) {
+      if (labelSets.some((s) => policySelects(np, s.labels))) {
+        const list = selectedBy.get(np);
+        if (list) list.push(wn);
+        else selectedBy.set(np, [wn]);
+      }
+    }
+    const list = wlsByNs.get(ns);
+    if (list) list.push(wn);
+    else wlsByNs.set(ns, [wn]);
+  }
+
+  const names = new Set<string>(snapshot.namespaceNames());
+  for (const np of snapshot.list('networkpolicies')) names.add(np.metadata.namespace ?? '');
+  for (const ns of wlsByNs.keys()) names.add(ns);
+  names.delete('');
+
+  const namespaces = new Map<string, NamespaceNetwork>();
+  for (const name of [...names].sort()) {
+    const object = snapshot.get('namespaces', undefined, name);
+    const policies = [...snapshot.inNamespace('networkpolicies', name)].sort(byName);
+    const wls = wlsByNs.get(name) ?? [];
+    const base = {
+      name,
+      system: isSystemNamespace(name),
+      labels: namespaceLabels(name, object),
+      policies,
+      workloads: wls,
+      ingress: namespaceDirection(policies, wls, 'Ingress'),
+      egress: namespaceDirection(policies, wls, 'Egress'),
+      ...(object ? { object } : {}),
+    };
+    namespaces.set(name, { ...base, ...verdictOf(base) });
+  }
+
+  const result: NetworkAnalysis = { namespaces, workloads: byWorkload, selectedBy };
+  analysisCache.set(snapshot, result);
+  return result;
+}
+
+/** The analysis of one workload. */
+export function workloadNetwork(snapshot: Snapshot, w: Workload): WorkloadNetwork {
+  const key = workloadKey(w.subject.namespace ?? '', w.subject.kind, w.subject.name);
+  return networkAnalysis(snapshot).workloads.get(key)!;
+}
+
+/** The namespaces existing in the snapshot whose labels a namespace selector matches. */
+export function matchingNamespaces(snapshot: Snapshot, selector: LabelSelector): string[] {
+  return snapshot
+    .list('namespaces')
+    .filter((ns) => matchesSelector(selector, namespaceLabels(ns.metadata.name, ns)))
+    .map((ns) => ns.metadata.name)
+    .sort();
+}
+
+// ---------------------------------------------------------------------------
+// CNI plugins and policy APIs beyond the standard one
+// ---------------------------------------------------------------------------
+
+/** What a recognised network plugin means for NetworkPolicy. */
+export interface CniSignature {
+  id: string;
+  name: string;
+  /** Whether the component enforces Kubernetes NetworkPolicy. */
+  enforces: boolean;
+  /** Matched against the image repository (registry, tag and digest removed). */
+  image: RegExp;
+  /** Extra condition on the container's command and args, when enforcement is opt-in. */
+  args?: RegExp;
+}
+
+/**
+ * Components recognised by their images. Only what is known for certain is
+ * listed; anything else is "not recognised", never a guess. Flannel only routes
+ * pod traffic; when it runs beside a policy engine (Canal: flannel with Calico)
+ * the engine enforces.
+ */
+export const CNI_SIGNATURES: readonly CniSignature[] = [
+  { id: 'calico', name: 'Calico', enforces: true, image: /(^|\/)(mirrored-)?calico[-/]node$/ },
+  { id: 'cilium', name: 'Cilium', enforces: true, image: /(^|\/)(cilium\/|mirrored-cilium-)?cilium$/ },
+  { id: 'antrea', name: 'Antrea', enforces: true, image: /(^|\/)antrea\/antrea-(agent-ubuntu|agent-ubi|ubuntu|ubi)$/ },
+  { id: 'kube-router', name: 'kube-router', enforces: true, image: /(^|\/)kube-router$/ },
+  { id: 'weave-npc', name: 'Weave Net policy controller', enforces: true, image: /(^|\/)weave-npc$/ },
+  { id: 'kube-network-policies', name: 'kube-network-policies', enforces: true, image: /(^|\/)kube-network-policies$/ },
+  { id: 'azure-npm', name: 'Azure Network Policy Manager', enforces: true, image: /(^|\/)azure-npm$/ },
+  { id: 'ovn-kubernetes', name: 'OVN-Kubernetes', enforces: true, image: /(^|\/)ovn-kubernetes$/ },
+  {
+    id: 'aws-network-policy-agent',
+    name: 'Amazon VPC CNI network policy agent',
+    enforces: true,
+    image: /(^|\/)aws-network-policy-agent$/,
+    args: /--enable-network-policy=true/,
+  },
+  { id: 'flannel', name: 'flannel', enforces: false, image: /(^|\/)(mirrored-flannelcni-|flannelcni\/|flannel-io\/|coreos\/|flannel\/)?flannel$/ },
+];
+
+export interface CniComponent {
+  signature: CniSignature;
+  /** The DaemonSet, or the Pod when no DaemonSet owns it. */
+  object: K8sObject;
+  container: string;
+  image: string;
+  /** JSON path of the container's image. */
+  path: string;
+}
+
+/** The repository part of an image reference: `docker.io/calico/node:v3.28@sha256:…` → `docker.io/calico/node`. */
+export function imageRepository(image: string): string {
+  const noDigest = image.split('@')[0]!;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+/**
+ * Network plugin components found in the snapshot's DaemonSets (any namespace)
+ * and in Pods no DaemonSet owns. A heuristic by nature: it knows the images of
+ * the common plugins, nothing else.
+ */
+export function cniComponents(snapshot: Snapshot): CniComponent[] {
+  const out: CniComponent[] = [];
+  const objects = [
+    ...snapshot.list('daemonsets'),
+    ...snapshot.list('pods').filter((p) => !p.metadata.ownerReferences?.some((o) => o.controller === true && o.kind === 'DaemonSet')),
+  ];
+  for (const obj of objects) {
+    const spec = obj.kind === 'Pod' ? (obj.spec as PodSpec | undefined) : ((obj.spec as { template?: { spec?: PodSpec } } | undefined)?.template?.spec);
+    if (!spec) continue;
+    const specPath = obj.kind === 'Pod' ? 'spec' : 'spec.template.spec';
+    for (const ref of containersOf(spec, specPath)) {
+      const image = ref.container.image ?? '';
+      const repo = imageRepository(image);
+      const argv = [...(ref.container.command ?? []), ...(ref.container.args ?? [])].join(' ');
+      for (const signature of CNI_SIGNATURES) {
+        if (!signature.image.test(repo)) continue;
+        if (signature.args && !signature.args.test(argv)) continue;
+        out.push({ signature, object: obj, container: ref.container.name, image, path: `${ref.path}.image` });
+      }
+    }
+  }
+  return out.sort(
+    (a, b) =>
+      cmp(a.object.metadata.namespace ?? '', b.object.metadata.namespace ?? '') ||
+      cmp(a.object.kind, b.object.kind) ||
+      cmp(a.object.metadata.name, b.object.metadata.name) ||
+      cmp(a.path, b.path),
+  );
+}
+
+export interface PolicyApi {
+  /** The CRD's name, e.g. `globalnetworkpolicies.crd.projectcalico.org`. */
+  crd: string;
+  group: string;
+  kind: string;
+  provider: string;
+}
+
+const POLICY_API_GROUPS: readonly { provider: string; group: RegExp; kind: RegExp }[] = [
+  { provider: 'Calico', group: /^(crd\.)?projectcalico\.org$/, kind: /NetworkPolicy$/ },
+  { provider: 'Cilium', group: /^cilium\.io$/, kind: /NetworkPolicy$/ },
+  { provider: 'Antrea', group: /^crd\.antrea\.io$/, kind: /NetworkPolicy$/ },
+  // AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy: evaluated before (or after) NetworkPolicies.
+  { provider: 'Kubernetes network policy API (sig-network)', group: /^policy\.networking\.k8s\.io$/, kind: /Policy$/ },
+];
+
+/** Policy kinds installed beside the standard NetworkPolicy: traffic rules k8s-audit does not read. */
+export function policyApis(snapshot: Snapshot): PolicyApi[] {
+  const out: PolicyApi[] = [];
+  for (const crd of snapshot.list('customresourcedefinitions')) {
+    const spec = (crd.spec ?? {}) as { group?: string; names?: { kind?: string } };
+    const group = spec.group ?? '';
+    const kind = spec.names?.kind ?? '';
+    const match = POLICY_API_GROUPS.find((g) => g.group.test(group) && g.kind.test(kind));
+    if (match) out.push({ crd: crd.metadata.name, group, kind, provider: match.provider });
+  }
+  return out.sort((a, b) => cmp(a.crd, b.crd));
+}
+
+// ---------------------------------------------------------------------------
+// The `networkIsolation` insight: plain data for renderers
+// ---------------------------------------------------------------------------
+
+/**
+ * `ScanResult.insights.networkIsolation`. Everything a report needs to show
+ * the network isolation of each namespace and workload, and why; renderers
+ * compute nothing. All lists are sorted; all strings are cluster data or
+ * sentences built from it (untrusted: escape when rendering).
+ */
+export interface NetworkIsolationInsight {
+  /** Where the standard NetworkPolicy API stops telling the whole story. */
+  cni: CniInsight;
+  /** Every namespace in the scan, sorted by name. */
+  namespaces: NamespaceIsolationInsight[];
+}
+
+export interface CniInsight {
+  /**
+   * Network plugin components recognised in DaemonSets and Pods (heuristic), or
+   * `null` when DaemonSets or Pods were not read in this scan.
+   */
+  plugins: { name: string; enforcesNetworkPolicy: boolean; kind: string; namespace: string; object: string; image: string }[] | null;
+  /**
+   * Policy kinds beside the standard NetworkPolicy (Calico, Cilium, Antrea,
+   * AdminNetworkPolicy), or `null` when CustomResourceDefinitions were not read.
+   */
+  policyApis: PolicyApi[] | null;
+  /** Sentences for the report: what the isolation below may not show. */
+  caveats: string[];
+}
+
+export interface NamespaceIsolationInsight {
+  namespace: string;
+  /** kube-system, kube-public, kube-node-lease. */
+  system: boolean;
+  /** Names of the namespace's NetworkPolicies. */
+  policies: string[];
+  /**
+   * `default-deny` only when every pod, present and future, is isolated in both
+   * directions and no rule allows everything; `no-policy` when there is no
+   * NetworkPolicy (CIS 5.3.2); `open` when policies isolate nothing; `partial` otherwise.
+   */
+  verdict: NamespaceVerdict;
+  /** Why the verdict is not `default-deny`; empty when it is. */
+  reasons: string[];
+  ingress: NamespaceDirectionInsight;
+  egress: NamespaceDirectionInsight;
+  workloads: WorkloadIsolationInsight[];
+}
+
+export interface NamespaceDirectionInsight {
+  status: DirectionStatus;
+  /** Policies selecting every pod with no rule for the direction: literal default-deny. */
+  defaultDeny: string[];
+  /** Policies selecting every pod that isolate the direction (with or without rules). */
+  allPodsPolicies: string[];
+  /** Allow-all rules applying to every pod, which cancel the isolation. */
+  cancelledBy: RuleRefInsight[];
+  /** Workloads isolated in this direction, of `workloads` (host-network workloads not counted). */
+  isolatedWorkloads: number;
+  workloads: number;
+}
+
+export interface RuleRefInsight {
+  policy: string;
+  /** JSON path in the policy, e.g. `spec.ingress[0]`. */
+  path: string;
+}
+
+export interface WorkloadIsolationInsight {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** NetworkPolicy does not govern host-network pods: both directions then say `isolated: 'no'`. */
+  hostNetwork: boolean;
+  ingress: WorkloadDirectionInsight;
+  egress: WorkloadDirectionInsight;
+}
+
+export interface WorkloadDirectionInsight {
+  /** `partial`: only some of its existing pods are selected (pods relabelled, or policies on controller-added labels). */
+  isolated: Isolation;
+  /** The policies that isolate it in this direction, by name. */
+  policies: string[];
+  /**
+   * `everything` when not isolated or a rule allows every peer on every port;
+   * `nothing` when isolated with no rule; `restricted` when `allows` lists it.
+   */
+  allowed: 'everything' | 'nothing' | 'restricted';
+  /** The allowing rules, one line each (empty unless `restricted` or an allow-all). */
+  allows: AllowInsight[];
+  /** A rule admits every source (ingress) or destination (egress), on some ports at least. */
+  anyPeer: boolean;
+  /** Egress only: the cloud metadata addresses its pods may reach on TCP 80. */
+  metadataReachable?: string[];
+  /** Pods not isolated, when `partial`. */
+  notIsolatedPods?: string[];
+}
+
+export interface AllowInsight {
+  policy: string;
+  path: string;
+  /** `any`, or the peers of the rule. */
+  peers: 'any' | PeerInsight[];
+  /** `any`, or the ports of the rule. */
+  ports: 'any' | PortInsight[];
+  /** One line, e.g. `TCP 8080 from pods app=frontend in this namespace`. */
+  text: string;
+}
+
+export interface PeerInsight {
+  type: 'pods' | 'ipBlock' | 'invalid';
+  text: string;
+  /** pods: `own` namespace, `all` namespaces, or a selector in string syntax. */
+  namespaces?: string;
+  /** pods: for a namespace selector, the existing namespaces it matches. */
+  matchedNamespaces?: string[];
+  /** pods: `all`, or a selector in string syntax. */
+  pods?: string;
+  cidr?: string;
+  except?: string[];
+}
+
+export interface PortInsight {
+  protocol: string;
+  port?: number | string;
+  endPort?: number;
+  text: string;
+}
+
+function readable(snapshot: Snapshot, kind: 'daemonsets' | 'pods' | 'customresourcedefinitions'): boolean {
+  return ['ok', 'static'].includes(snapshot.collection[kind].state);
+}
+
+function peerInsight(snapshot: Snapshot, p: Peer): PeerInsight {
+  const out: PeerInsight = { type: p.type, text: describePeer(p) };
+  if (p.type === 'pods') {
+    if (p.namespaces === 'own' || p.namespaces === 'all') out.namespaces = p.namespaces;
+    else {
+      out.namespaces = describeSelector(p.namespaces);
+      out.matchedNamespaces = matchingNamespaces(snapshot, p.namespaces);
+    }
+    out.pods = p.pods === 'all' ? 'all' : describeSelector(p.pods);
+  } else if (p.type === 'ipBlock') {
+    out.cidr = p.cidr;
+    out.except = p.except;
+  }
+  return out;
+}
+
+function allowInsight(snapshot: Snapshot, r: Rule): AllowInsight {
+  return {
+    policy: r.policy.metadata.name,
+    path: r.path,
+    peers: r.peers === null ? 'any' : r.peers.map((p) => peerInsight(snapshot, p)),
+    ports:
+      r.ports === null
+        ? 'any'
+        : r.ports.map((p) => {
+            const o: PortInsight = { protocol: p.protocol, text: describePort(p) };
+            if (p.port !== undefined) o.port = p.port;
+            if (p.endPort !== undefined) o.endPort = p.endPort;
+            return o;
+          }),
+    text: describeRule(r),
+  };
+}
+
+function workloadDirectionInsight(snapshot: Snapshot, w: WorkloadNetwork, d: WorkloadDirection): WorkloadDirectionInsight {
+  const open = w.hostNetwork || d.isolated !== 'yes' || d.allowAll.length > 0;
+  const out: WorkloadDirectionInsight = {
+    isolated: w.hostNetwork ? 'no' : d.isolated,
+    policies: w.hostNetwork ? [] : d.policies.map((np) => np.metadata.name),
+    allowed: open ? 'everything' : d.rules.length === 0 ? 'nothing' : 'restricted',
+    allows: w.hostNetwork ? [] : d.rules.map((r) => allowInsight(snapshot, r)),
+    anyPeer: open || d.rules.some(admitsEveryAddress),
+  };
+  if (d.direction === 'Egress') {
+    out.metadataReachable = open ? [...METADATA_ADDRESSES] : [...new Set(d.rules.flatMap((r) => metadataReach(r).map((m) => m.address)))];
+  }
+  if (d.isolated === 'partial') out.notIsolatedPods = d.notIsolated.map((s) => s.name ?? s.source);
+  return out;
+}
+
+function namespaceDirectionInsight(d: NamespaceDirection): NamespaceDirectionInsight {
+  return {
+    status: d.status,
+    defaultDeny: d.defaultDenyPolicies.map((np) => np.metadata.name),
+    allPodsPolicies: d.allPodsPolicies.map((np) => np.metadata.name),
+    cancelledBy: d.cancelledBy.map((r) => ({ policy: r.policy.metadata.name, path: r.path })),
+    isolatedWorkloads: d.isolatedWorkloads,
+    workloads: d.workloads,
+  };
+}
+
+export function networkIsolationInsight(snapshot: Snapshot): NetworkIsolationInsight {
+  const analysis = networkAnalysis(snapshot);
+  const caveats: string[] = [];
+  let plugins: CniInsight['plugins'] = null;
+  if (readable(snapshot, 'daemonsets') && readable(snapshot, 'pods')) {
+    const found = cniComponents(snapshot);
+    plugins = found.map((c) => ({
+      name: c.signature.name,
+      enforcesNetworkPolicy: c.signature.enforces,
+      kind: c.object.kind,
+      namespace: c.object.metadata.namespace ?? '',
+      object: c.object.metadata.name,
+      image: c.image,
+    }));
+    if (found.length === 0) caveats.push('No known network plugin was recognised: whether NetworkPolicies are enforced at all could not be told (CIS 5.3.1).');
+    else if (!found.some((c) => c.signature.enforces)) {
+      caveats.push(`Only ${[...new Set(found.map((c) => c.signature.name))].join(', ')} was recognised, which does not enforce NetworkPolicy (heuristic): the isolation below may exist on paper only (CIS 5.3.1).`);
+    }
+  } else {
+    caveats.push('DaemonSets and Pods were not both read: the network plugin, and whether it enforces NetworkPolicy, is unknown.');
+  }
+  let apis: PolicyApi[] | null = null;
+  if (readable(snapshot, 'customresourcedefinitions')) {
+    apis = policyApis(snapshot);
+    const providers = [...new Set(apis.map((a) => a.provider))];
+    if (providers.length > 0) {
+      caveats.push(
+        `Policy kinds outside the standard API are installed (${providers.join(', ')}: ${apis.map((a) => a.kind).join(', ')}). They can allow or deny traffic that standard NetworkPolicies do not show, and k8s-audit does not read them: the isolation below covers standard NetworkPolicies only.`,
+      );
+    }
+  } else {
+    caveats.push('CustomResourceDefinitions were not read: policy kinds outside the standard NetworkPolicy API (Calico, Cilium, Antrea, AdminNetworkPolicy) may exist unseen.');
+  }
+  const namespaces: NamespaceIsolationInsight[] = [...analysis.namespaces.values()].map((ns) => ({
+    namespace: ns.name,
+    system: ns.system,
+    policies: ns.policies.map((np) => np.metadata.name),
+    verdict: ns.verdict,
+    reasons: ns.reasons,
+    ingress: namespaceDirectionInsight(ns.ingress),
+    egress: namespaceDirectionInsight(ns.egress),
+    workloads: ns.workloads.map((w) => ({
+      apiVersion: w.workload.subject.apiVersion,
+      kind: w.workload.subject.kind,
+      name: w.workload.subject.name,
+      hostNetwork: w.hostNetwork,
+      ingress: workloadDirectionInsight(snapshot, w, w.ingress),
+      egress: workloadDirectionInsight(snapshot, w, w.egress),
+    })),
+  }));
+  return { cni: { plugins, policyApis: apis, caveats }, namespaces };
+}
+
+/** The insight provider (registered in src/engine/insights.ts). */
+export const networkIsolation: InsightProvider = {
+  key: 'networkIsolation',
+  reads: ['namespaces', 'networkpolicies', ...WORKLOAD_KINDS],
+  compute: networkIsolationInsight,
+};

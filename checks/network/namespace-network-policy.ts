@@ -1,0 +1,38 @@
+import { defineControl } from '../../src/engine/types.ts';
+import { isSystemNamespace } from '../../src/model/namespaces.ts';
+import { subjectOf } from '../../src/model/workloads.ts';
+
+export default defineControl({
+  meta: {
+    id: 'namespace-network-policy',
+    title: 'Every namespace has at least one NetworkPolicy',
+    area: 'network',
+    severity: 'medium',
+    description:
+      'CIS 5.3.2 as the benchmark audits it: each namespace holds at least one NetworkPolicy. Having one says nothing about what it isolates; `namespace-default-deny` and `workload-network-isolation` judge that. Kubernetes\' own system namespaces are not applicable.',
+    rationale:
+      'Without any NetworkPolicy, every pod of the namespace accepts connections from, and opens connections to, anything the network reaches: other tenants\' pods, the nodes, the internet and the cloud metadata service.',
+    remediation:
+      'Start namespace {{name}} from a default-deny for both directions, allowing DNS, then add a policy for each flow its workloads need:\n\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: {{name}}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns\n  namespace: {{name}}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: kube-system\n      podSelector:\n        matchLabels:\n          k8s-app: kube-dns\n    ports:\n    - {protocol: UDP, port: 53}\n    - {protocol: TCP, port: 53}',
+    references: {
+      cis: ['5.3.2'],
+      links: ['https://kubernetes.io/docs/concepts/services-networking/network-policies/'],
+    },
+    messages: {
+      none: 'Namespace "{{name}}" has no NetworkPolicy: its pods accept and send any traffic.',
+    },
+  },
+  reads: ['namespaces', 'networkpolicies'],
+  evaluate(snapshot, report) {
+    for (const ns of snapshot.list('namespaces')) {
+      const subject = subjectOf(ns);
+      const name = ns.metadata.name;
+      if (isSystemNamespace(name)) {
+        report.notApplicable(subject, 'Kubernetes system namespace');
+        continue;
+      }
+      if (snapshot.inNamespace('networkpolicies', name).length > 0) report.pass(subject);
+      else report.fail(subject, { messageId: 'none', path: 'NetworkPolicy', observed: 'no NetworkPolicy', expected: 'at least one NetworkPolicy' });
+    }
+  },
+});

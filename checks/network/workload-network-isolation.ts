@@ -1,0 +1,151 @@
+import { defineControl } from '../../src/engine/types.ts';
+import { isSystemNamespace } from '../../src/model/namespaces.ts';
+import {
+  admittedContainerPorts,
+  admitsEveryAddress,
+  describePorts,
+  networkAnalysis,
+  type ContainerPort,
+  type Rule,
+  type WorkloadDirection,
+} from '../../src/model/network.ts';
+import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
+
+function portText(p: ContainerPort): string {
+  return `${p.protocol} ${p.port}${p.name ? ` (${p.name})` : ''}`;
+}
+
+export default defineControl({
+  meta: {
+    id: 'workload-network-isolation',
+    title: 'Workloads are isolated by NetworkPolicy in both directions',
+    area: 'network',
+    severity: 'medium',
+    description:
+      'For each workload (the controller\'s pod template, and its existing pods), finds the NetworkPolicies of its namespace whose pod selector matches its labels and that isolate each direction. Fails a direction when no policy isolates it, when only some of its pods are isolated, when a rule of an isolating policy allows every peer on every port, or (ingress) when a rule admits every source on a port the workload declares. A pod that a policy merely names as a peer is not isolated by it. Host-network workloads are not applicable: NetworkPolicy does not govern them.',
+    rationale:
+      'Isolation is per pod and per direction: a policy that only selects other pods, or only restricts ingress, leaves this workload\'s traffic open. What an isolated pod may do is the union of every selecting policy\'s rules, so one broad rule opens it whatever the others say.',
+    remediation:
+      '{{advice}}\n\nA policy that isolates this workload for {{directionLower}} traffic and allows only what is listed under {{directionKey}}:\n\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {{name}}-{{directionLower}}\n  namespace: {{namespace}}\nspec:\n  podSelector:\n    matchLabels: {{labels}}\n  policyTypes: [{{direction}}]\n  {{directionKey}}:\n  - {{peerKey}}:\n    - podSelector:\n        matchLabels: {app: <peer>}\n    ports:\n    - {protocol: TCP, port: <port>}',
+    references: {
+      cis: ['5.3.2'],
+      links: ['https://kubernetes.io/docs/concepts/services-networking/network-policies/#the-two-sorts-of-pod-isolation'],
+    },
+    messages: {
+      'not-isolated': '{{kind}} "{{name}}" is not isolated for {{directionLower}} traffic: no NetworkPolicy selecting its pods lists {{direction}}.',
+      'partly-isolated': '{{kind}} "{{name}}" is isolated for {{directionLower}} traffic in only some of its pods; not in {{pods}}.',
+      'allows-all': '{{kind}} "{{name}}" is isolated for {{directionLower}} traffic, but rule {{rule}} of NetworkPolicy "{{policy}}" allows every peer on every port.',
+      'any-source': '{{kind}} "{{name}}" accepts connections from every source on {{ports}} (rule {{rule}} of NetworkPolicy "{{policy}}").',
+    },
+  },
+  reads: ['networkpolicies', ...WORKLOAD_KINDS],
+  evaluate(snapshot, report) {
+    const analysis = networkAnalysis(snapshot);
+    for (const w of analysis.workloads.values()) {
+      const subject = w.workload.subject;
+      if (isSystemNamespace(w.namespace)) {
+        report.notApplicable(subject, 'Kubernetes system namespace');
+        continue;
+      }
+      if (w.hostNetwork) {
+        report.notApplicable(subject, 'uses the host network, which NetworkPolicy does not govern (see pod-host-namespaces)');
+        continue;
+      }
+      let failed = false;
+      for (const d of [w.ingress, w.egress] as WorkloadDirection[]) {
+        const direction = d.direction;
+        const lower = direction.toLowerCase();
+        const path = `NetworkPolicy[${direction}]`;
+        const base = {
+          direction,
+          directionLower: lower,
+          directionKey: direction === 'Ingress' ? 'ingress' : 'egress',
+          peerKey: direction === 'Ingress' ? 'from' : 'to',
+          labels: JSON.stringify(w.workload.podMeta.labels ?? {}),
+        };
+        const names = d.policies.map((np) => np.metadata.name).join(', ');
+        if (d.isolated === 'no') {
+          failed = true;
+          report.fail(subject, {
+            messageId: 'not-isolated',
+            data: {
+              ...base,
+              advice: `Isolate ${subject.kind} ${subject.name} for ${lower} traffic: add a default-deny for namespace ${w.namespace} (podSelector: {}, policyTypes: [${direction}]) or a NetworkPolicy whose podSelector matches its pod labels and lists ${direction}, then allow the flows it needs.`,
+            },
+            path,
+            observed: `no policy selecting labels ${JSON.stringify(w.workload.podMeta.labels ?? {})} lists ${direction}`,
+            expected: `a NetworkPolicy selecting its pods with ${direction} in policyTypes`,
+          });
+        } else if (d.isolated === 'partial') {
+          failed = true;
+          const pods = d.notIsolated.map((s) => s.name ?? 'its pod template').join(', ');
+          report.fail(subject, {
+            messageId: 'partly-isolated',
+            data: {
+              ...base,
+              pods,
+              advice: `Select every pod of ${subject.kind} ${subject.name} by labels its pod template sets (not by per-pod or controller-generated labels), or relabel the pods listed.`,
+            },
+            path,
+            observed: `isolated by ${names} except in ${pods}`,
+            expected: 'every pod of the workload isolated',
+          });
+        } else if (d.allowAll.length > 0) {
+          failed = true;
+          const rule = d.allowAll[0]!;
+          report.fail(subject, {
+            messageId: 'allows-all',
+            data: {
+              ...base,
+              policy: rule.policy.metadata.name,
+              rule: rule.path,
+              advice: `Replace rule ${rule.path} of NetworkPolicy ${rule.policy.metadata.name} (an empty rule, {}) with rules naming the ${direction === 'Ingress' ? 'sources' : 'destinations'} and ports ${subject.kind} ${subject.name} needs.`,
+            },
+            path: path,
+            observed: d.allowAll.map((r) => `${r.policy.metadata.name} ${r.path}: {}`).join('; '),
+            expected: `${lower} rules that name peers or ports`,
+          });
+        } else if (direction === 'Ingress') {
+          const open = anySourceOnWorkloadPorts(d.rules, w.ports);
+          if (open) {
+            failed = true;
+            report.fail(subject, {
+              messageId: 'any-source',
+              data: {
+                ...base,
+                policy: open.rule.policy.metadata.name,
+                rule: open.rule.path,
+                ports: open.text,
+                advice: `Narrow rule ${open.rule.path} of NetworkPolicy ${open.rule.policy.metadata.name}: add a from: list naming the clients of ${subject.kind} ${subject.name} (a podSelector, a namespaceSelector for the ingress controller's namespace, or the load balancer's ipBlock) instead of admitting every source.`,
+              },
+              path,
+              observed: `${open.rule.policy.metadata.name} ${open.rule.path}: ${describePorts(open.rule.ports)} from every source`,
+              expected: 'ingress rules that name their sources',
+            });
+          }
+        }
+      }
+      if (!failed) report.pass(subject);
+    }
+  },
+});
+
+/**
+ * The first ingress rule that admits every source (no `from`, or an ipBlock of a
+ * whole address space with no exception) on a port the workload declares. A
+ * workload that declares no port is taken to listen on whatever numbered ports
+ * the rule opens (a named port cannot resolve against it).
+ */
+function anySourceOnWorkloadPorts(rules: readonly Rule[], ports: readonly ContainerPort[]): { rule: Rule; text: string } | undefined {
+  for (const rule of rules) {
+    if (!admitsEveryAddress(rule)) continue;
+    if (ports.length === 0) {
+      const numbered = rule.ports === null ? null : rule.ports.filter((p) => typeof p.port !== 'string');
+      if (numbered !== null && numbered.length === 0) continue;
+      return { rule, text: `${describePorts(numbered)} (the workload declares no container ports)` };
+    }
+    const hit = admittedContainerPorts(rule.ports, ports);
+    if (hit.length > 0) return { rule, text: hit.map(portText).join(', ') };
+  }
+  return undefined;
+}

@@ -1,0 +1,99 @@
+/**
+ * IPv4/IPv6 addresses and CIDRs as the NetworkPolicy API reads them, for the
+ * few questions the network controls ask: does a block cover every address,
+ * does it contain an address, does an `except` cover that address.
+ *
+ * IPv4 and IPv6 are separate spaces: `::/0` does not contain 169.254.169.254
+ * (an IPv4 packet never matches an IPv6 rule), unlike node:net's BlockList,
+ * which maps IPv4 into IPv6.
+ */
+
+export type IpFamily = 4 | 6;
+
+export interface Ip {
+  family: IpFamily;
+  value: bigint;
+}
+
+export interface Cidr {
+  family: IpFamily;
+  /** The network address (host bits cleared). */
+  network: bigint;
+  prefix: number;
+}
+
+const BITS: Record<IpFamily, number> = { 4: 32, 6: 128 };
+
+function parseV4(s: string): bigint | undefined {
+  const parts = s.split('.');
+  if (parts.length !== 4) return undefined;
+  let v = 0n;
+  for (const p of parts) {
+    // The API server parses "sloppily": leading zeros are accepted as decimal.
+    if (!/^\d{1,3}$/.test(p)) return undefined;
+    const n = Number(p);
+    if (n > 255) return undefined;
+    v = (v << 8n) | BigInt(n);
+  }
+  return v;
+}
+
+function parseV6(s: string): bigint | undefined {
+  if (s.includes('%')) return undefined; // zones have no place in a CIDR
+  let head = s;
+  let tailV4: bigint | undefined;
+  const lastColon = s.lastIndexOf(':');
+  if (s.includes('.') && lastColon >= 0) {
+    tailV4 = parseV4(s.slice(lastColon + 1));
+    if (tailV4 === undefined) return undefined;
+    head = s.slice(0, lastColon + 1) + '0:0';
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return undefined;
+  const group = (h: string) => (h === '' ? [] : h.split(':'));
+  const left = group(halves[0]!);
+  const right = halves.length === 2 ? group(halves[1]!) : [];
+  const groups = halves.length === 2 ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  if (groups.length !== 8 || (halves.length === 2 && left.length + right.length > 7)) return undefined;
+  let v = 0n;
+  for (const g of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+    v = (v << 16n) | BigInt(parseInt(g, 16));
+  }
+  if (tailV4 !== undefined) v = (v & ~0xffffffffn) | tailV4;
+  return v;
+}
+
+export function parseIp(s: string): Ip | undefined {
+  const t = s.trim();
+  if (t.includes(':')) {
+    const v = parseV6(t);
+    return v === undefined ? undefined : { family: 6, value: v };
+  }
+  const v = parseV4(t);
+  return v === undefined ? undefined : { family: 4, value: v };
+}
+
+export function parseCidr(s: string): Cidr | undefined {
+  const slash = s.indexOf('/');
+  if (slash < 0) return undefined;
+  const ip = parseIp(s.slice(0, slash));
+  const prefixText = s.slice(slash + 1);
+  if (!ip || !/^\d{1,3}$/.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  const bits = BITS[ip.family];
+  if (prefix > bits) return undefined;
+  const hostBits = BigInt(bits - prefix);
+  return { family: ip.family, network: (ip.value >> hostBits) << hostBits, prefix };
+}
+
+export function cidrContains(cidr: Cidr, ip: Ip): boolean {
+  if (cidr.family !== ip.family) return false;
+  const hostBits = BigInt(BITS[cidr.family] - cidr.prefix);
+  return ip.value >> hostBits === cidr.network >> hostBits;
+}
+
+/** A block with prefix length 0: every IPv4 (`0.0.0.0/0`) or every IPv6 (`::/0`) address. */
+export function isWholeSpace(cidr: Cidr): boolean {
+  return cidr.prefix === 0;
+}
