@@ -4,14 +4,14 @@
 // directory is <repo>/.cluster unless K8S_AUDIT_CLUSTER_DIR is set.
 
 import { relative } from 'node:path';
-import { HarnessError, REPO_ROOT, build, defaultStateDir, down, kubeconfigPath, serviceAccountToken, status, up } from './harness.ts';
+import { HarnessError, REPO_ROOT, build, defaultStateDir, down, downSync, kubeconfigPath, readState, serviceAccountToken, status, up } from './harness.ts';
 
 const USAGE = `usage: npm run cluster -- <command>
 
-  build                     build kube-apiserver, kube-controller-manager and etcd (cached)
+  build [--force]           build kube-apiserver, kube-controller-manager and etcd (cached)
   up                        start the test control plane (builds first if needed)
   down                      stop it and remove its state directory
-  status                    show whether it runs, its ports, version and pids
+  status [--json]           show whether it runs, its ports, version and pids (exit 0 only if running)
   env                       print shell exports for its kubeconfig: eval "$(npm run -s cluster -- env)"
   token <ns>/<sa>           print a token for a ServiceAccount (TokenRequest)
 
@@ -32,7 +32,22 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'up': {
+      // Ctrl-C while starting: stop what this `up` started rather than leave a half-started
+      // cluster (but never a cluster that was already running, e.g. during a rebuild).
+      const before = readState(stateDir)?.startedAt;
+      const interrupted = (sig: NodeJS.Signals) => {
+        const now = readState(stateDir);
+        if (now && now.startedAt !== before) {
+          process.stderr.write(`cluster: interrupted (${sig}); stopping what was started\n`);
+          downSync(stateDir);
+        }
+        process.exit(130);
+      };
+      process.once('SIGINT', interrupted);
+      process.once('SIGTERM', interrupted);
       const info = await up({ stateDir, log: progress });
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
       if (!info.reused) progress(`up in ${info.seconds.toFixed(1)} s`);
       out(`kubeconfig: ${info.kubeconfigPath}   (contexts: admin [current], auditor)`);
       out(`server:     ${info.server}`);
@@ -48,6 +63,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'status': {
       const s = await status(stateDir);
+      if (rest.includes('--json')) {
+        out(JSON.stringify(s, null, 2));
+        return s.running ? 0 : 1;
+      }
       if (!s.present) {
         out(`not running (no cluster in ${rel(stateDir)})`);
         return 1;

@@ -15,7 +15,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { BINARIES, BIN_DIR, GoMissingError, HarnessError, REPO_ROOT, binPath, build, etcdVersion, isBuildCurrent, kubernetesVersion } from './build.ts';
 import { KubeClient } from './kube.ts';
@@ -878,9 +878,4 @@ export async function serviceAccountToken(
   } finally {
     client.close();
   }
-}
-
-/** Short one-line description of a process for logs. */
-export function describeProcess(rec: ProcessRecord): string {
-  return `${rec.name} (pid ${rec.pid}, ${basename(rec.argv[0] ?? '')})`;
 }
