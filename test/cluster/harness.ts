@@ -624,7 +624,7 @@ async function startOnce(stateDir: string, opts: UpOptions, log: (l: string) => 
       const how = exited.get(rec.name);
       if (!how) continue;
       const tail = tailFile(rec.log, 40);
-      if (/address already in use/i.test(tail)) throw new PortInUseError(`${rec.name} could not bind its port (${how})`);
+      if (/address already in use/i.test(tail)) throw new PortInUseError(`${rec.name} could not bind its port (${how}); log: ${rec.log}`);
       throw new HarnessError(`${rec.name} exited during startup (${how}); log: ${rec.log}`, logExcerpt(rec.log));
     }
   };
@@ -764,13 +764,11 @@ async function startOnce(stateDir: string, opts: UpOptions, log: (l: string) => 
     ];
     for (const pod of mirrors) {
       // kube-system is created by an API server post-start hook; retry briefly if it is not there yet.
-      let lastError = '';
       await waitFor(`mirror pod ${pod.metadata.name}`, deadline, async () => {
         const res = await admin.request('POST', '/api/v1/namespaces/kube-system/pods', { body: pod });
         if (res.status === 201 || res.status === 409) return true;
-        lastError = `${res.status} ${res.body?.message ?? res.text}`;
         if (res.status === 404) return false;
-        throw new HarnessError(`creating mirror pod ${pod.metadata.name} failed: ${lastError}`);
+        throw new HarnessError(`creating mirror pod ${pod.metadata.name} failed: ${res.status} ${res.body?.message ?? res.text}`);
       }, apiserver.log, true);
     }
 
