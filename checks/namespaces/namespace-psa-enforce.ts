@@ -1,8 +1,17 @@
 import { defineControl } from '../../src/engine/types.ts';
-import { PSA_LEVELS, PSA_PREFIX, isSystemNamespace } from '../../src/model/namespaces.ts';
+import { levelLabel, namespacePsa } from '../../src/model/psa-posture.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
+import { isSafeName } from '../hardening/_remediation.ts';
 
-const LABEL = `${PSA_PREFIX}enforce`;
+const LABEL = levelLabel('enforce');
+
+function labelCommand(namespace: string): string {
+  if (!isSafeName(namespace)) return `Set the label ${LABEL}=restricted (or baseline) on the namespace.`;
+  return [
+    `kubectl label --dry-run=server --overwrite ns ${namespace} ${LABEL}=restricted`,
+    `kubectl label --overwrite ns ${namespace} ${LABEL}=restricted ${LABEL}-version=latest`,
+  ].join('\n');
+}
 
 export default defineControl({
   meta: {
@@ -11,18 +20,18 @@ export default defineControl({
     area: 'namespaces',
     severity: 'high',
     description:
-      `Flags namespaces without a valid \`${LABEL}\` label of baseline or restricted. Kubernetes' own system namespaces are not applicable. A cluster-wide default set in the API server's AdmissionConfiguration is not visible through the API, so an unlabelled namespace is reported even where such a default exists.`,
+      `Flags namespaces without a \`${LABEL}\` label, with \`${LABEL}: privileged\`, or with a value that is not a level. Kubernetes' own namespaces (kube-system, kube-public, kube-node-lease) are audited like the others; the expected exception for kube-system is in k8s-audit's default waiver set, not in this control. A cluster-wide default set in the API server's AdmissionConfiguration is not visible through the API, so an unlabelled namespace is reported even where such a default exists.`,
     rationale:
       'Without an enforce label, the PodSecurity admission plugin admits privileged pods into the namespace (unless a cluster default says otherwise). A label makes the admission controller refuse them at creation.',
     remediation:
-      'Label the namespace with the strictest level its workloads meet (check first with a dry run):\n\nkubectl label --dry-run=server --overwrite ns {{name}} pod-security.kubernetes.io/enforce=restricted\nkubectl label --overwrite ns {{name}} pod-security.kubernetes.io/enforce=restricted pod-security.kubernetes.io/enforce-version=latest',
+      'Label the namespace with the strictest level its workloads meet. The server-side dry run lists the existing pods that would violate it (the psaPosture insight lists them too):\n\n{{command}}',
     references: {
       cis: ['5.2.1'],
-      links: ['https://kubernetes.io/docs/concepts/security/pod-security-admission/'],
+      links: ['https://kubernetes.io/docs/concepts/security/pod-security-admission/', 'https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-namespace-labels/'],
     },
     messages: {
       missing: `Namespace "{{name}}" has no ${LABEL} label: any pod is admitted.`,
-      invalid: `Namespace "{{name}}" has ${LABEL}="{{value}}", which is not a level; the admission plugin treats it as the most restrictive level, but the intent is unclear.`,
+      invalid: `Namespace "{{name}}" has ${LABEL}="{{value}}", which is not a level; the admission plugin then enforces restricted, but the intent is unclear and the label cannot be set this way on a current API server.`,
       privileged: `Namespace "{{name}}" enforces the privileged level: any pod is admitted.`,
     },
   },
@@ -31,18 +40,16 @@ export default defineControl({
     for (const ns of snapshot.list('namespaces')) {
       const subject = subjectOf(ns);
       const name = ns.metadata.name;
-      if (isSystemNamespace(name)) {
-        report.notApplicable(subject, 'Kubernetes system namespace');
-        continue;
-      }
-      const value = ns.metadata.labels?.[LABEL];
+      const enforce = namespacePsa(ns.metadata.labels).enforce;
       const path = `metadata.labels["${LABEL}"]`;
-      if (value === undefined) {
-        report.fail(subject, { messageId: 'missing', path, observed: null, expected: 'baseline or restricted' });
-      } else if (!(PSA_LEVELS as readonly string[]).includes(value)) {
-        report.fail(subject, { messageId: 'invalid', data: { value }, path, observed: value, expected: 'baseline or restricted' });
-      } else if (value === 'privileged') {
-        report.fail(subject, { messageId: 'privileged', path, observed: value, expected: 'baseline or restricted' });
+      const base = { path, expected: 'baseline or restricted' };
+      const data = { command: labelCommand(name) };
+      if (enforce.level === undefined) {
+        report.fail(subject, { ...base, messageId: 'missing', data, observed: null });
+      } else if (enforce.invalid.includes('level')) {
+        report.fail(subject, { ...base, messageId: 'invalid', data: { ...data, value: enforce.level }, observed: enforce.level });
+      } else if (enforce.level === 'privileged') {
+        report.fail(subject, { ...base, messageId: 'privileged', data, observed: enforce.level });
       } else {
         report.pass(subject, { path });
       }

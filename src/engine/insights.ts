@@ -1,6 +1,7 @@
 import type { KindKey } from '../collect/kinds.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { networkIsolation } from '../model/network.ts';
+import { PSA_POSTURE_PROVIDER } from '../model/psa-posture.ts';
 
 /**
  * Insights: analyses a report shows beside the findings (who can do what, the
@@ -22,7 +23,7 @@ export interface InsightProvider {
   compute(snapshot: Snapshot): unknown;
 }
 
-export const INSIGHT_PROVIDERS: InsightProvider[] = [networkIsolation];
+export const INSIGHT_PROVIDERS: InsightProvider[] = [networkIsolation, PSA_POSTURE_PROVIDER];
 
 export interface InsightsOutput {
   insights: Insights;

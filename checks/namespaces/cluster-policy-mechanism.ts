@@ -1,0 +1,120 @@
+import { CLUSTER_SUBJECT } from '../../src/engine/run.ts';
+import { defineControl } from '../../src/engine/types.ts';
+import type { K8sObject } from '../../src/model/k8s.ts';
+import { namespacePsa } from '../../src/model/psa-posture.ts';
+import type { Snapshot } from '../../src/model/snapshot.ts';
+
+/** Resources whose creation admission policy engines validate to control pods. */
+const POD_RESOURCES = new Set(['pods', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'replicationcontrollers', '*']);
+
+interface ResourceRule {
+  apiGroups?: string[];
+  resources?: string[];
+  operations?: string[];
+}
+
+/** Whether rules (VAP matchConstraints or webhook rules) cover creating pods or pod controllers. */
+function coversPods(rules: readonly ResourceRule[] | undefined): boolean {
+  return (rules ?? []).some(
+    (r) =>
+      (r.resources ?? []).some((res) => POD_RESOURCES.has(res.split('/')[0]!) && !res.includes('/')) &&
+      (r.operations ?? []).some((op) => op === 'CREATE' || op === '*'),
+  );
+}
+
+/** Policy engines recognised by their validating webhooks' names. */
+const ENGINES: readonly { name: string; matches: (config: string, webhook: string) => boolean }[] = [
+  { name: 'Kyverno', matches: (c, w) => w.endsWith('.kyverno.svc') || w.includes('.kyverno.svc-') || c.startsWith('kyverno-') },
+  { name: 'OPA Gatekeeper', matches: (c, w) => w === 'validation.gatekeeper.sh' || w.endsWith('.gatekeeper.sh') || c.startsWith('gatekeeper-') },
+  { name: 'Kubewarden', matches: (c, w) => w.endsWith('.kubewarden.admission') || c.startsWith('kubewarden-') },
+];
+
+interface Webhook {
+  name?: string;
+  rules?: ResourceRule[];
+}
+
+export interface PolicyMechanisms {
+  /** Namespaces whose enforce label is baseline or restricted. */
+  psaNamespaces: string[];
+  /** ValidatingAdmissionPolicies over pods or controllers with a binding that denies. */
+  admissionPolicies: string[];
+  /** Policy engines found through their validating webhooks, `Engine (configuration name)`. */
+  engines: string[];
+}
+
+/** The policy control mechanisms visible through the API. */
+export function policyMechanisms(snapshot: Snapshot): PolicyMechanisms {
+  const psaNamespaces = snapshot
+    .list('namespaces')
+    .filter((ns) => {
+      const psa = namespacePsa(ns.metadata.labels).enforce;
+      return psa.level !== undefined && !psa.invalid.includes('level') && psa.effectiveLevel !== 'privileged';
+    })
+    .map((ns) => ns.metadata.name)
+    .sort();
+
+  const denying = new Set<string>();
+  for (const b of snapshot.list('validatingadmissionpolicybindings')) {
+    const spec = (b.spec ?? {}) as { policyName?: string; validationActions?: string[] };
+    if (spec.policyName && (spec.validationActions ?? []).includes('Deny')) denying.add(spec.policyName);
+  }
+  const admissionPolicies = snapshot
+    .list('validatingadmissionpolicies')
+    .filter((p: K8sObject) => denying.has(p.metadata.name) && coversPods(((p.spec ?? {}) as { matchConstraints?: { resourceRules?: ResourceRule[] } }).matchConstraints?.resourceRules))
+    .map((p) => p.metadata.name)
+    .sort();
+
+  const engines = new Set<string>();
+  for (const config of snapshot.list('validatingwebhookconfigurations')) {
+    for (const hook of ((config as { webhooks?: Webhook[] }).webhooks ?? [])) {
+      const engine = ENGINES.find((e) => e.matches(config.metadata.name, hook?.name ?? ''));
+      if (engine && coversPods(hook.rules)) engines.add(`${engine.name} (${config.metadata.name})`);
+    }
+  }
+  return { psaNamespaces, admissionPolicies, engines: [...engines].sort() };
+}
+
+export default defineControl({
+  meta: {
+    id: 'cluster-policy-mechanism',
+    title: 'At least one policy control mechanism is active',
+    area: 'namespaces',
+    severity: 'high',
+    description:
+      'Passes when the cluster visibly controls what pods may run: a namespace that enforces a Pod Security level of baseline or restricted; a ValidatingAdmissionPolicy over pods or pod controllers (CREATE) with a binding whose validationActions include Deny; or a Kyverno, OPA Gatekeeper or Kubewarden validating webhook with rules over pods or pod controllers. A PodSecurity default in the API server\'s AdmissionConfiguration, and engines not listed here, are not visible through the API: such a cluster is reported and should waive this control.',
+    rationale:
+      'Without an admission control that refuses dangerous pod specs, every other workload control is advisory: anyone allowed to create a pod can create a privileged one, and findings reappear as fast as they are fixed.',
+    remediation:
+      'Enforce Pod Security Standards on namespaces, starting with audit and warn labels, then enforce by tier (the psaPosture insight shows what each level would refuse):\n\nkubectl label --overwrite ns <NAMESPACE> pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/audit=restricted\nkubectl label --dry-run=server --overwrite ns <NAMESPACE> pod-security.kubernetes.io/enforce=baseline\n\nor install a policy engine (Kyverno, Gatekeeper) or ValidatingAdmissionPolicies for rules the standards do not cover.',
+    references: {
+      cis: ['5.2.1'],
+      links: [
+        'https://kubernetes.io/docs/concepts/security/pod-security-admission/',
+        'https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/',
+      ],
+    },
+    messages: {
+      none: 'No policy control mechanism is visible: no namespace enforces a Pod Security level above privileged, no denying ValidatingAdmissionPolicy covers pods, and no known policy engine webhook is registered ({{namespaces}} namespaces, {{policies}} ValidatingAdmissionPolicies, {{webhooks}} validating webhook configurations seen).',
+    },
+  },
+  reads: ['namespaces', 'validatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings'],
+  evaluate(snapshot, report) {
+    const found = policyMechanisms(snapshot);
+    if (found.psaNamespaces.length + found.admissionPolicies.length + found.engines.length > 0) {
+      report.pass(CLUSTER_SUBJECT, { path: 'admission' });
+      return;
+    }
+    report.fail(CLUSTER_SUBJECT, {
+      messageId: 'none',
+      data: {
+        namespaces: snapshot.list('namespaces').length,
+        policies: snapshot.list('validatingadmissionpolicies').length,
+        webhooks: snapshot.list('validatingwebhookconfigurations').length,
+      },
+      path: 'admission',
+      observed: found,
+      expected: 'a PSA enforce label, a denying ValidatingAdmissionPolicy, or a policy engine webhook',
+    });
+  },
+});

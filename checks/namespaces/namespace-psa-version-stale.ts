@@ -1,0 +1,67 @@
+import { defineControl } from '../../src/engine/types.ts';
+import { PSA_MODES, namespacePsa, pinnedMinor, versionLabel } from '../../src/model/psa-posture.ts';
+import { serverPssVersion } from '../../src/model/pss.ts';
+import { subjectOf } from '../../src/model/workloads.ts';
+import { isSafeName } from '../hardening/_remediation.ts';
+
+export default defineControl({
+  meta: {
+    id: 'namespace-psa-version-stale',
+    title: 'Pod Security version pins are not older than the cluster',
+    area: 'namespaces',
+    severity: 'medium',
+    description:
+      'For every namespace and mode (enforce, audit, warn), flags a `pod-security.kubernetes.io/<mode>-version` label that pins a version older than the cluster\'s, and a value that is neither `latest` nor `v1.<minor>` (the admission plugin then uses latest). `latest`, no pin, and pins at or above the cluster\'s version pass. Not assessed when the cluster\'s version is unknown and a namespace pins one.',
+    rationale:
+      'A pinned version freezes the standard at that release: checks added or tightened since (runAsUser=0 in 1.23, probe and lifecycle hosts in 1.34, new sysctls) are not enforced, audited or warned about, although the cluster would support them. Pins are meant for the upgrade window, then moved forward.',
+    remediation:
+      'Move the {{mode}} version of namespace {{name}} forward (to the cluster\'s {{cluster}}, or to latest), checking first with a server-side dry run:\n\n{{command}}',
+    references: {
+      cis: ['5.2.1'],
+      links: ['https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces'],
+    },
+    messages: {
+      stale: 'Namespace "{{name}}" pins its {{mode}} level to Pod Security Standards {{pinned}}, older than the cluster\'s {{cluster}}.',
+      invalid: 'Namespace "{{name}}" has {{mode}}-version "{{pinned}}", which is not "latest" or "v1.<minor>"; the admission plugin evaluates it as latest.',
+    },
+  },
+  reads: ['namespaces'],
+  evaluate(snapshot, report) {
+    const server = serverPssVersion(snapshot.serverVersion);
+    const cluster = server ? `v1.${server.minor}` : 'unknown';
+    for (const ns of snapshot.list('namespaces')) {
+      const subject = subjectOf(ns);
+      const name = ns.metadata.name;
+      const psa = namespacePsa(ns.metadata.labels);
+      let failed = false;
+      let unknown = false;
+      for (const mode of PSA_MODES) {
+        const setting = psa[mode];
+        if (setting.version === undefined) continue;
+        const label = versionLabel(mode);
+        const path = `metadata.labels["${label}"]`;
+        const command = isSafeName(name)
+          ? `kubectl label --dry-run=server --overwrite ns ${name} ${label}=${server ? cluster : 'latest'}\nkubectl label --overwrite ns ${name} ${label}=${server ? cluster : 'latest'}`
+          : `Set the label ${label}=latest on the namespace.`;
+        if (setting.invalid.includes('version')) {
+          failed = true;
+          report.fail(subject, { messageId: 'invalid', data: { mode, pinned: setting.version, cluster, command }, path, observed: setting.version, expected: 'latest or v1.<minor>' });
+          continue;
+        }
+        const minor = pinnedMinor(setting.effectiveVersion);
+        if (minor === undefined) continue;
+        if (!server) {
+          unknown = true;
+          continue;
+        }
+        if (minor < server.minor) {
+          failed = true;
+          report.fail(subject, { messageId: 'stale', data: { mode, pinned: setting.version, cluster, command }, path, observed: setting.version, expected: `${cluster} or latest` });
+        }
+      }
+      if (failed) continue;
+      if (unknown) report.notAssessed(subject, "The cluster's version is unknown, so a pinned Pod Security version cannot be compared with it");
+      else report.pass(subject);
+    }
+  },
+});

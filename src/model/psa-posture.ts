@@ -1,0 +1,310 @@
+/**
+ * Pod Security Admission posture of each namespace: its enforce/audit/warn
+ * labels as the PodSecurity admission plugin reads them, and "what breaks if you
+ * tighten now" — for each level at or above the current enforce level, the
+ * workloads whose pods it would refuse and the existing Pods the API server
+ * would name when the label is set.
+ *
+ * Label semantics follow k8s.io/pod-security-admission/api (PolicyToEvaluate):
+ * - a missing level label means the cluster default, `privileged` unless the API
+ *   server's AdmissionConfiguration says otherwise (not visible through the API);
+ * - an invalid `enforce` level is evaluated as `restricted` (fail closed), an
+ *   invalid `audit` or `warn` level as `privileged` (fail open);
+ * - a missing or invalid version label means `latest`.
+ *
+ * When an enforce label is made stricter, the API server evaluates every Pod in
+ * the namespace against the new level and returns one warning per distinct set
+ * of failed checks, naming the lexically first Pod and counting the others
+ * (`EvaluatePodsInNamespace`). `admissionWarnings` reproduces those lines from
+ * this analysis. The API server checks at most 3000 Pods and stops after a
+ * timeout; it skips Pods of exempt runtime classes (exemptions are API server
+ * configuration, not visible here, and not applied).
+ */
+import { WORKLOAD_KINDS, isReportedThroughOwner, subjectOf, workloads, type SubjectRef } from './workloads.ts';
+import { kindKeyOf, type KindKey } from '../collect/kinds.ts';
+import type { K8sObject, PodSpec } from './k8s.ts';
+import { PSA_LEVELS, PSA_PREFIX, isSystemNamespace, type PsaLevel } from './namespaces.ts';
+import { evaluatePssLevel, formatPssVersion, pssVersionFor, serverPssVersion, type PssCheckId, type PssEvaluation } from './pss.ts';
+import type { Snapshot } from './snapshot.ts';
+
+export const PSA_MODES = ['enforce', 'audit', 'warn'] as const;
+export type PsaMode = (typeof PSA_MODES)[number];
+
+const VERSION_LABEL = /^v1\.([0-9]|[1-9][0-9]*)$/;
+
+export function levelLabel(mode: PsaMode): string {
+  return `${PSA_PREFIX}${mode}`;
+}
+
+export function versionLabel(mode: PsaMode): string {
+  return `${PSA_PREFIX}${mode}-version`;
+}
+
+/** One mode's labels, as written and as the admission plugin evaluates them. */
+export interface PsaModeSetting {
+  /** The level label's value; absent when unset. */
+  level?: string;
+  /** The level the plugin evaluates (`privileged` when unset: the cluster default is not visible). */
+  effectiveLevel: PsaLevel;
+  /** The version label's value; absent when unset. */
+  version?: string;
+  /** `latest` or `v1.<minor>`: what the plugin evaluates (invalid values count as latest). */
+  effectiveVersion: string;
+  /** Labels of this mode the plugin cannot parse. */
+  invalid: ('level' | 'version')[];
+}
+
+export type NamespacePsa = Record<PsaMode, PsaModeSetting>;
+
+export function isPsaLevel(value: string): value is PsaLevel {
+  return (PSA_LEVELS as readonly string[]).includes(value);
+}
+
+/** A namespace's Pod Security labels, resolved per mode as the admission plugin resolves them. */
+export function namespacePsa(labels: Readonly<Record<string, string>> | undefined): NamespacePsa {
+  const out = {} as NamespacePsa;
+  for (const mode of PSA_MODES) {
+    const level = labels?.[levelLabel(mode)];
+    const version = labels?.[versionLabel(mode)];
+    const invalid: ('level' | 'version')[] = [];
+    let effectiveLevel: PsaLevel = 'privileged';
+    if (level !== undefined) {
+      if (isPsaLevel(level)) effectiveLevel = level;
+      else {
+        invalid.push('level');
+        effectiveLevel = mode === 'enforce' ? 'restricted' : 'privileged';
+      }
+    }
+    let effectiveVersion = 'latest';
+    if (version !== undefined) {
+      if (version === 'latest' || VERSION_LABEL.test(version)) effectiveVersion = version;
+      else invalid.push('version');
+    }
+    const setting: PsaModeSetting = { effectiveLevel, effectiveVersion, invalid };
+    if (level !== undefined) setting.level = level;
+    if (version !== undefined) setting.version = version;
+    out[mode] = setting;
+  }
+  return out;
+}
+
+/** The minor of a pinned `v1.<minor>` version, or undefined for `latest`. */
+export function pinnedMinor(effectiveVersion: string): number | undefined {
+  const m = VERSION_LABEL.exec(effectiveVersion);
+  return m ? Number(m[1]) : undefined;
+}
+
+export function compareLevels(a: PsaLevel, b: PsaLevel): number {
+  return PSA_LEVELS.indexOf(a) - PSA_LEVELS.indexOf(b);
+}
+
+// ---------------------------------------------------------------------------
+// What breaks at a level
+// ---------------------------------------------------------------------------
+
+/** A workload (controller template or bare Pod) whose pods a level would refuse. */
+export interface WorkloadImpact {
+  subject: SubjectRef;
+  /** The failed admission checks, in the admission's order. */
+  checks: PssCheckId[];
+  /** The admission's forbidden reasons, joined as it joins them. */
+  reasons: string;
+  /** The first offending field, for a finding's path. */
+  path: string;
+  /** The admission's full detail (`reason (detail), …`). */
+  detail: string;
+}
+
+/** An existing Pod the API server would name when the level is set. */
+export interface PodImpact {
+  name: string;
+  /** The subject that owns it (itself for a bare Pod): the object to fix. */
+  owner: SubjectRef;
+  checks: PssCheckId[];
+  /** The admission's forbidden reasons (what its namespace warning shows). */
+  reasons: string;
+}
+
+export interface LevelImpact {
+  level: 'baseline' | 'restricted';
+  /** The version label value the admission would use: the namespace's enforce-version pin when valid, else `latest`. */
+  versionLabel: string;
+  /** The policy version the checks were evaluated at (the pin, or the cluster's version, capped at what k8s-audit knows). */
+  evaluatedAt: string;
+  /** Whether this is the namespace's current enforce level (already enforced: violations mean pods cannot be recreated). */
+  current: boolean;
+  workloads: WorkloadImpact[];
+  pods: PodImpact[];
+}
+
+function failedChecks(e: PssEvaluation): { checks: PssCheckId[]; reasons: string } {
+  const failed = e.checks.filter((c) => c.status === 'fail');
+  return { checks: failed.map((c) => c.check), reasons: failed.map((c) => c.reason ?? c.check).join(', ') };
+}
+
+/** The topmost evaluated owner of an object (Pod → ReplicaSet → Deployment), as workloads() reports it. */
+export function reportedOwner(snapshot: Snapshot, obj: K8sObject): SubjectRef {
+  let current = obj;
+  for (let depth = 0; depth < 4 && isReportedThroughOwner(current, snapshot); depth++) {
+    const ref = current.metadata.ownerReferences?.find((o) => o.controller === true);
+    const key = ref ? kindKeyOf(ref.kind) : undefined;
+    const owner = ref && key ? snapshot.get(key, current.metadata.namespace, ref.name) : undefined;
+    if (!owner) break;
+    current = owner;
+  }
+  return subjectOf(current);
+}
+
+/**
+ * The workloads and existing Pods of a namespace that a level would refuse, at
+ * the version the namespace's enforce-version label selects (else the
+ * cluster's version).
+ */
+export function impactAt(snapshot: Snapshot, namespace: string, level: 'baseline' | 'restricted', current = false): LevelImpact {
+  const labels = snapshot.get('namespaces', undefined, namespace)?.metadata.labels;
+  const choice = pssVersionFor(labels, snapshot.serverVersion);
+  const label = choice.source === 'label' ? (choice.label ?? formatPssVersion(choice.version)) : 'latest';
+  const impact: LevelImpact = { level, versionLabel: label, evaluatedAt: formatPssVersion(choice.version), current, workloads: [], pods: [] };
+  for (const w of workloadsIn(snapshot, namespace)) {
+    const e = evaluatePssLevel(w.podMeta, w.podSpec, w.specPath, level, choice.version);
+    if (e.allowed) continue;
+    impact.workloads.push({ subject: w.subject, ...failedChecks(e), path: e.violations[0]?.path ?? w.specPath, detail: e.admissionDetail });
+  }
+  for (const pod of snapshot.inNamespace('pods', namespace)) {
+    const spec = pod.spec as PodSpec | undefined;
+    if (!spec) continue;
+    const e = evaluatePssLevel(pod.metadata, spec, 'spec', level, choice.version);
+    if (e.allowed) continue;
+    impact.pods.push({ name: pod.metadata.name, owner: reportedOwner(snapshot, pod), ...failedChecks(e) });
+  }
+  impact.pods.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return impact;
+}
+
+const workloadsByNamespace = new WeakMap<Snapshot, Map<string, ReturnType<typeof workloads>[number][]>>();
+
+function workloadsIn(snapshot: Snapshot, namespace: string) {
+  let index = workloadsByNamespace.get(snapshot);
+  if (!index) {
+    index = new Map();
+    for (const w of workloads(snapshot)) {
+      const ns = w.subject.namespace ?? '';
+      const list = index.get(ns);
+      if (list) list.push(w);
+      else index.set(ns, [w]);
+    }
+    workloadsByNamespace.set(snapshot, index);
+  }
+  return index.get(namespace) ?? [];
+}
+
+/**
+ * The warnings the API server returns when a namespace's enforce label is
+ * raised to `impact.level` (with its version label unchanged), as its
+ * EvaluatePodsInNamespace writes them: a header line when any Pod violates,
+ * then per distinct reason list `<first pod>[ (and N other pod[s])]: <reasons>`,
+ * sorted. The "only checked against the first N pods" line (namespaces over
+ * 3000 Pods, or a timeout) is not predicted.
+ */
+export function admissionWarnings(namespace: string, impact: LevelImpact): string[] {
+  if (impact.pods.length === 0) return [];
+  const groups = new Map<string, { first: string; count: number }>();
+  for (const p of impact.pods) {
+    const g = groups.get(p.reasons);
+    if (!g) groups.set(p.reasons, { first: p.name, count: 1 });
+    else {
+      g.count++;
+      if (p.name < g.first) g.first = p.name;
+    }
+  }
+  const lines = [...groups].map(([reasons, { first, count }]) =>
+    count === 1 ? `${first}: ${reasons}` : count === 2 ? `${first} (and 1 other pod): ${reasons}` : `${first} (and ${count - 1} other pods): ${reasons}`,
+  );
+  lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [`existing pods in namespace "${namespace}" violate the new PodSecurity enforce level "${impact.level}:${impact.versionLabel}"`, ...lines];
+}
+
+// ---------------------------------------------------------------------------
+// The `psaPosture` insight
+// ---------------------------------------------------------------------------
+
+export interface NamespacePosture {
+  namespace: string;
+  /** One of Kubernetes' own namespaces (audited like the others). */
+  system: boolean;
+  modes: NamespacePsa;
+  /** Workload subjects (controllers, CronJobs, bare Pods) in the namespace. */
+  workloads: number;
+  /** Pod objects in the namespace. */
+  pods: number;
+  /**
+   * For the current enforce level (when baseline or restricted) and each
+   * stricter one: what it refuses. Empty lists mean the level can be enforced
+   * without breaking anything.
+   */
+  levels: LevelImpact[];
+  /**
+   * The next step of the rollout the hardening guides describe (warn and audit
+   * first, then enforce, one level at a time), as one sentence; undefined when
+   * the namespace already enforces restricted.
+   */
+  nextStep?: string;
+}
+
+export interface PsaPostureInsight {
+  /** The cluster's version (`v1.37`), which `latest` means; absent when unknown. */
+  clusterVersion?: string;
+  namespaces: NamespacePosture[];
+}
+
+function nextStep(p: Omit<NamespacePosture, 'nextStep'>): string | undefined {
+  const stricter = p.levels.filter((l) => !l.current);
+  if (stricter.length === 0) return undefined;
+  const clean = [...stricter].reverse().find((l) => l.workloads.length === 0 && l.pods.length === 0);
+  if (clean) {
+    const more = clean.level === 'restricted' ? '' : ' now, and set warn and audit to restricted for the next step';
+    return `Nothing in the namespace violates ${clean.level}: enforce it${more}.`;
+  }
+  const next = stricter[0]!;
+  const watching = compareLevels(p.modes.warn.effectiveLevel, next.level) >= 0 || compareLevels(p.modes.audit.effectiveLevel, next.level) >= 0;
+  if (!watching) return `Set warn and audit to ${next.level} so that new violations are reported as they are created, then fix those listed here.`;
+  const subjects = new Set([...next.workloads.map((w) => w.subject), ...next.pods.map((pod) => pod.owner)].map((s) => `${s.kind}/${s.name}`));
+  return `Fix the ${subjects.size} ${subjects.size === 1 ? 'workload' : 'workloads'} listed for ${next.level}, then enforce it.`;
+}
+
+export function psaPosture(snapshot: Snapshot): PsaPostureInsight {
+  const server = serverPssVersion(snapshot.serverVersion);
+  const insight: PsaPostureInsight = { namespaces: [] };
+  if (server) insight.clusterVersion = formatPssVersion(server);
+  const names = snapshot.list('namespaces').map((n) => n.metadata.name).sort();
+  for (const namespace of names) {
+    const ns = snapshot.get('namespaces', undefined, namespace)!;
+    const modes = namespacePsa(ns.metadata.labels);
+    const enforce = modes.enforce.effectiveLevel;
+    const levels: LevelImpact[] = [];
+    for (const level of ['baseline', 'restricted'] as const) {
+      if (compareLevels(level, enforce) < 0) continue;
+      levels.push(impactAt(snapshot, namespace, level, level === enforce));
+    }
+    const posture: Omit<NamespacePosture, 'nextStep'> = {
+      namespace,
+      system: isSystemNamespace(namespace),
+      modes,
+      workloads: workloadsIn(snapshot, namespace).length,
+      pods: snapshot.inNamespace('pods', namespace).length,
+      levels,
+    };
+    const step = nextStep(posture);
+    insight.namespaces.push(step ? { ...posture, nextStep: step } : posture);
+  }
+  return insight;
+}
+
+/** Kinds the posture analysis reads. */
+export const PSA_POSTURE_READS: readonly KindKey[] = ['namespaces', ...WORKLOAD_KINDS];
+
+export const PSA_POSTURE_PROVIDER = {
+  key: 'psaPosture',
+  reads: PSA_POSTURE_READS,
+  compute: psaPosture,
+};

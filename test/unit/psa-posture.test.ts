@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { admissionWarnings, impactAt, namespacePsa, psaPosture } from '../../src/model/psa-posture.ts';
+import { snapshotFromYaml } from '../helpers/snapshot.ts';
+
+const V137 = { serverVersion: { gitVersion: 'v1.37.2', major: '1', minor: '37' } };
+
+describe('namespacePsa', () => {
+  it('reads the labels as the admission plugin does', () => {
+    const p = namespacePsa({
+      'pod-security.kubernetes.io/enforce': 'restriced',
+      'pod-security.kubernetes.io/enforce-version': 'v1.30',
+      'pod-security.kubernetes.io/audit': 'bogus',
+      'pod-security.kubernetes.io/warn': 'baseline',
+      'pod-security.kubernetes.io/warn-version': '1.30',
+    });
+    expect(p.enforce).toMatchObject({ level: 'restriced', effectiveLevel: 'restricted', effectiveVersion: 'v1.30', invalid: ['level'] });
+    expect(p.audit).toMatchObject({ effectiveLevel: 'privileged', effectiveVersion: 'latest', invalid: ['level'] });
+    expect(p.warn).toMatchObject({ effectiveLevel: 'baseline', effectiveVersion: 'latest', invalid: ['version'] });
+  });
+
+  it('treats missing labels as privileged at latest', () => {
+    const p = namespacePsa(undefined);
+    for (const mode of ['enforce', 'audit', 'warn'] as const) {
+      expect(p[mode]).toEqual({ effectiveLevel: 'privileged', effectiveVersion: 'latest', invalid: [] });
+    }
+  });
+});
+
+const cluster = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {pod-security.kubernetes.io/warn: restricted}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop, uid: d1}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:1.27}]
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: web-7c9
+  namespace: shop
+  uid: r1
+  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: d1, controller: true}]
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:1.27}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-7c9-bbbbb
+  namespace: shop
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-7c9, uid: r1, controller: true}]
+spec:
+  containers: [{name: web, image: nginx:1.27}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-7c9-aaaaa
+  namespace: shop
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-7c9, uid: r1, controller: true}]
+spec:
+  containers: [{name: web, image: nginx:1.27}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: zz-debug, namespace: shop}
+spec:
+  containers: [{name: debug, image: busybox:1.36}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: shop}
+spec:
+  hostNetwork: true
+  containers: [{name: agent, image: busybox:1.36}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: restricted-ok, namespace: shop}
+spec:
+  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+  containers:
+    - name: app
+      image: registry.example.com/app:1.0
+      securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+`;
+
+describe('impactAt', () => {
+  const snapshot = snapshotFromYaml(cluster, V137);
+
+  it('lists the workloads a level refuses, and the existing Pods with their owner', () => {
+    const baseline = impactAt(snapshot, 'shop', 'baseline');
+    expect(baseline.workloads.map((w) => `${w.subject.kind}/${w.subject.name}:${w.checks.join('+')}`)).toEqual(['Pod/agent:hostNamespaces']);
+    expect(baseline.pods.map((p) => p.name)).toEqual(['agent']);
+
+    const restricted = impactAt(snapshot, 'shop', 'restricted');
+    expect(restricted.versionLabel).toBe('latest');
+    expect(restricted.evaluatedAt).toBe('v1.37');
+    expect(restricted.workloads.map((w) => `${w.subject.kind}/${w.subject.name}`).sort()).toEqual(['Deployment/web', 'Pod/agent', 'Pod/zz-debug']);
+    expect(restricted.pods.map((p) => `${p.name}<${p.owner.kind}/${p.owner.name}`)).toEqual([
+      'agent<Pod/agent',
+      'web-7c9-aaaaa<Deployment/web',
+      'web-7c9-bbbbb<Deployment/web',
+      'zz-debug<Pod/zz-debug',
+    ]);
+    const web = restricted.pods.find((p) => p.name === 'web-7c9-aaaaa')!;
+    expect(web.reasons).toBe('allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile');
+  });
+
+  it('writes the API server\'s namespace warnings: one line per reason list, first pod and count, sorted', () => {
+    const w = admissionWarnings('shop', impactAt(snapshot, 'shop', 'restricted'));
+    expect(w[0]).toBe('existing pods in namespace "shop" violate the new PodSecurity enforce level "restricted:latest"');
+    expect(w.slice(1)).toEqual([
+      'agent: host namespaces, allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile',
+      'web-7c9-aaaaa (and 2 other pods): allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile',
+    ]);
+    expect(admissionWarnings('shop', { ...impactAt(snapshot, 'shop', 'restricted'), pods: [] })).toEqual([]);
+  });
+
+  it('uses the namespace\'s enforce-version pin', () => {
+    const pinned = snapshotFromYaml(
+      cluster.replace('{pod-security.kubernetes.io/warn: restricted}', '{pod-security.kubernetes.io/enforce-version: v1.22}'),
+      V137,
+    );
+    const impact = impactAt(pinned, 'shop', 'restricted');
+    expect(impact.versionLabel).toBe('v1.22');
+    expect(impact.evaluatedAt).toBe('v1.22');
+    expect(admissionWarnings('shop', impact)[0]).toContain('"restricted:v1.22"');
+  });
+});
+
+describe('psaPosture insight', () => {
+  it('covers every namespace, the current enforce level and the stricter ones, with a next step', () => {
+    const snapshot = snapshotFromYaml(
+      `${cluster}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: payments, labels: {pod-security.kubernetes.io/enforce: restricted}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: web, labels: {pod-security.kubernetes.io/enforce: baseline}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: kube-system}
+`,
+      V137,
+    );
+    const insight = psaPosture(snapshot);
+    expect(insight.clusterVersion).toBe('v1.37');
+    expect(insight.namespaces.map((n) => n.namespace)).toEqual(['kube-system', 'payments', 'shop', 'web']);
+    const byName = Object.fromEntries(insight.namespaces.map((n) => [n.namespace, n]));
+    expect(byName['kube-system']!.system).toBe(true);
+    expect(byName['kube-system']!.nextStep).toMatch(/Nothing in the namespace violates restricted/);
+    expect(byName['payments']!.levels.map((l) => `${l.level}:${l.current}`)).toEqual(['restricted:true']);
+    expect(byName['payments']!.nextStep).toBeUndefined();
+    expect(byName['web']!.levels.map((l) => `${l.level}:${l.current}`)).toEqual(['baseline:true', 'restricted:false']);
+    const shop = byName['shop']!;
+    expect(shop.levels.map((l) => `${l.level}:${l.current}`)).toEqual(['baseline:false', 'restricted:false']);
+    expect(shop.workloads).toBe(4);
+    expect(shop.pods).toBe(5);
+    // warn=restricted already reports violations; baseline is the next level and one workload blocks it.
+    expect(shop.nextStep).toBe('Fix the 1 workload listed for baseline, then enforce it.');
+    const unwatched = psaPosture(snapshotFromYaml(cluster.replace('{pod-security.kubernetes.io/warn: restricted}', '{}'), V137));
+    expect(unwatched.namespaces[0]!.nextStep).toBe('Set warn and audit to baseline so that new violations are reported as they are created, then fix those listed here.');
+  });
+});
