@@ -1,64 +1,45 @@
-import { defineControl } from '../../src/engine/types.ts';
-import { subjectOf } from '../../src/model/workloads.ts';
+import type { BindingInfo, RuleMatch } from '../../src/model/rbac.ts';
+import { allRules, grantControl } from './_grants.ts';
 
-interface RbacSubject {
-  kind: string;
-  name: string;
-  namespace?: string;
+/** A rule that allows every verb on every resource of every group: cluster-admin under another name. */
+function isFullWildcard(rule: RuleMatch['rule']): boolean {
+  return rule.verbs.includes('*') && !!rule.apiGroups?.includes('*') && !!rule.resources?.includes('*') && !rule.resourceNames?.length;
 }
 
-/** Subjects Kubernetes itself binds to cluster-admin. */
-function isSystemSubject(s: RbacSubject): boolean {
-  return (s.kind === 'User' || s.kind === 'Group') && s.name.startsWith('system:');
+function isClusterAdmin(b: BindingInfo): boolean {
+  return b.roleRef.kind === 'ClusterRole' && b.roleRef.name === 'cluster-admin';
 }
 
-export default defineControl({
-  meta: {
+export default grantControl(
+  {
     id: 'rbac-cluster-admin-binding',
-    title: 'cluster-admin is bound only to system subjects',
+    title: 'cluster-admin is bound only where Kubernetes binds it',
     area: 'rbac',
     severity: 'critical',
     description:
-      'Flags every subject of a ClusterRoleBinding or RoleBinding that references the ClusterRole cluster-admin, except users and groups named `system:*`, which Kubernetes binds itself. ServiceAccounts are always flagged, including those in kube-system.',
+      'Flags every subject of a ClusterRoleBinding or RoleBinding that references the ClusterRole cluster-admin, or a role with a rule allowing every verb on every resource of every API group (cluster-admin under another name). Kubernetes\' own binding of cluster-admin to system:masters is shown apart as built-in. ServiceAccounts are always flagged, including those in kube-system, unless a built-in binding names them.',
     rationale:
-      'cluster-admin allows every verb on every resource. Each extra holder — a person, a group, a workload\'s ServiceAccount — is a full cluster compromise if its credentials leak.',
+      'cluster-admin allows every verb on every resource. Each extra holder — a person, a group, a workload\'s ServiceAccount — is a full cluster compromise if its credentials leak; bound by a RoleBinding it is full control of the namespace, its Secrets and its ServiceAccounts included.',
     remediation:
-      'Replace the grant to {{subjectKind}} "{{subjectName}}" in {{kind}} {{name}} with a role that holds only the permissions it uses; then remove it:\n\nkubectl get {{kindLower}} {{name}} -o yaml   # review\nkubectl delete {{kindLower}} {{name}}',
+      'Take {{role}} away from {{grantee}} in {{kind}} {{name}}: bind a role that holds only the permissions it uses (`kubectl auth can-i --list` and the audit log show what it does), then delete the binding:\n\n{{replacement}}\n\nkubectl delete {{kindLower}} {{name}}',
     references: {
       cis: ['5.1.1'],
       links: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles'],
     },
     messages: {
-      bound: '{{kind}} "{{name}}" binds cluster-admin to {{subjectKind}} "{{subjectName}}"{{scope}}.',
+      bound: '{{bindingKind}} "{{name}}" binds cluster-admin to {{grantee}} {{scope}}.',
+      equivalent: '{{bindingKind}} "{{name}}" binds {{roleKind}} "{{role}}", which allows everything ({{rules}}), to {{grantee}} {{scope}}.',
     },
   },
-  reads: ['clusterrolebindings', 'rolebindings'],
-  evaluate(snapshot, report) {
-    for (const kind of ['clusterrolebindings', 'rolebindings'] as const) {
-      for (const binding of snapshot.list(kind)) {
-        const roleRef = binding.roleRef as { kind?: string; name?: string } | undefined;
-        if (roleRef?.kind !== 'ClusterRole' || roleRef.name !== 'cluster-admin') continue;
-        const subject = subjectOf(binding);
-        const subjects = (binding.subjects as RbacSubject[] | undefined) ?? [];
-        let failed = false;
-        subjects.forEach((s, i) => {
-          if (isSystemSubject(s)) return;
-          failed = true;
-          report.fail(subject, {
-            messageId: 'bound',
-            data: {
-              subjectKind: s.kind,
-              subjectName: s.kind === 'ServiceAccount' ? `${s.namespace ?? binding.metadata.namespace ?? ''}/${s.name}` : s.name,
-              kindLower: binding.kind.toLowerCase(),
-              scope: binding.kind === 'RoleBinding' ? ` in namespace ${binding.metadata.namespace}` : ' cluster-wide',
-            },
-            path: `subjects[${i}]`,
-            observed: s,
-            expected: 'no subjects other than system:* users and groups',
-          });
-        });
-        if (!failed) report.pass(subject);
+  {
+    match(binding) {
+      if (isClusterAdmin(binding)) {
+        // Scanned manifests rarely include the built-in ClusterRole: judge the reference by its name then.
+        return binding.role ? allRules(binding) : [{ ruleIndex: 0, rule: { verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, matches: [] }];
       }
-    }
+      return allRules(binding, isFullWildcard);
+    },
+    messageId: (_matches, _limited, binding) => (isClusterAdmin(binding) ? 'bound' : 'equivalent'),
+    hint: 'list here the verbs and resources it uses, namespace by namespace',
   },
-});
+);

@@ -85,6 +85,7 @@ function runControl(control: Control, snapshot: Snapshot, options: ControlOption
       const data = fillData(subject, f);
       const r: Result = {
         ...base(subject),
+        ...(f.severity ? { severity: f.severity } : {}),
         status: 'fail',
         messageId: f.messageId,
         message: interpolate(template, data),

@@ -53,6 +53,8 @@ export interface FindingInput {
   container?: string;
   observed?: unknown;
   expected?: unknown;
+  /** This finding's severity when it differs from the control's (e.g. raised by an attack path). */
+  severity?: Severity;
 }
 
 /** What a control's evaluate function reports through. */

@@ -1,0 +1,83 @@
+import { defineControl } from '../../src/engine/types.ts';
+import { RBAC_KINDS, isSystemPrincipal, rbacModel, type BindingInfo } from '../../src/model/rbac.ts';
+import { subjectOf } from '../../src/model/workloads.ts';
+import { RBAC_GOOD_PRACTICES, granteeName } from './_grants.ts';
+
+function roleProblem(b: BindingInfo): string | undefined {
+  if (b.role) return undefined;
+  const ref = b.roleRef;
+  if (ref.kind === 'Role' && b.kind === 'ClusterRoleBinding') return 'a Role, which a ClusterRoleBinding cannot reference';
+  if (ref.kind !== 'Role' && ref.kind !== 'ClusterRole') return `a ${ref.kind || 'role of no kind'}, which RBAC does not know`;
+  return ref.kind === 'Role' ? `Role ${b.namespace}/${ref.name}, which does not exist` : `ClusterRole ${ref.name}, which does not exist`;
+}
+
+export default defineControl({
+  meta: {
+    id: 'rbac-dangling-binding',
+    title: 'Bindings reference roles and ServiceAccounts that exist',
+    area: 'rbac',
+    severity: 'medium',
+    description:
+      'Flags RoleBindings and ClusterRoleBindings whose role does not exist (or cannot be referenced from that binding), and ServiceAccount subjects that do not exist or, in a ClusterRoleBinding, have no namespace. Built-in bindings naming components this cluster does not run are shown apart.',
+    rationale:
+      'A binding to something missing grants nothing today and everything tomorrow: whoever creates a Role, ClusterRole or ServiceAccount of that name — a namespace admin, a Helm chart, an attacker with create rights — silently receives the grant. Dangling bindings are also left-overs that hide what was meant.',
+    remediation:
+      'Delete {{kind}} {{name}} if nothing needs it any more; if it is still meant, create the {{missingKind}} it names deliberately, reviewing what the binding would grant:\n\nkubectl delete {{kindLower}} {{name}}',
+    references: { links: [RBAC_GOOD_PRACTICES] },
+    messages: {
+      missingRole: '{{kind}} "{{name}}" references {{problem}}; creating it would activate the grant to {{subjects}}.',
+      missingServiceAccount: '{{kind}} "{{name}}" grants {{role}} to ServiceAccount {{serviceAccount}}, which does not exist; whoever creates it receives the grant.',
+      noNamespace: '{{kind}} "{{name}}" names ServiceAccount {{serviceAccount}} without a namespace, which matches nobody in a ClusterRoleBinding.',
+    },
+  },
+  reads: [...RBAC_KINDS, 'serviceaccounts'],
+  evaluate(snapshot, report) {
+    const model = rbacModel(snapshot);
+    for (const b of model.bindings) {
+      const subject = subjectOf(b.object);
+      const kindLower = b.kind.toLowerCase();
+      const apart: string[] = [];
+      let failed = false;
+      const problem = roleProblem(b);
+      if (problem) {
+        if (b.builtIn && b.subjects.every((s) => isSystemPrincipal(s, b.namespace))) apart.push(problem);
+        else {
+          failed = true;
+          report.fail(subject, {
+            messageId: 'missingRole',
+            data: {
+              problem,
+              missingKind: b.roleRef.kind || 'role',
+              subjects: b.subjects.map((s) => `${s.kind} ${granteeName(s, b)}`).join(', ') || 'no subjects',
+              kindLower,
+              builtInBinding: b.builtIn,
+            },
+            path: 'roleRef',
+            observed: b.roleRef,
+            expected: 'a role that exists',
+          });
+        }
+      }
+      b.subjects.forEach((s, i) => {
+        if (s.kind !== 'ServiceAccount') return;
+        const ns = s.namespace || b.namespace;
+        const data = { serviceAccount: `${ns ?? ''}/${s.name}`, role: `${b.roleRef.kind} ${b.roleRef.name}`, missingKind: 'ServiceAccount', kindLower, builtInBinding: b.builtIn };
+        if (!ns) {
+          failed = true;
+          report.fail(subject, { messageId: 'noNamespace', data: { ...data, serviceAccount: s.name }, path: `subjects[${i}].namespace`, observed: s, expected: 'the ServiceAccount\'s namespace' });
+          return;
+        }
+        if (snapshot.get('serviceaccounts', ns, s.name)) return;
+        if (b.builtIn && ns === 'kube-system') {
+          apart.push(`ServiceAccount ${ns}/${s.name}, which does not exist (a component this cluster does not run)`);
+          return;
+        }
+        failed = true;
+        report.fail(subject, { messageId: 'missingServiceAccount', data, path: `subjects[${i}]`, observed: s, expected: 'a ServiceAccount that exists' });
+      });
+      if (failed) continue;
+      if (apart.length) report.notApplicable(subject, `Built-in: ${b.kind} "${b.name}" is part of Kubernetes' own policy and references ${apart.join('; ')}.`);
+      else report.pass(subject);
+    }
+  },
+});

@@ -1,0 +1,129 @@
+import { defineControl, type Severity } from '../../src/engine/types.ts';
+import {
+  RBAC_KINDS,
+  capabilitiesOfGrants,
+  capability,
+  isSystemPrincipal,
+  rbacModel,
+  serviceAccountNameOf,
+  serviceAccountPrincipal,
+  tokenMountOf,
+  workloadExposure,
+  type CapabilityId,
+  type WhoCanPermission,
+} from '../../src/model/rbac.ts';
+import { WORKLOAD_KINDS, workloads } from '../../src/model/workloads.ts';
+import { RBAC_GOOD_PRACTICES, lower, raise } from './_grants.ts';
+
+/** How bad a capability is in a stolen token, granted cluster-wide to every object. */
+const TIER: Record<CapabilityId, Severity> = {
+  escalate: 'critical',
+  bind: 'critical',
+  impersonate: 'critical',
+  'nodes-proxy': 'critical',
+  'approve-csrs': 'critical',
+  'change-webhooks': 'critical',
+  'create-tokens': 'critical',
+  'read-secrets': 'high',
+  'create-pods': 'high',
+  'create-workloads': 'high',
+  exec: 'high',
+  attach: 'high',
+  'port-forward': 'medium',
+};
+
+/** Names limit these less than they seem: one named privileged identity or role is enough. */
+const NAMES_DO_NOT_HELP = new Set<CapabilityId>(['escalate', 'bind', 'impersonate', 'create-tokens']);
+
+function severityOf(p: WhoCanPermission): Severity {
+  let s = TIER[p.capability];
+  if (p.namespace !== null) s = lower(s);
+  if (p.resourceNames && !NAMES_DO_NOT_HELP.has(p.capability)) s = lower(s);
+  return s;
+}
+
+const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export default defineControl({
+  meta: {
+    id: 'rbac-workload-token-risk',
+    title: 'Workloads do not carry tokens of risky ServiceAccounts',
+    area: 'rbac',
+    severity: 'high',
+    description:
+      'Joins each workload to the ServiceAccount its pods run as, and flags it when the pods receive that ServiceAccount\'s token (automounted or projected) and the ServiceAccount holds a dangerous permission (read Secrets, exec, create pods or workloads, bind, escalate, impersonate, nodes/proxy, approve CSRs, create tokens, change webhooks…). The finding\'s severity follows the worst permission and its reach, and rises one level when the pods are privileged, share a host namespace, mount a hostPath, or no NetworkPolicy isolates their ingress.',
+    rationale:
+      'A token mounted in a pod is one file read away for anyone who compromises the container — through a remote code execution bug, a malicious image, or exec. An exposed or privileged pod makes that compromise likelier; a powerful ServiceAccount turns it into a compromise of the namespace or the cluster.',
+    remediation:
+      'If the containers of {{kind}} {{namespace}}/{{name}} do not call the API, stop mounting the token: {{tokenFix}}.\n\nOtherwise run it as a ServiceAccount of its own holding only what it calls, and take {{capabilities}} away from {{serviceAccount}} (the rbac-* findings on its bindings give least-privilege replacements). {{exposureFix}}',
+    references: {
+      links: [RBAC_GOOD_PRACTICES, 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting'],
+    },
+    messages: {
+      riskyToken: '{{kind}} "{{name}}" runs as ServiceAccount {{serviceAccount}} with its token mounted ({{how}}); the token can {{capabilities}} ({{grants}}).{{exposure}}',
+    },
+  },
+  reads: [...WORKLOAD_KINDS, 'serviceaccounts', 'networkpolicies', ...RBAC_KINDS],
+  evaluate(snapshot, report) {
+    const model = rbacModel(snapshot);
+    const cache = new Map<string, WhoCanPermission[]>();
+    for (const w of workloads(snapshot)) {
+      const ns = w.subject.namespace ?? '';
+      const saName = serviceAccountNameOf(w.podSpec);
+      const how = tokenMountOf(w.podSpec, snapshot.get('serviceaccounts', ns, saName));
+      if (!how) {
+        report.pass(w.subject, { path: `${w.specPath}.automountServiceAccountToken` });
+        continue;
+      }
+      const key = `${ns}/${saName}`;
+      let perms = cache.get(key);
+      if (!perms) cache.set(key, (perms = capabilitiesOfGrants(model.grantsOf(serviceAccountPrincipal(ns, saName)))));
+      // Kubernetes' own grants to its own kube-system ServiceAccounts are shown apart.
+      const own = perms.filter((p) => !(p.provenance.binding.builtIn && isSystemPrincipal({ kind: 'ServiceAccount', name: saName, namespace: ns })));
+      if (perms.length === 0) {
+        report.pass(w.subject, { path: `${w.specPath}.serviceAccountName` });
+        continue;
+      }
+      if (own.length === 0) {
+        report.notApplicable(w.subject, `Built-in: ServiceAccount ${key} holds ${[...new Set(perms.map((p) => p.capability))].join(', ')} through Kubernetes' own bindings.`);
+        continue;
+      }
+      const exposure = workloadExposure(snapshot, w);
+      const reasons = [...exposure.hostAccess, ...(exposure.notIsolated ? ['no NetworkPolicy isolates its ingress'] : [])];
+      let severity = own.map(severityOf).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!;
+      if (reasons.length > 0) severity = raise(severity);
+      const caps = [...new Set(own.map((p) => p.capability))];
+      const grants = own
+        .map((p) => {
+          const pr = p.provenance;
+          const where = p.namespace === null ? 'cluster-wide' : `in ${p.namespace}`;
+          const via = p.viaGroup ? ` via group ${p.viaGroup}` : '';
+          const from = pr.aggregatedFrom?.length ? ` from ${pr.aggregatedFrom.join(' ← ')}` : '';
+          return `${p.capability} ${where}${via}: ${pr.binding.kind} ${pr.binding.namespace ? `${pr.binding.namespace}/` : ''}${pr.binding.name} → ${pr.role.kind} ${pr.role.name} rules[${pr.ruleIndex}]${from}`;
+        })
+        .join('; ');
+      const tokenFix =
+        how === 'projected'
+          ? `remove the serviceAccountToken source from the projected volumes in ${w.specPath}.volumes`
+          : `set ${w.specPath}.automountServiceAccountToken: false`;
+      report.fail(w.subject, {
+        messageId: 'riskyToken',
+        data: {
+          serviceAccount: key,
+          how: how === 'automount' ? 'automounted' : 'projected volume',
+          capabilities: caps.map((c) => capability(c).label.toLowerCase()).join(', '),
+          capabilityIds: caps.join(','),
+          grants,
+          exposure: reasons.length ? ` Severity raised: ${reasons.join('; ')}.` : '',
+          exposed: reasons.length > 0,
+          tokenFix,
+          exposureFix: reasons.length ? `Then reduce the exposure: ${reasons.join('; ')}.` : '',
+        },
+        path: `${w.specPath}.serviceAccountName`,
+        observed: { serviceAccount: key, token: how, capabilities: caps, hostAccess: exposure.hostAccess, networkIsolated: !exposure.notIsolated },
+        expected: 'no token, or a ServiceAccount without dangerous permissions',
+        severity,
+      });
+    }
+  },
+});

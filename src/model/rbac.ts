@@ -1,0 +1,1067 @@
+/**
+ * The RBAC model: Roles, ClusterRoles, RoleBindings, ClusterRoleBindings and
+ * the RBAC authorizer's semantics over them, computed once per snapshot.
+ *
+ * Semantics follow the API server's RBAC authorizer (k8s.io/kubernetes
+ * plugin/pkg/auth/authorizer/rbac and pkg/registry/rbac/validation):
+ *
+ * - A request is allowed when any rule reachable from a binding that applies to
+ *   the requester allows it. ClusterRoleBindings apply everywhere;
+ *   RoleBindings only to requests whose namespace is theirs (requests with an
+ *   empty namespace — cluster-scoped objects, non-resource URLs — never see a
+ *   RoleBinding). A RoleBinding may reference a ClusterRole: its rules then
+ *   apply inside the binding's namespace only.
+ * - A binding subject applies by kind: `User` by exact user name, `Group` by
+ *   membership, `ServiceAccount` by the user name
+ *   `system:serviceaccount:<namespace>:<name>`, its namespace defaulting to the
+ *   RoleBinding's (a ClusterRoleBinding's ServiceAccount without namespace
+ *   matches nobody). Any other kind matches nobody. `apiGroup` is ignored.
+ * - A role reference that does not resolve (missing Role, a ClusterRoleBinding
+ *   pointing at a Role, an unknown kind) contributes no rules.
+ * - Rule matching: verbs, apiGroups and resources match exactly or by `*`;
+ *   a resource entry `*` matches every resource and subresource; `*\/x`
+ *   matches subresource `x` of any resource; `pods/*` is NOT a wildcard (it
+ *   matches only the literal subresource `*`). resourceNames restrict by the
+ *   request's name; an empty list allows all names, a non-empty list never
+ *   matches a request without a name (`create`, `list` without a
+ *   `metadata.name` field selector, `deletecollection`). nonResourceURLs match
+ *   exactly, by `*`, or by prefix when they end in `*`.
+ * - Aggregated ClusterRoles are used with the rules the aggregation controller
+ *   stored in them (what the authorizer sees); the model only adds, for each
+ *   stored rule, which labelled ClusterRole it came from.
+ *
+ * Not modelled, because they are not RBAC: the `system:masters` group (allowed
+ * everything by the API server before any authorizer), the Node authorizer
+ * (`system:nodes`), webhook and ABAC authorizers.
+ */
+import type { KindKey } from '../collect/kinds.ts';
+import type { InsightProvider } from '../engine/insights.ts';
+import type { K8sObject, LabelSelector, PodSpec } from './k8s.ts';
+import { policyTypes } from './network.ts';
+import { matchesSelector } from './selectors.ts';
+import type { Snapshot } from './snapshot.ts';
+import { WORKLOAD_KINDS, cmp, containersOf, workloads, type Workload } from './workloads.ts';
+
+// ---------------------------------------------------------------------------
+// API shapes
+
+export interface PolicyRule {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+}
+
+/** A subject of a RoleBinding or ClusterRoleBinding. */
+export interface RbacSubject {
+  kind: string;
+  name: string;
+  namespace?: string;
+  apiGroup?: string;
+}
+
+export interface RoleRef {
+  apiGroup?: string;
+  kind: string;
+  name: string;
+}
+
+export const RBAC_KINDS = ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'] as const satisfies readonly KindKey[];
+
+// ---------------------------------------------------------------------------
+// Identities
+
+export const ALL_AUTHENTICATED = 'system:authenticated';
+export const ALL_UNAUTHENTICATED = 'system:unauthenticated';
+export const ANONYMOUS_USER = 'system:anonymous';
+export const ALL_SERVICE_ACCOUNTS = 'system:serviceaccounts';
+export const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
+
+/** Who is asking: a user name and the groups the authenticator put it in (user.Info). */
+export interface Principal {
+  user: string;
+  groups: readonly string[];
+}
+
+export function serviceAccountUser(namespace: string, name: string): string {
+  return `${SERVICE_ACCOUNT_PREFIX}${namespace}:${name}`;
+}
+
+/** The groups every ServiceAccount token authenticates with. */
+export function serviceAccountGroups(namespace: string): string[] {
+  return [ALL_SERVICE_ACCOUNTS, `${ALL_SERVICE_ACCOUNTS}:${namespace}`, ALL_AUTHENTICATED];
+}
+
+/** A ServiceAccount's identity as the authenticator builds it from its token. */
+export function serviceAccountPrincipal(namespace: string, name: string): Principal {
+  return { user: serviceAccountUser(namespace, name), groups: serviceAccountGroups(namespace) };
+}
+
+/**
+ * A user's identity with the groups k8s-audit can know of: `system:anonymous`
+ * is in `system:unauthenticated`; anyone else is in `system:authenticated`
+ * (their other groups come from the authenticator and are not visible).
+ */
+export function userPrincipal(name: string, extraGroups: readonly string[] = []): Principal {
+  const implicit = name === ANONYMOUS_USER ? ALL_UNAUTHENTICATED : ALL_AUTHENTICATED;
+  return { user: name, groups: [...new Set([...extraGroups, implicit])] };
+}
+
+/** Groups that contain identities nobody chose one by one: everyone, every anonymous caller, every ServiceAccount. */
+export function isBroadGroup(name: string): boolean {
+  return name === ALL_AUTHENTICATED || name === ALL_UNAUTHENTICATED || name === ALL_SERVICE_ACCOUNTS || name.startsWith(`${ALL_SERVICE_ACCOUNTS}:`);
+}
+
+/**
+ * An identity Kubernetes' own components use: a `system:` user or group
+ * other than the broad groups and `system:anonymous`, or a ServiceAccount in
+ * kube-system. Such subjects of a built-in binding make a built-in grant.
+ */
+export function isSystemPrincipal(s: RbacSubject, bindingNamespace?: string): boolean {
+  if (s.kind === 'ServiceAccount') return (s.namespace || bindingNamespace) === 'kube-system';
+  if (s.kind === 'User') return s.name.startsWith('system:') && s.name !== ANONYMOUS_USER && !s.name.startsWith(SERVICE_ACCOUNT_PREFIX);
+  if (s.kind === 'Group') return s.name.startsWith('system:') && !isBroadGroup(s.name);
+  return false;
+}
+
+export const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
+
+/** A role or binding from Kubernetes' default policy: labelled `kubernetes.io/bootstrapping: rbac-defaults` or named `system:*`. */
+export function isBuiltInObject(obj: K8sObject): boolean {
+  return obj.metadata.labels?.[BOOTSTRAP_LABEL] === 'rbac-defaults' || obj.metadata.name.startsWith('system:');
+}
+
+// ---------------------------------------------------------------------------
+// Rule matching (the authorizer's RuleAllows)
+
+export interface ResourceAttributes {
+  verb: string;
+  group?: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+export interface NonResourceAttributes {
+  verb: string;
+  path: string;
+}
+
+export type RequestAttributes = ResourceAttributes | NonResourceAttributes;
+
+export function isResourceRequest(a: RequestAttributes): a is ResourceAttributes {
+  return 'resource' in a;
+}
+
+export function verbMatches(rule: PolicyRule, verb: string): boolean {
+  return (rule.verbs ?? []).some((v) => v === '*' || v === verb);
+}
+
+export function apiGroupMatches(rule: PolicyRule, group: string): boolean {
+  return (rule.apiGroups ?? []).some((g) => g === '*' || g === group);
+}
+
+/** `combined` is `resource` or `resource/subresource`. */
+export function resourceMatches(rule: PolicyRule, combined: string, subresource: string): boolean {
+  for (const r of rule.resources ?? []) {
+    if (r === '*' || r === combined) return true;
+    if (subresource && r.length === subresource.length + 2 && r.startsWith('*/') && r.endsWith(subresource)) return true;
+  }
+  return false;
+}
+
+export function resourceNameMatches(rule: PolicyRule, name: string): boolean {
+  const names = rule.resourceNames ?? [];
+  return names.length === 0 || names.includes(name);
+}
+
+export function nonResourceURLMatches(rule: PolicyRule, path: string): boolean {
+  for (const u of rule.nonResourceURLs ?? []) {
+    if (u === '*' || u === path) return true;
+    if (u.endsWith('*') && path.startsWith(u.replace(/\*+$/, ''))) return true;
+  }
+  return false;
+}
+
+export function combinedResource(resource: string, subresource?: string): string {
+  return subresource ? `${resource}/${subresource}` : resource;
+}
+
+/** Whether one rule allows a request (the authorizer's RuleAllows). */
+export function ruleAllows(rule: PolicyRule, a: RequestAttributes): boolean {
+  if (!verbMatches(rule, a.verb)) return false;
+  if (!isResourceRequest(a)) return nonResourceURLMatches(rule, a.path);
+  return (
+    apiGroupMatches(rule, a.group ?? '') &&
+    resourceMatches(rule, combinedResource(a.resource, a.subresource), a.subresource ?? '') &&
+    resourceNameMatches(rule, a.name ?? '')
+  );
+}
+
+/** The rule's lists as the API stores them, with absent lists as empty ones. */
+export function normalizeRule(raw: unknown): PolicyRule {
+  const r = (raw ?? {}) as Partial<PolicyRule>;
+  const out: PolicyRule = { verbs: [...(r.verbs ?? [])] };
+  if (r.apiGroups?.length) out.apiGroups = [...r.apiGroups];
+  if (r.resources?.length) out.resources = [...r.resources];
+  if (r.resourceNames?.length) out.resourceNames = [...r.resourceNames];
+  if (r.nonResourceURLs?.length) out.nonResourceURLs = [...r.nonResourceURLs];
+  return out;
+}
+
+/** Semantic equality of two rules, as the aggregation controller compares them (ordered lists, absent = empty). */
+export function rulesEqual(a: PolicyRule, b: PolicyRule): boolean {
+  const same = (x: string[] | undefined, y: string[] | undefined) => {
+    const p = x ?? [];
+    const q = y ?? [];
+    return p.length === q.length && p.every((v, i) => v === q[i]);
+  };
+  return same(a.verbs, b.verbs) && same(a.apiGroups, b.apiGroups) && same(a.resources, b.resources) && same(a.resourceNames, b.resourceNames) && same(a.nonResourceURLs, b.nonResourceURLs);
+}
+
+/** A rule as it reads in a manifest, in flow style: `{apiGroups: [""], resources: [secrets], verbs: [get]}`. */
+export function describeRule(rule: PolicyRule): string {
+  const list = (xs: readonly string[]) => `[${xs.map((x) => (x === '' || /[\s,:{}[\]"']|^\*/.test(x) ? JSON.stringify(x) : x)).join(', ')}]`;
+  const parts: string[] = [];
+  if (rule.apiGroups?.length) parts.push(`apiGroups: ${list(rule.apiGroups)}`);
+  if (rule.resources?.length) parts.push(`resources: ${list(rule.resources)}`);
+  if (rule.resourceNames?.length) parts.push(`resourceNames: ${list(rule.resourceNames)}`);
+  if (rule.nonResourceURLs?.length) parts.push(`nonResourceURLs: ${list(rule.nonResourceURLs)}`);
+  parts.push(`verbs: ${list(rule.verbs)}`);
+  return `{${parts.join(', ')}}`;
+}
+
+// ---------------------------------------------------------------------------
+// The model
+
+export interface RoleInfo {
+  kind: 'Role' | 'ClusterRole';
+  namespace?: string;
+  name: string;
+  object: K8sObject;
+  /** The rules as stored (for an aggregated ClusterRole: as the controller filled them in). */
+  rules: readonly PolicyRule[];
+  builtIn: boolean;
+  /** Set for ClusterRoles with an aggregationRule. */
+  aggregated: boolean;
+  /**
+   * For each stored rule of an aggregated ClusterRole: the chain of labelled
+   * ClusterRoles it came from, nearest first (`['edit', 'system:aggregate-to-edit']`).
+   * An empty chain: no selected ClusterRole holds the rule (stale or hand-added).
+   */
+  aggregatedFrom?: readonly (readonly string[])[];
+}
+
+export interface BindingInfo {
+  kind: 'RoleBinding' | 'ClusterRoleBinding';
+  namespace?: string;
+  name: string;
+  object: K8sObject;
+  roleRef: RoleRef;
+  subjects: readonly RbacSubject[];
+  /** The role the reference resolves to as the authorizer resolves it; undefined when it does not. */
+  role: RoleInfo | undefined;
+  builtIn: boolean;
+  /** Where the grant applies: the RoleBinding's namespace, or null for every namespace and cluster-scoped objects. */
+  scope: string | null;
+}
+
+/** One rule reachable by a principal: the binding (and which of its subjects matched), the role, the rule. */
+export interface Grant {
+  binding: BindingInfo;
+  subjectIndex: number;
+  role: RoleInfo;
+  ruleIndex: number;
+  rule: PolicyRule;
+  /** The group through which the binding applies, when it was not the user name itself. */
+  viaGroup?: string;
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** The first grant that allows it, in the authorizer's visiting order. */
+  grant?: Grant;
+}
+
+interface Applicable {
+  binding: BindingInfo;
+  subjectIndex: number;
+  viaGroup?: string;
+}
+
+function subjectsOf(obj: K8sObject): RbacSubject[] {
+  const s = obj.subjects;
+  return Array.isArray(s) ? (s as RbacSubject[]) : [];
+}
+
+function roleRefOf(obj: K8sObject): RoleRef {
+  const r = (obj.roleRef ?? {}) as Partial<RoleRef>;
+  const ref: RoleRef = { kind: r.kind ?? '', name: r.name ?? '' };
+  if (r.apiGroup !== undefined) ref.apiGroup = r.apiGroup;
+  return ref;
+}
+
+/**
+ * The index key a binding subject matches: `u:<user name>` for users and
+ * ServiceAccounts (which match by user name), `g:<group>` for groups, or
+ * undefined when the subject can match nobody.
+ */
+export function subjectKey(s: RbacSubject, bindingNamespace: string | undefined): string | undefined {
+  switch (s.kind) {
+    case 'User':
+      return `u:${s.name}`;
+    case 'Group':
+      return `g:${s.name}`;
+    case 'ServiceAccount': {
+      const ns = s.namespace || bindingNamespace || '';
+      return ns ? `u:${serviceAccountUser(ns, s.name)}` : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export class RbacModel {
+  readonly roles: readonly RoleInfo[];
+  readonly clusterRoles: readonly RoleInfo[];
+  /** ClusterRoleBindings, then RoleBindings; each sorted by namespace and name. */
+  readonly bindings: readonly BindingInfo[];
+  readonly #roleByKey = new Map<string, RoleInfo>();
+  readonly #clusterRoleByName = new Map<string, RoleInfo>();
+  /** ClusterRoleBindings by subject key. */
+  readonly #cluster = new Map<string, Applicable[]>();
+  /** RoleBindings by namespace, then subject key. */
+  readonly #namespaced = new Map<string, Map<string, Applicable[]>>();
+
+  constructor(input: { roles: readonly K8sObject[]; clusterRoles: readonly K8sObject[]; roleBindings: readonly K8sObject[]; clusterRoleBindings: readonly K8sObject[] }) {
+    const byName = (a: K8sObject, b: K8sObject) => cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name);
+    const toRole = (obj: K8sObject, kind: 'Role' | 'ClusterRole'): RoleInfo => {
+      const info: RoleInfo = {
+        kind,
+        name: obj.metadata.name,
+        object: obj,
+        rules: (Array.isArray(obj.rules) ? (obj.rules as unknown[]) : []).map(normalizeRule),
+        builtIn: isBuiltInObject(obj),
+        aggregated: kind === 'ClusterRole' && obj.aggregationRule != null,
+      };
+      if (obj.metadata.namespace) info.namespace = obj.metadata.namespace;
+      return info;
+    };
+    this.roles = [...input.roles].sort(byName).map((o) => toRole(o, 'Role'));
+    this.clusterRoles = [...input.clusterRoles].sort(byName).map((o) => toRole(o, 'ClusterRole'));
+    for (const r of this.roles) this.#roleByKey.set(`${r.namespace ?? ''}/${r.name}`, r);
+    for (const r of this.clusterRoles) this.#clusterRoleByName.set(r.name, r);
+    this.#computeAggregation();
+
+    const bindings: BindingInfo[] = [];
+    for (const [objs, kind] of [
+      [input.clusterRoleBindings, 'ClusterRoleBinding'],
+      [input.roleBindings, 'RoleBinding'],
+    ] as const) {
+      for (const obj of [...objs].sort(byName)) {
+        const roleRef = roleRefOf(obj);
+        const ns = kind === 'RoleBinding' ? (obj.metadata.namespace ?? '') : undefined;
+        const b: BindingInfo = {
+          kind,
+          name: obj.metadata.name,
+          object: obj,
+          roleRef,
+          subjects: subjectsOf(obj),
+          role: this.resolveRoleRef(roleRef, ns ?? ''),
+          builtIn: isBuiltInObject(obj),
+          scope: ns ?? null,
+        };
+        if (ns !== undefined) b.namespace = ns;
+        bindings.push(b);
+        const index = ns === undefined ? this.#cluster : this.#namespacedIndex(ns);
+        const seen = new Set<string>();
+        b.subjects.forEach((s, i) => {
+          const key = subjectKey(s, ns);
+          if (!key || seen.has(key)) return;
+          seen.add(key);
+          let list = index.get(key);
+          if (!list) index.set(key, (list = []));
+          list.push({ binding: b, subjectIndex: i });
+        });
+      }
+    }
+    this.bindings = bindings;
+  }
+
+  #namespacedIndex(ns: string): Map<string, Applicable[]> {
+    let m = this.#namespaced.get(ns);
+    if (!m) this.#namespaced.set(ns, (m = new Map()));
+    return m;
+  }
+
+  /** The role a binding's roleRef resolves to, as GetRoleReferenceRules does (`bindingNamespace` '' for ClusterRoleBindings). */
+  resolveRoleRef(ref: RoleRef, bindingNamespace: string): RoleInfo | undefined {
+    if (ref.kind === 'ClusterRole') return this.#clusterRoleByName.get(ref.name);
+    if (ref.kind === 'Role') return bindingNamespace ? this.#roleByKey.get(`${bindingNamespace}/${ref.name}`) : undefined;
+    return undefined;
+  }
+
+  role(namespace: string, name: string): RoleInfo | undefined {
+    return this.#roleByKey.get(`${namespace}/${name}`);
+  }
+
+  clusterRole(name: string): RoleInfo | undefined {
+    return this.#clusterRoleByName.get(name);
+  }
+
+  /** ClusterRoles an aggregated ClusterRole selects, in the controller's order (per selector, by name), without itself. */
+  aggregationSources(role: RoleInfo): RoleInfo[] {
+    const rule = role.object.aggregationRule as { clusterRoleSelectors?: LabelSelector[] } | undefined;
+    const out: RoleInfo[] = [];
+    const seen = new Set<string>();
+    for (const selector of rule?.clusterRoleSelectors ?? []) {
+      for (const cr of this.clusterRoles) {
+        if (cr.name === role.name || seen.has(cr.name)) continue;
+        if (matchesSelector(selector, cr.object.metadata.labels)) {
+          seen.add(cr.name);
+          out.push(cr);
+        }
+      }
+    }
+    return out;
+  }
+
+  #computeAggregation(): void {
+    const chains = new Map<string, (readonly string[])[]>();
+    const visiting = new Set<string>();
+    const chainsOf = (role: RoleInfo): (readonly string[])[] => {
+      const done = chains.get(role.name);
+      if (done) return done;
+      visiting.add(role.name);
+      const sources = this.aggregationSources(role);
+      const result = role.rules.map((rule) => {
+        for (const src of sources) {
+          const j = src.rules.findIndex((r) => rulesEqual(r, rule));
+          if (j < 0) continue;
+          // Follow the rule down when the source is itself aggregated.
+          const deeper = src.aggregated && !visiting.has(src.name) ? (chainsOf(src)[j] ?? []) : [];
+          return [src.name, ...deeper];
+        }
+        return [];
+      });
+      visiting.delete(role.name);
+      chains.set(role.name, result);
+      return result;
+    };
+    for (const role of this.clusterRoles) {
+      if (role.aggregated) role.aggregatedFrom = chainsOf(role);
+    }
+  }
+
+  #applicable(p: Principal, index: Map<string, Applicable[]> | undefined): Applicable[] {
+    if (!index) return [];
+    const found = new Map<BindingInfo, Applicable>();
+    const add = (list: Applicable[] | undefined, viaGroup?: string) => {
+      for (const a of list ?? []) {
+        const prev = found.get(a.binding);
+        if (!prev || a.subjectIndex < prev.subjectIndex) found.set(a.binding, viaGroup === undefined ? a : { ...a, viaGroup });
+      }
+    };
+    add(index.get(`u:${p.user}`));
+    for (const g of new Set(p.groups)) add(index.get(`g:${g}`), g);
+    return [...found.values()];
+  }
+
+  /** Bindings that apply to a principal for requests in `namespace` ('' for cluster-scoped and non-resource requests). */
+  bindingsFor(p: Principal, namespace: string): Applicable[] {
+    const cluster = this.#applicable(p, this.#cluster);
+    return namespace ? [...cluster, ...this.#applicable(p, this.#namespaced.get(namespace))] : cluster;
+  }
+
+  /** Every rule a principal reaches, in any namespace: ClusterRoleBindings first, then RoleBindings by namespace. */
+  grantsOf(p: Principal): Grant[] {
+    const applicable = this.#applicable(p, this.#cluster);
+    for (const ns of [...this.#namespaced.keys()].sort()) applicable.push(...this.#applicable(p, this.#namespaced.get(ns)));
+    return expand(applicable);
+  }
+
+  /** The RBAC authorizer's decision for one request. */
+  authorize(p: Principal, attrs: RequestAttributes): Decision {
+    const ns = isResourceRequest(attrs) ? (attrs.namespace ?? '') : '';
+    for (const a of this.bindingsFor(p, ns)) {
+      const role = a.binding.role;
+      if (!role) continue;
+      for (let i = 0; i < role.rules.length; i++) {
+        const rule = role.rules[i]!;
+        if (ruleAllows(rule, attrs)) return { allowed: true, grant: grantOf(a, role, i) };
+      }
+    }
+    return { allowed: false };
+  }
+
+  /** The rules of a binding's role, as grants of one of its subjects. */
+  grantsOfBinding(binding: BindingInfo, subjectIndex: number): Grant[] {
+    return expand([{ binding, subjectIndex }]);
+  }
+}
+
+function grantOf(a: Applicable, role: RoleInfo, ruleIndex: number): Grant {
+  const g: Grant = { binding: a.binding, subjectIndex: a.subjectIndex, role, ruleIndex, rule: role.rules[ruleIndex]! };
+  if (a.viaGroup !== undefined) g.viaGroup = a.viaGroup;
+  return g;
+}
+
+function expand(applicable: Applicable[]): Grant[] {
+  const out: Grant[] = [];
+  for (const a of applicable) {
+    const role = a.binding.role;
+    if (!role) continue;
+    for (let i = 0; i < role.rules.length; i++) out.push(grantOf(a, role, i));
+  }
+  return out;
+}
+
+const models = new WeakMap<Snapshot, RbacModel>();
+
+/** The RBAC model of a snapshot, built once. */
+export function rbacModel(snapshot: Snapshot): RbacModel {
+  let m = models.get(snapshot);
+  if (!m) {
+    m = new RbacModel({
+      roles: snapshot.list('roles'),
+      clusterRoles: snapshot.list('clusterroles'),
+      roleBindings: snapshot.list('rolebindings'),
+      clusterRoleBindings: snapshot.list('clusterrolebindings'),
+    });
+    models.set(snapshot, m);
+  }
+  return m;
+}
+
+/** The principal a binding subject stands for, with the implicit groups it is known to have; undefined for groups and unknown kinds. */
+export function principalOfSubject(s: RbacSubject, bindingNamespace?: string): Principal | undefined {
+  if (s.kind === 'User') {
+    if (s.name.startsWith(SERVICE_ACCOUNT_PREFIX)) {
+      const [ns, name] = s.name.slice(SERVICE_ACCOUNT_PREFIX.length).split(':');
+      if (ns && name) return serviceAccountPrincipal(ns, name);
+    }
+    return userPrincipal(s.name);
+  }
+  if (s.kind === 'ServiceAccount') {
+    const ns = s.namespace || bindingNamespace;
+    return ns ? serviceAccountPrincipal(ns, s.name) : undefined;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Probes: "does this rule grant that permission, and how far?"
+
+/** A permission asked of rules: any of `verbs` on one resource. */
+export interface Probe {
+  verbs: readonly string[];
+  group: string;
+  resource: string;
+  subresource?: string;
+  /** The resource is cluster-scoped: RoleBindings never grant it. */
+  clusterScoped?: boolean;
+  /** Only grants that reach this namespace count (RoleBindings elsewhere do not). */
+  namespace?: string;
+  /** Only these objects count: a rule restricted to other names does not grant it. */
+  names?: readonly string[];
+}
+
+export interface ProbeMatch {
+  probe: Probe;
+  /** The probe's verbs the rule allows. */
+  verbs: string[];
+  /** `resource/subresource` with `.group` when not core, e.g. `pods/exec`, `deployments.apps`. */
+  resource: string;
+  /** The names the grant is limited to; absent when it covers every object. */
+  resourceNames?: string[];
+}
+
+/** Verbs whose requests carry no object name, so a rule with resourceNames never allows them. */
+function isNameless(verb: string, subresource: string | undefined): boolean {
+  return !subresource && (verb === 'create' || verb === 'deletecollection');
+}
+
+export function probeLabel(p: Probe): string {
+  const r = combinedResource(p.resource, p.subresource);
+  return p.group ? `${r}.${p.group}` : r;
+}
+
+/** Whether a rule grants a probe (ignoring where the rule is bound), and with which verbs and names. */
+export function matchProbe(rule: PolicyRule, probe: Probe): ProbeMatch | undefined {
+  if (!apiGroupMatches(rule, probe.group)) return undefined;
+  if (!resourceMatches(rule, combinedResource(probe.resource, probe.subresource), probe.subresource ?? '')) return undefined;
+  const names = rule.resourceNames ?? [];
+  let limited: string[] | undefined;
+  if (names.length > 0) {
+    limited = probe.names ? names.filter((n) => probe.names!.includes(n)) : [...names];
+    if (limited.length === 0) return undefined;
+  } else if (probe.names) {
+    limited = undefined; // the rule covers every name, the probed ones included
+  }
+  const verbs = probe.verbs.filter((v) => verbMatches(rule, v) && !(limited && isNameless(v, probe.subresource)));
+  if (verbs.length === 0) return undefined;
+  const m: ProbeMatch = { probe, verbs, resource: probeLabel(probe) };
+  if (limited) m.resourceNames = limited;
+  return m;
+}
+
+/** Whether a binding's grant reaches where a probe asks. */
+export function scopeReaches(binding: BindingInfo, probe: Probe): boolean {
+  if (binding.scope === null) return true;
+  if (probe.clusterScoped) return false;
+  return probe.namespace === undefined || probe.namespace === binding.scope;
+}
+
+export interface RuleMatch {
+  ruleIndex: number;
+  rule: PolicyRule;
+  matches: ProbeMatch[];
+  aggregatedFrom?: readonly string[];
+}
+
+/** The rules of a binding's role that grant any of the probes where the binding applies. */
+export function bindingMatches(binding: BindingInfo, probes: readonly Probe[]): RuleMatch[] {
+  const role = binding.role;
+  if (!role) return [];
+  const reachable = probes.filter((p) => scopeReaches(binding, p));
+  if (reachable.length === 0) return [];
+  const out: RuleMatch[] = [];
+  role.rules.forEach((rule, ruleIndex) => {
+    const matches = reachable.map((p) => matchProbe(rule, p)).filter((m): m is ProbeMatch => !!m);
+    if (matches.length === 0) return;
+    const rm: RuleMatch = { ruleIndex, rule, matches };
+    const from = role.aggregatedFrom?.[ruleIndex];
+    if (from) rm.aggregatedFrom = from;
+    out.push(rm);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Dangerous capabilities: what "who can" reports
+
+export const CAPABILITY_IDS = [
+  'read-secrets',
+  'exec',
+  'attach',
+  'port-forward',
+  'create-pods',
+  'create-workloads',
+  'escalate',
+  'bind',
+  'impersonate',
+  'nodes-proxy',
+  'approve-csrs',
+  'create-tokens',
+  'change-webhooks',
+] as const;
+export type CapabilityId = (typeof CAPABILITY_IDS)[number];
+
+export interface Capability {
+  id: CapabilityId;
+  label: string;
+  description: string;
+  probes: readonly Probe[];
+}
+
+const core = (resource: string, verbs: readonly string[], extra: Partial<Probe> = {}): Probe => ({ verbs, group: '', resource, ...extra });
+
+export const WORKLOAD_RESOURCES: readonly { group: string; resource: string }[] = [
+  { group: 'apps', resource: 'deployments' },
+  { group: 'apps', resource: 'replicasets' },
+  { group: 'apps', resource: 'statefulsets' },
+  { group: 'apps', resource: 'daemonsets' },
+  { group: 'batch', resource: 'jobs' },
+  { group: 'batch', resource: 'cronjobs' },
+  { group: '', resource: 'replicationcontrollers' },
+];
+
+export const CAPABILITIES: readonly Capability[] = [
+  {
+    id: 'read-secrets',
+    label: 'Read Secrets',
+    description: 'get, list or watch Secrets: every credential stored in the namespace, ServiceAccount tokens included.',
+    probes: [core('secrets', ['get', 'list', 'watch'])],
+  },
+  {
+    id: 'exec',
+    label: 'Exec into pods',
+    description: 'Run commands in running containers (create pods/exec; get suffices on servers before 1.35 or without AuthorizePodWebsocketUpgradeCreatePermission).',
+    probes: [core('pods', ['create', 'get'], { subresource: 'exec' })],
+  },
+  {
+    id: 'attach',
+    label: 'Attach to pods',
+    description: 'Attach to the console of running containers (pods/attach).',
+    probes: [core('pods', ['create', 'get'], { subresource: 'attach' })],
+  },
+  {
+    id: 'port-forward',
+    label: 'Port-forward to pods',
+    description: 'Open connections to any port of a pod, bypassing Services and NetworkPolicies at the edge (pods/portforward).',
+    probes: [core('pods', ['create', 'get'], { subresource: 'portforward' })],
+  },
+  {
+    id: 'create-pods',
+    label: 'Create pods',
+    description: 'Create pods: run any image with any ServiceAccount of the namespace, and mount its Secrets.',
+    probes: [core('pods', ['create'])],
+  },
+  {
+    id: 'create-workloads',
+    label: 'Create workloads',
+    description: 'Create Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs or ReplicationControllers, which create pods.',
+    probes: WORKLOAD_RESOURCES.map((w) => ({ verbs: ['create'], group: w.group, resource: w.resource })),
+  },
+  {
+    id: 'escalate',
+    label: 'Escalate roles',
+    description: 'Create or update Roles and ClusterRoles with permissions the subject does not hold (escalate).',
+    probes: ['roles', 'clusterroles'].map((resource) => ({ verbs: ['escalate'], group: 'rbac.authorization.k8s.io', resource })),
+  },
+  {
+    id: 'bind',
+    label: 'Bind roles',
+    description: 'Bind Roles and ClusterRoles the subject does not hold itself (bind).',
+    probes: ['roles', 'clusterroles'].map((resource) => ({ verbs: ['bind'], group: 'rbac.authorization.k8s.io', resource })),
+  },
+  {
+    id: 'impersonate',
+    label: 'Impersonate',
+    description: 'Act as another user, group, ServiceAccount or UID (impersonate).',
+    probes: [
+      core('users', ['impersonate'], { clusterScoped: true }),
+      core('groups', ['impersonate'], { clusterScoped: true }),
+      core('serviceaccounts', ['impersonate']),
+      { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'uids', clusterScoped: true },
+    ],
+  },
+  {
+    id: 'nodes-proxy',
+    label: 'Proxy to kubelets',
+    description: 'Reach the kubelet API through nodes/proxy: exec into any pod on the node, bypassing admission and audit.',
+    probes: [core('nodes', ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'], { subresource: 'proxy', clusterScoped: true })],
+  },
+  {
+    id: 'approve-csrs',
+    label: 'Approve certificate requests',
+    description: 'Approve CertificateSigningRequests (certificatesigningrequests/approval), e.g. for client certificates.',
+    probes: [{ verbs: ['update', 'patch'], group: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval', clusterScoped: true }],
+  },
+  {
+    id: 'create-tokens',
+    label: 'Create ServiceAccount tokens',
+    description: 'Mint tokens for ServiceAccounts (serviceaccounts/token) and act as them.',
+    probes: [core('serviceaccounts', ['create'], { subresource: 'token' })],
+  },
+  {
+    id: 'change-webhooks',
+    label: 'Change admission webhooks',
+    description: 'Create, change or delete Validating/MutatingWebhookConfigurations: intercept or rewrite every API request.',
+    probes: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'].map((resource) => ({
+      verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'],
+      group: 'admissionregistration.k8s.io',
+      resource,
+      clusterScoped: true,
+    })),
+  },
+];
+
+export function capability(id: CapabilityId): Capability {
+  return CAPABILITIES.find((c) => c.id === id)!;
+}
+
+// ---------------------------------------------------------------------------
+// ServiceAccount tokens in workloads (attack paths)
+
+export interface TokenMount {
+  workload: Workload;
+  /** The ServiceAccount the pods run as. */
+  serviceAccount: string;
+  /** How the token gets into the pod: automounted, or through a projected serviceAccountToken volume. */
+  how: 'automount' | 'projected';
+}
+
+/** The ServiceAccount a pod spec runs as (`default` when unset). */
+export function serviceAccountNameOf(spec: PodSpec): string {
+  return spec.serviceAccountName || spec.serviceAccount || 'default';
+}
+
+/**
+ * Whether pods of this spec receive their ServiceAccount's token: the pod's
+ * automountServiceAccountToken wins over the ServiceAccount's; unset on both
+ * means yes. A projected serviceAccountToken volume mounts one regardless.
+ */
+export function tokenMountOf(spec: PodSpec, sa: K8sObject | undefined): TokenMount['how'] | undefined {
+  const projected = (spec.volumes ?? []).some((v) => {
+    const sources = (v.projected as { sources?: { serviceAccountToken?: unknown }[] } | undefined)?.sources ?? [];
+    return sources.some((s) => s.serviceAccountToken != null);
+  });
+  const automount = spec.automountServiceAccountToken ?? (sa?.automountServiceAccountToken as boolean | undefined) ?? true;
+  if (automount) return 'automount';
+  return projected ? 'projected' : undefined;
+}
+
+const mountCache = new WeakMap<Snapshot, Map<string, TokenMount[]>>();
+
+/** Workloads that mount a ServiceAccount token, by the ServiceAccount's user name. */
+export function tokenMounts(snapshot: Snapshot): Map<string, TokenMount[]> {
+  const hit = mountCache.get(snapshot);
+  if (hit) return hit;
+  const out = new Map<string, TokenMount[]>();
+  for (const w of workloads(snapshot)) {
+    const ns = w.subject.namespace ?? '';
+    const saName = serviceAccountNameOf(w.podSpec);
+    const how = tokenMountOf(w.podSpec, snapshot.get('serviceaccounts', ns, saName));
+    if (!how) continue;
+    const key = serviceAccountUser(ns, saName);
+    let list = out.get(key);
+    if (!list) out.set(key, (list = []));
+    list.push({ workload: w, serviceAccount: saName, how });
+  }
+  mountCache.set(snapshot, out);
+  return out;
+}
+
+/** Why a workload's pods are exposed: privileged or host access, or no NetworkPolicy isolating their ingress. */
+export function workloadExposure(snapshot: Snapshot, w: Workload): { hostAccess: string[]; notIsolated: boolean } {
+  const spec = w.podSpec;
+  const hostAccess: string[] = [];
+  for (const c of containersOf(spec, w.specPath)) {
+    if (c.container.securityContext?.privileged === true) hostAccess.push(`privileged container ${c.container.name}`);
+  }
+  if (spec.hostNetwork) hostAccess.push('hostNetwork');
+  if (spec.hostPID) hostAccess.push('hostPID');
+  if (spec.hostIPC) hostAccess.push('hostIPC');
+  for (const v of spec.volumes ?? []) if (v.hostPath) hostAccess.push(`hostPath volume ${v.name}`);
+  const ns = w.subject.namespace ?? '';
+  const labels = w.podMeta.labels ?? {};
+  const notIsolated = !snapshot
+    .inNamespace('networkpolicies', ns)
+    .some((np) => policyTypes(np).includes('Ingress') && matchesSelector(((np.spec ?? {}) as { podSelector?: LabelSelector }).podSelector ?? {}, labels));
+  return { hostAccess, notIsolated };
+}
+
+// ---------------------------------------------------------------------------
+// "Who can": the insight
+
+/** A Kubernetes object named in provenance. */
+export interface ObjectRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** Where a permission comes from: binding → role → rule, and the aggregated piece. */
+export interface Provenance {
+  binding: ObjectRef & {
+    builtIn: boolean;
+    /** Index of the matching entry in the binding's `subjects`. */
+    subjectIndex: number;
+  };
+  role: ObjectRef & { builtIn: boolean };
+  /** Index into the role's `rules`. */
+  ruleIndex: number;
+  rule: PolicyRule;
+  /** For a rule of an aggregated ClusterRole: the labelled ClusterRoles it came from, nearest first (empty: unknown). */
+  aggregatedFrom?: string[];
+}
+
+export interface WhoCanPermission {
+  capability: CapabilityId;
+  /** The namespace the grant is limited to; null for every namespace (and cluster-scoped objects). */
+  namespace: string | null;
+  /** The verbs granted, among those the capability asks about. */
+  verbs: string[];
+  /** Resources, `resource/subresource[.group]`, e.g. `pods/exec`, `deployments.apps`. */
+  resources: string[];
+  /** Present when the grant is limited to these object names. */
+  resourceNames?: string[];
+  /** Present when the grant reaches the subject through a group it is in (e.g. `system:authenticated`). */
+  viaGroup?: string;
+  provenance: Provenance;
+}
+
+export interface WorkloadRef {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** How the token is mounted. */
+  how: 'automount' | 'projected';
+}
+
+export interface WhoCanSubject {
+  /** Stable key: `User:alice`, `Group:devs`, `ServiceAccount:ci/deployer`. */
+  key: string;
+  kind: 'User' | 'Group' | 'ServiceAccount';
+  name: string;
+  namespace?: string;
+  /** A Kubernetes component's own identity (`system:` user or group, kube-system ServiceAccount): shown apart. */
+  builtIn: boolean;
+  /** Groups whose grants are included because the subject is always in them. A user's other groups are not visible through the API. */
+  implicitGroups: string[];
+  /** ServiceAccounts: whether it exists (absent when ServiceAccounts were not read). */
+  exists?: boolean;
+  /** ServiceAccounts: workloads whose pods mount its token (absent when workloads were not read). */
+  mountedBy?: WorkloadRef[];
+  /** Sorted by capability (catalogue order), namespace (null first), binding. */
+  permissions: WhoCanPermission[];
+}
+
+export interface WhoCanInsight {
+  /** The capabilities reported, in display order. */
+  capabilities: { id: CapabilityId; label: string; description: string }[];
+  /** Subjects with at least one dangerous permission, sorted by kind, namespace, name. */
+  subjects: WhoCanSubject[];
+  /** Per capability: keys of the subjects holding it, non-built-in subjects first. */
+  byCapability: Record<CapabilityId, string[]>;
+  /** Caveats a reader needs (what RBAC data cannot show). */
+  notes: string[];
+}
+
+function objectRef(kind: string, name: string, namespace?: string): ObjectRef {
+  const r: ObjectRef = { kind, name };
+  if (namespace) r.namespace = namespace;
+  return r;
+}
+
+function provenanceOf(g: { binding: BindingInfo; subjectIndex: number; role: RoleInfo; ruleIndex: number; rule: PolicyRule }): Provenance {
+  const p: Provenance = {
+    binding: { ...objectRef(g.binding.kind, g.binding.name, g.binding.namespace), builtIn: g.binding.builtIn, subjectIndex: g.subjectIndex },
+    role: { ...objectRef(g.role.kind, g.role.name, g.role.namespace), builtIn: g.role.builtIn },
+    ruleIndex: g.ruleIndex,
+    rule: g.rule,
+  };
+  const from = g.role.aggregatedFrom?.[g.ruleIndex];
+  if (from) p.aggregatedFrom = [...from];
+  return p;
+}
+
+/** The dangerous permissions carried by a list of grants. */
+export function capabilitiesOfGrants(grants: readonly Grant[]): WhoCanPermission[] {
+  const out: WhoCanPermission[] = [];
+  for (const g of grants) {
+    for (const cap of CAPABILITIES) {
+      const matches = cap.probes.filter((p) => scopeReaches(g.binding, p)).map((p) => matchProbe(g.rule, p)).filter((m): m is ProbeMatch => !!m);
+      if (matches.length === 0) continue;
+      const perm: WhoCanPermission = {
+        capability: cap.id,
+        namespace: g.binding.scope,
+        verbs: [...new Set(matches.flatMap((m) => m.verbs))],
+        resources: [...new Set(matches.map((m) => m.resource))],
+        provenance: provenanceOf(g),
+      };
+      const names = [...new Set(matches.flatMap((m) => m.resourceNames ?? []))];
+      if (matches.every((m) => m.resourceNames)) perm.resourceNames = names;
+      if (g.viaGroup !== undefined) perm.viaGroup = g.viaGroup;
+      out.push(perm);
+    }
+  }
+  return out;
+}
+
+function sortPermissions(perms: WhoCanPermission[]): WhoCanPermission[] {
+  const order = new Map(CAPABILITY_IDS.map((id, i) => [id, i]));
+  return perms.sort(
+    (a, b) =>
+      order.get(a.capability)! - order.get(b.capability)! ||
+      (a.namespace === null ? (b.namespace === null ? 0 : -1) : b.namespace === null ? 1 : cmp(a.namespace, b.namespace)) ||
+      cmp(a.provenance.binding.kind, b.provenance.binding.kind) ||
+      cmp(a.provenance.binding.namespace ?? '', b.provenance.binding.namespace ?? '') ||
+      cmp(a.provenance.binding.name, b.provenance.binding.name) ||
+      a.provenance.ruleIndex - b.provenance.ruleIndex,
+  );
+}
+
+function readable(snapshot: Snapshot, kind: KindKey): boolean {
+  return ['ok', 'not-found', 'static'].includes(snapshot.collection[kind].state);
+}
+
+/** Who can do what dangerous thing, per subject, with provenance. Pure function of the snapshot. */
+export function whoCan(snapshot: Snapshot): WhoCanInsight {
+  const model = rbacModel(snapshot);
+  const saRead = readable(snapshot, 'serviceaccounts');
+  const workloadsRead = WORKLOAD_KINDS.every((k) => readable(snapshot, k));
+  const mounts = workloadsRead ? tokenMounts(snapshot) : undefined;
+
+  // Every identity named by a binding subject.
+  const identities = new Map<string, { kind: WhoCanSubject['kind']; name: string; namespace?: string; system: boolean }>();
+  for (const b of model.bindings) {
+    for (const s of b.subjects) {
+      if (s.kind === 'Group') identities.set(`Group:${s.name}`, { kind: 'Group', name: s.name, system: isSystemPrincipal(s) });
+      else {
+        const p = principalOfSubject(s, b.namespace);
+        if (!p) continue;
+        if (p.user.startsWith(SERVICE_ACCOUNT_PREFIX)) {
+          const [ns, name] = p.user.slice(SERVICE_ACCOUNT_PREFIX.length).split(':') as [string, string];
+          identities.set(`ServiceAccount:${ns}/${name}`, { kind: 'ServiceAccount', name, namespace: ns, system: ns === 'kube-system' });
+        } else identities.set(`User:${s.name}`, { kind: 'User', name: s.name, system: isSystemPrincipal(s) });
+      }
+    }
+  }
+
+  const subjects: WhoCanSubject[] = [];
+  for (const [key, id] of identities) {
+    let principal: Principal;
+    let implicitGroups: string[];
+    if (id.kind === 'Group') {
+      // A group's own grants: a principal with no user name any binding can name.
+      principal = { user: '\u0000', groups: [id.name] };
+      implicitGroups = [];
+    } else if (id.kind === 'ServiceAccount') {
+      principal = serviceAccountPrincipal(id.namespace!, id.name);
+      implicitGroups = [...principal.groups];
+    } else {
+      principal = userPrincipal(id.name);
+      implicitGroups = [...principal.groups];
+    }
+    const permissions = capabilitiesOfGrants(model.grantsOf(principal)).map((p) => {
+      if (id.kind === 'Group') delete p.viaGroup;
+      return p;
+    });
+    if (permissions.length === 0) continue;
+    const entry: WhoCanSubject = { key, kind: id.kind, name: id.name, builtIn: id.system, implicitGroups, permissions: sortPermissions(permissions) };
+    if (id.namespace) entry.namespace = id.namespace;
+    if (id.kind === 'ServiceAccount') {
+      if (saRead) entry.exists = snapshot.get('serviceaccounts', id.namespace, id.name) !== undefined;
+      if (mounts) {
+        entry.mountedBy = (mounts.get(principal.user) ?? []).map((m) => ({
+          kind: m.workload.subject.kind,
+          namespace: m.workload.subject.namespace ?? '',
+          name: m.workload.subject.name,
+          how: m.how,
+        }));
+      }
+    }
+    subjects.push(entry);
+  }
+  const kindOrder = { User: 0, Group: 1, ServiceAccount: 2 } as const;
+  subjects.sort((a, b) => kindOrder[a.kind] - kindOrder[b.kind] || cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.name, b.name));
+
+  const byCapability = Object.fromEntries(CAPABILITY_IDS.map((id) => [id, [] as string[]])) as Record<CapabilityId, string[]>;
+  for (const builtIn of [false, true]) {
+    for (const s of subjects) {
+      if (s.builtIn !== builtIn) continue;
+      for (const id of new Set(s.permissions.map((p) => p.capability))) byCapability[id].push(s.key);
+    }
+  }
+  return {
+    capabilities: CAPABILITIES.map((c) => ({ id: c.id, label: c.label, description: c.description })),
+    subjects,
+    byCapability,
+    notes: [
+      'Users and groups exist only in bindings and credentials: a user\'s own groups are not visible through the API, so a user\'s permissions include only those of its own bindings and of system:authenticated.',
+      'Members of system:masters are allowed everything before RBAC is consulted; membership lives in client certificates and cannot be listed.',
+      'Permissions granted by other authorizers (Node, webhooks) are not included.',
+    ],
+  };
+}
+
+/** The `whoCan` insight provider (registered in src/engine/insights.ts). */
+export const WHO_CAN_PROVIDER: InsightProvider = {
+  key: 'whoCan',
+  reads: RBAC_KINDS,
+  compute: whoCan,
+};
