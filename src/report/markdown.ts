@@ -21,7 +21,8 @@ env.registerHelper('join', (v: unknown) => escapeMarkdown(Array.isArray(v) ? v.j
 env.registerHelper('url', (v: unknown) => {
   // Reference links come from the control registry; still, only plain http(s) URLs become autolinks.
   const s = String(v ?? '');
-  return /^https?:\/\/[^\s<>]+$/.test(s) ? encodeURI(decodeURI(s)) : escapeMarkdown(s);
+  if (!/^https?:\/\/[^\s<>"`]+$/.test(s)) return escapeMarkdown(s);
+  return `<${s}>`;
 });
 env.registerHelper('cell', (c: Cell) => {
   if (c.lines?.length) return c.lines.map((l) => escapeMarkdown(l)).join('<br>');

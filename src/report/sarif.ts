@@ -37,6 +37,16 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
   info: '1.0',
 };
 
+/** An http(s) URL in the normalised form the schema's `uri` format accepts (the URL parser percent-encodes what must be), or undefined. */
+function absoluteUrl(s: string): string | undefined {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function seg(s: string): string {
   return encodeURIComponent(s);
 }
@@ -65,7 +75,7 @@ export function renderSarif(result: ScanResult): string {
   const ruleIndex = new Map(result.controls.map((c, i) => [c.id, i]));
   const rules = result.controls.map((c) => {
     const meta = registry.get(c.id);
-    const link = c.references.links?.find((l) => /^https?:\/\//.test(l));
+    const link = c.references.links?.map(absoluteUrl).find((l) => l !== undefined);
     const rule: Record<string, unknown> = {
       id: c.id,
       name: c.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, ch: string) => ch.toUpperCase()),
@@ -111,7 +121,7 @@ export function renderSarif(result: ScanResult): string {
       };
       if (ruleIndex.get(r.controlId) === undefined) delete out.ruleIndex;
       if (r.status === 'waived') {
-        const w = waiverOf(r);
+        const w = waiverOf(r, { raw: true });
         out.suppressions = [
           {
             kind: 'external',

@@ -36,8 +36,13 @@ export function renderTable(result: ScanResult, opts: { color?: boolean; maxRows
   return lines.join('\n') + '\n';
 }
 
+/** Longest cell text in the terminal table: word-wrapping is quadratic in a cell's longest word. The other formats print everything. */
+const MAX_CELL = 300;
+
 function clean(s: string): string {
-  return showInvisible(s).replace(/\r?\n/g, ' ⏎ ');
+  const one = showInvisible(s).replace(/\r?\n/g, ' ⏎ ');
+  const chars = [...one];
+  return chars.length > MAX_CELL ? `${chars.slice(0, MAX_CELL - 1).join('')}…` : one;
 }
 
 /** One line: score, failing counts by severity, not-assessed count. Also what the CronJob prints to its log. */

@@ -198,10 +198,11 @@ export function formatScore(score: number | null | undefined): string {
 }
 
 /** The waiver on a result, when issue 8's engine attached one. */
-export function waiverOf(r: Result): WaiverView | undefined {
+export function waiverOf(r: Result, opts: { raw?: boolean } = {}): WaiverView | undefined {
   const w = (r as Result & { waiver?: Partial<Record<keyof WaiverView, unknown>> }).waiver;
   if (!w || typeof w !== 'object') return undefined;
-  return { owner: clean(w.owner), reason: clean(w.reason), expires: clean(w.expires) };
+  const str = opts.raw ? (v: unknown) => (v === undefined || v === null ? '' : String(v)) : clean;
+  return { owner: str(w.owner), reason: str(w.reason), expires: str(w.expires) };
 }
 
 /** The namespace a result belongs to: a Namespace subject's own name, else the subject's namespace ("" when cluster-scoped). */

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../src/engine/result.ts';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import { findingCount, hostileResult, scenarioResult } from '../fixtures/report/results.ts';
+
+/** Cell separators of a GFM table row: `|` not escaped by a backslash (GFM splits cells on these even inside code spans). */
+function separators(line: string): number {
+  let n = 0;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\\') i++;
+    else if (line[i] === '|') n++;
+  }
+  return n;
+}
+
+/** Consecutive lines starting with `|`, outside fenced code. */
+function tables(md: string): string[][] {
+  const out: string[][] = [];
+  let fence: string | undefined;
+  let current: string[] | undefined;
+  for (const line of md.split('\n')) {
+    const f = /^(`{3,})/.exec(line)?.[1];
+    if (f && (fence === undefined || f === fence)) {
+      fence = fence === undefined ? f : undefined;
+      current = undefined;
+      continue;
+    }
+    if (fence === undefined && line.startsWith('|')) {
+      if (!current) out.push((current = []));
+      current.push(line);
+    } else current = undefined;
+  }
+  expect(fence, 'every code fence is closed').toBeUndefined();
+  return out;
+}
+
+/** The Markdown with fenced blocks and inline code spans removed: what GFM parses as prose and markup. */
+function prose(md: string): string[] {
+  const out: string[] = [];
+  let fence: string | undefined;
+  for (const line of md.split('\n')) {
+    const f = /^(`{3,})/.exec(line)?.[1];
+    if (f && (fence === undefined || f === fence)) {
+      fence = fence === undefined ? f : undefined;
+      continue;
+    }
+    if (fence === undefined) out.push(line.replace(/(`+)[\s\S]*?\1/g, '`code`'));
+  }
+  return out;
+}
+
+function structure(md: string) {
+  it('keeps every table row to its header\'s cells, on one line', () => {
+    const ts = tables(md);
+    expect(ts.length).toBeGreaterThan(5);
+    for (const t of ts) {
+      expect(t.length, t[0]).toBeGreaterThanOrEqual(2);
+      expect(t[1]).toMatch(/^\|(\s*:?-{3,}:?\s*\|)+$/);
+      const n = separators(t[0]!);
+      for (const row of t) expect(separators(row), row).toBe(n);
+    }
+  });
+
+  it('lets through only its own HTML tags', () => {
+    for (const line of prose(md)) {
+      for (const m of line.matchAll(/<[^>]*>?/g)) {
+        expect(m[0], line).toMatch(/^(<\/?details>|<\/?summary>|<br>|<a id="[a-z0-9-]+">|<\/a>|<https:\/\/[^\s<>]+>)$/);
+      }
+    }
+  });
+
+  it('opens and closes every collapsible section', () => {
+    expect((md.match(/<details>/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length);
+    expect((md.match(/<summary>/g) ?? []).length).toBe((md.match(/<\/summary>/g) ?? []).length);
+  });
+
+  it('has only its own headings', () => {
+    const headings = prose(md).filter((l) => /^ {0,3}#{1,6}(\s|$)/.test(l));
+    for (const h of headings) expect(h).toMatch(/^(# Kubernetes security audit: |## |### )/);
+    expect(headings.filter((h) => h.startsWith('# '))).toHaveLength(1);
+  });
+}
+
+describe('Markdown report: hostile strings', () => {
+  const result: ScanResult = hostileResult();
+  const md = renderMarkdown(result);
+  structure(md);
+
+  it('shows payloads as inert text', () => {
+    const text = prose(md).join('\n');
+    expect(text).not.toContain('<script');
+    expect(text).not.toContain('<img');
+    expect(text).not.toMatch(/\]\(javascript:/);
+    expect(md).toContain('&lt;script&gt;');
+    // A newline inside a name is folded into a visible mark, never a new line.
+    expect(md).toContain('line1 ⏎ line2');
+    expect(text).not.toMatch(/^\s*#+ not a heading/m);
+    // Bidi overrides are shown, not obeyed.
+    expect(md).not.toContain('\u202e');
+    expect(md).toContain('\\\\u\\{202e\\}');
+  });
+
+  it('lists every finding, the waiver and the not-assessed control', () => {
+    const findings = md.slice(md.indexOf('## Findings'), md.indexOf('## Waivers'));
+    const rows = tables(findings).flatMap((t) => t.slice(2));
+    expect(rows).toHaveLength(findingCount(result));
+    const waivers = md.slice(md.indexOf('## Waivers'), md.indexOf('## Not assessed'));
+    expect(tables(waivers)[0]).toHaveLength(3);
+    expect(waivers).toContain('owner &lt;script&gt;');
+    const na = md.slice(md.indexOf('## Not assessed'), md.indexOf('## Passing'));
+    expect(na).toContain('`x-not-assessed`');
+    expect(na).toContain('whole control');
+  });
+
+  it('says which insights were skipped', () => {
+    expect(md).toMatch(/## Network isolation per namespace\n\n[^\n]*\n\n> Skipped\\: could not read/);
+  });
+
+  it('is deterministic', () => {
+    expect(renderMarkdown(result)).toBe(md);
+  });
+});
+
+describe('Markdown report: the demo scan', () => {
+  const result = scenarioResult('demo');
+  const md = renderMarkdown(result);
+  structure(md);
+
+  it('has the same sections as the HTML report', () => {
+    for (const h of ['## Executive summary', '### Top risks', '## How the score is computed', '## CIS Kubernetes Benchmark v1.12', '## By namespace', '## By area', '## RBAC\\: who can do what', '## Network isolation per namespace', '## Findings', '## Waivers', '## Not assessed', '## Passing and not-applicable controls', '## Collection']) {
+      expect(md).toContain(`\n${h}\n`);
+    }
+    expect(md).toContain(`Score ${result.summary.score} / 100 — grade ${result.summary.grade}`);
+    expect(md).toContain('[how it is computed](#how-the-score-is-computed)');
+  });
+
+  it('links each top risk to its control\'s findings', () => {
+    const risks = [...md.matchAll(/^1\. \*\*\w+\*\* \[[^\]]+\]\(#(c-[a-z0-9-]+)\)/gm)].map((m) => m[1]!);
+    expect(risks.length).toBeGreaterThan(0);
+    for (const a of risks) expect(md).toContain(`<a id="${a}"></a>`);
+  });
+});
