@@ -655,13 +655,22 @@ export function workloadNetwork(snapshot: Snapshot, w: Workload): WorkloadNetwor
   return networkAnalysis(snapshot).workloads.get(key)!;
 }
 
+const matchingCache = new WeakMap<Snapshot, WeakMap<LabelSelector, string[]>>();
+
 /** The namespaces existing in the snapshot whose labels a namespace selector matches. */
 export function matchingNamespaces(snapshot: Snapshot, selector: LabelSelector): string[] {
-  return snapshot
-    .list('namespaces')
-    .filter((ns) => matchesSelector(selector, namespaceLabels(ns.metadata.name, ns)))
-    .map((ns) => ns.metadata.name)
-    .sort();
+  let cache = matchingCache.get(snapshot);
+  if (!cache) matchingCache.set(snapshot, (cache = new WeakMap()));
+  let hit = cache.get(selector);
+  if (!hit) {
+    hit = snapshot
+      .list('namespaces')
+      .filter((ns) => matchesSelector(selector, namespaceLabels(ns.metadata.name, ns)))
+      .map((ns) => ns.metadata.name)
+      .sort();
+    cache.set(selector, hit);
+  }
+  return [...hit];
 }
 
 // ---------------------------------------------------------------------------
