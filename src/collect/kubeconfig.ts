@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type https from 'node:https';
 import { ConfigError } from '../errors.ts';
+import { credentialFactsFromKubeconfig, type CredentialFacts } from './extras.ts';
 
 export interface Target {
   /** Where the configuration came from: a kubeconfig path or `in-cluster`. */
@@ -13,6 +14,8 @@ export interface Target {
   user?: string;
   server: string;
   tls: https.RequestOptions;
+  /** What the kubeconfig entry in use holds (booleans only, never the secrets): for the kubeconfig controls. */
+  credentials?: CredentialFacts;
 }
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -26,6 +29,7 @@ const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 export async function resolveTarget(opts: { kubeconfig?: string; context?: string }): Promise<Target> {
   const kc = new KubeConfig();
   let origin: string;
+  let rawText: string | undefined;
   const explicit = opts.kubeconfig;
   const candidates = explicit ? [explicit] : (process.env.KUBECONFIG?.split(delimiter).filter(Boolean) ?? [join(homedir(), '.kube', 'config')]);
   const file = candidates.find((f) => existsSync(f));
@@ -44,6 +48,7 @@ export async function resolveTarget(opts: { kubeconfig?: string; context?: strin
       throw new ConfigError(`invalid kubeconfig ${file}: ${firstLine((err as Error).message)}`);
     }
     origin = file;
+    rawText = text;
   } else if (process.env.KUBERNETES_SERVICE_HOST && existsSync(join(SA_DIR, 'token'))) {
     if (opts.context) throw new ConfigError(`--context ${opts.context} given, but there is no kubeconfig (running in-cluster)`);
     kc.loadFromCluster();
@@ -87,6 +92,13 @@ export async function resolveTarget(opts: { kubeconfig?: string; context?: strin
   if (contextName) target.context = contextName;
   if (cluster.name) target.cluster = cluster.name;
   if (user?.name ?? ctx?.user) target.user = user?.name ?? ctx?.user;
+  const credentials =
+    origin === 'in-cluster'
+      ? { insecureSkipTlsVerify: false, embeddedToken: false, embeddedPassword: false, tokenFile: true, embeddedClientKey: false }
+      : rawText !== undefined
+        ? credentialFactsFromKubeconfig(rawText, contextName || undefined)
+        : undefined;
+  if (credentials) target.credentials = credentials;
   return target;
 }
 

@@ -1,4 +1,5 @@
 import { KINDS, KIND_KEYS, kindKeyOf, type KindKey } from '../collect/kinds.ts';
+import type { SnapshotExtras } from '../collect/extras.ts';
 import type { K8sObject } from './k8s.ts';
 
 /** How a kind fared in collection. Anything but `ok` makes the controls that read it `not-assessed`. */
@@ -35,6 +36,8 @@ export interface SnapshotInput {
   serverVersion?: ServerVersion;
   /** Namespaces the scan was limited to; undefined means all. */
   namespaces?: string[];
+  /** Live reads beyond object lists (kubelet configz, anonymous probes, kubeconfig facts); see src/collect/extras.ts. */
+  extras?: SnapshotExtras;
 }
 
 /**
@@ -47,6 +50,9 @@ export class Snapshot {
   readonly serverVersion: ServerVersion | undefined;
   readonly namespaces: readonly string[] | undefined;
   readonly collection: Readonly<Record<KindKey, KindCollection>>;
+  /** Extra live reads, each part with its own collection state; undefined when none were made (e.g. manifests). */
+  readonly extras: SnapshotExtras | undefined;
+  readonly #input: SnapshotInput;
   readonly #objects: Partial<Record<KindKey, readonly K8sObject[]>>;
   readonly #byNamespace = new Map<KindKey, Map<string, K8sObject[]>>();
   readonly #byName = new Map<KindKey, Map<string, K8sObject>>();
@@ -55,6 +61,8 @@ export class Snapshot {
     this.source = input.source;
     this.serverVersion = input.serverVersion;
     this.namespaces = input.namespaces;
+    this.extras = input.extras;
+    this.#input = input;
     const collection = {} as Record<KindKey, KindCollection>;
     for (const key of KIND_KEYS) {
       const given = input.collection?.[key];
@@ -74,6 +82,11 @@ export class Snapshot {
       if (list) objects[key] = list;
     }
     this.#objects = objects;
+  }
+
+  /** The same snapshot carrying these extra reads (src/collect/extras.ts attaches them after listing). */
+  withExtras(extras: SnapshotExtras): Snapshot {
+    return new Snapshot({ ...this.#input, extras });
   }
 
   /** All objects of a kind, in the order collected. Empty when not collected. */

@@ -9,7 +9,10 @@
  *
  * A fixture file is a YAML stream of objects: the whole cluster the control sees.
  * A comment line `# serverVersion: 1.30` sets the server's version; `# options: {"allowedRegistries": [...]}`
- * (JSON) sets the ControlOptions the control runs with.
+ * (JSON) sets the ControlOptions the control runs with. `# gitVersion: v1.30.4-eks-1a2b3c4` sets the
+ * server's full version (for suffixes such as managed providers'); it wins over `# serverVersion`.
+ *   test/checks/<control-id>/<file>.extras.json (optional, beside any case)
+ *       → the Snapshot's extras (src/collect/extras.ts): kubelet configz, anonymous probe, kubeconfig facts
  * Snapshots are deep-frozen, so a control that mutates its input fails.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -17,6 +20,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allControls } from '../../src/engine/registry.ts';
 import { evaluate } from '../../src/engine/run.ts';
+import { deepFreeze } from '../../src/model/snapshot.ts';
 import { snapshotFromYaml } from '../helpers/snapshot.ts';
 
 const root = new URL('.', import.meta.url).pathname;
@@ -47,10 +51,15 @@ for (const control of allControls()) {
       it(file, () => {
         const text = readFileSync(join(dir, file), 'utf8');
         const version = /^# serverVersion: (\d+)\.(\d+)/m.exec(text);
-        const snapshot = snapshotFromYaml(
+        const gitVersion = /^# gitVersion: (v?(\d+)\.(\d+)\S*)/m.exec(text);
+        let snapshot = snapshotFromYaml(
           text,
-          version ? { serverVersion: { gitVersion: `v${version[1]}.${version[2]}.0`, major: version[1]!, minor: version[2]! } } : {},
+          gitVersion
+            ? { serverVersion: { gitVersion: gitVersion[1]!, major: gitVersion[2]!, minor: gitVersion[3]! } }
+            : version ? { serverVersion: { gitVersion: `v${version[1]}.${version[2]}.0`, major: version[1]!, minor: version[2]! } } : {},
         );
+        const extrasFile = join(dir, file.replace(/\.ya?ml$/, '.extras.json'));
+        if (existsSync(extrasFile)) snapshot = snapshot.withExtras(deepFreeze(JSON.parse(readFileSync(extrasFile, 'utf8'))));
         const options = /^# options: (.+)$/m.exec(text);
         const { results, controls } = evaluate(snapshot, [control], options ? JSON.parse(options[1]!) : {});
         const summary = controls[0]!;

@@ -1,0 +1,46 @@
+import { CLUSTER_SUBJECT } from '../../../src/engine/run.ts';
+import { defineControl } from '../../../src/engine/types.ts';
+import type { K8sObject } from '../../../src/model/k8s.ts';
+import { subjectOf } from '../../../src/model/workloads.ts';
+
+/** Policy engines, recognised by the name of their validating webhook configuration. */
+const ENGINES: { name: string; webhook: RegExp }[] = [
+  { name: 'Kyverno', webhook: /^kyverno-/ },
+  { name: 'OPA Gatekeeper', webhook: /^gatekeeper-/ },
+  { name: 'Kubewarden', webhook: /kubewarden/ },
+  { name: 'jsPolicy', webhook: /^jspolicy/ },
+];
+
+function engineOf(w: K8sObject): string | undefined {
+  return ENGINES.find((e) => e.webhook.test(w.metadata.name))?.name;
+}
+
+export default defineControl({
+  meta: {
+    id: 'detection-policy-engine',
+    title: 'An admission policy engine or ValidatingAdmissionPolicies are in place',
+    area: 'general',
+    severity: 'info',
+    description:
+      'Policy posture: passes when a policy engine\'s validating webhook is registered (Kyverno, OPA Gatekeeper, Kubewarden, jsPolicy) or ValidatingAdmissionPolicies exist. Whether the policies cover what matters, and whether the VAPs are bound, is not judged here.',
+    rationale:
+      'Pod Security Admission covers pod fields only. Rules about registries, labels, ingress hosts or RBAC need a policy layer; without one, every such rule is a convention nobody enforces.',
+    remediation: 'Adopt ValidatingAdmissionPolicies (built in, CEL) or a policy engine such as Kyverno or OPA Gatekeeper, starting in audit mode, for the rules your platform relies on.',
+    references: { cis: ['5.2.1'], links: ['https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/'] },
+    messages: {
+      none: 'No policy engine webhook and no ValidatingAdmissionPolicy found ({{webhooks}} validating webhook configurations looked at).',
+    },
+  },
+  reads: ['validatingwebhookconfigurations', 'validatingadmissionpolicies'],
+  evaluate(snapshot, report) {
+    const webhooks = snapshot.list('validatingwebhookconfigurations');
+    const engines = webhooks.filter((w) => engineOf(w));
+    const vaps = snapshot.list('validatingadmissionpolicies');
+    if (engines.length === 0 && vaps.length === 0) {
+      return report.fail(CLUSTER_SUBJECT, { messageId: 'none', data: { webhooks: webhooks.length }, path: 'validatingwebhookconfigurations', observed: 'none', expected: 'a policy engine or ValidatingAdmissionPolicies' });
+    }
+    const byName = (a: K8sObject, b: K8sObject) => (a.metadata.name < b.metadata.name ? -1 : 1);
+    for (const w of [...engines].sort(byName)) report.pass(subjectOf(w), { path: 'webhooks' });
+    for (const v of [...vaps].sort(byName)) report.pass(subjectOf(v), { path: 'spec.validations' });
+  },
+});

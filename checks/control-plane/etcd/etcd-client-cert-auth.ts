@@ -1,0 +1,20 @@
+import { boolFlag, flagControl } from '../_shared.ts';
+
+export default flagControl({
+  id: 'etcd-client-cert-auth',
+  title: 'etcd requires client certificates (--client-cert-auth=true)',
+  severity: 'high',
+  component: 'etcd',
+  configFileReplacesFlags: 'config-file',
+  cis: ['2.2'],
+  description:
+    'Reads --client-cert-auth (or ETCD_CLIENT_CERT_AUTH) from the etcd mirror pod; it defaults to false. With --config-file and no flag, the setting lives in a file the API cannot show: not assessed.',
+  rationale:
+    'Without client-certificate authentication, any process that reaches the etcd port can read and write the whole cluster state, bypassing RBAC and admission.',
+  remediation:
+    'Set `--client-cert-auth=true` and `--trusted-ca-file=<etcd-ca.crt>` in the etcd static pod manifest behind {{namespace}}/{{name}} ({{manifest}} with kubeadm).',
+  messages: {
+    wrongValue: 'etcd accepts clients without a certificate: {{flag}} is {{value}} ({{source}}); expected {{expected}}.',
+  },
+  check: ({ flags }) => boolFlag(flags, 'client-cert-auth', true, { configFlags: ['config-file'] }),
+});

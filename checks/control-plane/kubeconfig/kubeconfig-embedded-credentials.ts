@@ -1,0 +1,32 @@
+import { defineControl } from '../../../src/engine/types.ts';
+import { kubeconfigFacts, kubeconfigSubject } from './_kubeconfig.ts';
+
+export default defineControl({
+  meta: {
+    id: 'kubeconfig-embedded-credentials',
+    title: 'The kubeconfig in use holds no static token or password',
+    area: 'general',
+    severity: 'medium',
+    description:
+      'Fails when the user entry of the kubeconfig context the scan used has a bearer token (token:) or a basic-auth password written into it. Tokens read from a file, exec plugins and client certificates pass; only booleans are recorded, never the secret.',
+    rationale:
+      'A token or password written into a kubeconfig usually never expires and travels wherever the file is copied — laptops, CI logs, chat. Short-lived credentials from an exec plugin or OIDC limit what a leaked file is worth.',
+    remediation:
+      'Replace the static credential of user "{{user}}" in {{origin}} with short-lived credentials: an exec plugin (cloud CLI, kubelogin/OIDC) or a token requested on demand (kubectl create token), and revoke the static one.',
+    references: { links: ['https://kubernetes.io/docs/reference/access-authn-authz/authentication/'] },
+    messages: {
+      token: 'User "{{user}}" of context "{{name}}" ({{origin}}) has a static bearer token written into the kubeconfig.',
+      password: 'User "{{user}}" of context "{{name}}" ({{origin}}) has a basic-auth password written into the kubeconfig.',
+    },
+  },
+  reads: [],
+  evaluate(snapshot, report) {
+    const k = kubeconfigFacts(snapshot, report);
+    if (!k) return;
+    const subject = kubeconfigSubject(k);
+    const data = { origin: k.origin, user: k.user ?? '' };
+    if (k.embeddedToken) report.fail(subject, { messageId: 'token', data, path: `users[${k.user ?? ''}].user.token`, observed: 'a token', expected: 'no static token' });
+    if (k.embeddedPassword) report.fail(subject, { messageId: 'password', data, path: `users[${k.user ?? ''}].user.password`, observed: 'a password', expected: 'no password' });
+    if (!k.embeddedToken && !k.embeddedPassword) report.pass(subject, { path: `users[${k.user ?? ''}].user` });
+  },
+});

@@ -1,0 +1,59 @@
+import { CLUSTER_SUBJECT } from '../../../src/engine/run.ts';
+import { defineControl } from '../../../src/engine/types.ts';
+import { mirrorPods } from '../_shared.ts';
+import { describeStatus, probeOf, resultFor } from './_probe.ts';
+
+export default defineControl({
+  meta: {
+    id: 'apiserver-anonymous-access',
+    title: 'The API server answers anonymous callers nothing beyond health and version',
+    area: 'control-plane',
+    severity: 'high',
+    description:
+      'A live, read-only probe: GET /api and GET /api/v1/namespaces?limit=1 sent without any credential. A 200 fails (discovery, or worse, objects, served to anyone); 401 or 403 passes. Where the kube-apiserver mirror pod is visible, the answer is checked against --anonymous-auth: a 403 (request accepted as system:anonymous) while the recorded flag says false means the mirror pod does not describe the running server.',
+    rationale:
+      'Whatever an anonymous request may do, anyone who can reach the API server may do. Reading namespaces anonymously usually means AlwaysAllow authorization or a binding to system:unauthenticated, and much more than namespaces is exposed.',
+    remediation:
+      'Remove RoleBindings and ClusterRoleBindings that grant anything to system:anonymous or system:unauthenticated (kubectl get clusterrolebindings -o wide | grep -E "system:(anonymous|unauthenticated)"), make sure --authorization-mode does not include AlwaysAllow, and set --anonymous-auth=false where health checks allow it.',
+    references: { cis: ['1.2.1'], links: ['https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests'] },
+    messages: {
+      objects: 'An unauthenticated GET {{path}} was answered {{status}}: anonymous callers can read objects.',
+      discovery: 'An unauthenticated GET {{path}} was answered {{status}}: API discovery is served to anonymous callers.',
+      flagMismatch:
+        'The mirror pod {{pod}} records {{flag}}, but the server accepted an unauthenticated GET {{path}} as system:anonymous ({{status}}): the recorded command line does not describe the server that answered.',
+    },
+  },
+  // Mirror pods are used when listed (for the cross-check), but the probe stands on its own.
+  reads: [],
+  evaluate(snapshot, report) {
+    const p = probeOf(snapshot, report);
+    if (!p) return;
+    const objects = resultFor(p, '/api/v1/namespaces?limit=1');
+    const discovery = resultFor(p, '/api');
+    let failed = false;
+    if (objects?.status !== undefined && objects.status >= 200 && objects.status < 300) {
+      failed = true;
+      report.fail(CLUSTER_SUBJECT, { messageId: 'objects', data: { path: objects.path, status: objects.status }, path: `GET ${objects.path}`, observed: objects.status, expected: '401 or 403' });
+    } else if (discovery?.status !== undefined && discovery.status >= 200 && discovery.status < 300) {
+      failed = true;
+      report.fail(CLUSTER_SUBJECT, { messageId: 'discovery', data: { path: discovery.path, status: discovery.status }, path: `GET ${discovery.path}`, observed: discovery.status, expected: '401 or 403' });
+    }
+    // Cross-check with the recorded flag: 403 means the request was authenticated as system:anonymous.
+    for (const pod of mirrorPods(snapshot, 'kube-apiserver')) {
+      if (pod.flags.bool('anonymous-auth') !== false || pod.flags.value('authentication-config')) continue;
+      const accepted = [discovery, objects].find((r) => r?.status === 403 || (r?.status !== undefined && r.status >= 200 && r.status < 300));
+      if (accepted) {
+        failed = true;
+        report.fail(pod.subject, {
+          messageId: 'flagMismatch',
+          data: { pod: pod.pod.metadata.name, flag: '--anonymous-auth=false', path: accepted.path, status: describeStatus(accepted.status) },
+          path: `${pod.containerPath}.${pod.flags.last('anonymous-auth')!.at}`,
+          container: pod.container.name,
+          observed: accepted.status,
+          expected: 401,
+        });
+      }
+    }
+    if (!failed) report.pass(CLUSTER_SUBJECT, { path: 'GET /api' });
+  },
+});

@@ -1,0 +1,47 @@
+import { CLUSTER_SUBJECT } from '../../../src/engine/run.ts';
+import { defineControl } from '../../../src/engine/types.ts';
+import { parseVersion } from '../../../src/model/flags.ts';
+import { managedControlPlane } from '../../../src/model/managed.ts';
+import { releaseOf, RELEASES_AS_OF, serverVersionOf } from './_releases.ts';
+
+export default defineControl({
+  meta: {
+    id: 'version-patch-lag',
+    title: 'The API server runs the latest patch release of its minor version',
+    area: 'versions',
+    severity: 'medium',
+    description:
+      "Compares the server's patch version with the newest patch of its minor release in k8s-audit's release calendar (checks/control-plane/data/k8s-releases.json, dated). A cluster newer than the calendar knows passes. Managed control planes follow the provider's patch stream: not applicable.",
+    rationale: 'Patch releases carry the security fixes of a minor release; each patch skipped is a set of published, fixed vulnerabilities left open.',
+    remediation:
+      'Upgrade the control plane (then the kubelets) to Kubernetes {{latest}}, the newest patch of {{minor}}; patch upgrades within a minor need no API migration. Patch notes: https://kubernetes.io/releases/patch-releases/.',
+    references: { links: ['https://kubernetes.io/releases/patch-releases/'] },
+    messages: {
+      behind: 'The API server runs {{current}}, {{behind}} patch release(s) behind {{latest}} (the newest {{minor}} patch known on {{asOf}}).',
+    },
+  },
+  reads: ['nodes', 'pods'],
+  evaluate(snapshot, report) {
+    const v = serverVersionOf(snapshot);
+    if (!v) return report.notAssessed(CLUSTER_SUBJECT, 'The server version is unknown: /version could not be read.');
+    const managed = managedControlPlane(snapshot);
+    if (managed) return report.notApplicable(CLUSTER_SUBJECT, `The control plane is managed by ${managed.provider.name}, whose versions follow its own patch stream (${snapshot.serverVersion!.gitVersion}); the provider applies control-plane patches.`);
+    const release = releaseOf(v);
+    if (!release) return report.notAssessed(CLUSTER_SUBJECT, `Kubernetes ${v.major}.${v.minor} is not in k8s-audit's release calendar (as of ${RELEASES_AS_OF}).`);
+    const latest = parseVersion(release.latestPatch)!;
+    if (v.patch >= latest.patch) return report.pass(CLUSTER_SUBJECT, { path: 'serverVersion.gitVersion' });
+    report.fail(CLUSTER_SUBJECT, {
+      messageId: 'behind',
+      data: {
+        current: `${v.major}.${v.minor}.${v.patch}`,
+        latest: release.latestPatch,
+        behind: latest.patch - v.patch,
+        minor: release.minor,
+        asOf: release.latestPatchDate ?? RELEASES_AS_OF,
+      },
+      path: 'serverVersion.gitVersion',
+      observed: snapshot.serverVersion!.gitVersion,
+      expected: `>= ${release.latestPatch}`,
+    });
+  },
+});

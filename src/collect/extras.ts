@@ -1,0 +1,298 @@
+/**
+ * Extra collection: the live reads some controls need beyond object lists.
+ *
+ * - `kubeletConfigs` (opt-in, `--kubelet`): each node's effective kubelet
+ *   configuration from `/api/v1/nodes/<node>/proxy/configz`. Needs `get
+ *   nodes/proxy`, a permission CIS 5.1.10 asks to keep to a minimum, hence
+ *   opt-in.
+ * - `anonymousProbe`: unauthenticated GETs of `/version`, `/api` and
+ *   `/api/v1/namespaces?limit=1`, sent with the cluster's CA but without any
+ *   credential, to see what the API server tells an anonymous caller.
+ * - `kubeconfig`: facts about the credentials in use (never the credentials
+ *   themselves) and where the server address resolves.
+ * - `kubeProxy`: kube-system/kube-proxy's `config.conf` (CIS 4.3.1).
+ *
+ * Each part records its own collection state, as kinds do, so a control that
+ * needs one reports `not-assessed` with the reason when it is missing.
+ * Everything is read-only: GETs only.
+ */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import pLimit from 'p-limit';
+import YAML from 'yaml';
+import { ApiClient, HttpFailure } from './http.ts';
+import type { Target } from './kubeconfig.ts';
+
+export type ExtraState = 'ok' | 'forbidden' | 'not-found' | 'error' | 'not-collected';
+
+export interface ExtraCollection {
+  state: ExtraState;
+  /** Why the state is not `ok`. */
+  reason?: string;
+  /** The permission that would let the scanner read it. */
+  permission?: string;
+}
+
+export interface KubeletConfigRead extends ExtraCollection {
+  /** The kubelet's effective configuration: the `kubeletconfig` object /configz returns. */
+  config?: Record<string, unknown>;
+}
+
+export interface KubeletConfigs extends ExtraCollection {
+  /** Per node name. */
+  nodes: Record<string, KubeletConfigRead>;
+}
+
+export interface ProbeResult {
+  path: string;
+  /** HTTP status the server answered with; absent when the request failed. */
+  status?: number;
+  error?: string;
+}
+
+export interface AnonymousProbe extends ExtraCollection {
+  server?: string;
+  results: ProbeResult[];
+}
+
+/** Facts about the kubeconfig entry in use. Booleans only: no credential is ever copied. */
+export interface CredentialFacts {
+  insecureSkipTlsVerify: boolean;
+  /** A bearer token written into the kubeconfig (`token:`), not read from a file or a plugin. */
+  embeddedToken: boolean;
+  /** Basic-auth `username`/`password` written into the kubeconfig. */
+  embeddedPassword: boolean;
+  /** The token comes from a file (`tokenFile:` or the in-cluster service-account token). */
+  tokenFile: boolean;
+  /** A client private key written into the kubeconfig (`client-key-data`). */
+  embeddedClientKey: boolean;
+  /** The exec credential plugin's command, when one is used. */
+  exec?: string;
+  authProvider?: string;
+}
+
+export interface KubeconfigFacts extends ExtraCollection, CredentialFacts {
+  origin: string;
+  context?: string;
+  cluster?: string;
+  user?: string;
+  server: string;
+  host: string;
+  /** Addresses the server host resolved to (the host itself for an IP literal). */
+  addresses: string[];
+  resolveError?: string;
+}
+
+export interface KubeProxyConfig extends ExtraCollection {
+  /** The parsed `config.conf` (a KubeProxyConfiguration) of ConfigMap kube-system/kube-proxy. */
+  config?: Record<string, unknown>;
+}
+
+/** Extra reads carried in the Snapshot beside the object lists. Every part is optional. */
+export interface SnapshotExtras {
+  /** When collection happened (ISO 8601); controls that compare dates use it as "now". */
+  collectedAt?: string;
+  kubeletConfigs?: KubeletConfigs;
+  anonymousProbe?: AnonymousProbe;
+  kubeconfig?: KubeconfigFacts;
+  kubeProxy?: KubeProxyConfig;
+}
+
+export interface ExtrasOptions {
+  /** Read each node's kubelet configuration through the API server proxy (needs get nodes/proxy). */
+  kubelet?: boolean;
+  /** Send the unauthenticated probes. Default true. */
+  anonymousProbe?: boolean;
+  /** Resolve and describe the kubeconfig in use. Default true. */
+  kubeconfig?: boolean;
+  /** Read ConfigMap kube-system/kube-proxy. Default true. */
+  kubeProxy?: boolean;
+  /** Node names to read kubelet configuration from. */
+  nodes?: readonly string[];
+  concurrency?: number;
+  requestTimeoutMs?: number;
+}
+
+/** Why kubelet configuration is missing from a scan run without --kubelet. */
+export const NOT_COLLECTED_KUBELET = 'Kubelet configuration was not collected: it is read only with --kubelet, which needs get nodes/proxy.';
+
+const PROBE_PATHS = ['/version', '/api', '/api/v1/namespaces?limit=1'];
+
+function apiMessage(body: string): string {
+  try {
+    const status = JSON.parse(body) as { message?: string };
+    if (status.message) return status.message;
+  } catch {
+    /* not a Status object */
+  }
+  return body.slice(0, 200).trim();
+}
+
+function stateOf(status: number): ExtraState {
+  if (status === 403 || status === 401) return 'forbidden';
+  if (status === 404) return 'not-found';
+  return 'error';
+}
+
+function errorText(err: unknown): string {
+  const e = err as HttpFailure;
+  return e.code ? `${e.code}: ${e.message}` : String((err as Error).message ?? err);
+}
+
+/** Collect the requested extras. Never throws for an unreadable part: its state says what happened. */
+export async function collectExtras(target: Target, opts: ExtrasOptions = {}): Promise<SnapshotExtras> {
+  const extras: SnapshotExtras = { collectedAt: new Date().toISOString() };
+  const timeout = opts.requestTimeoutMs ?? 10_000;
+  const client = new ApiClient({ server: target.server, tls: target.tls, connectTimeoutMs: 4_000, requestTimeoutMs: timeout, retries: 1, maxSockets: opts.concurrency ?? 6 });
+  try {
+    const jobs: Promise<void>[] = [];
+    if (opts.kubeconfig !== false) jobs.push(kubeconfigFacts(target).then((k) => void (extras.kubeconfig = k)));
+    if (opts.anonymousProbe !== false) jobs.push(anonymousProbe(target, timeout).then((p) => void (extras.anonymousProbe = p)));
+    if (opts.kubeProxy !== false) jobs.push(kubeProxyConfig(client).then((k) => void (extras.kubeProxy = k)));
+    extras.kubeletConfigs = opts.kubelet
+      ? { state: 'ok', nodes: {} }
+      : { state: 'not-collected', reason: NOT_COLLECTED_KUBELET, permission: 'get nodes/proxy', nodes: {} };
+    if (opts.kubelet) jobs.push(kubeletConfigs(client, opts.nodes ?? [], opts.concurrency ?? 6).then((k) => void (extras.kubeletConfigs = k)));
+    await Promise.all(jobs);
+  } finally {
+    client.close();
+  }
+  return extras;
+}
+
+async function kubeletConfigs(client: ApiClient, nodes: readonly string[], concurrency: number): Promise<KubeletConfigs> {
+  const out: KubeletConfigs = { state: 'ok', nodes: {} };
+  const sorted = [...new Set(nodes)].sort();
+  const permission = 'get nodes/proxy';
+  const readOne = async (node: string): Promise<KubeletConfigRead> => {
+    try {
+      const res = await client.request('GET', `/api/v1/nodes/${encodeURIComponent(node)}/proxy/configz`);
+      if (res.status !== 200) {
+        const r: KubeletConfigRead = { state: stateOf(res.status), reason: `HTTP ${res.status}: ${apiMessage(res.body)}` };
+        if (r.state === 'forbidden') r.permission = permission;
+        return r;
+      }
+      const body = JSON.parse(res.body) as { kubeletconfig?: Record<string, unknown> };
+      if (!body.kubeletconfig || typeof body.kubeletconfig !== 'object') return { state: 'error', reason: 'the kubelet answered /configz without a kubeletconfig object' };
+      return { state: 'ok', config: body.kubeletconfig };
+    } catch (err) {
+      return { state: 'error', reason: err instanceof SyntaxError ? 'the /configz answer was not JSON' : errorText(err) };
+    }
+  };
+  if (sorted.length === 0) return out;
+  // One request first: when the identity lacks nodes/proxy, every other node would say the same.
+  const first = await readOne(sorted[0]!);
+  out.nodes[sorted[0]!] = first;
+  if (first.state === 'forbidden') {
+    for (const n of sorted.slice(1)) out.nodes[n] = { state: 'forbidden', reason: first.reason ?? 'forbidden', permission };
+    return { ...out, state: 'forbidden', reason: first.reason ?? 'forbidden', permission };
+  }
+  const limit = pLimit(concurrency);
+  const rest = await Promise.all(sorted.slice(1).map((n) => limit(() => readOne(n))));
+  sorted.slice(1).forEach((n, i) => (out.nodes[n] = rest[i]!));
+  return out;
+}
+
+async function anonymousProbe(target: Target, timeout: number): Promise<AnonymousProbe> {
+  // The cluster's CA and TLS settings, and nothing that identifies the caller.
+  const tls: typeof target.tls = {};
+  if (target.tls.ca !== undefined) tls.ca = target.tls.ca;
+  if (target.tls.servername !== undefined) tls.servername = target.tls.servername;
+  if (target.tls.rejectUnauthorized !== undefined) tls.rejectUnauthorized = target.tls.rejectUnauthorized;
+  const anon = new ApiClient({ server: target.server, tls, connectTimeoutMs: 4_000, requestTimeoutMs: timeout, retries: 1, maxSockets: 2 });
+  const results: ProbeResult[] = [];
+  try {
+    for (const path of PROBE_PATHS) {
+      try {
+        const res = await anon.request('GET', path);
+        results.push({ path, status: res.status });
+      } catch (err) {
+        results.push({ path, error: errorText(err) });
+      }
+    }
+  } finally {
+    anon.close();
+  }
+  const answered = results.filter((r) => r.status !== undefined);
+  if (answered.length === 0) return { state: 'error', reason: `no probe reached ${target.server}: ${results[0]?.error ?? 'no answer'}`, server: target.server, results };
+  return { state: 'ok', server: target.server, results };
+}
+
+async function kubeProxyConfig(client: ApiClient): Promise<KubeProxyConfig> {
+  try {
+    const res = await client.request('GET', '/api/v1/namespaces/kube-system/configmaps/kube-proxy');
+    if (res.status !== 200) {
+      const r: KubeProxyConfig = { state: stateOf(res.status), reason: res.status === 404 ? 'ConfigMap kube-system/kube-proxy does not exist' : `HTTP ${res.status}: ${apiMessage(res.body)}` };
+      if (r.state === 'forbidden') r.permission = 'get configmaps in namespace kube-system';
+      return r;
+    }
+    const cm = JSON.parse(res.body) as { data?: Record<string, string> };
+    const text = cm.data?.['config.conf'];
+    if (text === undefined) return { state: 'not-found', reason: 'ConfigMap kube-system/kube-proxy has no config.conf key' };
+    const config = YAML.parse(text) as unknown;
+    if (!config || typeof config !== 'object') return { state: 'error', reason: 'config.conf of kube-system/kube-proxy is not a YAML mapping' };
+    return { state: 'ok', config: config as Record<string, unknown> };
+  } catch (err) {
+    return { state: 'error', reason: err instanceof Error && err.name === 'YAMLParseError' ? 'config.conf of kube-system/kube-proxy is not valid YAML' : errorText(err) };
+  }
+}
+
+async function kubeconfigFacts(target: Target): Promise<KubeconfigFacts> {
+  const url = new URL(target.server);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const credentials: CredentialFacts = target.credentials ?? {
+    insecureSkipTlsVerify: target.tls.rejectUnauthorized === false,
+    embeddedToken: false,
+    embeddedPassword: false,
+    tokenFile: false,
+    embeddedClientKey: false,
+  };
+  const facts: KubeconfigFacts = { state: 'ok', origin: target.origin, server: target.server, host, addresses: [], ...credentials };
+  if (target.context) facts.context = target.context;
+  if (target.cluster) facts.cluster = target.cluster;
+  if (target.user) facts.user = target.user;
+  if (isIP(host)) {
+    facts.addresses = [host];
+  } else {
+    try {
+      const found = await Promise.race([
+        lookup(host, { all: true, verbatim: true }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('DNS lookup timed out after 5 s')), 5_000).unref()),
+      ]);
+      facts.addresses = [...new Set(found.map((a) => a.address))].sort();
+    } catch (err) {
+      facts.resolveError = (err as Error).message;
+    }
+  }
+  return facts;
+}
+
+/**
+ * Credential facts of a kubeconfig document for one context: whether a token or
+ * password is written into it, whether TLS verification is off. Reads the raw
+ * document because @kubernetes/client-node folds `tokenFile` into `token`.
+ */
+export function credentialFactsFromKubeconfig(text: string, context: string | undefined): CredentialFacts | undefined {
+  let doc: any;
+  try {
+    doc = YAML.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!doc || typeof doc !== 'object') return undefined;
+  const ctxName = context ?? doc['current-context'];
+  const ctx = (Array.isArray(doc.contexts) ? doc.contexts : []).find((c: any) => c?.name === ctxName)?.context;
+  if (!ctx) return undefined;
+  const cluster = (Array.isArray(doc.clusters) ? doc.clusters : []).find((c: any) => c?.name === ctx.cluster)?.cluster ?? {};
+  const user = (Array.isArray(doc.users) ? doc.users : []).find((u: any) => u?.name === ctx.user)?.user ?? {};
+  const facts: CredentialFacts = {
+    insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true,
+    embeddedToken: typeof user.token === 'string' && user.token.length > 0,
+    embeddedPassword: typeof user.password === 'string' && user.password.length > 0,
+    tokenFile: typeof user.tokenFile === 'string' && user.tokenFile.length > 0,
+    embeddedClientKey: typeof user['client-key-data'] === 'string' && user['client-key-data'].length > 0,
+  };
+  if (user.exec && typeof user.exec.command === 'string') facts.exec = user.exec.command.split('/').pop();
+  if (user['auth-provider'] && typeof user['auth-provider'].name === 'string') facts.authProvider = user['auth-provider'].name;
+  return facts;
+}
