@@ -160,7 +160,8 @@ export async function collect(target: Target, opts: CollectOptions): Promise<Col
 async function handshake(client: ApiClient, target: Target): Promise<{ serverVersion?: ServerVersion; identity?: Identity }> {
   let res;
   try {
-    res = await client.request('GET', '/version', { retries: 1 });
+    // Bounded so that an unreachable server is reported within about ten seconds.
+    res = await client.request('GET', '/version', { retries: 1, timeoutMs: 4_000 });
   } catch (err) {
     throw new ClusterError(describeNetworkError(err, target.server), { cause: err });
   }
@@ -182,6 +183,7 @@ async function handshake(client: ApiClient, target: Target): Promise<{ serverVer
     .request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
       body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
       retries: 1,
+      timeoutMs: 10_000,
     })
     .catch(() => undefined);
   if (review?.status === 401) throw new ClusterError(`authentication to ${target.server} failed (401 Unauthorized): check the credentials of context "${target.context ?? ''}"`);

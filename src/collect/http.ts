@@ -74,7 +74,11 @@ export class ApiClient {
   }
 
   /** One request with retries; resolves with any HTTP status (callers decide), rejects on network failure after retries. */
-  async request(method: string, path: string, opts: { accept?: string; body?: unknown; retries?: number } = {}): Promise<HttpResponse> {
+  async request(
+    method: string,
+    path: string,
+    opts: { accept?: string; body?: unknown; retries?: number; timeoutMs?: number } = {},
+  ): Promise<HttpResponse> {
     const retries = opts.retries ?? this.#opts.retries;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -107,7 +111,8 @@ export class ApiClient {
     return Math.min(base / 2 + Math.random() * base, this.#opts.maxBackoffMs);
   }
 
-  #once(method: string, path: string, opts: { accept?: string; body?: unknown }): Promise<HttpResponse> {
+  #once(method: string, path: string, opts: { accept?: string; body?: unknown; timeoutMs?: number }): Promise<HttpResponse> {
+    const timeoutMs = opts.timeoutMs ?? this.#opts.requestTimeoutMs;
     const url = new URL(path, this.server);
     // Keep any path prefix of the server URL (e.g. https://host/k8s/clusters/c-1).
     const prefix = this.server.pathname.replace(/\/$/, '');
@@ -143,15 +148,16 @@ export class ApiClient {
           res.on('error', (e) => reject(new HttpFailure(e.message, (e as NodeJS.ErrnoException).code ?? 'ECONNRESET', { cause: e })));
         },
       );
-      req.setTimeout(this.#opts.requestTimeoutMs, () => req.destroy(Object.assign(new Error(`request timed out after ${this.#opts.requestTimeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       req.on('socket', (socket) => {
         if ((socket as { connecting?: boolean }).connecting) {
           connectTimer = setTimeout(
             () => req.destroy(Object.assign(new Error(`connection timed out after ${this.#opts.connectTimeoutMs} ms`), { code: 'ECONNTIMEOUT' })),
             this.#opts.connectTimeoutMs,
           );
-          socket.once('connect', () => clearTimeout(connectTimer));
-          socket.once('secureConnect', () => clearTimeout(connectTimer));
+          // The connection is up once TLS is established: a server that accepts TCP but never
+          // completes the handshake counts as unreachable, not as slow.
+          socket.once(url.protocol === 'http:' ? 'connect' : 'secureConnect', () => clearTimeout(connectTimer));
         }
       });
       req.on('close', () => clearTimeout(connectTimer));

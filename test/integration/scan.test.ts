@@ -1,0 +1,202 @@
+// The scan pipeline against the real control plane: collection states, the
+// not-assessed guarantee, exit codes, pagination, metadata-only Secrets and the
+// JSON schema.
+import { createServer, type Server, type Socket } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect } from '../../src/collect/cluster.ts';
+import { resolveTarget } from '../../src/collect/kubeconfig.ts';
+import type { ScanResult } from '../../src/engine/result.ts';
+import { applyObjects, createNamespace, deleteNamespace, grantAuditor, kubeClient, revokeAuditor, testKubeconfig, uniqueName } from '../cluster/fixtures.ts';
+import { runCli } from '../helpers/io.ts';
+import { scanResultValidator } from '../helpers/schema.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-scan-it-'));
+let ns: string;
+
+beforeAll(async () => {
+  ns = await createNamespace('scan');
+  const objects = [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'privileged-agent', namespace: ns },
+      spec: {
+        selector: { matchLabels: { app: 'agent' } },
+        template: {
+          metadata: { labels: { app: 'agent' } },
+          spec: { hostPID: true, containers: [{ name: 'agent', image: 'registry.example/agent:1.0', securityContext: { privileged: true } }] },
+        },
+      },
+    },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: ns }, stringData: { password: 'hunter2-must-never-be-read' } },
+  ];
+  await applyObjects(testKubeconfig(), objects.map((object, i) => ({ object, source: `scan.test.ts#${i}` })) as never, { context: 'admin' });
+});
+
+afterAll(async () => {
+  if (ns) await deleteNamespace(ns);
+});
+
+function parse(stdout: string): ScanResult {
+  return JSON.parse(stdout) as ScanResult;
+}
+
+describe('scan as admin', () => {
+  let result: ScanResult;
+  let code: number;
+  beforeAll(async () => {
+    const r = await runCli(['scan', '--kubeconfig', testKubeconfig(), '--context', 'admin', '-n', ns, '--format', 'json', '--fail-on', 'critical']);
+    code = r.code;
+    expect(r.stderr).toBe('');
+    result = parse(r.stdout);
+  });
+
+  it('validates against the JSON schema', () => {
+    const validate = scanResultValidator();
+    const ok = validate(result);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('reports the privileged Deployment as the subject, at the exact path, and exits 1 with --fail-on critical', () => {
+    const f = result.results.find((r) => r.controlId === 'pod-privileged' && r.status === 'fail');
+    expect(f?.subject).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'privileged-agent' });
+    expect(f?.path).toBe('spec.template.spec.containers[0].securityContext.privileged');
+    expect(f?.container).toBe('agent');
+    expect(code).toBe(1);
+  });
+
+  it('records the scan metadata: version, identity, namespaces, per-kind collection', () => {
+    expect(result.scan.serverVersion?.gitVersion).toMatch(/^v1\.\d+\.\d+/);
+    expect(result.scan.identity?.username).toBe('k8s-audit-admin');
+    expect(result.scan.identity?.groups).toContain('system:masters');
+    expect(result.scan.context).toBe('admin');
+    expect(result.scan.namespaces).toEqual([ns]);
+    const pods = result.scan.collection.find((c) => c.kind === 'pods');
+    expect(pods?.state).toBe('ok');
+  });
+});
+
+describe('scan as an identity with no grants at all', () => {
+  it('exits 3 when nothing at all can be collected', async () => {
+    const r = await runCli(['scan', '--kubeconfig', testKubeconfig(), '--context', 'auditor', '--format', 'json']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^k8s-audit: nothing could be collected/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });});
+
+describe('scan as an identity that may not list pods', () => {
+  let binding: string;
+  const role = uniqueName('k8s-audit-test-partial');
+  beforeAll(async () => {
+    const c = kubeClient('admin');
+    await c.call('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+      body: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: role },
+        rules: [
+          { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] },
+          { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['list'] },
+        ],
+      },
+    });
+    c.close();
+    binding = await grantAuditor(role, { verb: 'list', resource: 'namespaces' });
+  });
+  afterAll(async () => {
+    if (binding) await revokeAuditor(binding);
+    const c = kubeClient('admin');
+    await c.request('DELETE', `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role}`);
+    c.close();
+  });
+
+  it('reports pod controls not-assessed with the missing permission, never pass', async () => {
+    const out = join(tmp, 'partial');
+    const r = await runCli(['scan', '--kubeconfig', testKubeconfig(), '--context', 'auditor', '--format', 'json,md,html', '-o', out, '-q']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(readFileSync(join(out, 'scan.json'), 'utf8')) as ScanResult;
+    for (const id of ['pod-privileged', 'pod-host-namespaces']) {
+      const c = result.controls.find((x) => x.id === id);
+      expect(c?.status).toBe('not-assessed');
+      expect(c?.counts.pass).toBe(0);
+      expect(c?.permissions?.join(' ')).toMatch(/list pods \(cluster-wide\)/);
+      expect(result.results.filter((x) => x.controlId === id).every((x) => x.status === 'not-assessed')).toBe(true);
+    }
+    expect(result.scan.collection.find((c) => c.kind === 'pods')?.state).toBe('forbidden');
+    // What it could read is still assessed.
+    expect(result.controls.find((x) => x.id === 'namespace-psa-enforce')?.status).not.toBe('not-assessed');
+    // The reports say which permission was missing.
+    for (const file of ['report.md', 'report.html']) {
+      expect(readFileSync(join(out, file), 'utf8')).toContain('list pods (cluster-wide)');
+    }
+  });
+
+
+});
+
+describe('bad targets', () => {
+  it('an unknown context exits 2 with one line', async () => {
+    const r = await runCli(['scan', '--kubeconfig', testKubeconfig(), '--context', 'prod']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^k8s-audit: context "prod" not found in .* \(available: .*admin.*\)\n$/);
+  });
+
+  describe('an unreachable server', () => {
+    let server: Server;
+    let port: number;
+    const sockets = new Set<Socket>();
+    beforeAll(async () => {
+      // Accepts TCP connections and never answers: a hung or black-holed API server.
+      server = createServer((socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      port = (server.address() as { port: number }).port;
+    });
+    afterAll(async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    });
+
+    it('exits 3 within about 10 s', async () => {
+      const f = join(tmp, 'hung.kubeconfig');
+      writeFileSync(
+        f,
+        `apiVersion: v1\nkind: Config\nclusters: [{name: hung, cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: hung, context: {cluster: hung, user: u}}]\ncurrent-context: hung\n`,
+      );
+      const t0 = performance.now();
+      const r = await runCli(['scan', '--kubeconfig', f]);
+      const seconds = (performance.now() - t0) / 1000;
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/^k8s-audit: https:\/\/127\.0\.0\.1:\d+ did not answer in time/);
+      expect(seconds).toBeLessThan(15);
+    }, 30_000);
+  });
+});
+
+describe('collector', () => {
+  it('paginates: a page size of 2 yields the same namespaces as one big page', async () => {
+    const target = await resolveTarget({ kubeconfig: testKubeconfig(), context: 'admin' });
+    const small = await collect(target, { kinds: ['namespaces', 'clusterroles'], pageSize: 2 });
+    const big = await collect(target, { kinds: ['namespaces', 'clusterroles'], pageSize: 5000 });
+    const names = (r: typeof small, k: 'namespaces' | 'clusterroles') => r.snapshot.list(k).map((o) => o.metadata.name).sort();
+    expect(names(small, 'clusterroles').length).toBeGreaterThan(10);
+    expect(names(small, 'namespaces')).toEqual(names(big, 'namespaces'));
+    expect(names(small, 'clusterroles')).toEqual(names(big, 'clusterroles'));
+  });
+
+  it('lists Secrets as metadata only: no value ever reaches the snapshot', async () => {
+    const target = await resolveTarget({ kubeconfig: testKubeconfig(), context: 'admin' });
+    const { snapshot } = await collect(target, { kinds: ['secrets'], namespaces: [ns] });
+    const secret = snapshot.list('secrets').find((s) => s.metadata.name === 'db');
+    expect(secret?.kind).toBe('Secret');
+    expect(secret).not.toHaveProperty('data');
+    expect(secret).not.toHaveProperty('stringData');
+    expect(JSON.stringify(snapshot.list('secrets'))).not.toContain(Buffer.from('hunter2-must-never-be-read').toString('base64'));
+  });
+});

@@ -1,0 +1,128 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/io.ts';
+import { scanManifests } from '../helpers/scan.ts';
+import { scanResultValidator } from '../helpers/schema.ts';
+import { exitCodeFor } from '../../src/cli/exit.ts';
+import { destinations, parseFormats } from '../../src/cli/output.ts';
+
+const repo = new URL('../../', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-cli-'));
+const scanFile = join(tmp, 'scan.json');
+writeFileSync(scanFile, JSON.stringify(scanManifests(join(repo, 'test/scenarios/demo'))));
+
+afterAll(() => {
+  // tmp is left for inspection only when a test failed; vitest cleans nothing itself.
+});
+
+/** Invocations that must not touch a cluster: their output and exit code are recorded. */
+describe('CLI snapshots', () => {
+  const cases: [string, string[]][] = [
+    ['unknown flag', ['scan', '--bogus']],
+    ['unknown control id', ['scan', '--controls', 'pod-privilegd']],
+    ['unknown skip id', ['scan', '--skip-controls', 'nope']],
+    ['bad --fail-on', ['scan', '--fail-on', 'severe']],
+    ['bad --format', ['scan', '--format', 'pdf']],
+    ['several formats to stdout', ['scan', '--format', 'json,md']],
+    ['missing kubeconfig', ['scan', '--kubeconfig', '/nonexistent/kubeconfig']],
+    ['explain unknown', ['explain', 'privileged']],
+    ['explain', ['explain', 'pod-privileged']],
+    ['report of a missing file', ['report', '/nonexistent/scan.json']],
+    ['unknown command', ['frobnicate']],
+  ];
+  for (const [name, args] of cases) {
+    it(name, async () => {
+      const r = await runCli(args);
+      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toMatchSnapshot();
+    });
+  }
+
+  it('errors are one line without a stack trace, and --debug adds the stack', async () => {
+    const r = await runCli(['scan', '--kubeconfig', '/nonexistent/kubeconfig']);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const d = await runCli(['scan', '--kubeconfig', '/nonexistent/kubeconfig', '--debug']);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('kubeconfig problems exit 2 with one line', () => {
+  it('malformed kubeconfig', async () => {
+    const f = join(tmp, 'broken.kubeconfig');
+    writeFileSync(f, 'apiVersion: v1\nclusters: [ {name: x\n');
+    const r = await runCli(['scan', '--kubeconfig', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^k8s-audit: invalid kubeconfig .*broken\.kubeconfig/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('unknown context names the available ones', async () => {
+    const f = join(tmp, 'ok.kubeconfig');
+    writeFileSync(
+      f,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: dev, context: {cluster: c, user: u}}]\ncurrent-context: dev\n',
+    );
+    const r = await runCli(['scan', '--kubeconfig', f, '--context', 'prod']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`k8s-audit: context "prod" not found in ${f} (available: dev)\n`);
+  });
+
+  it('a refused connection exits 3', async () => {
+    const f = join(tmp, 'ok.kubeconfig');
+    const r = await runCli(['scan', '--kubeconfig', f]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^k8s-audit: connection refused by https:\/\/127\.0\.0\.1:1\n$/);
+  });
+});
+
+describe('report: re-render a saved scan with no cluster', () => {
+  it('writes Markdown and HTML that carry the findings', async () => {
+    const md = join(tmp, 'out.md');
+    const r = await runCli(['report', scanFile, '-o', md]);
+    expect(r.code).toBe(0);
+    const text = readFileSync(md, 'utf8');
+    const saved = JSON.parse(readFileSync(scanFile, 'utf8'));
+    const failing = saved.controls.filter((c: { status: string }) => c.status === 'fail');
+    expect(failing.length).toBeGreaterThan(0);
+    for (const c of failing) expect(text).toContain(c.id.replace(/-/g, '\\-'));
+    const dir = join(tmp, 'both');
+    const r2 = await runCli(['report', scanFile, '--format', 'html,md', '-o', dir]);
+    expect(r2.code).toBe(0);
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    expect(existsSync(join(dir, 'report.md'))).toBe(true);
+  });
+
+  it('re-rendered JSON still validates against the schema', async () => {
+    const r = await runCli(['report', scanFile, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const validate = scanResultValidator();
+    expect(validate(JSON.parse(r.stdout))).toBe(true);
+  });
+
+  it('rejects a file that is not a scan result', async () => {
+    const f = join(tmp, 'other.json');
+    writeFileSync(f, '{"hello": 1}');
+    const r = await runCli(['report', f, '--format', 'md']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is not a k8s-audit scan result/);
+  });
+});
+
+describe('exit code and output plan (pure)', () => {
+  const result = scanManifests(join(repo, 'test/scenarios/demo'));
+  it('fails on findings at or above the threshold only', () => {
+    expect(exitCodeFor(result, 'none')).toBe(0);
+    expect(exitCodeFor(result, 'info')).toBe(1);
+    expect(exitCodeFor({ results: result.results.filter((r) => r.severity !== 'critical') }, 'critical')).toBe(0);
+    expect(exitCodeFor({ results: result.results.map((r) => ({ ...r, status: r.status === 'fail' ? 'waived' : r.status })) }, 'info')).toBe(0);
+  });
+  it('maps formats to destinations', () => {
+    expect(parseFormats(['json,md', 'html', 'md'])).toEqual(['json', 'md', 'html']);
+    expect(destinations(['json'], undefined)).toEqual([{ format: 'json' }]);
+    expect(destinations(['html'], 'r.html')).toEqual([{ format: 'html', path: 'r.html' }]);
+    expect(destinations(['json', 'html'], 'out').map((d) => d.path)).toEqual(['out/scan.json', 'out/report.html']);
+  });
+});
