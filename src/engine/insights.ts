@@ -2,6 +2,7 @@ import type { KindKey } from '../collect/kinds.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { networkIsolation } from '../model/network.ts';
 import { PSA_POSTURE_PROVIDER } from '../model/psa-posture.ts';
+import { NODE_INVENTORY_PROVIDER } from '../model/managed.ts';
 
 /**
  * Insights: analyses a report shows beside the findings (who can do what, the
@@ -23,7 +24,7 @@ export interface InsightProvider {
   compute(snapshot: Snapshot): unknown;
 }
 
-export const INSIGHT_PROVIDERS: InsightProvider[] = [networkIsolation, PSA_POSTURE_PROVIDER];
+export const INSIGHT_PROVIDERS: InsightProvider[] = [networkIsolation, PSA_POSTURE_PROVIDER, NODE_INVENTORY_PROVIDER];
 
 export interface InsightsOutput {
   insights: Insights;

@@ -5,7 +5,10 @@
  *
  * IPv4 and IPv6 are separate spaces: `::/0` does not contain 169.254.169.254
  * (an IPv4 packet never matches an IPv6 rule), unlike node:net's BlockList,
- * which maps IPv4 into IPv6.
+ * which maps every IPv4 address into IPv6. The one exception is a block
+ * written in the IPv4-mapped range (`::ffff:a.b.c.d/96+n`): Go's net.IPNet,
+ * which the API server and Go-based network plugins parse CIDRs with, reads it
+ * as the IPv4 block `a.b.c.d/n`, and so does this module.
  */
 
 export type IpFamily = 4 | 6;
@@ -87,13 +90,27 @@ export function parseCidr(s: string): Cidr | undefined {
   return { family: ip.family, network: (ip.value >> hostBits) << hostBits, prefix };
 }
 
+const V4_MAPPED = 0xffffn << 32n;
+
+/** The IPv4 block a CIDR in the IPv4-mapped IPv6 range stands for, as Go reads it. */
+function asV4(cidr: Cidr): Cidr | undefined {
+  if (cidr.family !== 6 || cidr.prefix < 96 || cidr.network >> 32n !== 0xffffn) return undefined;
+  return { family: 4, network: cidr.network - V4_MAPPED, prefix: cidr.prefix - 96 };
+}
+
 export function cidrContains(cidr: Cidr, ip: Ip): boolean {
-  if (cidr.family !== ip.family) return false;
+  if (cidr.family !== ip.family) {
+    const v4 = ip.family === 4 ? asV4(cidr) : undefined;
+    return v4 ? cidrContains(v4, ip) : false;
+  }
   const hostBits = BigInt(BITS[cidr.family] - cidr.prefix);
   return ip.value >> hostBits === cidr.network >> hostBits;
 }
 
-/** A block with prefix length 0: every IPv4 (`0.0.0.0/0`) or every IPv6 (`::/0`) address. */
+/**
+ * A block of every address of a family: `0.0.0.0/0`, `::/0`, or
+ * `::ffff:0.0.0.0/96` (every IPv4 address, as Go reads it).
+ */
 export function isWholeSpace(cidr: Cidr): boolean {
-  return cidr.prefix === 0;
+  return cidr.prefix === 0 || asV4(cidr)?.prefix === 0;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../src/model/k8s.ts';
-import { cidrContains, parseCidr, parseIp } from '../../src/model/ip.ts';
+import { cidrContains, isWholeSpace, parseCidr, parseIp } from '../../src/model/ip.ts';
 import {
   allowsAll,
   cniComponents,
@@ -148,6 +148,15 @@ describe('ip', () => {
     expect(cidrContains(parseCidr('10.0.0.0/8')!, parseIp('11.0.0.1')!)).toBe(false);
     expect(cidrContains(parseCidr('::/0')!, parseIp('169.254.169.254')!)).toBe(false);
     expect(cidrContains(parseCidr('0.0.0.0/0')!, parseIp('fd00:ec2::254')!)).toBe(false);
+  });
+  it('reads IPv4-mapped IPv6 blocks as their IPv4 block, as Go does', () => {
+    expect(cidrContains(parseCidr('::ffff:0.0.0.0/96')!, parseIp('169.254.169.254')!)).toBe(true);
+    expect(cidrContains(parseCidr('::ffff:169.254.0.0/112')!, parseIp('169.254.169.254')!)).toBe(true);
+    expect(cidrContains(parseCidr('::ffff:10.0.0.0/104')!, parseIp('169.254.169.254')!)).toBe(false);
+    expect(isWholeSpace(parseCidr('::ffff:0:0/96')!)).toBe(true);
+    expect(isWholeSpace(parseCidr('::ffff:0:0/97')!)).toBe(false);
+    expect(isWholeSpace(parseCidr('::/1')!)).toBe(false);
+    expect(metadataReach(rule({ egress: [{ to: [{ ipBlock: { cidr: '::ffff:0.0.0.0/96' } }] }] })).map((m) => m.address)).toEqual(['169.254.169.254']);
   });
 });
 
