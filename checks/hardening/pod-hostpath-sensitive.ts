@@ -42,8 +42,9 @@ export function sensitivity(p: string): string | undefined {
     if (p === s.path) return s.what;
     if (s.subtree && isUnder(p, s.path)) return s.what;
   }
-  const exposed = SENSITIVE.filter((s) => isUnder(s.path, p));
-  if (exposed.length > 0) return `it contains ${exposed.map((s) => s.path).join(', ')}`;
+  if (p === '/') return 'the host\'s whole filesystem: runtime sockets, kubelet credentials, every pod\'s Secrets';
+  const exposed = SENSITIVE.filter((s) => isUnder(s.path, p)).map((s) => s.path);
+  if (exposed.length > 0) return `it contains ${exposed.slice(0, 3).join(', ')}${exposed.length > 3 ? ` and ${exposed.length - 3} more` : ''}`;
   return undefined;
 }
 
@@ -86,7 +87,8 @@ export default defineControl({
         (c.container.volumeMounts ?? []).forEach((m, i) => {
           const volumePath = hostPaths.get(m.name);
           if (volumePath === undefined) return;
-          const hostPath = normalizeHostPath(m.subPath ? `${volumePath}/${m.subPath}` : volumePath);
+          const written = m.subPath ? `${volumePath.replace(/\/+$/, '')}/${m.subPath}` : volumePath;
+          const hostPath = normalizeHostPath(written);
           const writable = m.readOnly !== true;
           const why = sensitivity(hostPath);
           if (!writable && !why) return;
@@ -97,7 +99,7 @@ export default defineControl({
               : 'Narrow or remove the hostPath volume in the manifest.';
           report.fail(w.subject, {
             messageId: why ? (writable ? 'sensitiveWritable' : 'sensitive') : 'writable',
-            data: { containerType: c.type, hostPath, mountPath: m.mountPath, why: why ?? '', fix },
+            data: { containerType: c.type, hostPath: hostPath === written ? written : `${written} (${hostPath})`, mountPath: m.mountPath, why: why ?? '', fix },
             path: `${c.path}.volumeMounts[${i}]`,
             container: c.container.name,
             observed: { hostPath, readOnly: m.readOnly === true },

@@ -232,6 +232,13 @@ export interface NamespacePosture {
   namespace: string;
   /** One of Kubernetes' own namespaces (audited like the others). */
   system: boolean;
+  /** Each mode in words, e.g. `baseline @v1.25`, `unset (privileged)`, `"restriced" (invalid: restricted)`. */
+  enforce: string;
+  audit: string;
+  warn: string;
+  /** What enforcing each level would do, in words: `nothing breaks`, `2 workloads, 3 pods refused`, `enforced: 1 workload violates`. */
+  baseline: string;
+  restricted: string;
   modes: NamespacePsa;
   /** Workload subjects (controllers, CronJobs, bare Pods) in the namespace. */
   workloads: number;
@@ -272,6 +279,24 @@ function nextStep(p: Omit<NamespacePosture, 'nextStep'>): string | undefined {
   return `Fix the ${subjects.size} ${subjects.size === 1 ? 'workload' : 'workloads'} listed for ${next.level}, then enforce it.`;
 }
 
+function modeText(m: PsaModeSetting): string {
+  const version = m.version === undefined ? '' : m.invalid.includes('version') ? ` @"${m.version}" (invalid: latest)` : ` @${m.version}`;
+  if (m.level === undefined) return `unset (privileged)${version}`;
+  if (m.invalid.includes('level')) return `"${m.level}" (invalid: ${m.effectiveLevel})${version}`;
+  return `${m.level}${version}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function levelText(l: LevelImpact | undefined): string {
+  if (!l) return 'looser than enforced';
+  const subjects = l.workloads.length;
+  if (l.current) return subjects === 0 && l.pods.length === 0 ? 'enforced, met' : `enforced, violated by ${plural(subjects, 'workload')} (${plural(l.pods.length, 'pod')})`;
+  return subjects === 0 && l.pods.length === 0 ? 'nothing breaks' : `${plural(subjects, 'workload')}, ${plural(l.pods.length, 'pod')} refused`;
+}
+
 export function psaPosture(snapshot: Snapshot): PsaPostureInsight {
   const server = serverPssVersion(snapshot.serverVersion);
   const insight: PsaPostureInsight = { namespaces: [] };
@@ -289,6 +314,11 @@ export function psaPosture(snapshot: Snapshot): PsaPostureInsight {
     const posture: Omit<NamespacePosture, 'nextStep'> = {
       namespace,
       system: isSystemNamespace(namespace),
+      enforce: modeText(modes.enforce),
+      audit: modeText(modes.audit),
+      warn: modeText(modes.warn),
+      baseline: levelText(levels.find((l) => l.level === 'baseline')),
+      restricted: levelText(levels.find((l) => l.level === 'restricted')),
       modes,
       workloads: workloadsIn(snapshot, namespace).length,
       pods: snapshot.inNamespace('pods', namespace).length,

@@ -179,3 +179,33 @@ metadata: {name: kube-system}
     expect(unwatched.namespaces[0]!.nextStep).toBe('Set warn and audit to baseline so that new violations are reported as they are created, then fix those listed here.');
   });
 });
+
+describe('psaPosture summary columns', () => {
+  it('says each mode and each level in words', () => {
+    const snapshot = snapshotFromYaml(
+      `${cluster.replace('{pod-security.kubernetes.io/warn: restricted}', '{pod-security.kubernetes.io/warn: restricted, pod-security.kubernetes.io/audit: bogus, pod-security.kubernetes.io/enforce-version: v1.30}')}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: web, labels: {pod-security.kubernetes.io/enforce: baseline}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: host, namespace: web}
+spec:
+  hostPID: true
+  containers: [{name: c, image: busybox:1.36}]
+`,
+      V137,
+    );
+    const [shop, web] = psaPosture(snapshot).namespaces;
+    expect(shop).toMatchObject({
+      enforce: 'unset (privileged) @v1.30',
+      audit: '"bogus" (invalid: privileged)',
+      warn: 'restricted',
+      baseline: '1 workload, 1 pod refused',
+      restricted: '3 workloads, 4 pods refused',
+    });
+    expect(web).toMatchObject({ enforce: 'baseline', baseline: 'enforced, violated by 1 workload (1 pod)', restricted: '1 workload, 1 pod refused' });
+  });
+});
