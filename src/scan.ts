@@ -1,4 +1,5 @@
 import { collect, type ProgressEvent } from './collect/cluster.ts';
+import { collectExtras, type ExtrasOptions } from './collect/extras.ts';
 import type { Target } from './collect/kubeconfig.ts';
 import { SCHEMA_VERSION, type ScanResult } from './engine/result.ts';
 import { kindsRead } from './engine/registry.ts';
@@ -16,6 +17,12 @@ export interface ScanOptions {
   controlOptions?: ControlOptions;
   concurrency?: number;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Extra live reads after the object lists (src/collect/extras.ts): the anonymous probe, the
+   * kubeconfig facts, kube-proxy's ConfigMap and, with `kubelet`, each node's /configz.
+   * Absent: none are made, and the controls that need them report not-assessed.
+   */
+  extras?: Omit<ExtrasOptions, 'nodes'>;
 }
 
 /** Collect from a live cluster and evaluate: the whole scan, minus rendering. */
@@ -29,8 +36,13 @@ export async function scanCluster(target: Target, opts: ScanOptions): Promise<Sc
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
+  let snapshot = collected.snapshot;
+  if (opts.extras) {
+    const nodes = snapshot.list('nodes').map((n) => n.metadata.name);
+    snapshot = snapshot.withExtras(await collectExtras(target, { ...opts.extras, nodes, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) }));
+  }
   const collectMs = performance.now() - t0;
-  const result = evaluateSnapshot(collected.snapshot, opts, startedAt, collectMs);
+  const result = evaluateSnapshot(snapshot, opts, startedAt, collectMs);
   result.scan.server = target.server;
   if (target.context) result.scan.context = target.context;
   if (target.cluster) result.scan.cluster = target.cluster;

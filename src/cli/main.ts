@@ -56,6 +56,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--concurrency must be an integer from 1 to 64, got "${v}"`);
       return n;
     })
+    .option('--kubelet', "also read each node's kubelet configuration through the API server (/configz; needs get nodes/proxy)")
+    .option('--no-anonymous-probe', 'do not send the unauthenticated GETs of /version, /api and /api/v1/namespaces')
     .option('-q, --quiet', 'no progress and no summary on stderr')
     .option('--debug', 'show stack traces on errors')
     .action(async (opts: ScanFlags) => {
@@ -121,6 +123,8 @@ interface ScanFlags {
   output?: string;
   failOn: FailOn;
   concurrency?: number;
+  kubelet?: boolean;
+  anonymousProbe?: boolean;
   quiet?: boolean;
   debug?: boolean;
 }
@@ -142,6 +146,7 @@ async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(opts.allowedRegistries?.length ? { controlOptions: { allowedRegistries: opts.allowedRegistries } } : {}),
     ...(showProgress ? { onProgress: progressReporter(io.stderr) } : {}),
+    extras: { kubelet: opts.kubelet === true, anonymousProbe: opts.anonymousProbe !== false },
   });
   writePlan(result, plan, io);
   if (!opts.quiet && (plan.some((d) => d.path) || io.stderr.isTTY)) {

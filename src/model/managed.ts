@@ -16,6 +16,7 @@
  *   mirror pod is visible either.
  */
 import type { K8sObject } from './k8s.ts';
+import type { InsightProvider } from '../engine/insights.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export interface ProviderInfo {
@@ -259,3 +260,6 @@ export function nodeInventory(snapshot: Snapshot): NodeInventory {
   if (managed) out.managed = { provider: managed.provider.name, evidence: managed.evidence };
   return out;
 }
+
+/** The `nodes` insight: the node inventory beside the findings (OS images, kubelet versions, runtimes). */
+export const NODE_INVENTORY_PROVIDER: InsightProvider = { key: 'nodes', reads: ['nodes'], compute: nodeInventory };
