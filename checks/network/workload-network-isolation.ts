@@ -28,7 +28,6 @@ export default defineControl({
     remediation:
       '{{advice}}\n\nA policy that isolates this workload for {{directionLower}} traffic and allows only what is listed under {{directionKey}}:\n\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {{name}}-{{directionLower}}\n  namespace: {{namespace}}\nspec:\n  podSelector:\n    matchLabels: {{labels}}\n  policyTypes: [{{direction}}]\n  {{directionKey}}:\n  - {{peerKey}}:\n    - podSelector:\n        matchLabels: {app: <peer>}\n    ports:\n    - {protocol: TCP, port: <port>}',
     references: {
-      cis: ['5.3.2'],
       links: ['https://kubernetes.io/docs/concepts/services-networking/network-policies/#the-two-sorts-of-pod-isolation'],
     },
     messages: {

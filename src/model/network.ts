@@ -553,7 +553,7 @@ function verdictOf(ns: Omit<NamespaceNetwork, 'verdict' | 'reasons'>): { verdict
       if (d.isolated === 'no' && ns[d.direction === 'Ingress' ? 'ingress' : 'egress'].status === 'partial') {
         reasons.push(`${subjectText(w.workload)} is not isolated for ${dir} traffic.`);
       } else if (d.isolated === 'partial') {
-        reasons.push(`${subjectText(w.workload)} is isolated for ${dir} traffic in only some of its pods (${d.notIsolated.map((s) => s.name ?? s.source).join(', ')} not).`);
+        reasons.push(`${subjectText(w.workload)} is isolated for ${dir} traffic in only some of its pods (not: ${d.notIsolated.map((s) => s.name ?? 'its pod template').join(', ')}).`);
       }
       const allPods = new Set(ns[d.direction === 'Ingress' ? 'ingress' : 'egress'].cancelledBy);
       for (const r of d.allowAll) {
@@ -892,7 +892,7 @@ export interface WorkloadDirectionInsight {
   anyPeer: boolean;
   /** Egress only: the cloud metadata addresses its pods may reach on TCP 80. */
   metadataReachable?: string[];
-  /** Pods not isolated, when `partial`. */
+  /** When `partial`: the pods not isolated, by name; `template` stands for the pod template (the pods created from now on). */
   notIsolatedPods?: string[];
 }
 
