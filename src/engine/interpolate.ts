@@ -4,13 +4,29 @@
  * control's messages through its fixtures). Output is plain text: renderers
  * escape it for their own context.
  */
-export function interpolate(template: string, data: Record<string, unknown>): string {
+export function interpolate(template: string, data: Record<string, unknown>, quote: (value: string) => string = (v) => v): string {
   return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_, key: string) => {
     if (!(key in data) || data[key] === undefined) {
       throw new Error(`template placeholder {{${key}}} has no value`);
     }
-    return String(data[key]);
+    return quote(String(data[key]));
   });
+}
+
+const SHELL_SAFE = /^[A-Za-z0-9._:/@%+=,-]*$/;
+
+/**
+ * Quote a value that came from the cluster for a remediation snippet, which a
+ * user may paste into a shell or a YAML file. Plain names (the usual case)
+ * stay as they are; anything else — `$(…)`, spaces, quotes, `;` — becomes one
+ * single-quoted word, which both a POSIX shell and YAML read literally.
+ * Control characters (newlines, bidirectional overrides) are shown as
+ * `\u{…}` escapes so the snippet cannot look different from what it does.
+ */
+export function quoteForSnippet(value: string): string {
+  const visible = value.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  if (visible !== '' && SHELL_SAFE.test(visible)) return visible;
+  return `'${visible.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Placeholders a template uses. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { KINDS, permissionFor, type KindKey } from '../collect/kinds.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { cmp, type SubjectRef } from '../model/workloads.ts';
-import { interpolate } from './interpolate.ts';
+import { interpolate, quoteForSnippet } from './interpolate.ts';
 import type { ControlSummary, Result, StatusCounts, Summary } from './result.ts';
 import { emptyCounts, score } from './score.ts';
 import { SEVERITIES, type Control, type ControlOptions, type FindingInput, type Reporter, type Severity } from './types.ts';
@@ -89,7 +89,7 @@ function runControl(control: Control, snapshot: Snapshot, options: ControlOption
         status: 'fail',
         messageId: f.messageId,
         message: interpolate(template, data),
-        remediation: interpolate(meta.remediation, data),
+        remediation: interpolate(meta.remediation, data, quoteForSnippet),
         fingerprint: fingerprint(meta.id, subject, f.path, f.container),
       };
       if (f.path) r.path = f.path;
