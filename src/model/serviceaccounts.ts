@@ -78,29 +78,19 @@ export interface AccountBinding {
   kind: 'RoleBinding' | 'ClusterRoleBinding';
   namespace?: string;
   name: string;
-  /** How the binding names the account: directly, or through a ServiceAccount group. */
+  /** How the binding names the account: `ServiceAccount` or `User`. */
   via: string;
 }
 
-interface BindingIndex {
-  /** Bindings naming one account (as a ServiceAccount or by its User name), by `namespace/name`. */
-  direct: Map<string, AccountBinding[]>;
-  /** Bindings to `system:serviceaccounts:<namespace>`, by namespace. */
-  namespaceGroup: Map<string, AccountBinding[]>;
-  /** Bindings to `system:serviceaccounts`. */
-  allAccounts: AccountBinding[];
-}
-
-const bindingIndex = new WeakMap<Snapshot, BindingIndex>();
+const bindingIndex = new WeakMap<Snapshot, Map<string, AccountBinding[]>>();
 
 const SA_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
-const SA_GROUP = /^system:serviceaccounts:([^:]+)$/;
 
-function indexBindings(snapshot: Snapshot): BindingIndex {
-  const index: BindingIndex = { direct: new Map(), namespaceGroup: new Map(), allAccounts: [] };
-  const add = (map: Map<string, AccountBinding[]>, key: string, b: AccountBinding) => {
-    const list = map.get(key);
-    if (!list) map.set(key, [b]);
+function indexBindings(snapshot: Snapshot): Map<string, AccountBinding[]> {
+  const index = new Map<string, AccountBinding[]>();
+  const add = (key: string, b: AccountBinding) => {
+    const list = index.get(key);
+    if (!list) index.set(key, [b]);
     else if (!list.some((x) => x.kind === b.kind && x.namespace === b.namespace && x.name === b.name)) list.push(b);
   };
   const visit = (binding: K8sObject, kind: AccountBinding['kind']) => {
@@ -111,14 +101,10 @@ function indexBindings(snapshot: Snapshot): BindingIndex {
       if (s.kind === 'ServiceAccount') {
         // A RoleBinding's ServiceAccount subject without a namespace means the binding's own.
         const ns = s.namespace || bindingNs;
-        if (ns) add(index.direct, `${ns}/${s.name}`, ref('ServiceAccount'));
+        if (ns) add(`${ns}/${s.name}`, ref('ServiceAccount'));
       } else if (s.kind === 'User') {
         const m = SA_USER.exec(s.name);
-        if (m) add(index.direct, `${m[1]}/${m[2]}`, ref('User'));
-      } else if (s.kind === 'Group') {
-        if (s.name === 'system:serviceaccounts') index.allAccounts.push(ref('Group system:serviceaccounts'));
-        const m = SA_GROUP.exec(s.name);
-        if (m) add(index.namespaceGroup, m[1]!, ref(`Group ${s.name}`));
+        if (m) add(`${m[1]}/${m[2]}`, ref('User'));
       }
     }
   };
@@ -129,12 +115,13 @@ function indexBindings(snapshot: Snapshot): BindingIndex {
 }
 
 /**
- * RoleBindings (in any namespace) and ClusterRoleBindings that grant a
- * ServiceAccount something: naming it (as a ServiceAccount, or as the User
- * `system:serviceaccount:<namespace>:<name>`), or the groups
- * `system:serviceaccounts` and `system:serviceaccounts:<namespace>`. Groups
- * every identity is in (`system:authenticated`) are not counted: they say
- * nothing about this workload's needs. Indexed once per snapshot.
+ * RoleBindings (in any namespace) and ClusterRoleBindings that name one
+ * ServiceAccount: as a ServiceAccount subject, or as the User
+ * `system:serviceaccount:<namespace>:<name>`. Grants to groups of accounts
+ * (`system:serviceaccounts`, `system:serviceaccounts:<namespace>`) and to
+ * everyone (`system:authenticated`) are not counted: they say nothing about
+ * what one workload needs, and Kubernetes itself binds `system:serviceaccounts`
+ * (service-account-issuer-discovery). Indexed once per snapshot.
  */
 export function bindingsOfAccount(snapshot: Snapshot, namespace: string, name: string): AccountBinding[] {
   let index = bindingIndex.get(snapshot);
@@ -142,7 +129,7 @@ export function bindingsOfAccount(snapshot: Snapshot, namespace: string, name: s
     index = indexBindings(snapshot);
     bindingIndex.set(snapshot, index);
   }
-  return [...(index.direct.get(`${namespace}/${name}`) ?? []), ...(index.namespaceGroup.get(namespace) ?? []), ...index.allAccounts];
+  return [...(index.get(`${namespace}/${name}`) ?? [])];
 }
 
 function subjectsOf(binding: K8sObject): RbacSubject[] {
