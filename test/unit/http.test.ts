@@ -1,0 +1,98 @@
+// Transport behaviour of the collector that a healthy API server will not show
+// on demand: throttling (429 with Retry-After), transient 5xx, expired continue
+// tokens (410). A local HTTP endpoint plays the server's part for these only;
+// everything else is tested against the real kube-apiserver.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collect } from '../../src/collect/cluster.ts';
+import { ApiClient } from '../../src/collect/http.ts';
+
+let server: Server | undefined;
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  server = createServer(handler);
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  server = undefined;
+});
+
+describe('ApiClient retries', () => {
+  it('waits as long as Retry-After says on 429, then succeeds', async () => {
+    const times: number[] = [];
+    const url = await serve((_req, res) => {
+      times.push(performance.now());
+      if (times.length === 1) {
+        res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
+        res.end('{"kind":"Status","code":429}');
+      } else res.end('{"ok":true}');
+    });
+    const client = new ApiClient({ server: url, tls: {} });
+    const res = await client.request('GET', '/api');
+    client.close();
+    expect(res.status).toBe(200);
+    expect(times).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+  });
+
+  it('gives up on a persistent 503 after the bounded number of retries', async () => {
+    let calls = 0;
+    const url = await serve((_req, res) => {
+      calls++;
+      res.writeHead(503, { 'retry-after': '0' });
+      res.end('unavailable');
+    });
+    const client = new ApiClient({ server: url, tls: {}, retries: 3 });
+    const res = await client.request('GET', '/api');
+    client.close();
+    expect(res.status).toBe(503);
+    expect(calls).toBe(4);
+  });
+
+  it('does not retry a 403', async () => {
+    let calls = 0;
+    const url = await serve((_req, res) => {
+      calls++;
+      res.writeHead(403);
+      res.end('{"message":"forbidden"}');
+    });
+    const client = new ApiClient({ server: url, tls: {} });
+    expect((await client.request('GET', '/api')).status).toBe(403);
+    client.close();
+    expect(calls).toBe(1);
+  });
+});
+
+describe('collect over a list whose continue token expires', () => {
+  it('restarts the list from the beginning and returns one consistent pass', async () => {
+    const lists: string[] = [];
+    let expired = false;
+    const url = await serve((req, res) => {
+      const u = new URL(req.url!, 'http://x');
+      res.setHeader('content-type', 'application/json');
+      if (u.pathname === '/version') return res.end('{"gitVersion":"v1.37.2","major":"1","minor":"37"}');
+      if (u.pathname.endsWith('/selfsubjectreviews')) {
+        res.writeHead(201);
+        return res.end('{"status":{"userInfo":{"username":"tester","groups":["system:authenticated"]}}}');
+      }
+      lists.push(u.search);
+      const cont = u.searchParams.get('continue');
+      if (!cont) return res.end('{"metadata":{"continue":"page2"},"items":[{"metadata":{"name":"a"}}]}');
+      if (!expired) {
+        expired = true;
+        res.writeHead(410);
+        return res.end('{"kind":"Status","code":410,"reason":"Expired"}');
+      }
+      return res.end('{"metadata":{},"items":[{"metadata":{"name":"b"}}]}');
+    });
+    const { snapshot } = await collect({ origin: 'test', server: url, tls: {} }, { kinds: ['namespaces'], pageSize: 1 });
+    expect(snapshot.collection.namespaces.state).toBe('ok');
+    expect(snapshot.list('namespaces').map((n) => n.metadata.name)).toEqual(['a', 'b']);
+    expect(snapshot.list('namespaces').every((n) => n.kind === 'Namespace' && n.apiVersion === 'v1')).toBe(true);
+    expect(lists).toEqual(['?limit=1', '?limit=1&continue=page2', '?limit=1', '?limit=1&continue=page2']);
+  });
+});
