@@ -22,9 +22,9 @@
  */
 import { WORKLOAD_KINDS, isReportedThroughOwner, subjectOf, workloads, type SubjectRef } from './workloads.ts';
 import { kindKeyOf, type KindKey } from '../collect/kinds.ts';
-import type { K8sObject, PodSpec } from './k8s.ts';
+import type { K8sObject, ObjectMeta, PodSpec } from './k8s.ts';
 import { PSA_LEVELS, PSA_PREFIX, isSystemNamespace, type PsaLevel } from './namespaces.ts';
-import { evaluatePssLevel, formatPssVersion, pssVersionFor, serverPssVersion, type PssCheckId, type PssEvaluation } from './pss.ts';
+import { evaluatePssLevel, formatPssVersion, pssVersionFor, serverPssVersion, type PssCheckId, type PssEvaluation, type PssVersion } from './pss.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export const PSA_MODES = ['enforce', 'audit', 'warn'] as const;
@@ -142,6 +142,22 @@ function failedChecks(e: PssEvaluation): { checks: PssCheckId[]; reasons: string
   return { checks: failed.map((c) => c.check), reasons: failed.map((c) => c.reason ?? c.check).join(', ') };
 }
 
+const evaluations = new WeakMap<object, Map<string, PssEvaluation>>();
+
+/**
+ * evaluatePssLevel, memoised per pod spec object: the insight and the controls
+ * evaluate the same specs at the same levels, and a bare Pod is both a
+ * workload and an existing Pod. Snapshots are frozen, so the result cannot go stale.
+ */
+function evaluateCached(meta: ObjectMeta | undefined, spec: PodSpec, specPath: string, level: 'baseline' | 'restricted', version: PssVersion): PssEvaluation {
+  let bySpec = evaluations.get(spec);
+  if (!bySpec) evaluations.set(spec, (bySpec = new Map()));
+  const key = `${specPath}|${level}|${version.minor}`;
+  let e = bySpec.get(key);
+  if (!e) bySpec.set(key, (e = evaluatePssLevel(meta, spec, specPath, level, version)));
+  return e;
+}
+
 /** The topmost evaluated owner of an object (Pod → ReplicaSet → Deployment), as workloads() reports it. */
 export function reportedOwner(snapshot: Snapshot, obj: K8sObject): SubjectRef {
   let current = obj;
@@ -166,14 +182,14 @@ export function impactAt(snapshot: Snapshot, namespace: string, level: 'baseline
   const label = choice.source === 'label' ? (choice.label ?? formatPssVersion(choice.version)) : 'latest';
   const impact: LevelImpact = { level, versionLabel: label, evaluatedAt: formatPssVersion(choice.version), current, workloads: [], pods: [] };
   for (const w of workloadsIn(snapshot, namespace)) {
-    const e = evaluatePssLevel(w.podMeta, w.podSpec, w.specPath, level, choice.version);
+    const e = evaluateCached(w.podMeta, w.podSpec, w.specPath, level, choice.version);
     if (e.allowed) continue;
     impact.workloads.push({ subject: w.subject, ...failedChecks(e), path: e.violations[0]?.path ?? w.specPath, detail: e.admissionDetail });
   }
   for (const pod of snapshot.inNamespace('pods', namespace)) {
     const spec = pod.spec as PodSpec | undefined;
     if (!spec) continue;
-    const e = evaluatePssLevel(pod.metadata, spec, 'spec', level, choice.version);
+    const e = evaluateCached(pod.metadata, spec, 'spec', level, choice.version);
     if (e.allowed) continue;
     impact.pods.push({ name: pod.metadata.name, owner: reportedOwner(snapshot, pod), ...failedChecks(e) });
   }
