@@ -14,7 +14,7 @@ export default defineControl({
     rationale:
       'Pods accept traffic from, and send it to, anywhere until a policy selects them for that direction. A namespace-wide isolation per direction makes every allowed flow an explicit decision, and covers the pods nobody wrote a policy for. Policies are additive: one rule allowing everything for every pod undoes the default-deny, whatever else exists.',
     remediation:
-      '{{advice}}\n\nA default-deny for both directions that still lets pods resolve names:\n\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: {{name}}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns\n  namespace: {{name}}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: kube-system\n      podSelector:\n        matchLabels:\n          k8s-app: kube-dns\n    ports:\n    - {protocol: UDP, port: 53}\n    - {protocol: TCP, port: 53}',
+      'Give namespace {{name}} a NetworkPolicy that selects every pod (podSelector: {}) and lists {{direction}} in policyTypes, and make sure no policy selecting every pod has an empty {{directionKey}} rule ({}), which allows all {{directionLower}} traffic and cancels the isolation. Then allow the flows its workloads need, one narrow policy each. A default-deny for both directions that still lets pods resolve names:\n\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: {{name}}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns\n  namespace: {{name}}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: kube-system\n      podSelector:\n        matchLabels:\n          k8s-app: kube-dns\n    ports:\n    - {protocol: UDP, port: 53}\n    - {protocol: TCP, port: 53}',
     references: {
       cis: ['5.3.2'],
       links: [
@@ -48,11 +48,7 @@ export default defineControl({
           failed = true;
           report.fail(subject, {
             messageId: 'missing',
-            data: {
-              direction,
-              directionLower: lower,
-              advice: `Add a NetworkPolicy to namespace ${name} that selects every pod (podSelector: {}) and lists ${direction} in policyTypes; then allow the ${lower} flows its workloads need, one narrow policy each.`,
-            },
+            data: { direction, directionLower: lower, directionKey: lower },
             path,
             observed:
               policies.length === 0
@@ -65,13 +61,7 @@ export default defineControl({
           const rule = cancelling[0]!;
           report.fail(subject, {
             messageId: 'cancelled',
-            data: {
-              direction,
-              directionLower: lower,
-              policy: rule.policy.metadata.name,
-              rule: rule.path,
-              advice: `Delete rule ${rule.path} of NetworkPolicy ${rule.policy.metadata.name} in namespace ${name} (or the policy), and replace it with rules naming the peers and ports that need to reach the pods.`,
-            },
+            data: { direction, directionLower: lower, directionKey: lower, policy: rule.policy.metadata.name, rule: rule.path },
             path,
             observed: cancelling.map((r) => `${r.policy.metadata.name} ${r.path}: {}`).join('; '),
             expected: `no ${lower} rule that allows every peer on every port for every pod`,

@@ -14,7 +14,7 @@ export default defineControl({
     rationale:
       'A rule that admits every address lets a compromised pod reach, or be reached from, the internet and every other network the nodes route to: exfiltration, command-and-control, and lateral movement need nothing else. An `except` list narrows it by what it names, no further.',
     remediation:
-      'Replace {{cidr}} in {{path}} of NetworkPolicy {{name}} (namespace {{namespace}}) with the ranges the pods actually need, for example a partner\'s published range or the API server\'s address:\n\n  - ipBlock:\n      cidr: 203.0.113.0/24\n    ports:\n    - {protocol: TCP, port: 443}\n\nIf the pods must reach the internet, route them through an egress proxy or gateway and allow only that.',
+      'Narrow {{path}} of NetworkPolicy {{name}} (namespace {{namespace}}) to the addresses the pods need: replace a 0.0.0.0/0 or ::/0 ipBlock, or give a rule without a to: list one, naming for example a partner\'s published range or the API server\'s address:\n\n  - ipBlock:\n      cidr: 203.0.113.0/24\n    ports:\n    - {protocol: TCP, port: 443}\n\nIf the pods must reach the internet, route them through an egress proxy or gateway and allow only that.',
     references: {
       links: ['https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec'],
     },
@@ -36,7 +36,7 @@ export default defineControl({
           failed = true;
           report.fail(subject, {
             messageId: 'any-destination',
-            data: { ports, cidr: 'every destination' },
+            data: { ports },
             path: r.path,
             observed: `no to:, ports ${ports}`,
             expected: 'a to: list naming the destinations',

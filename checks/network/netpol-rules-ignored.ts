@@ -13,7 +13,7 @@ export default defineControl({
     rationale:
       'The author meant those rules to restrict traffic, and a reader of the YAML believes they do; the pods stay open in that direction (or, under a separate default-deny, stay closed to the flows the ignored rules were meant to allow).',
     remediation:
-      'Add {{direction}} to spec.policyTypes of NetworkPolicy {{name}} in namespace {{namespace}} if the rules are meant, or delete spec.{{key}}:\n\n  policyTypes: [{{types}}]',
+      'Add {{direction}} to spec.policyTypes of NetworkPolicy {{name}} in namespace {{namespace}} if the rules are meant, or delete spec.{{key}}:\n\n  policyTypes: [{{declaredType}}, {{direction}}]',
     references: {
       links: ['https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec'],
     },
@@ -34,7 +34,7 @@ export default defineControl({
         const key = direction === 'Ingress' ? 'ingress' : 'egress';
         report.fail(subject, {
           messageId: 'ignored',
-          data: { direction, key, count: ignored.length, declared: types.join(', '), types: [...types, direction].join(', ') },
+          data: { direction, key, count: ignored.length, declared: types.join(', '), declaredType: types[0]! },
           path: `spec.${key}`,
           observed: `policyTypes [${types.join(', ')}] with ${ignored.length} ${key} rule(s)`,
           expected: `${direction} in policyTypes, or no ${key} rules`,

@@ -11,6 +11,13 @@ import {
 } from '../../src/model/network.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
 
+/** A label of the pod template to select it by: a conventional name label if there is one. */
+function exampleLabel(labels: Record<string, string> | undefined, name: string): [string, string] {
+  const l = labels ?? {};
+  for (const k of ['app.kubernetes.io/name', 'app', 'k8s-app', ...Object.keys(l).sort()]) if (Object.hasOwn(l, k)) return [k, l[k]!];
+  return ['app', name];
+}
+
 function portText(p: ContainerPort): string {
   return `${p.protocol} ${p.port}${p.name ? ` (${p.name})` : ''}`;
 }
@@ -26,7 +33,7 @@ export default defineControl({
     rationale:
       'Isolation is per pod and per direction: a policy that only selects other pods, or only restricts ingress, leaves this workload\'s traffic open. What an isolated pod may do is the union of every selecting policy\'s rules, so one broad rule opens it whatever the others say.',
     remediation:
-      '{{advice}}\n\nA policy that isolates this workload for {{directionLower}} traffic and allows only what is listed under {{directionKey}}:\n\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {{name}}-{{directionLower}}\n  namespace: {{namespace}}\nspec:\n  podSelector:\n    matchLabels: {{labels}}\n  policyTypes: [{{direction}}]\n  {{directionKey}}:\n  - {{peerKey}}:\n    - podSelector:\n        matchLabels: {app: <peer>}\n    ports:\n    - {protocol: TCP, port: <port>}',
+      'Make sure the pods of {{kind}} {{name}} are selected, by labels their pod template sets, by a NetworkPolicy of namespace {{namespace}} that lists {{direction}} in policyTypes (a namespace default-deny with podSelector: {} does), and that the {{directionKey}} rules selecting them name their peers and ports: an empty rule ({}) allows everything, and an ingress rule without from: admits every source on its ports. A policy for this workload that allows one named peer:\n\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {{name}}-{{directionKey}}\n  namespace: {{namespace}}\nspec:\n  podSelector:\n    matchLabels:\n      {{labelKey}}: {{labelValue}}\n  policyTypes: [{{direction}}]\n  {{directionKey}}:\n  - {{peerKey}}:\n    - podSelector:\n        matchLabels: {app: <peer>}\n    ports:\n    - {protocol: TCP, port: <port>}',
     references: {
       links: ['https://kubernetes.io/docs/concepts/services-networking/network-policies/#the-two-sorts-of-pod-isolation'],
     },
@@ -55,22 +62,21 @@ export default defineControl({
         const direction = d.direction;
         const lower = direction.toLowerCase();
         const path = `NetworkPolicy[${direction}]`;
+        const [labelKey, labelValue] = exampleLabel(w.workload.podMeta.labels, subject.name);
         const base = {
           direction,
           directionLower: lower,
-          directionKey: direction === 'Ingress' ? 'ingress' : 'egress',
+          directionKey: lower,
           peerKey: direction === 'Ingress' ? 'from' : 'to',
-          labels: JSON.stringify(w.workload.podMeta.labels ?? {}),
+          labelKey,
+          labelValue,
         };
         const names = d.policies.map((np) => np.metadata.name).join(', ');
         if (d.isolated === 'no') {
           failed = true;
           report.fail(subject, {
             messageId: 'not-isolated',
-            data: {
-              ...base,
-              advice: `Isolate ${subject.kind} ${subject.name} for ${lower} traffic: add a default-deny for namespace ${w.namespace} (podSelector: {}, policyTypes: [${direction}]) or a NetworkPolicy whose podSelector matches its pod labels and lists ${direction}, then allow the flows it needs.`,
-            },
+            data: base,
             path,
             observed: `no policy selecting labels ${JSON.stringify(w.workload.podMeta.labels ?? {})} lists ${direction}`,
             expected: `a NetworkPolicy selecting its pods with ${direction} in policyTypes`,
@@ -80,11 +86,7 @@ export default defineControl({
           const pods = d.notIsolated.map((s) => s.name ?? 'its pod template').join(', ');
           report.fail(subject, {
             messageId: 'partly-isolated',
-            data: {
-              ...base,
-              pods,
-              advice: `Select every pod of ${subject.kind} ${subject.name} by labels its pod template sets (not by per-pod or controller-generated labels), or relabel the pods listed.`,
-            },
+            data: { ...base, pods },
             path,
             observed: `isolated by ${names} except in ${pods}`,
             expected: 'every pod of the workload isolated',
@@ -94,13 +96,8 @@ export default defineControl({
           const rule = d.allowAll[0]!;
           report.fail(subject, {
             messageId: 'allows-all',
-            data: {
-              ...base,
-              policy: rule.policy.metadata.name,
-              rule: rule.path,
-              advice: `Replace rule ${rule.path} of NetworkPolicy ${rule.policy.metadata.name} (an empty rule, {}) with rules naming the ${direction === 'Ingress' ? 'sources' : 'destinations'} and ports ${subject.kind} ${subject.name} needs.`,
-            },
-            path: path,
+            data: { ...base, policy: rule.policy.metadata.name, rule: rule.path },
+            path,
             observed: d.allowAll.map((r) => `${r.policy.metadata.name} ${r.path}: {}`).join('; '),
             expected: `${lower} rules that name peers or ports`,
           });
@@ -110,13 +107,7 @@ export default defineControl({
             failed = true;
             report.fail(subject, {
               messageId: 'any-source',
-              data: {
-                ...base,
-                policy: open.rule.policy.metadata.name,
-                rule: open.rule.path,
-                ports: open.text,
-                advice: `Narrow rule ${open.rule.path} of NetworkPolicy ${open.rule.policy.metadata.name}: add a from: list naming the clients of ${subject.kind} ${subject.name} (a podSelector, a namespaceSelector for the ingress controller's namespace, or the load balancer's ipBlock) instead of admitting every source.`,
-              },
+              data: { ...base, policy: open.rule.policy.metadata.name, rule: open.rule.path, ports: open.text },
               path,
               observed: `${open.rule.policy.metadata.name} ${open.rule.path}: ${describePorts(open.rule.ports)} from every source`,
               expected: 'ingress rules that name their sources',
