@@ -82,6 +82,8 @@ function runControl(control: Control, snapshot: Snapshot, options: ControlOption
     fail(subject, f: FindingInput) {
       const template = meta.messages[f.messageId];
       if (template === undefined) throw new Error(`unknown messageId "${f.messageId}"`);
+      const remediation = f.remediationId === undefined ? meta.remediation : meta.remediations?.[f.remediationId];
+      if (remediation === undefined) throw new Error(`unknown remediationId "${f.remediationId}"`);
       const data = fillData(subject, f);
       const r: Result = {
         ...base(subject),
@@ -89,7 +91,7 @@ function runControl(control: Control, snapshot: Snapshot, options: ControlOption
         status: 'fail',
         messageId: f.messageId,
         message: interpolate(template, data),
-        remediation: interpolate(meta.remediation, data, quoteForSnippet),
+        remediation: interpolate(remediation, data, quoteForSnippet),
         fingerprint: fingerprint(meta.id, subject, f.path, f.container),
       };
       if (f.path) r.path = f.path;

@@ -35,6 +35,13 @@ export interface ControlMeta {
    * `kind`, `container`, `path` and the finding's data).
    */
   remediation: string;
+  /**
+   * Further remediation templates, by id, for findings that need a different
+   * fix than `remediation` describes (a pod-level rather than a container-level
+   * setting, a Pod that must be recreated rather than patched). A finding picks
+   * one with `remediationId`; the placeholders are filled the same way.
+   */
+  remediations?: Record<string, string>;
   references: References;
   /** Finding messages by id, with `{{placeholders}}` filled from the finding's data. */
   messages: Record<string, string>;
@@ -47,6 +54,8 @@ export interface ControlMeta {
 
 export interface FindingInput {
   messageId: string;
+  /** Which of `meta.remediations` applies; absent: `meta.remediation`. */
+  remediationId?: string;
   data?: Record<string, string | number | boolean>;
   /** JSON path inside the subject, e.g. `spec.template.spec.containers[0].securityContext.privileged`. */
   path?: string;

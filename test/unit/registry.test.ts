@@ -51,7 +51,7 @@ describe('control registry', () => {
       });
 
       it('uses only placeholders the engine or the finding data fill', () => {
-        for (const template of [c.meta.remediation, ...Object.values(c.meta.messages)]) {
+        for (const template of [c.meta.remediation, ...Object.values(c.meta.remediations ?? {}), ...Object.values(c.meta.messages)]) {
           for (const p of placeholders(template)) expect(p).toMatch(/^[A-Za-z0-9_]+$/);
         }
       });
