@@ -177,6 +177,7 @@ export function flagControl(rule: FlagRule): Control {
     rationale: rule.rationale,
     remediation: rule.remediation,
     references: { cis: rule.cis, links: rule.links ?? [`https://kubernetes.io/docs/reference/command-line-tools-reference/${rule.component}/`] },
+    static: { ifAbsent: `no ${rule.component} static pod manifest (kubeadm: ${MANIFEST[rule.component]}) is among the files, so its flags cannot be judged.` },
     messages: rule.messages,
   };
   return defineControl({

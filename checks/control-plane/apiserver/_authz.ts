@@ -29,3 +29,18 @@ export function authorizationRule(flags: ComponentFlags, want: { include?: strin
   }
   return { status: 'pass', flag: 'authorization-mode' };
 }
+
+/**
+ * Whether the API server really accepts anonymous requests, from its flags:
+ * --anonymous-auth (default true), except that the API server resets it to
+ * false when AlwaysAllow is in the authorizer chain ("AnonymousAuth is not
+ * allowed with the AlwaysAllow authorizer"). Undefined when a file decides.
+ */
+export function anonymousEnabled(flags: ComponentFlags): { enabled: boolean | undefined; resetByAlwaysAllow: boolean } {
+  const flag = flags.bool('anonymous-auth');
+  if (flag !== false && !flags.has('anonymous-auth') && flags.value('authentication-config')) return { enabled: undefined, resetByAlwaysAllow: false };
+  if (flag !== true) return { enabled: flag, resetByAlwaysAllow: false };
+  const a = authorizationModes(flags);
+  if (!('unknown' in a) && a.modes.includes('AlwaysAllow')) return { enabled: false, resetByAlwaysAllow: true };
+  return { enabled: true, resetByAlwaysAllow: false };
+}

@@ -32,6 +32,7 @@ export default defineControl({
       'Configuration controls prevent known-bad set-ups; a runtime sensor notices what gets through anyway — a shell in a container, a read of a service account token, a write below /etc — while it happens.',
     remediation: 'Deploy a runtime-detection agent as a DaemonSet on every node, for example Falco (https://falco.org/docs/) or Tetragon (https://tetragon.io/docs/), and route its alerts to someone who reads them.',
     references: { links: ['https://falco.org/docs/', 'https://tetragon.io/docs/'] },
+    static: { needsCluster: 'whether a runtime sensor runs is a fact about the whole cluster; a set of files cannot show its absence.' },
     messages: {
       none: 'No DaemonSet runs a known runtime-detection agent (looked at {{count}} DaemonSets).',
     },

@@ -40,6 +40,7 @@ export default defineControl({
     remediation:
       'Set `metricsBindAddress: 127.0.0.1:10249` in the config.conf of ConfigMap kube-system/kube-proxy (or `--metrics-bind-address=127.0.0.1:10249` on the kube-proxy container) and restart the kube-proxy pods. Finding on {{kind}} {{namespace}}/{{name}}.',
     references: { cis: ['4.3.1'], links: ['https://kubernetes.io/docs/reference/command-line-tools-reference/kube-proxy/'] },
+    static: { needsCluster: "kube-proxy's configuration is read from a running cluster (ConfigMap kube-system/kube-proxy)." },
     messages: {
       flag: 'kube-proxy serves metrics on {{value}} ({{flag}} on container "{{container}}"), not only on loopback.',
       config: 'kube-proxy serves metrics on {{value}} (metricsBindAddress in config.conf), not only on loopback.',

@@ -14,6 +14,7 @@ export default defineControl({
     remediation:
       'Replace the static credential of user "{{user}}" in {{origin}} with short-lived credentials: an exec plugin (cloud CLI, kubelogin/OIDC) or a token requested on demand (kubectl create token), and revoke the static one.',
     references: { links: ['https://kubernetes.io/docs/reference/access-authn-authz/authentication/'] },
+    static: { needsCluster: 'it examines the kubeconfig used to reach a cluster, and a static scan uses none.' },
     messages: {
       token: 'User "{{user}}" of context "{{name}}" ({{origin}}) has a static bearer token written into the kubeconfig.',
       password: 'User "{{user}}" of context "{{name}}" ({{origin}}) has a basic-auth password written into the kubeconfig.',

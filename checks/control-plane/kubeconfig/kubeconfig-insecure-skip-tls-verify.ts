@@ -13,6 +13,7 @@ export default defineControl({
     remediation:
       'Remove `insecure-skip-tls-verify: true` from cluster "{{cluster}}" in {{origin}} and set `certificate-authority-data` to the cluster CA (kubectl config set-cluster {{cluster}} --certificate-authority=<ca.crt> --embed-certs).',
     references: { links: ['https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/'] },
+    static: { needsCluster: 'it examines the kubeconfig used to reach a cluster, and a static scan uses none.' },
     messages: {
       skip: 'Context "{{name}}" ({{origin}}) talks to {{server}} without verifying its certificate.',
     },

@@ -15,6 +15,7 @@ export default defineControl({
     remediation:
       'Put the API server behind a private endpoint, VPN or bastion, or restrict the public endpoint to known source ranges (for managed clusters: private endpoint or authorized networks). The address in use: {{server}} ({{addresses}}).',
     references: { links: ['https://kubernetes.io/docs/concepts/security/controlling-access/'] },
+    static: { needsCluster: 'it examines the kubeconfig used to reach a cluster, and a static scan uses none.' },
     messages: {
       public: 'The API server {{server}} resolves to public address(es) {{addresses}}.',
     },

@@ -56,6 +56,7 @@ export function kubeletControl(rule: KubeletRule): Control {
         cis: rule.cis,
         links: ['https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/', 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/'],
       },
+      static: { needsCluster: "kubelet configuration is read from each node's /configz on a running cluster." },
       messages: rule.messages,
     },
     reads: ['nodes'],

@@ -1,5 +1,6 @@
 import { CLUSTER_SUBJECT } from '../../../src/engine/run.ts';
 import { defineControl } from '../../../src/engine/types.ts';
+import { anonymousEnabled } from '../apiserver/_authz.ts';
 import { mirrorPods } from '../_shared.ts';
 import { describeStatus, probeOf, resultFor } from './_probe.ts';
 
@@ -10,12 +11,13 @@ export default defineControl({
     area: 'control-plane',
     severity: 'high',
     description:
-      'A live, read-only probe: GET /api and GET /api/v1/namespaces?limit=1 sent without any credential. A 200 fails (discovery, or worse, objects, served to anyone); 401 or 403 passes. Where the kube-apiserver mirror pod is visible, the answer is checked against --anonymous-auth: a 403 (request accepted as system:anonymous) while the recorded flag says false means the mirror pod does not describe the running server.',
+      'A live, read-only probe: GET /api and GET /api/v1/namespaces?limit=1 sent without any credential. A 200 fails (discovery, or worse, objects, served to anyone); 401 or 403 passes. Where the kube-apiserver mirror pod is visible, the answer is checked against its flags: a 403 or 200 (request accepted as system:anonymous) while the flags turn anonymous auth off (--anonymous-auth=false, or AlwaysAllow, which resets it) means the mirror pod does not describe the running server.',
     rationale:
       'Whatever an anonymous request may do, anyone who can reach the API server may do. Reading namespaces anonymously usually means AlwaysAllow authorization or a binding to system:unauthenticated, and much more than namespaces is exposed.',
     remediation:
       'Remove RoleBindings and ClusterRoleBindings that grant anything to system:anonymous or system:unauthenticated (kubectl get clusterrolebindings -o wide | grep -E "system:(anonymous|unauthenticated)"), make sure --authorization-mode does not include AlwaysAllow, and set --anonymous-auth=false where health checks allow it.',
     references: { cis: ['1.2.1'], links: ['https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests'] },
+    static: { needsCluster: 'it sends unauthenticated requests to a running API server.' },
     messages: {
       objects: 'An unauthenticated GET {{path}} was answered {{status}}: anonymous callers can read objects.',
       discovery: 'An unauthenticated GET {{path}} was answered {{status}}: API discovery is served to anonymous callers.',
@@ -40,14 +42,20 @@ export default defineControl({
     }
     // Cross-check with the recorded flag: 403 means the request was authenticated as system:anonymous.
     for (const pod of mirrorPods(snapshot, 'kube-apiserver')) {
-      if (pod.flags.bool('anonymous-auth') !== false || pod.flags.value('authentication-config')) continue;
+      const anonymous = anonymousEnabled(pod.flags);
+      if (anonymous.enabled !== false) continue;
       const accepted = [discovery, objects].find((r) => r?.status === 403 || (r?.status !== undefined && r.status >= 200 && r.status < 300));
       if (accepted) {
         failed = true;
         report.fail(pod.subject, {
           messageId: 'flagMismatch',
-          data: { pod: pod.pod.metadata.name, flag: '--anonymous-auth=false', path: accepted.path, status: describeStatus(accepted.status) },
-          path: `${pod.containerPath}.${pod.flags.last('anonymous-auth')!.at}`,
+          data: {
+            pod: pod.pod.metadata.name,
+            flag: anonymous.resetByAlwaysAllow ? 'an AlwaysAllow authorizer chain (which turns anonymous auth off)' : '--anonymous-auth=false',
+            path: accepted.path,
+            status: describeStatus(accepted.status),
+          },
+          path: `${pod.containerPath}.${pod.flags.last(anonymous.resetByAlwaysAllow ? 'authorization-mode' : 'anonymous-auth')?.at ?? 'command'}`,
           container: pod.container.name,
           observed: accepted.status,
           expected: 401,

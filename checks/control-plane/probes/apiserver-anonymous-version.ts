@@ -15,6 +15,7 @@ export default defineControl({
     remediation:
       'Set --anonymous-auth=false on the API server (allowing anonymous access to /livez, /readyz and /healthz only through an AuthenticationConfiguration if load balancers need it), or remove system:unauthenticated from ClusterRoleBinding system:public-info-viewer.',
     references: { links: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#discovery-roles'] },
+    static: { needsCluster: 'it sends unauthenticated requests to a running API server.' },
     messages: {
       version: 'An unauthenticated GET /version was answered {{status}}: anyone who reaches {{server}} learns its exact version.',
     },

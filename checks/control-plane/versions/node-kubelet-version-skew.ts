@@ -16,6 +16,7 @@ export default defineControl({
       'Kubelets outside the skew policy are untested against this API server and usually far behind on security fixes: an old kubelet keeps its node exposed to vulnerabilities the control plane upgrade already fixed.',
     remediation: 'Upgrade (or replace) node {{name}} so that its kubelet runs {{server}} or a minor version at most {{maxOlder}} behind it; drain the node first.',
     references: { links: ['https://kubernetes.io/releases/version-skew-policy/'] },
+    static: { needsCluster: "it compares the kubelet versions nodes report with the running API server's." },
     messages: {
       tooOld: 'The kubelet runs {{kubelet}}, {{behind}} minor versions behind the API server ({{server}}); at most {{maxOlder}} are supported.',
       newer: 'The kubelet runs {{kubelet}}, newer than the API server ({{server}}); kubelets must not be newer than the control plane.',

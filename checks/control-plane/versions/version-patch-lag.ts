@@ -16,6 +16,7 @@ export default defineControl({
     remediation:
       'Upgrade the control plane (then the kubelets) to Kubernetes {{latest}}, the newest patch of {{minor}}; patch upgrades within a minor need no API migration. Patch notes: https://kubernetes.io/releases/patch-releases/.',
     references: { links: ['https://kubernetes.io/releases/patch-releases/'] },
+    static: { needsCluster: 'it needs the version of a running API server.' },
     messages: {
       behind: 'The API server runs {{current}}, {{behind}} patch release(s) behind {{latest}} (the newest {{minor}} patch known on {{asOf}}).',
     },

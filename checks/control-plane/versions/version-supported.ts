@@ -15,6 +15,7 @@ export default defineControl({
     remediation:
       'Plan an upgrade to a supported minor release, one minor at a time (control plane first, then nodes), reading the changelog of each for removed APIs. Supported minors and their end-of-life dates: https://kubernetes.io/releases/.',
     references: { links: ['https://kubernetes.io/releases/', 'https://kubernetes.io/releases/patch-releases/'] },
+    static: { needsCluster: 'it needs the version of a running API server.' },
     messages: {
       endOfLife: 'Kubernetes {{minor}} reached end of life on {{endOfLife}} ({{days}} days before this scan); it no longer receives security fixes.',
       tooOld: 'Kubernetes {{minor}} is older than every release in the calendar (oldest: {{oldest}}), all long past end of life.',
