@@ -1,18 +1,21 @@
 /**
- * Remediation commands for the hardening controls: a `kubectl patch` that
- * changes exactly the field a finding names, built from the subject's
- * validated names (object and container names are DNS labels/subdomains, so
- * they are safe inside a single-quoted shell word; images, env names and
- * other free text never go into a command).
+ * What the hardening controls share: the `kubectl patch` bodies their
+ * remediations name, and the containers they visit.
+ *
+ * Remediation templates keep their prose and command words in the template
+ * and take only values from the finding (names, the JSON patch): the engine
+ * quotes each value that is not a plain word, so a pasted command cannot run
+ * a name, and a JSON patch arrives as one single-quoted shell word.
  */
 import type { Snapshot } from '../../src/model/snapshot.ts';
 import { containersOf, podsWithOwnEphemeralContainers, workloads, type ContainerRef, type Workload } from '../../src/model/workloads.ts';
 
-/** What may stand inside the single-quoted patch: no quote, no control character. */
-const SAFE_VALUE = /^[^'\x00-\x1f\x7f]*$/;
+/** What a remediation says about objects a patch cannot change. */
+export const IMMUTABLE_NOTE =
+  "A Pod's spec (apart from its images) and a Job's pod template cannot be changed in place, and an ephemeral container not at all: make the change in the manifest and recreate the object.";
 
-/** Kinds whose pod template cannot be changed in place. */
-const IMMUTABLE_TEMPLATE = new Set(['Pod', 'Job']);
+/** The patch command every workload remediation uses, with `{{kindLower}}` and `{{patch}}` from containerPatch/podSpecPatch. */
+export const PATCH_COMMAND = 'kubectl -n {{namespace}} patch {{kindLower}} {{name}} --type=strategic -p {{patch}}';
 
 function nest(path: string, leaf: unknown): unknown {
   return path
@@ -21,49 +24,17 @@ function nest(path: string, leaf: unknown): unknown {
     .reduce<unknown>((inner, key) => ({ [key]: inner }), leaf);
 }
 
-function command(w: Workload, patch: unknown): string {
-  if (!isSafeName(w.subject.name) || (w.subject.namespace !== undefined && !isSafeName(w.subject.namespace)) || !SAFE_VALUE.test(JSON.stringify(patch))) {
-    return `Change the manifest of ${w.subject.kind} ${w.subject.name} at the path above and apply it again.`;
-  }
-  const kind = w.subject.kind.toLowerCase();
-  const ns = w.subject.namespace ? `-n ${w.subject.namespace} ` : '';
-  return `kubectl ${ns}patch ${kind} ${w.subject.name} --type=strategic -p '${JSON.stringify(patch)}'`;
-}
-
-function immutable(w: Workload, mutableOnPod = false): string | undefined {
-  if (!IMMUTABLE_TEMPLATE.has(w.subject.kind)) return undefined;
-  if (mutableOnPod && w.subject.kind === 'Pod') return undefined;
-  return w.subject.kind === 'Pod'
-    ? `A Pod's spec cannot be changed in place: change the manifest that creates Pod ${w.subject.name} and recreate it.`
-    : `A Job's pod template cannot be changed in place: change the manifest of Job ${w.subject.name} and recreate the Job.`;
-}
-
 /**
- * A command (or, for Pods, Jobs and ephemeral containers, an instruction) that
- * merges `fragment` into one container. Containers are merged by name.
- * `mutableOnPod`: the field may be changed on a running Pod (only `image` is).
+ * Finding data for a strategic-merge patch that merges `fragment` into one
+ * container (containers are merged by name): `kindLower` and `patch`.
  */
-export function containerFix(w: Workload, c: ContainerRef, fragment: Record<string, unknown>, opts: { mutableOnPod?: boolean } = {}): string {
-  if (c.type === 'ephemeralContainers') {
-    return `Ephemeral containers cannot be changed once added; start a new debug container with the setting instead (kubectl debug --profile=restricted).`;
-  }
-  const fixed = immutable(w, opts.mutableOnPod);
-  if (fixed) return fixed;
-  return command(w, nest(w.specPath, { [c.type]: [{ name: c.container.name, ...fragment }] }));
+export function containerPatch(w: Workload, c: ContainerRef, fragment: Record<string, unknown>): { kindLower: string; patch: string } {
+  return { kindLower: w.subject.kind.toLowerCase(), patch: JSON.stringify(nest(w.specPath, { [c.type]: [{ name: c.container.name, ...fragment }] })) };
 }
 
-/** A command (or instruction) that merges `fragment` into the pod spec. */
-export function podSpecFix(w: Workload, fragment: Record<string, unknown>): string {
-  const fixed = immutable(w);
-  if (fixed) return fixed;
-  return command(w, nest(w.specPath, fragment));
-}
-
-/** Names written into a command line unquoted: DNS-1123 names only (the API server enforces this; static manifests may not). */
-const SAFE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-
-export function isSafeName(name: string | undefined): name is string {
-  return typeof name === 'string' && name.length <= 253 && SAFE_NAME.test(name);
+/** Finding data for a strategic-merge patch that merges `fragment` into the pod spec. */
+export function podSpecPatch(w: Workload, fragment: Record<string, unknown>): { kindLower: string; patch: string } {
+  return { kindLower: w.subject.kind.toLowerCase(), patch: JSON.stringify(nest(w.specPath, fragment)) };
 }
 
 /**

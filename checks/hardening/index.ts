@@ -9,6 +9,7 @@ import namespaceDefaultUsed from './namespace-default-used.ts';
 import podAutomountToken from './pod-automount-token.ts';
 import podDefaultServiceaccount from './pod-default-serviceaccount.ts';
 import podHostpathSensitive from './pod-hostpath-sensitive.ts';
+import podHostpathWritable from './pod-hostpath-writable.ts';
 import podImageDigest from './pod-image-digest.ts';
 import podImagePullPolicy from './pod-image-pull-policy.ts';
 import podImageRegistry from './pod-image-registry.ts';
@@ -17,6 +18,7 @@ import podProbesMissing from './pod-probes-missing.ts';
 import podReadonlyRootfs from './pod-readonly-rootfs.ts';
 import podResourcesMissing from './pod-resources-missing.ts';
 import podSecretEnv from './pod-secret-env.ts';
+import serviceaccountDefaultAutomount from './serviceaccount-default-automount.ts';
 
 export const HARDENING_CONTROLS: readonly Control[] = [
   podReadonlyRootfs,
@@ -29,7 +31,9 @@ export const HARDENING_CONTROLS: readonly Control[] = [
   podSecretEnv,
   podAutomountToken,
   podDefaultServiceaccount,
+  serviceaccountDefaultAutomount,
   namespaceDefaultUsed,
   podHostpathSensitive,
+  podHostpathWritable,
   ingressTlsMissing,
 ];

@@ -29,7 +29,7 @@ export default defineControl({
     rationale:
       'Without TLS, credentials, session cookies and data cross the network in clear text and can be read or altered by anything on the path, including other tenants of a shared network.',
     remediation:
-      'Add a TLS section for {{host}} to Ingress {{namespace}}/{{name}} (at `{{path}}`), with a certificate Secret in namespace {{namespace}} (cert-manager can issue and renew it):\n\nspec:\n  tls:\n    - hosts: ["{{host}}"]\n      secretName: {{name}}-tls',
+      'Serve {{host}} over TLS: add an entry to spec.tls of Ingress {{namespace}}/{{name}} with a certificate Secret in namespace {{namespace}} (cert-manager can issue and renew it):\n\nspec:\n  tls:\n    - hosts: [{{host}}]\n      secretName: {{secretName}}',
     references: {
       links: ['https://kubernetes.io/docs/concepts/services-networking/ingress/#tls'],
     },
@@ -49,7 +49,7 @@ export default defineControl({
         const hosts = [...new Set(rules.map((r) => r?.host).filter((h): h is string => !!h))];
         report.fail(subject, {
           messageId: 'noTls',
-          data: { hostsText: hosts.length ? hosts.join(', ') : 'every host', host: hosts[0] ?? '<HOST>' },
+          data: { hostsText: hosts.length ? hosts.join(', ') : 'every host', host: hosts[0] ?? 'HOST', secretName: `${ing.metadata.name}-tls` },
           path: 'spec.tls',
           observed: null,
           expected: 'a TLS entry for every host',
@@ -64,7 +64,7 @@ export default defineControl({
         failed = true;
         report.fail(subject, {
           messageId: 'hostNotCovered',
-          data: { host },
+          data: { host, secretName: `${ing.metadata.name}-tls` },
           path: `spec.rules[${i}].host`,
           observed: host,
           expected: `a spec.tls[].hosts entry covering ${host}`,

@@ -1,6 +1,5 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { WORKLOAD_KINDS, workloads, type SubjectRef } from '../../src/model/workloads.ts';
-import { isSafeName } from './_remediation.ts';
 
 const DEFAULT_NAMESPACE = 'default';
 
@@ -15,7 +14,7 @@ export default defineControl({
     rationale:
       'Objects land in `default` when nobody chose a namespace, which usually means nobody chose their RBAC, NetworkPolicies, quotas or Pod Security level either. Dedicated namespaces make each of those a deliberate boundary.',
     remediation:
-      'Move {{kind}} {{name}} out of the default namespace: create a namespace for its team or application, with Pod Security labels, NetworkPolicies and RBAC, apply the manifest there, then delete it from default:\n\nkubectl create namespace <NAMESPACE>\nkubectl apply -n <NAMESPACE> -f <MANIFEST>\n{{deleteCommand}}',
+      'Move {{kind}} {{name}} out of the default namespace: create a namespace for its team or application, with Pod Security labels, NetworkPolicies and RBAC, apply the manifest there, then delete it from default:\n\nkubectl create namespace <NAMESPACE>\nkubectl apply -n <NAMESPACE> -f <MANIFEST>\nkubectl -n default delete {{kindLower}} {{name}}',
     references: {
       cis: ['5.6.4'],
       links: ['https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/'],
@@ -37,9 +36,7 @@ export default defineControl({
       failed = true;
       report.fail(w.subject, {
         messageId: 'inDefault',
-        data: {
-          deleteCommand: isSafeName(w.subject.name) ? `kubectl -n default delete ${w.subject.kind.toLowerCase()} ${w.subject.name}` : `Delete ${w.subject.kind} ${w.subject.name} from namespace default.`,
-        },
+        data: { kindLower: w.subject.kind.toLowerCase() },
         path: 'metadata.namespace',
         observed: DEFAULT_NAMESPACE,
         expected: 'a dedicated namespace',

@@ -1,13 +1,7 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { bindingsOfAccount, isMirrorPod, resolveAutomount, type AutomountResolution } from '../../src/model/serviceaccounts.ts';
 import { WORKLOAD_KINDS, workloads } from '../../src/model/workloads.ts';
-import { isSafeName, podSpecFix } from './_remediation.ts';
-
-function accountFix(namespace: string, account: string): string {
-  return isSafeName(namespace) && isSafeName(account)
-    ? `kubectl -n ${namespace} patch serviceaccount ${account} -p '{"automountServiceAccountToken":false}'`
-    : 'On the ServiceAccount: automountServiceAccountToken: false';
-}
+import { IMMUTABLE_NOTE, PATCH_COMMAND, podSpecPatch } from './_remediation.ts';
 
 function sourceText(r: AutomountResolution): string {
   switch (r.source) {
@@ -33,7 +27,7 @@ export default defineControl({
     rationale:
       'A mounted token is a credential waiting in the filesystem of every container in the pod: whoever gets code execution there can call the API server as the workload. Where the workload never uses it, it is pure exposure.',
     remediation:
-      'Turn off the token mount for {{kind}} {{namespace}}/{{name}} (at `{{path}}`), or for every pod of ServiceAccount "{{serviceAccount}}" on the account itself:\n\n{{fix}}',
+      `Turn off the token mount in the pod spec of {{kind}} {{namespace}}/{{name}}, or, for every pod that runs as ServiceAccount {{serviceAccount}}, on the account itself:\n\n${PATCH_COMMAND}\nkubectl -n {{namespace}} patch serviceaccount {{serviceAccount}} -p '{"automountServiceAccountToken":false}'\n\n${IMMUTABLE_NOTE}`,
     references: {
       cis: ['5.1.6'],
       links: ['https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting'],
@@ -58,7 +52,7 @@ export default defineControl({
       }
       report.fail(w.subject, {
         messageId: 'unneeded',
-        data: { serviceAccount: r.serviceAccount, sourceText: sourceText(r), fix: [podSpecFix(w, { automountServiceAccountToken: false }), accountFix(ns, r.serviceAccount)].join('\n') },
+        data: { serviceAccount: r.serviceAccount, sourceText: sourceText(r), ...podSpecPatch(w, { automountServiceAccountToken: false }) },
         path,
         observed: true,
         expected: false,

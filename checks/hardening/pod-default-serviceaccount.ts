@@ -1,13 +1,7 @@
 import { defineControl } from '../../src/engine/types.ts';
-import {
-  DEFAULT_SERVICE_ACCOUNT,
-  isMirrorPod,
-  resolveAutomount,
-  serviceAccountField,
-  serviceAccountNameOf,
-} from '../../src/model/serviceaccounts.ts';
-import { WORKLOAD_KINDS, subjectOf, workloads } from '../../src/model/workloads.ts';
-import { isSafeName, podSpecFix } from './_remediation.ts';
+import { DEFAULT_SERVICE_ACCOUNT, isMirrorPod, resolveAutomount, serviceAccountField, serviceAccountNameOf } from '../../src/model/serviceaccounts.ts';
+import { WORKLOAD_KINDS, workloads } from '../../src/model/workloads.ts';
+import { IMMUTABLE_NOTE, PATCH_COMMAND, podSpecPatch } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -16,17 +10,16 @@ export default defineControl({
     area: 'workloads',
     severity: 'medium',
     description:
-      'Flags workloads whose pods run as their namespace\'s `default` ServiceAccount (serviceAccountName unset or `default`), and `default` ServiceAccounts that do not set automountServiceAccountToken: false. Static pods\' mirrors are not applicable: they run without a ServiceAccount. Bindings that grant the default account permissions are the RBAC controls\' concern.',
+      'Flags workloads whose pods run as their namespace\'s `default` ServiceAccount: serviceAccountName (or the deprecated serviceAccount) unset or `default`, with or without a mounted token. Static pods\' mirrors are not applicable: they run without a ServiceAccount. The default accounts themselves are serviceaccount-default-automount\'s concern, and bindings that grant them permissions the RBAC controls\'.',
     rationale:
-      'Every pod that names no account shares the namespace\'s `default` identity: a permission granted to one of them is granted to all, and nobody can tell from RBAC which workload needs what. Dedicated accounts make each grant attributable and revocable, and a default account that mounts no token gives the rest nothing to steal.',
-    remediation: '{{advice}}\n\n{{fix}}',
+      'Every pod that names no account shares the namespace\'s `default` identity: a permission granted to one of them is granted to all, and nobody can tell from RBAC which workload needs what. A dedicated account per workload makes each grant attributable and revocable.',
+    remediation: `Create a ServiceAccount for {{kind}} {{namespace}}/{{name}}, grant it only what the workload needs, and name it in the pod spec:\n\nkubectl -n {{namespace}} create serviceaccount {{account}}\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
     references: {
       cis: ['5.1.5'],
       links: ['https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts'],
     },
     messages: {
       usesDefault: '{{kind}} {{namespace}}/{{name}} runs as the default ServiceAccount {{tokenText}}.',
-      defaultAutomount: 'The default ServiceAccount of namespace {{namespace}} mounts its API token into every pod that does not opt out (automountServiceAccountToken is {{observedText}}).',
     },
   },
   reads: [...WORKLOAD_KINDS, 'serviceaccounts'],
@@ -43,39 +36,16 @@ export default defineControl({
       const automount = resolveAutomount(snapshot, w.subject.namespace ?? '', w.podSpec);
       const field = serviceAccountField(w.podSpec) ?? 'serviceAccountName';
       const account = w.subject.name;
-      const ns = w.subject.namespace ?? 'default';
-      const create = isSafeName(ns) && isSafeName(account) ? `kubectl -n ${ns} create serviceaccount ${account}` : `Create ServiceAccount ${account} in namespace ${ns}.`;
       report.fail(w.subject, {
         messageId: 'usesDefault',
         data: {
           tokenText: automount.mounted ? 'and mounts its API token' : 'without mounting its API token',
-          advice: `Create a ServiceAccount for ${w.subject.kind} ${ns}/${w.subject.name}, grant it only what the workload needs, and set serviceAccountName (at \`${w.specPath}.serviceAccountName\`):`,
-          fix: `${create}\n${podSpecFix(w, { serviceAccountName: account })}`,
+          account,
+          ...podSpecPatch(w, { serviceAccountName: account }),
         },
         path: `${w.specPath}.${field}`,
         observed: DEFAULT_SERVICE_ACCOUNT,
         expected: 'a dedicated ServiceAccount',
-      });
-    }
-    for (const sa of snapshot.list('serviceaccounts')) {
-      if (sa.metadata.name !== DEFAULT_SERVICE_ACCOUNT) continue;
-      const subject = subjectOf(sa);
-      const value = (sa as { automountServiceAccountToken?: unknown }).automountServiceAccountToken;
-      if (value === false) {
-        report.pass(subject, { path: 'automountServiceAccountToken' });
-        continue;
-      }
-      const ns = sa.metadata.namespace ?? '';
-      report.fail(subject, {
-        messageId: 'defaultAutomount',
-        data: {
-          observedText: value === undefined ? 'unset, which means true' : String(value),
-          advice: `Stop the default ServiceAccount of namespace ${ns} from mounting its token; pods that need API access should use their own account and opt in:`,
-          fix: isSafeName(ns) ? `kubectl -n ${ns} patch serviceaccount default -p '{"automountServiceAccountToken":false}'` : 'On the ServiceAccount: automountServiceAccountToken: false',
-        },
-        path: 'automountServiceAccountToken',
-        observed: value ?? null,
-        expected: false,
       });
     }
   },

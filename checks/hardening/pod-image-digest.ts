@@ -1,7 +1,7 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { parseImage } from '../../src/model/images.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
-import { containerFix, containerTargets } from './_remediation.ts';
+import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch, containerTargets } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -14,7 +14,7 @@ export default defineControl({
     rationale:
       'A digest names the image\'s content: every node runs the same bytes, and a registry compromise or a re-pushed tag cannot change what runs. It is also what image signatures and scan results refer to.',
     remediation:
-      'Resolve the digest of the image that container "{{container}}" of {{kind}} {{namespace}}/{{name}} runs (for example with `crane digest` or `docker buildx imagetools inspect`) and write it into the reference at `{{path}}`. Replace <DIGEST>:\n\n{{fix}}',
+      `Resolve the digest of the image container {{container}} of {{kind}} {{namespace}}/{{name}} runs (crane digest, or docker buildx imagetools inspect) and add it to the image reference (replace <DIGEST>):\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
     references: {
       links: ['https://kubernetes.io/docs/concepts/containers/images/#image-names'],
     },
@@ -35,7 +35,7 @@ export default defineControl({
         const pinned = ref ? `${ref.name}${ref.tag ? `:${ref.tag}` : ''}@sha256:<DIGEST>` : '<REGISTRY>/<REPOSITORY>@sha256:<DIGEST>';
         report.fail(w.subject, {
           messageId: ref ? 'tagOnly' : 'unparseable',
-          data: { containerType: c.type, image, fix: containerFix(w, c, { image: pinned }, { mutableOnPod: true }) },
+          data: { containerType: c.type, image, ...containerPatch(w, c, { image: pinned }) },
           path: `${c.path}.image`,
           container: c.container.name,
           observed: image,

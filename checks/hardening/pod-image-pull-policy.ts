@@ -1,7 +1,7 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { defaultPullPolicy, parseImage } from '../../src/model/images.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
-import { containerFix, containerTargets } from './_remediation.ts';
+import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch, containerTargets } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -14,7 +14,7 @@ export default defineControl({
     rationale:
       'With IfNotPresent or Never a node starts whatever it cached under the tag: nodes drift apart after a tag is re-pushed, and a pod can start a private image another pod pulled, without the registry checking its own pull credentials.',
     remediation:
-      'Pin the image of container "{{container}}" of {{kind}} {{namespace}}/{{name}} by digest, or set imagePullPolicy: Always (at `{{path}}`):\n\n{{fix}}',
+      `Pin the image of container {{container}} of {{kind}} {{namespace}}/{{name}} by digest, or set its imagePullPolicy to Always:\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
     references: {
       links: ['https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy'],
     },
@@ -40,7 +40,7 @@ export default defineControl({
             image: c.container.image ?? '',
             policy,
             source: written ? 'as written' : 'defaulted by the API server',
-            fix: containerFix(w, c, { imagePullPolicy: 'Always' }),
+            ...containerPatch(w, c, { imagePullPolicy: 'Always' }),
           },
           path: `${c.path}.imagePullPolicy`,
           container: c.container.name,

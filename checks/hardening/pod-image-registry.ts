@@ -2,7 +2,7 @@ import { CLUSTER_SUBJECT } from '../../src/engine/run.ts';
 import { defineControl } from '../../src/engine/types.ts';
 import { allowedBy, parseImage, parseRegistryPattern, type RegistryPattern } from '../../src/model/images.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
-import { containerFix, containerTargets } from './_remediation.ts';
+import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch, containerTargets } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -15,7 +15,7 @@ export default defineControl({
     rationale:
       'An allowlist keeps workloads on registries the organisation controls, scans and signs, so a typo-squatted or attacker-controlled image cannot be pulled by editing one line of a manifest.',
     remediation:
-      'Mirror the image of container "{{container}}" of {{kind}} {{namespace}}/{{name}} into an allowed registry ({{allowed}}) and point `{{path}}` at it, or extend --allowed-registries if its registry is trusted. Replace the placeholders:\n\n{{fix}}',
+      `Mirror the image of container {{container}} of {{kind}} {{namespace}}/{{name}} into an allowed registry and use it from there (replace the placeholders), or add its registry to --allowed-registries if it is trusted:\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
     references: {
       cis: ['5.5.1'],
       links: ['https://kubernetes.io/docs/concepts/containers/images/'],
@@ -51,8 +51,7 @@ export default defineControl({
             containerType: c.type,
             image,
             registry: ref?.registry ?? 'unknown',
-            allowed,
-            fix: containerFix(w, c, { image: '<ALLOWED-REGISTRY>/<REPOSITORY>:<VERSION>' }, { mutableOnPod: true }),
+            ...containerPatch(w, c, { image: '<ALLOWED-REGISTRY>/<REPOSITORY>:<VERSION>' }),
           },
           path: `${c.path}.image`,
           container: c.container.name,

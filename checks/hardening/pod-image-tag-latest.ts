@@ -1,7 +1,7 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { parseImage } from '../../src/model/images.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
-import { containerFix, containerTargets } from './_remediation.ts';
+import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch, containerTargets } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -14,7 +14,7 @@ export default defineControl({
     rationale:
       '`latest` names whatever was pushed last: two nodes can run different code for the same spec, a rollback returns to nothing known, and a compromised push reaches production at the next restart without any change to the manifest.',
     remediation:
-      'Pin container "{{container}}" of {{kind}} {{namespace}}/{{name}} (at `{{path}}`) to a released version, better also to its digest. Replace <VERSION>:\n\n{{fix}}',
+      `Pin the image of container {{container}} of {{kind}} {{namespace}}/{{name}} to a released version, better also to its digest (replace <VERSION>):\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
     references: {
       links: ['https://kubernetes.io/docs/concepts/containers/images/#image-names'],
     },
@@ -32,22 +32,22 @@ export default defineControl({
         const image = c.container.image ?? '';
         const ref = parseImage(c.container.image);
         let messageId: string;
-        let fix: string;
+        let pinTo: string;
         if (!ref) {
           messageId = 'unparseable';
-          fix = containerFix(w, c, { image: '<REGISTRY>/<REPOSITORY>:<VERSION>' }, { mutableOnPod: true });
+          pinTo = '<REGISTRY>/<REPOSITORY>:<VERSION>';
         } else if (ref.digest) {
           continue;
         } else if (ref.tag === undefined || ref.tag === 'latest') {
           messageId = ref.tag === undefined ? 'untagged' : 'latest';
-          fix = containerFix(w, c, { image: `${ref.name}:<VERSION>` }, { mutableOnPod: true });
+          pinTo = `${ref.name}:<VERSION>`;
         } else {
           continue;
         }
         failed = true;
         report.fail(w.subject, {
           messageId,
-          data: { containerType: c.type, image, fix },
+          data: { containerType: c.type, image, ...containerPatch(w, c, { image: pinTo }) },
           path: `${c.path}.image`,
           container: c.container.name,
           observed: image,

@@ -1,6 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { WORKLOAD_KINDS, containersOf, workloads } from '../../src/model/workloads.ts';
-import { containerFix } from './_remediation.ts';
+import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch } from './_remediation.ts';
 
 const PROBES = [
   { field: 'livenessProbe', word: 'liveness' },
@@ -21,7 +21,7 @@ export default defineControl({
     rationale:
       'Without a liveness probe a deadlocked process keeps its pod Running forever; without a readiness probe traffic reaches a pod before it can serve, and keeps reaching it while it cannot. Both turn partial failures into outages that nobody is alerted to.',
     remediation:
-      'Add a {{probe}} probe to container "{{container}}" of {{kind}} {{namespace}}/{{name}} (at `{{path}}`), pointing at an endpoint that reflects the application\'s health. Replace <PATH> and <PORT>:\n\n{{fix}}',
+      `Add a {{probe}} probe to container {{container}} of {{kind}} {{namespace}}/{{name}}, pointing at an endpoint that reflects the application's health (replace <PATH> and <PORT>, or use a tcpSocket or exec probe):\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
     references: {
       links: ['https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/'],
     },
@@ -53,7 +53,7 @@ export default defineControl({
             data: {
               containerType: c.type === 'initContainers' ? 'sidecar initContainers' : c.type,
               probe: word,
-              fix: containerFix(w, c, { [field]: { httpGet: { path: '<PATH>', port: '<PORT>' }, periodSeconds: 10 } }),
+              ...containerPatch(w, c, { [field]: { httpGet: { path: '<PATH>', port: '<PORT>' }, periodSeconds: 10 } }),
             },
             path: `${c.path}.${field}`,
             container: c.container.name,

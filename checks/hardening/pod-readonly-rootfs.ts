@@ -1,6 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
-import { containerFix, containerTargets } from './_remediation.ts';
+import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch, containerTargets } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -13,7 +13,7 @@ export default defineControl({
     rationale:
       'A writable root filesystem lets an intruder drop tools and binaries, or alter the application, inside the container. A read-only one, with emptyDir volumes only where the application writes, keeps the image as built.',
     remediation:
-      'Set `readOnlyRootFilesystem: true` on container "{{container}}" of {{kind}} {{namespace}}/{{name}} (at `{{path}}`), and mount an emptyDir volume at each directory it must write to (for example /tmp):\n\n{{fix}}',
+      `Set readOnlyRootFilesystem: true in the securityContext of container {{container}} of {{kind}} {{namespace}}/{{name}}, and mount an emptyDir volume at each directory it must write to (for example /tmp):\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
     references: {
       cis: ['5.6.3'],
       links: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'],
@@ -39,7 +39,7 @@ export default defineControl({
           data: {
             containerType: c.type,
             observedText: value === undefined ? 'unset' : String(value),
-            fix: containerFix(w, c, { securityContext: { readOnlyRootFilesystem: true } }),
+            ...containerPatch(w, c, { securityContext: { readOnlyRootFilesystem: true } }),
           },
           path: `${c.path}.securityContext.readOnlyRootFilesystem`,
           container: c.container.name,

@@ -2,7 +2,7 @@ import { defineControl } from '../../src/engine/types.ts';
 import type { K8sObject, PodSpec } from '../../src/model/k8s.ts';
 import type { Snapshot } from '../../src/model/snapshot.ts';
 import { WORKLOAD_KINDS, containersOf, workloads } from '../../src/model/workloads.ts';
-import { containerFix } from './_remediation.ts';
+import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch } from './_remediation.ts';
 
 const RESOURCES = ['cpu', 'memory'] as const;
 const KINDS = ['requests', 'limits'] as const;
@@ -59,7 +59,7 @@ export default defineControl({
     rationale:
       'Without requests the scheduler packs pods blindly and they are evicted first under pressure; without limits one container can take a node\'s memory or CPU from every other pod on it, which turns a compromised or faulty workload into a node-wide denial of service.',
     remediation:
-      'Give container "{{container}}" of {{kind}} {{namespace}}/{{name}} a {{resource}} {{kindWord}} (at `{{path}}`), sized from its observed usage, or add a LimitRange with defaults to namespace {{namespace}}. Replace <VALUE> (for example 250m CPU, 256Mi memory):\n\n{{fix}}',
+      `Give container {{container}} of {{kind}} {{namespace}}/{{name}} a {{resource}} {{kindWord}} sized from its observed usage (replace <VALUE>, for example 250m of CPU or 256Mi of memory), or give namespace {{namespace}} a LimitRange with defaults:\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
     references: {
       links: [
         'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/',
@@ -91,7 +91,7 @@ export default defineControl({
                 containerType: c.type,
                 resource: r,
                 kindWord: kind === 'requests' ? 'request' : 'limit',
-                fix: containerFix(w, c, { resources: { [kind]: { [r]: '<VALUE>' } } }),
+                ...containerPatch(w, c, { resources: { [kind]: { [r]: '<VALUE>' } } }),
               },
               path: `${c.path}.resources.${kind}.${r}`,
               container: c.container.name,

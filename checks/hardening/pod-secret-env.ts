@@ -2,21 +2,9 @@ import { defineControl } from '../../src/engine/types.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
 import { containerTargets } from './_remediation.ts';
 
-function volumeSnippet(secret: string, container: string, specPath: string): string {
-  const volume = `secret-${secret}`.slice(0, 63).replace(/[^a-z0-9-]/g, '-').replace(/-+$/, '');
-  return [
-    `# merge into the pod spec at ${specPath}`,
-    'volumes:',
-    `  - name: ${volume}`,
-    '    secret:',
-    `      secretName: ${secret}`,
-    'containers:',
-    `  - name: ${container}`,
-    '    volumeMounts:',
-    `      - name: ${volume}`,
-    `        mountPath: /etc/secrets/${secret}`,
-    '        readOnly: true',
-  ].join('\n');
+/** A volume name for a Secret: a DNS label derived from its name. */
+function volumeName(secret: string): string {
+  return `secret-${secret}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63).replace(/-+$/, '');
 }
 
 export default defineControl({
@@ -30,7 +18,7 @@ export default defineControl({
     rationale:
       'Environment variables leak: into crash dumps and debug endpoints, into `kubectl describe`-style tooling and logs of anything that prints its environment, and into every child process. A Secret mounted as a file is readable only where the application opens it, and is updated in place when the Secret rotates.',
     remediation:
-      'Stop passing Secret "{{secret}}" to container "{{container}}" of {{kind}} {{namespace}}/{{name}} through `{{path}}`; mount it read-only instead and have the application read the file(s):\n\n{{snippet}}',
+      'Stop passing Secret {{secret}} to container {{container}} of {{kind}} {{namespace}}/{{name}} through its environment; mount it read-only and have the application read the files. Merge into the pod spec at {{specPath}}:\n\nvolumes:\n  - name: {{volume}}\n    secret:\n      secretName: {{secret}}\ncontainers:\n  - name: {{container}}\n    volumeMounts:\n      - name: {{volume}}\n        mountPath: /etc/secrets/{{volume}}\n        readOnly: true',
     references: {
       cis: ['5.4.1'],
       links: ['https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod'],
@@ -53,7 +41,7 @@ export default defineControl({
           const secret = ref.name ?? '';
           report.fail(w.subject, {
             messageId: 'secretKeyRef',
-            data: { containerType: c.type, env: e.name, key: ref.key, secret, snippet: volumeSnippet(secret, name, w.specPath) },
+            data: { containerType: c.type, env: e.name, key: ref.key, secret, volume: volumeName(secret), specPath: w.specPath },
             path: `${c.path}.env[${i}].valueFrom.secretKeyRef`,
             container: name,
             observed: { secret, key: ref.key },
@@ -67,7 +55,7 @@ export default defineControl({
           const secret = ref.name ?? '';
           report.fail(w.subject, {
             messageId: 'secretRef',
-            data: { containerType: c.type, secret, prefixText: e.prefix ? ` (prefix "${e.prefix}")` : '', snippet: volumeSnippet(secret, name, w.specPath) },
+            data: { containerType: c.type, secret, prefixText: e.prefix ? ` (prefix "${e.prefix}")` : '', volume: volumeName(secret), specPath: w.specPath },
             path: `${c.path}.envFrom[${i}].secretRef`,
             container: name,
             observed: { secret },

@@ -94,6 +94,7 @@ export default defineControl({
         'https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/',
       ],
     },
+    static: { needsCluster: 'whether the cluster has a policy mechanism for pods is a fact about the whole cluster; a set of files cannot show its absence.' },
     messages: {
       none: 'No policy control mechanism is visible: no namespace enforces a Pod Security level above privileged, no denying ValidatingAdmissionPolicy covers pods, and no known policy engine webhook is registered ({{namespaces}} namespaces, {{policies}} ValidatingAdmissionPolicies, {{webhooks}} validating webhook configurations seen).',
     },

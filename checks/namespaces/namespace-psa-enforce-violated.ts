@@ -13,7 +13,7 @@ export default defineControl({
     rationale:
       'Admission checks pods only when they are created. A namespace whose label is stricter than what runs in it looks compliant while it is not, and turns the next node drain or deployment into an outage: the controller cannot create replacement pods.',
     remediation:
-      'Bring {{kind}} {{namespace}}/{{name}} within the {{level}} level (the Pod Security controls name every field to change; the first is `{{path}}`), or, until it is, lower the namespace\'s enforce label and keep {{level}} as warn and audit:\n\n{{command}}',
+      'Bring {{kind}} {{namespace}}/{{name}} within the {{level}} level (the Pod Security controls name every field to change), or, until it is, lower the enforce label of namespace {{namespace}} and keep {{level}} for warn and audit:\n\nkubectl label --overwrite ns {{namespace}} pod-security.kubernetes.io/enforce={{lower}} pod-security.kubernetes.io/warn={{level}} pod-security.kubernetes.io/audit={{level}}',
     references: {
       cis: ['5.2.1'],
       links: ['https://kubernetes.io/docs/concepts/security/pod-security-admission/', 'https://kubernetes.io/docs/tasks/configure-pod-container/migrate-from-psp/'],
@@ -42,9 +42,7 @@ export default defineControl({
             level,
             version: impact.evaluatedAt,
             reasons: w.reasons,
-            command: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)
-              ? `kubectl label --overwrite ns ${namespace} pod-security.kubernetes.io/enforce=${lower} pod-security.kubernetes.io/warn=${level} pod-security.kubernetes.io/audit=${level}`
-              : `Set pod-security.kubernetes.io/enforce=${lower}, warn=${level} and audit=${level} on the namespace.`,
+            lower,
           },
           path: w.path,
           observed: w.checks.join(', '),

@@ -1,17 +1,8 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { levelLabel, namespacePsa } from '../../src/model/psa-posture.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
-import { isSafeName } from '../hardening/_remediation.ts';
 
 const LABEL = levelLabel('enforce');
-
-function labelCommand(namespace: string): string {
-  if (!isSafeName(namespace)) return `Set the label ${LABEL}=restricted (or baseline) on the namespace.`;
-  return [
-    `kubectl label --dry-run=server --overwrite ns ${namespace} ${LABEL}=restricted`,
-    `kubectl label --overwrite ns ${namespace} ${LABEL}=restricted ${LABEL}-version=latest`,
-  ].join('\n');
-}
 
 export default defineControl({
   meta: {
@@ -24,7 +15,7 @@ export default defineControl({
     rationale:
       'Without an enforce label, the PodSecurity admission plugin admits privileged pods into the namespace (unless a cluster default says otherwise). A label makes the admission controller refuse them at creation.',
     remediation:
-      'Label the namespace with the strictest level its workloads meet. The server-side dry run lists the existing pods that would violate it (the psaPosture insight lists them too):\n\n{{command}}',
+      `Label namespace {{name}} with the strictest level its workloads meet (restricted below; baseline if restricted would refuse them). The server-side dry run lists the existing pods the level would refuse, as does the psaPosture insight:\n\nkubectl label --dry-run=server --overwrite ns {{name}} ${LABEL}=restricted\nkubectl label --overwrite ns {{name}} ${LABEL}=restricted ${LABEL}-version=latest`,
     references: {
       cis: ['5.2.1'],
       links: ['https://kubernetes.io/docs/concepts/security/pod-security-admission/', 'https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-namespace-labels/'],
@@ -43,13 +34,12 @@ export default defineControl({
       const enforce = namespacePsa(ns.metadata.labels).enforce;
       const path = `metadata.labels["${LABEL}"]`;
       const base = { path, expected: 'baseline or restricted' };
-      const data = { command: labelCommand(name) };
       if (enforce.level === undefined) {
-        report.fail(subject, { ...base, messageId: 'missing', data, observed: null });
+        report.fail(subject, { ...base, messageId: 'missing', observed: null });
       } else if (enforce.invalid.includes('level')) {
-        report.fail(subject, { ...base, messageId: 'invalid', data: { ...data, value: enforce.level }, observed: enforce.level });
+        report.fail(subject, { ...base, messageId: 'invalid', data: { value: enforce.level }, observed: enforce.level });
       } else if (enforce.level === 'privileged') {
-        report.fail(subject, { ...base, messageId: 'privileged', data, observed: enforce.level });
+        report.fail(subject, { ...base, messageId: 'privileged', observed: enforce.level });
       } else {
         report.pass(subject, { path });
       }

@@ -2,7 +2,6 @@ import { defineControl } from '../../src/engine/types.ts';
 import { PSA_MODES, namespacePsa, pinnedMinor, versionLabel } from '../../src/model/psa-posture.ts';
 import { serverPssVersion } from '../../src/model/pss.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
-import { isSafeName } from '../hardening/_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -15,11 +14,12 @@ export default defineControl({
     rationale:
       'A pinned version freezes the standard at that release: checks added or tightened since (runAsUser=0 in 1.23, probe and lifecycle hosts in 1.34, new sysctls) are not enforced, audited or warned about, although the cluster would support them. Pins are meant for the upgrade window, then moved forward.',
     remediation:
-      'Move the {{mode}} version of namespace {{name}} forward (to the cluster\'s {{cluster}}, or to latest), checking first with a server-side dry run:\n\n{{command}}',
+      'Move the {{mode}} version of namespace {{name}} forward, to the cluster\'s version or to latest, checking first with a server-side dry run:\n\nkubectl label --dry-run=server --overwrite ns {{name}} {{label}}={{target}}\nkubectl label --overwrite ns {{name}} {{label}}={{target}}',
     references: {
       cis: ['5.2.1'],
       links: ['https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces'],
     },
+    static: { needsCluster: "it compares pinned Pod Security versions with a running cluster's version." },
     messages: {
       stale: 'Namespace "{{name}}" pins its {{mode}} level to Pod Security Standards {{pinned}}, older than the cluster\'s {{cluster}}.',
       invalid: 'Namespace "{{name}}" has {{mode}}-version "{{pinned}}", which is not "latest" or "v1.<minor>"; the admission plugin evaluates it as latest.',
@@ -40,12 +40,10 @@ export default defineControl({
         if (setting.version === undefined) continue;
         const label = versionLabel(mode);
         const path = `metadata.labels["${label}"]`;
-        const command = isSafeName(name)
-          ? `kubectl label --dry-run=server --overwrite ns ${name} ${label}=${server ? cluster : 'latest'}\nkubectl label --overwrite ns ${name} ${label}=${server ? cluster : 'latest'}`
-          : `Set the label ${label}=latest on the namespace.`;
+        const fix = { label, target: server ? cluster : 'latest' };
         if (setting.invalid.includes('version')) {
           failed = true;
-          report.fail(subject, { messageId: 'invalid', data: { mode, pinned: setting.version, cluster, command }, path, observed: setting.version, expected: 'latest or v1.<minor>' });
+          report.fail(subject, { messageId: 'invalid', data: { mode, pinned: setting.version, cluster, ...fix }, path, observed: setting.version, expected: 'latest or v1.<minor>' });
           continue;
         }
         const minor = pinnedMinor(setting.effectiveVersion);
@@ -56,7 +54,7 @@ export default defineControl({
         }
         if (minor < server.minor) {
           failed = true;
-          report.fail(subject, { messageId: 'stale', data: { mode, pinned: setting.version, cluster, command }, path, observed: setting.version, expected: `${cluster} or latest` });
+          report.fail(subject, { messageId: 'stale', data: { mode, pinned: setting.version, cluster, ...fix }, path, observed: setting.version, expected: `${cluster} or latest` });
         }
       }
       if (failed) continue;

@@ -30,7 +30,7 @@ export const DEFAULT_WAIVERS: readonly DefaultWaiver[] = Object.freeze([
       'kube-system runs node-level components (kube-proxy, CNI and CSI agents, the control plane\'s static pods) that need host namespaces, host paths and privileges no Pod Security level admits, so it cannot enforce one. Keep it closed by RBAC instead: only cluster administrators may create pods there.',
   },
   {
-    controls: ['pod-hostpath-sensitive'],
+    controls: ['pod-hostpath-sensitive', 'pod-hostpath-writable'],
     subject: { namespace: 'kube-system' },
     owner: DEFAULT_WAIVER_OWNER,
     reason:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeHostPath, sensitivity } from '../../checks/hardening/pod-hostpath-sensitive.ts';
+import { normalizeHostPath, sensitivity } from '../../checks/hardening/_hostpath.ts';
 import { tlsCovers } from '../../checks/hardening/ingress-tls-missing.ts';
 
 describe('host path sensitivity', () => {

@@ -1,0 +1,86 @@
+/**
+ * hostPath mounts as the hostPath controls see them: each volumeMount of a
+ * hostPath volume, with the host path it reaches (the volume's path joined
+ * with the mount's subPath, /var/run read as /run) and whether it is writable.
+ */
+import type { ContainerRef } from '../../src/model/workloads.ts';
+import type { PodSpec } from '../../src/model/k8s.ts';
+
+/**
+ * Host paths whose exposure hands over the node. `subtree`: everything below
+ * is sensitive too; otherwise only the path itself (a socket). A hostPath that
+ * contains one of these (an ancestor, such as `/`, `/var` or `/run`) exposes it.
+ */
+const SENSITIVE: readonly { path: string; subtree: boolean; what: string }[] = [
+  { path: '/run/docker.sock', subtree: false, what: 'the Docker socket (full control of the node\'s containers)' },
+  { path: '/run/containerd/containerd.sock', subtree: false, what: 'the containerd socket (full control of the node\'s containers)' },
+  { path: '/run/crio/crio.sock', subtree: false, what: 'the CRI-O socket (full control of the node\'s containers)' },
+  { path: '/run/cri-dockerd.sock', subtree: false, what: 'the cri-dockerd socket (full control of the node\'s containers)' },
+  { path: '/run/k3s/containerd/containerd.sock', subtree: false, what: 'the k3s containerd socket (full control of the node\'s containers)' },
+  { path: '/etc', subtree: true, what: 'host configuration, including kubelet and kubeadm credentials and cloud provider files under /etc/kubernetes' },
+  { path: '/proc', subtree: true, what: 'the host\'s processes, their environments and kernel settings' },
+  { path: '/root', subtree: true, what: 'root\'s home directory (SSH keys, cloud CLI credentials)' },
+  { path: '/home', subtree: true, what: 'users\' home directories (SSH keys, cloud CLI credentials)' },
+  { path: '/var/lib/kubelet', subtree: true, what: 'the kubelet\'s credentials and every pod\'s mounted Secrets and tokens' },
+  { path: '/var/lib/etcd', subtree: true, what: 'etcd\'s data: every object of the cluster, Secrets included' },
+  { path: '/var/lib/docker', subtree: true, what: 'the filesystems of every container on the node' },
+  { path: '/var/lib/containerd', subtree: true, what: 'the filesystems of every container on the node' },
+  { path: '/var/lib/rancher', subtree: true, what: 'k3s/RKE2 data, including the cluster join token' },
+  { path: '/var/lib/cloud', subtree: true, what: 'cloud-init data, including instance user data that often holds bootstrap credentials' },
+];
+
+/** Collapse slashes, drop a trailing one, and read /var/run as /run (a symlink on every current distribution). */
+export function normalizeHostPath(path: string): string {
+  let p = path.replace(/\/+/g, '/');
+  if (p.length > 1) p = p.replace(/\/$/, '');
+  if (p === '/var/run' || p.startsWith('/var/run/')) p = '/run' + p.slice('/var/run'.length);
+  return p;
+}
+
+export const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
+
+/** Why a (normalised) host path is sensitive, or undefined. */
+export function sensitivity(p: string): string | undefined {
+  if (!p.startsWith('/')) return undefined;
+  for (const s of SENSITIVE) {
+    if (p === s.path) return s.what;
+    if (s.subtree && isUnder(p, s.path)) return s.what;
+  }
+  if (p === '/') return 'the host\'s whole filesystem: runtime sockets, kubelet credentials, every pod\'s Secrets';
+  const exposed = SENSITIVE.filter((s) => isUnder(s.path, p)).map((s) => s.path);
+  if (exposed.length > 0) return `it contains ${exposed.slice(0, 3).join(', ')}${exposed.length > 3 ? ` and ${exposed.length - 3} more` : ''}`;
+  return undefined;
+}
+
+export interface HostPathMount {
+  container: ContainerRef;
+  /** Index in the container's volumeMounts. */
+  index: number;
+  mountPath: string;
+  /** The host path as written: the volume's path, joined with the subPath. */
+  written: string;
+  /** The same, normalised (what sensitivity is judged on). */
+  hostPath: string;
+  /** `written`, followed by the normalised path when they differ. */
+  shown: string;
+  /** readOnly is not true. */
+  writable: boolean;
+}
+
+/** Every mount of a hostPath volume by the given containers. */
+export function hostPathMounts(spec: PodSpec, containers: readonly ContainerRef[]): HostPathMount[] {
+  const volumes = new Map<string, string>();
+  for (const v of spec.volumes ?? []) if (v?.hostPath?.path) volumes.set(v.name, v.hostPath.path);
+  const out: HostPathMount[] = [];
+  if (volumes.size === 0) return out;
+  for (const c of containers) {
+    (c.container.volumeMounts ?? []).forEach((m, index) => {
+      const volumePath = volumes.get(m.name);
+      if (volumePath === undefined) return;
+      const written = m.subPath ? `${volumePath.replace(/\/+$/, '')}/${m.subPath}` : volumePath;
+      const hostPath = normalizeHostPath(written);
+      out.push({ container: c, index, mountPath: m.mountPath, written, hostPath, shown: hostPath === written ? written : `${written} (${hostPath})`, writable: m.readOnly !== true });
+    });
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+import { defineControl } from '../../src/engine/types.ts';
+import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
+import { hostPathMounts } from './_hostpath.ts';
+import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch, containerTargets } from './_remediation.ts';
+
+export default defineControl({
+  meta: {
+    id: 'pod-hostpath-writable',
+    title: 'hostPath mounts are read-only',
+    area: 'workloads',
+    severity: 'high',
+    description:
+      'For every volumeMount (init, regular and ephemeral containers) of a hostPath volume, flags the mount unless it sets readOnly: true. A hostPath volume is writable from a container unless every mount of it there is read-only, so each writable mount is its own finding. Which host paths are sensitive, writable or not, is pod-hostpath-sensitive\'s concern.',
+    rationale:
+      'A writable host path lets a container plant files the node later executes or trusts (cron jobs, systemd units, binaries, kubeconfigs, other pods\' data), fill the node\'s disk, and leave traces that outlive the container.',
+    remediation: `Mount {{hostPath}} read-only in container {{container}} of {{kind}} {{namespace}}/{{name}}, or replace the hostPath with a PersistentVolumeClaim, emptyDir or CSI volume if the workload needs to write:\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
+    references: {
+      cis: ['5.2.11'],
+      pss: ['hostPathVolumes'],
+      links: ['https://kubernetes.io/docs/concepts/storage/volumes/#hostpath'],
+    },
+    messages: {
+      writable: 'Container "{{container}}" ({{containerType}}) mounts host path {{hostPath}} writable at {{mountPath}}.',
+    },
+  },
+  reads: WORKLOAD_KINDS,
+  evaluate(snapshot, report) {
+    for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
+      let failed = false;
+      for (const m of hostPathMounts(w.podSpec, containers)) {
+        if (!m.writable) continue;
+        failed = true;
+        report.fail(w.subject, {
+          messageId: 'writable',
+          data: {
+            containerType: m.container.type,
+            hostPath: m.shown,
+            mountPath: m.mountPath,
+            ...containerPatch(w, m.container, { volumeMounts: [{ mountPath: m.mountPath, readOnly: true }] }),
+          },
+          path: `${m.container.path}.volumeMounts[${m.index}]`,
+          container: m.container.container.name,
+          observed: { hostPath: m.written, readOnly: false },
+          expected: { readOnly: true },
+        });
+      }
+      if (!failed) report.pass(w.subject);
+    }
+  },
+});
