@@ -238,6 +238,22 @@ describe('the baseline cluster (harness defaults)', () => {
   });
 });
 
+describe('extra reads without the permissions they need', () => {
+  it('records forbidden with the permission that would fix it', async () => {
+    const target = await resolveTarget({ kubeconfig: testKubeconfig(), context: 'auditor' });
+    const extras = await collectExtras(target, { kubelet: true, nodes: ['ghost-1', 'ghost-2', 'ghost-3'] });
+    expect(extras.kubeProxy).toMatchObject({ state: 'forbidden', permission: 'get configmaps in namespace kube-system' });
+    expect(extras.kubeletConfigs?.state).toBe('forbidden');
+    expect(extras.kubeletConfigs?.permission).toBe('get nodes/proxy');
+    expect(extras.kubeletConfigs?.reason).toMatch(/nodes\/proxy/);
+    expect(Object.keys(extras.kubeletConfigs!.nodes)).toEqual(['ghost-1', 'ghost-2', 'ghost-3']);
+    // The probe does not depend on who scans: no credential is sent.
+    expect(Object.fromEntries(extras.anonymousProbe!.results.map((r) => [r.path, r.status]))).toEqual({ '/version': 200, '/api': 403, '/api/v1/namespaces?limit=1': 403 });
+    // What the kubeconfig in use holds: a client certificate, no token, TLS verified, a loopback server.
+    expect(extras.kubeconfig).toMatchObject({ state: 'ok', context: 'auditor', insecureSkipTlsVerify: false, embeddedToken: false, embeddedPassword: false, embeddedClientKey: true, addresses: ['127.0.0.1'] });
+  });
+});
+
 describe('a second cluster with a weaker flag set', () => {
   let baseline: ScanResult;
   let weakResult: ScanResult;
