@@ -3,17 +3,25 @@
  * admission check, evaluated by src/model/pss.ts on every workload subject at the
  * version the subject's namespace is enforced at (its `enforce-version` label,
  * else the cluster's version), with a finding per offending field and a
- * remediation rendered for that field: the securityContext to set and, where the
- * object can be patched in place, the `kubectl patch` that does it.
+ * remediation for that field: the YAML to set and, where the object can be
+ * patched in place, the `kubectl patch` that does it.
+ *
+ * Remediations are templates (the engine quotes every value it fills in for
+ * shells and YAML): each control gives, per placement of a violation (a
+ * container's field, the pod's, an annotation, a volume…), the action and the
+ * YAML with `{{placeholders}}`; this file adds how to apply it — the kubectl
+ * patch, whose JSON body is one value, or why the object must be recreated —
+ * and picks the template for each finding (`remediationId`).
  *
  * Not a control itself (files starting with `_` are not registered).
  */
 import { defineControl, type Control, type ControlMeta, type Severity } from '../../src/engine/types.ts';
-import type { ObjectMeta } from '../../src/model/k8s.ts';
+import type { ObjectMeta, PodSpec } from '../../src/model/k8s.ts';
 import {
   PSS_MESSAGES,
   evaluatePssCheck,
   formatPssVersion,
+  metadataPathFor,
   pssCheckLevel,
   pssCheckSince,
   pssVersionFor,
@@ -29,11 +37,85 @@ export const PSS_READS = [...WORKLOAD_KINDS, 'namespaces'] as const;
 
 const PSS_LINKS = ['https://kubernetes.io/docs/concepts/security/pod-security-standards/', 'https://kubernetes.io/docs/concepts/security/pod-security-admission/'];
 
-/** How to fix one kind of violation. `set` fixes write a value; `remove` fixes delete the field. */
+/**
+ * How to fix one violation. `set` writes values (one strategic-merge patch, for
+ * every path listed: a fix sometimes has to touch a field that validation ties
+ * to the wrong one), `remove` deletes fields (one JSON patch, each removal
+ * guarded by a `test` of the value found when one is given), `none` has no
+ * in-place patch.
+ */
 export type Fix =
-  | { op: 'set'; value: unknown; snippet: string }
-  | { op: 'remove'; snippet: string; /** remove this (parent) path instead of the violation's */ at?: string; test?: { at: string; value: string } }
-  | { op: 'none'; snippet: string };
+  | { op: 'set'; sets: { path: string; value: unknown }[] }
+  | { op: 'remove'; removes: { path: string; test?: { path: string; value: unknown } }[] }
+  | { op: 'none' };
+
+/** The pod a violation was found in, for fixes that depend on its other fields. */
+export interface FixContext {
+  meta: ObjectMeta;
+  spec: PodSpec;
+  specPath: string;
+}
+
+/** The container object a container-level violation points into. */
+export function containerOf(v: PssViolation, ctx: FixContext): Record<string, any> | undefined {
+  if (!v.containerType) return undefined;
+  const m = new RegExp(`^${ctx.specPath.replace(/[.[\]]/g, '\\$&')}\\.${v.containerType}\\[(\\d+)\\]`).exec(v.path);
+  const list = (ctx.spec as unknown as Record<string, unknown>)[v.containerType];
+  return m && Array.isArray(list) ? (list[Number(m[1])] as Record<string, any>) : undefined;
+}
+
+/** Path of the container holding a container-level violation, e.g. `spec.template.spec.containers[1]`. */
+export function containerPathOf(v: PssViolation): string {
+  return /^(.*\.(?:initContainers|containers|ephemeralContainers)\[\d+\])/.exec(v.path)?.[1] ?? '';
+}
+
+/** A fix that sets paths to values (the violation's, and any a validation rule ties to it). */
+export function setFix(...sets: { path: string; value: unknown }[]): Fix {
+  return { op: 'set', sets };
+}
+
+/** A fix that removes the violation's field (or `at`), after testing the field still holds the value found. */
+export function removeFix(v: PssViolation, at: string = v.path): Fix {
+  const test = v.observed === null || typeof v.observed === 'object' ? undefined : { path: v.path, value: v.observed };
+  return { op: 'remove', removes: [{ path: at, ...(test ? { test } : {}) }] };
+}
+
+export const NO_FIX: Fix = Object.freeze({ op: 'none' });
+
+/** Whether the pod runs HostProcess containers (pod-level or any container). */
+export function isHostProcessPod(ctx: FixContext): boolean {
+  const spec = ctx.spec as unknown as Record<string, any>;
+  if (spec.securityContext?.windowsOptions?.hostProcess === true) return true;
+  return ['initContainers', 'containers', 'ephemeralContainers'].some(
+    (t) => Array.isArray(spec[t]) && spec[t].some((c: any) => c?.securityContext?.windowsOptions?.hostProcess === true),
+  );
+}
+
+/**
+ * Deprecated annotations that API validation requires to agree with a profile
+ * field (`seccomp` or `apparmor`): when a fix sets the field of a container (or
+ * of the pod, inherited by containers without their own), an annotation saying
+ * otherwise must go in the same patch, or the API server refuses it.
+ */
+export function conflictingAnnotations(kind: 'seccomp' | 'apparmor', v: PssViolation, ctx: FixContext, runtimeDefault: readonly string[]): { path: string; value: null }[] {
+  const annotations = ctx.meta.annotations ?? {};
+  const keys: string[] = [];
+  const spec = ctx.spec as unknown as Record<string, any>;
+  const field = kind === 'seccomp' ? 'seccompProfile' : 'appArmorProfile';
+  const prefix = kind === 'seccomp' ? 'container.seccomp.security.alpha.kubernetes.io/' : 'container.apparmor.security.beta.kubernetes.io/';
+  if (v.container !== undefined) keys.push(prefix + v.container);
+  else {
+    if (kind === 'seccomp') keys.push('seccomp.security.alpha.kubernetes.io/pod');
+    for (const t of ['initContainers', 'containers'])
+      for (const c of Array.isArray(spec[t]) ? spec[t] : []) if (c?.securityContext?.[field] == null) keys.push(prefix + String(c?.name));
+  }
+  return keys.filter((k) => Object.hasOwn(annotations, k) && !runtimeDefault.includes(annotations[k]!)).map((k) => ({ path: annotationPathFor(ctx, k), value: null }));
+}
+
+/** Path of an annotation of the pod a violation belongs to. */
+export function annotationPathFor(ctx: FixContext, key: string): string {
+  return `${metadataPathFor(ctx.specPath)}.annotations[${JSON.stringify(key)}]`;
+}
 
 export interface PssControlSpec {
   id: string;
@@ -45,13 +127,16 @@ export interface PssControlSpec {
   /** CIS Kubernetes Benchmark v1.12 sections. */
   cis?: string[];
   /**
-   * Remediation template. Besides the engine's placeholders it may use
-   * `{{snippet}}` (YAML to put at the path), `{{apply}}` (the kubectl command, or
-   * why the object must be recreated) and the violation's data (`setter`, `value`, …).
+   * Remediation by placement (see `placement`): the action to take and the YAML
+   * (or a comment) showing it, both templates. Placeholders: the engine's
+   * (`kind`, `namespace`, `name`, `path`, `container`) and the violation's data
+   * (`containerType`, `value`, `capability`, `field`, …).
    */
-  remediation: string;
+  remediation: Record<string, { action: string; snippet: string }>;
+  /** The placement of a violation; default `container` when it names one, else `pod`. */
+  placement?(v: PssViolation, ctx: FixContext): string;
   /** The fix for a violation, by its rule. */
-  fix(v: PssViolation): Fix;
+  fix(v: PssViolation, ctx: FixContext): Fix;
 }
 
 function namespaceLabels(snapshot: Snapshot, namespace: string | undefined): Record<string, string> | undefined {
@@ -98,24 +183,40 @@ function pointer(segments: Segment[]): string {
   return '/' + segments.map((s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 }
 
-/** Names placed on the command line outside quotes: DNS-1123 names only. */
-const SAFE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-/** Values placed inside the single-quoted patch: anything but a quote or a control character. */
-const SAFE_VALUE = /^[^'\x00-\x1f\x7f]*$/;
-
 /** The strategic-merge patch that sets one field, containers addressed by name. */
-function mergePatchFor(segments: Segment[], value: unknown, containerName: string | undefined): unknown {
+function mergePatchFor(segments: Segment[], value: unknown, containerName: (list: string, index: number) => string | undefined): unknown {
   const build = (i: number): unknown => {
     if (i === segments.length) return value;
     const seg = segments[i]!;
     const next = segments[i + 1];
     if (typeof next === 'number') {
       if (seg !== 'containers' && seg !== 'initContainers') throw new Error('not patchable');
-      return { [seg]: [{ name: containerName, ...(build(i + 2) as object) }] };
+      const name = containerName(String(seg), next);
+      if (name === undefined) throw new Error('unnamed container');
+      return { [seg]: [{ name, ...(build(i + 2) as object) }] };
     }
     return { [seg]: build(i + 1) };
   };
   return build(0);
+}
+
+/** Deep merge of strategic-merge patches; lists of containers are merged by name. */
+function mergePatches(a: unknown, b: unknown): unknown {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const out = a.map((x) => ({ ...x }));
+    for (const y of b) {
+      const i = out.findIndex((x) => x.name === y.name);
+      if (i < 0) out.push(y);
+      else out[i] = mergePatches(out[i], y);
+    }
+    return out;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(b)) out[k] = k in out ? mergePatches(out[k], v) : v;
+    return out;
+  }
+  return b;
 }
 
 const KUBECTL_RESOURCE: Record<string, string> = {
@@ -127,60 +228,67 @@ const KUBECTL_RESOURCE: Record<string, string> = {
   CronJob: 'cronjob',
 };
 
-function applyText(w: Workload, v: PssViolation, fix: Fix): string {
-  if (v.containerType === 'ephemeralContainers')
-    return `Ephemeral containers cannot be changed or removed: delete Pod ${w.subject.name} (its controller, if any, recreates it without them) and debug with a compliant securityContext next time.`;
-  if (w.subject.kind === 'Pod') return 'A Pod cannot be changed in place: fix the manifest or controller that created it, then recreate the Pod.';
-  if (w.subject.kind === 'Job') return "A Job's pod template is immutable: fix its manifest and recreate the Job.";
+/** How a fix reaches the cluster, after the action and its YAML. */
+const APPLY: Record<string, string> = {
+  patch: 'Apply it in place:\n\nkubectl -n {{namespace}} patch {{resource}} {{name}} --type={{patchType}} -p {{patch}}',
+  'patch-live':
+    'Apply it in place (pods already running keep their old spec until they are replaced):\n\nkubectl -n {{namespace}} patch {{resource}} {{name}} --type={{patchType}} -p {{patch}}',
+  pod: 'A Pod cannot be changed in place: fix the manifest or the controller that created Pod {{name}}, then recreate it.',
+  job: "A Job's pod template cannot be changed in place: fix the manifest of Job {{name}} and recreate the Job.",
+  ephemeral:
+    'Ephemeral container {{container}} cannot be changed or removed: delete Pod {{name}} (its controller, if any, recreates it without the container), and start debug containers with a compliant securityContext (kubectl debug --profile=restricted).',
+  manual: 'Change it in the manifest {{kind}} {{name}} is deployed from, and apply that again.',
+};
+
+/** How to apply a fix to a workload, and the patch's values when it can be patched in place. */
+function applyMode(w: Workload, v: PssViolation, fix: Fix): { mode: string; data?: Record<string, string> } {
+  if (v.containerType === 'ephemeralContainers') return { mode: 'ephemeral' };
+  if (w.subject.kind === 'Pod') return { mode: 'pod' };
+  if (w.subject.kind === 'Job') return { mode: 'job' };
   const resource = KUBECTL_RESOURCE[w.subject.kind];
-  if (!resource || fix.op === 'none') return 'Change it in the manifest the object is deployed from.';
-  const ns = w.subject.namespace ?? 'default';
-  const manual = 'Change it in the manifest the object is deployed from.';
-  if (![ns, w.subject.name].every((n) => SAFE_NAME.test(n))) return manual;
-  let body: string;
-  let type: string;
+  if (!resource || fix.op === 'none') return { mode: 'manual' };
+  const spec = w.podSpec as unknown as Record<string, unknown>;
+  const nameOf = (list: string, index: number): string | undefined => {
+    const c = Array.isArray(spec[list]) ? (spec[list] as Record<string, unknown>[])[index] : undefined;
+    return typeof c?.name === 'string' ? c.name : undefined;
+  };
   try {
+    let patch: string;
+    let patchType: string;
     if (fix.op === 'set') {
-      type = 'strategic';
-      body = JSON.stringify(mergePatchFor(parsePath(v.path), fix.value, v.container));
+      patchType = 'strategic';
+      patch = JSON.stringify(fix.sets.map((s) => mergePatchFor(parsePath(s.path), s.value, nameOf)).reduce(mergePatches));
     } else {
-      type = 'json';
-      const target = parsePath(fix.at ?? v.path);
+      patchType = 'json';
       const ops: unknown[] = [];
-      if (fix.test) {
-        ops.push({ op: 'test', path: pointer(parsePath(fix.test.at)), value: fix.test.value });
+      for (const r of fix.removes) {
+        if (r.test) ops.push({ op: 'test', path: pointer(parsePath(r.test.path)), value: r.test.value });
+        ops.push({ op: 'remove', path: pointer(parsePath(r.path)) });
       }
-      ops.push({ op: 'remove', path: pointer(target) });
-      body = JSON.stringify(ops);
+      patch = JSON.stringify(ops);
     }
+    const live = w.subject.kind === 'ReplicaSet' || w.subject.kind === 'ReplicationController';
+    return { mode: live ? 'patch-live' : 'patch', data: { resource, patchType, patch } };
   } catch {
-    return manual;
+    return { mode: 'manual' };
   }
-  if (!SAFE_VALUE.test(body)) return manual;
-  const verb = w.subject.kind === 'ReplicaSet' || w.subject.kind === 'ReplicationController' ? ' (pods already running keep the old spec until replaced)' : '';
-  return `kubectl -n ${ns} patch ${resource} ${w.subject.name} --type=${type} -p '${body}'${verb}`;
 }
 
-/** A YAML block: a mapping nested along `keys`, the last holding `leaf` (already YAML). */
-export function yamlAt(keys: string[], leaf: string): string {
-  let out = '';
-  keys.forEach((k, i) => (out += `${'  '.repeat(i)}${k}:\n`));
-  return out + leaf.split('\n').map((l) => '  '.repeat(keys.length) + l).join('\n');
-}
-
-/** The YAML that sets a container's securityContext field, e.g. `containers:\n  - name: app\n    securityContext: …`. */
-export function containerSnippet(v: PssViolation, leaf: string): string {
-  const list = v.containerType ?? 'containers';
-  const body = yamlAt(['securityContext'], leaf)
+/** YAML (a template) setting `leaf` in a container's securityContext; the container is named by placeholders. */
+export function containerYaml(leaf: string): string {
+  const body = leaf
     .split('\n')
-    .map((l) => '    ' + l)
+    .map((l) => '      ' + l)
     .join('\n');
-  return `${list}:\n  - name: ${v.container ?? ''}\n${body}`;
+  return `{{containerType}}:\n  - name: {{container}}\n    securityContext:\n${body}`;
 }
 
-/** The YAML for a pod-level or container-level securityContext field, depending on where the violation is. */
-export function securityContextSnippet(v: PssViolation, leaf: string): string {
-  return v.container !== undefined ? containerSnippet(v, leaf) : yamlAt(['securityContext'], leaf);
+/** YAML (a template) setting `leaf` in the pod's securityContext. */
+export function podYaml(leaf: string): string {
+  return `securityContext:\n${leaf
+    .split('\n')
+    .map((l) => '  ' + l)
+    .join('\n')}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -189,6 +297,13 @@ export function securityContextSnippet(v: PssViolation, leaf: string): string {
 
 export function pssControl(spec: PssControlSpec): Control {
   const level = pssCheckLevel(spec.check);
+  const placements = Object.keys(spec.remediation);
+  const template = (placement: string, mode: string) => {
+    const r = spec.remediation[placement]!;
+    return `${r.action}\n\n${r.snippet}\n\n${APPLY[mode]}`;
+  };
+  const remediations: Record<string, string> = {};
+  for (const p of placements) for (const mode of Object.keys(APPLY)) remediations[`${p}-${mode}`] = template(p, mode);
   const meta: ControlMeta = {
     id: spec.id,
     title: spec.title,
@@ -196,7 +311,8 @@ export function pssControl(spec: PssControlSpec): Control {
     severity: spec.severity,
     description: spec.description,
     rationale: spec.rationale,
-    remediation: spec.remediation,
+    remediation: template(placements[0]!, 'manual'),
+    remediations,
     references: { ...(spec.cis?.length ? { cis: spec.cis } : {}), pss: [spec.check], links: PSS_LINKS },
     messages: { ...PSS_MESSAGES[spec.check] },
   };
@@ -221,18 +337,15 @@ export function pssControl(spec: PssControlSpec): Control {
       if (!ephemeralOnly) reporter.pass(w.subject);
       return;
     }
+    const ctx: FixContext = { meta: (w.podMeta ?? {}) as ObjectMeta, spec: w.podSpec, specPath: w.specPath };
     for (const v of violations) {
-      const fix = spec.fix(v);
+      const placement = spec.placement?.(v, ctx) ?? (v.container !== undefined ? 'container' : 'pod');
+      if (!spec.remediation[placement]) throw new Error(`${spec.id}: no remediation for placement "${placement}"`);
+      const apply = applyMode(w, v, spec.fix(v, ctx));
       reporter.fail(w.subject, {
         messageId: v.rule,
-        data: {
-          ...v.data,
-          where: String(v.data.setter).replace(/^The /, 'the ').replace(/^(Init|Ephemeral) /, (m) => m.toLowerCase()).replace(/^Container /, 'container '),
-          pssLevel: level,
-          pssVersionFrom: choice.source === 'server' ? 'cluster version' : 'namespace label',
-          snippet: fix.snippet,
-          apply: applyText(w, v, fix),
-        },
+        remediationId: `${placement}-${apply.mode}`,
+        data: { ...v.data, pssLevel: level, pssVersionFrom: choice.source === 'server' ? 'cluster version' : 'namespace label', ...apply.data },
         path: v.path,
         ...(v.container !== undefined ? { container: v.container } : {}),
         observed: v.observed,

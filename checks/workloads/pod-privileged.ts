@@ -1,4 +1,4 @@
-import { containerSnippet, pssControl } from './_pss.ts';
+import { containerYaml, pssControl, setFix } from './_pss.ts';
 
 export default pssControl({
   id: 'pod-privileged',
@@ -10,7 +10,12 @@ export default pssControl({
   rationale:
     "A privileged container has every capability and the host's devices, and no seccomp, AppArmor or SELinux confinement: taking over the node is one command away.",
   cis: ['5.2.2'],
-  remediation:
-    'Remove `privileged: true` from {{where}} of {{kind}} {{namespace}}/{{name}} (`{{path}}`), or set it to false, and grant only the capabilities the container needs:\n\n{{snippet}}\n\n{{apply}}',
-  fix: (v) => ({ op: 'set', value: false, snippet: containerSnippet(v, 'privileged: false') }),
+  remediation: {
+    container: {
+      action:
+        'Stop running container {{container}} ({{containerType}}) of {{kind}} {{namespace}}/{{name}} privileged: set `privileged: false` at {{path}} (or remove it), and add only the capabilities the process needs.',
+      snippet: containerYaml('privileged: false'),
+    },
+  },
+  fix: (v) => setFix({ path: v.path, value: false }),
 });

@@ -1,4 +1,4 @@
-import { pssControl } from './_pss.ts';
+import { pssControl, removeFix } from './_pss.ts';
 
 export default pssControl({
   id: 'pss-baseline-capabilities',
@@ -10,7 +10,12 @@ export default pssControl({
   rationale:
     'Capabilities such as SYS_ADMIN, SYS_PTRACE, NET_ADMIN or NET_RAW give a container powers over the kernel, other processes or the network that container escapes and spoofing rely on.',
   cis: ['5.2.9'],
-  remediation:
-    'Remove {{capability}} from `capabilities.add` of {{where}} in {{kind}} {{namespace}}/{{name}} (`{{path}}`). The baseline standard lets a container add only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT.\n\n{{apply}}',
-  fix: (v) => ({ op: 'remove', snippet: `# delete ${String(v.data.capability)} from capabilities.add`, test: { at: v.path, value: String(v.data.capability) } }),
+  remediation: {
+    container: {
+      action:
+        'Remove {{capability}} from `capabilities.add` of container {{container}} ({{containerType}}) in {{kind}} {{namespace}}/{{name}} (at {{path}}). The baseline standard lets a container add only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT.',
+      snippet: '# in {{containerType}} {{container}}: delete {{capability}} from securityContext.capabilities.add',
+    },
+  },
+  fix: (v) => removeFix(v),
 });

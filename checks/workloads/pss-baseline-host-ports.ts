@@ -1,4 +1,4 @@
-import { pssControl } from './_pss.ts';
+import { NO_FIX, pssControl, removeFix } from './_pss.ts';
 
 export default pssControl({
   id: 'pss-baseline-host-ports',
@@ -10,10 +10,18 @@ export default pssControl({
   rationale:
     'A hostPort exposes the container on every address of the node, outside any Service or NetworkPolicy, and pins the pod to nodes where that port is free.',
   cis: ['5.2.12'],
-  remediation:
-    "Stop binding port {{hostPort}} on the node ({{where}} of {{kind}} {{namespace}}/{{name}}, `{{path}}`): remove the hostPort — or hostNetwork, which makes every containerPort a host port — and reach the container through a Service (NodePort or LoadBalancer if it must be reachable from outside).\n\n{{apply}}",
-  fix: (v) =>
-    v.rule === 'hostPort'
-      ? { op: 'remove', snippet: `# delete hostPort: ${String(v.data.hostPort)}` }
-      : { op: 'none', snippet: '# set hostNetwork: false' },
+  remediation: {
+    hostPort: {
+      action:
+        'Stop binding port {{hostPort}} on the node: remove `hostPort` at {{path}} (container {{container}} of {{kind}} {{namespace}}/{{name}}) and reach the container through a Service (NodePort or LoadBalancer if it must be reachable from outside the cluster).',
+      snippet: '# in {{containerType}} {{container}}: delete hostPort {{hostPort}}',
+    },
+    hostNetwork: {
+      action:
+        'Port {{hostPort}} of container {{container}} ({{kind}} {{namespace}}/{{name}}, {{path}}) is bound on the node because the pod uses the host network: set `hostNetwork: false` and reach the container through a Service.',
+      snippet: 'hostNetwork: false',
+    },
+  },
+  placement: (v) => (v.rule === 'hostPort' ? 'hostPort' : 'hostNetwork'),
+  fix: (v) => (v.rule === 'hostPort' ? removeFix(v) : NO_FIX),
 });

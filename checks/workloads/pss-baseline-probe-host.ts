@@ -1,4 +1,4 @@
-import { pssControl } from './_pss.ts';
+import { pssControl, removeFix } from './_pss.ts';
 
 export default pssControl({
   id: 'pss-baseline-probe-host',
@@ -8,7 +8,12 @@ export default pssControl({
   description:
     'Flags a host set on the httpGet or tcpSocket action of liveness, readiness and startup probes and of postStart and preStop handlers, on every container (Pod Security Standards, baseline: hostProbesAndHostLifecycle, from v1.34).',
   rationale: "The kubelet runs probes and handlers from the node: a host field makes it connect to any address on the pod's behalf, past NetworkPolicies.",
-  remediation:
-    "Remove `host: {{value}}` at `{{path}}` ({{where}} of {{kind}} {{namespace}}/{{name}}); without it the kubelet probes the pod's own IP.\n\n{{apply}}",
-  fix: (v) => ({ op: 'remove', snippet: `# delete ${String(v.data.field)}`, test: { at: v.path, value: String(v.data.value) } }),
+  remediation: {
+    container: {
+      action:
+        "Remove `host: {{value}}` at {{path}} (container {{container}} of {{kind}} {{namespace}}/{{name}}); without it the kubelet probes the pod's own IP.",
+      snippet: '# in {{containerType}} {{container}}: delete {{field}}',
+    },
+  },
+  fix: (v) => removeFix(v),
 });

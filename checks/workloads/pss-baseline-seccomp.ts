@@ -1,4 +1,6 @@
-import { pssControl, securityContextSnippet } from './_pss.ts';
+import { conflictingAnnotations, containerYaml, podYaml, pssControl, removeFix, setFix } from './_pss.ts';
+
+const LEAF = 'seccompProfile:\n  type: RuntimeDefault';
 
 export default pssControl({
   id: 'pss-baseline-seccomp',
@@ -9,10 +11,25 @@ export default pssControl({
     'Flags seccompProfile.type Unconfined (anything but RuntimeDefault or Localhost) at the pod level and on every container; before v1.19, the seccomp.security.alpha.kubernetes.io annotations instead (Pod Security Standards, baseline: seccompProfile_baseline).',
   rationale: 'Seccomp filters the system calls a container may make; Unconfined leaves the whole kernel interface open to it.',
   cis: ['5.6.2'],
-  remediation:
-    "Use the runtime's default seccomp profile instead of \"{{value}}\" ({{where}} of {{kind}} {{namespace}}/{{name}}, `{{path}}`):\n\n{{snippet}}\n\n{{apply}}",
-  fix: (v) =>
+  remediation: {
+    container: {
+      action:
+        "Use the runtime's default seccomp profile instead of {{value}} for container {{container}} ({{containerType}}) of {{kind}} {{namespace}}/{{name}} (at {{path}}).",
+      snippet: containerYaml(LEAF),
+    },
+    pod: {
+      action: "Use the runtime's default seccomp profile instead of {{value}} in the pod securityContext of {{kind}} {{namespace}}/{{name}} (at {{path}}).",
+      snippet: podYaml(LEAF),
+    },
+    annotation: {
+      action:
+        'Remove the annotation {{annotation}} (value {{value}}, at {{path}}) from {{kind}} {{namespace}}/{{name}}, and set the seccompProfile field instead, which replaced the annotations in v1.19.',
+      snippet: podYaml(LEAF),
+    },
+  },
+  placement: (v) => (v.rule === 'annotation' ? 'annotation' : v.container !== undefined ? 'container' : 'pod'),
+  fix: (v, ctx) =>
     v.rule === 'annotation'
-      ? { op: 'remove', snippet: `# delete the annotation ${String(v.data.annotation)}; set securityContext.seccompProfile.type: RuntimeDefault`, test: { at: v.path, value: String(v.data.value) } }
-      : { op: 'set', value: 'RuntimeDefault', snippet: securityContextSnippet(v, 'seccompProfile:\n  type: RuntimeDefault') },
+      ? removeFix(v)
+      : setFix({ path: v.path, value: 'RuntimeDefault' }, ...conflictingAnnotations('seccomp', v, ctx, ['runtime/default', 'docker/default'])),
 });

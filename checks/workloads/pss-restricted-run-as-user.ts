@@ -1,4 +1,4 @@
-import { pssControl, securityContextSnippet } from './_pss.ts';
+import { NO_FIX, containerYaml, podYaml, pssControl } from './_pss.ts';
 
 export default pssControl({
   id: 'pss-restricted-run-as-user',
@@ -9,7 +9,16 @@ export default pssControl({
     'Flags runAsUser: 0 at the pod level and on every init, regular and ephemeral container (Pod Security Standards, restricted: runAsUser, from v1.23). Pods with hostUsers: false are exempt from v1.35.',
   rationale: 'UID 0 in a container is root on the node unless a user namespace remaps it; a container escape then lands as root.',
   cis: ['5.2.7'],
-  remediation:
-    'Run {{where}} of {{kind}} {{namespace}}/{{name}} as a non-zero UID instead of `runAsUser: 0` (`{{path}}`), one its image can run as:\n\n{{snippet}}\n\n{{apply}}',
-  fix: (v) => ({ op: 'none', snippet: securityContextSnippet(v, 'runAsUser: 10001\nrunAsNonRoot: true') }),
+  remediation: {
+    container: {
+      action:
+        'Run container {{container}} ({{containerType}}) of {{kind}} {{namespace}}/{{name}} as a non-zero UID its image can run as, instead of `runAsUser: 0` at {{path}}.',
+      snippet: containerYaml('runAsUser: 10001\nrunAsNonRoot: true'),
+    },
+    pod: {
+      action: 'Run the pods of {{kind}} {{namespace}}/{{name}} as a non-zero UID their images can run as, instead of `runAsUser: 0` at {{path}}.',
+      snippet: podYaml('runAsUser: 10001\nrunAsNonRoot: true'),
+    },
+  },
+  fix: () => NO_FIX,
 });

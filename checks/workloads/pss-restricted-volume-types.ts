@@ -1,4 +1,4 @@
-import { pssControl } from './_pss.ts';
+import { NO_FIX, pssControl } from './_pss.ts';
 
 export default pssControl({
   id: 'pss-restricted-volume-types',
@@ -7,9 +7,14 @@ export default pssControl({
   severity: 'medium',
   description:
     'Flags every volume that is not configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret — hostPath, nfs, iscsi and the other in-tree sources (Pod Security Standards, restricted: restrictedVolumes).',
-  rationale: 'Inline storage sources mount node paths or network storage with the node\'s credentials, outside the PersistentVolume model that administrators control.',
+  rationale: "Inline storage sources mount node paths or network storage with the node's credentials, outside the PersistentVolume model that administrators control.",
   cis: ['5.2.11'],
-  remediation:
-    'Replace volume "{{volume}}" ({{volumeType}}, `{{path}}`) of {{kind}} {{namespace}}/{{name}}: the restricted standard allows only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes. Network storage belongs behind a PersistentVolumeClaim.\n\n{{apply}}',
-  fix: () => ({ op: 'none', snippet: 'persistentVolumeClaim:\n  claimName: <claim>' }),
+  remediation: {
+    pod: {
+      action:
+        'Replace volume {{volume}} ({{volumeType}}, {{path}}) of {{kind}} {{namespace}}/{{name}}: the restricted standard allows only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes. Network storage belongs behind a PersistentVolumeClaim.',
+      snippet: 'volumes:\n  - name: {{volume}}\n    persistentVolumeClaim:\n      claimName: {{volume}}',
+    },
+  },
+  fix: () => NO_FIX,
 });

@@ -37,7 +37,10 @@
  */
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ObjectMeta, PodSpec } from '../../src/model/k8s.ts';
+import { PSS_CONTROLS } from '../../checks/workloads/index.ts';
+import { snapshotFromObjects } from '../../src/collect/manifests.ts';
+import { evaluate } from '../../src/engine/run.ts';
+import type { K8sObject, ObjectMeta, PodSpec } from '../../src/model/k8s.ts';
 import {
   PSS_FORBIDDEN_REASONS,
   admissionDenial,
@@ -249,4 +252,87 @@ describe(`PodSecurity oracle (seed ${SEED}, ${COUNT} pods)`, () => {
     const all = pssChecksAt('restricted', 'latest').concat(['capabilities_baseline', 'hostPathVolumes', 'procMount', 'seccompProfile_baseline']);
     for (const id of all) expect(deniedChecks.get(id) ?? 0, `the API server denied some pod for ${id}`).toBeGreaterThan(0);
   }, 900_000);
+});
+
+/**
+ * The remediation of every PSS finding on real controllers: each `kubectl patch`
+ * a finding offers is sent (dry run) to the API server, which must accept it,
+ * and the patched object must no longer have that finding.
+ */
+describe('remediation commands', () => {
+  const COMMAND = /^kubectl -n (\S+) patch (deployment|cronjob) (\S+) --type=(strategic|json) -p '([^']*)'/m;
+  const PATHS: Record<string, string> = { deployment: '/apis/apps/v1/namespaces/NS/deployments/NAME', cronjob: '/apis/batch/v1/namespaces/NS/cronjobs/NAME' };
+
+  it('offers kubectl patches that the API server accepts and that fix the finding', async () => {
+    const namespace = await createNamespace('pss-remedy');
+    namespaces.push(namespace);
+    await waitForDefaultServiceAccount(namespace);
+    // Controllers whose templates are the generated pods (without ephemeral containers, which templates cannot hold).
+    const sample = pods.filter((p) => p.ephemeralContainers.length === 0).slice(0, 120);
+    await Promise.all(
+      sample.map((p, i) =>
+        limit(() => {
+          const template = { metadata: { labels: { app: p.name }, annotations: p.annotations }, spec: p.spec };
+          return i % 3 === 2
+            ? admin.call('POST', `/apis/batch/v1/namespaces/${namespace}/cronjobs`, {
+                body: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: p.name }, spec: { schedule: '0 0 1 1 *', suspend: true, jobTemplate: { spec: { template: { ...template, spec: { ...p.spec, restartPolicy: 'Never' } } } } } },
+              })
+            : admin.call('POST', `/apis/apps/v1/namespaces/${namespace}/deployments`, {
+                body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: p.name }, spec: { replicas: 0, selector: { matchLabels: { app: p.name } }, template } },
+              });
+        }),
+      ),
+    );
+    const list = async (path: string, apiVersion: string, kind: string): Promise<K8sObject[]> =>
+      (await admin.call('GET', path)).items.map((o: K8sObject) => ({ ...o, apiVersion, kind }));
+    const objects = [
+      ...(await list(`/apis/apps/v1/namespaces/${namespace}/deployments`, 'apps/v1', 'Deployment')),
+      ...(await list(`/apis/batch/v1/namespaces/${namespace}/cronjobs`, 'batch/v1', 'CronJob')),
+    ];
+    const serverVersion = await admin.call('GET', '/version');
+    const snapshot = snapshotFromObjects(objects, { asCluster: true, serverVersion });
+    const { results } = evaluate(snapshot, PSS_CONTROLS);
+    const findings = results.filter((r) => r.status === 'fail');
+    expect(findings.length).toBeGreaterThan(100);
+
+    const problems: string[] = [];
+    let patched = 0;
+    const byControl = new Map<string, number>();
+    await Promise.all(
+      findings.map((f) =>
+        limit(async () => {
+          const m = COMMAND.exec(f.remediation ?? '');
+          if (!m) return;
+          const [, ns, resource, name, type, body] = m;
+          expect(ns).toBe(namespace);
+          expect(name).toBe(f.subject.name);
+          const res = await admin.request('PATCH', PATHS[resource!]!.replace('NS', ns!).replace('NAME', name!), {
+            body: body!,
+            contentType: type === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
+            query: { dryRun: 'All' },
+          });
+          const where = `${f.controlId} ${f.subject.kind}/${f.subject.name} ${f.path}`;
+          if (res.status !== 200) {
+            problems.push(`${where}: the API server refused the patch: ${res.status} ${res.body?.message ?? res.text}`);
+            return;
+          }
+          patched++;
+          byControl.set(f.controlId, (byControl.get(f.controlId) ?? 0) + 1);
+          const after = snapshotFromObjects([{ ...res.body, apiVersion: f.subject.apiVersion, kind: f.subject.kind }], { asCluster: true, serverVersion });
+          const control = PSS_CONTROLS.find((c) => c.meta.id === f.controlId)!;
+          // Fixed: fewer findings of this kind (same container, rule and value) than before. Removing one entry of
+          // a list may shift a duplicate or a neighbour into the same path, so paths alone do not tell.
+          const key = (r: (typeof findings)[number]) => JSON.stringify([r.subject.name, r.container ?? '', r.messageId, r.observed ?? null]);
+          const count = (rs: readonly (typeof findings)[number][]) => rs.filter((r) => r.status === 'fail' && r.controlId === f.controlId && key(r) === key(f)).length;
+          const before = count(findings);
+          const left = count(evaluate(after, [control]).results);
+          if (left >= before) problems.push(`${where}: still reported after the patch (${left} of ${before} left): ${f.message}`);
+        }),
+      ),
+    );
+    expect(problems).toEqual([]);
+    expect(patched).toBeGreaterThan(50);
+    // Patches exist for settings (strategic merge) and for removals (JSON patch), across controls.
+    expect(byControl.size).toBeGreaterThanOrEqual(8);
+  }, 300_000);
 });
