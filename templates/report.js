@@ -1,7 +1,8 @@
-// k8s-audit HTML report: filters, search and copy buttons. Progressive
-// enhancement only: without JavaScript the report shows everything and these
-// controls stay hidden. Reads data through DOM APIs (textContent, dataset),
-// never builds markup from strings, and makes no network request.
+// k8s-audit HTML report: filters, search, paging and copy buttons.
+// Progressive enhancement only: without JavaScript the report still shows its
+// findings and these controls stay hidden. Cluster text is only ever placed
+// with textContent or as an attribute value (never parsed as markup), and the
+// script makes no network request.
 (function () {
   'use strict';
   var dataEl = document.getElementById('report-data');
@@ -12,9 +13,16 @@
     data = {};
   }
   var facets = data.facets || {};
+  var PAGE = 100;
 
   function each(list, fn) {
     for (var i = 0; i < list.length; i++) fn(list[i], i);
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== '') e.textContent = text;
+    return e;
   }
   function fill(select, values, label) {
     if (!select) return;
@@ -26,72 +34,214 @@
     });
   }
 
-  // --- filters --------------------------------------------------------------
+  // --- one finding as markup (large reports page their rows in from the data) ---
+  // Row: [anchor, status, namespace, subject, path, container, message, observed, expected, remediation, waiverOwner, waiverExpires]
+  function findingBody(control, r) {
+    var tb = el('tbody', 'finding');
+    tb.id = r[0];
+    tb.setAttribute('data-severity', control.getAttribute('data-severity') || '');
+    tb.setAttribute('data-area', control.getAttribute('data-area') || '');
+    tb.setAttribute('data-namespace', r[2]);
+    tb.setAttribute('data-status', r[1]);
+    var tr = el('tr');
+    tr.appendChild(el('td', '', r[3]));
+    var field = el('td');
+    if (r[4]) field.appendChild(el('code', '', r[4]));
+    if (r[5]) {
+      field.appendChild(el('br'));
+      field.appendChild(el('span', 'muted small', 'container'));
+      field.appendChild(document.createTextNode(' '));
+      field.appendChild(el('code', '', r[5]));
+    }
+    tr.appendChild(field);
+    tr.appendChild(el('td', '', r[6]));
+    var obs = el('td');
+    if (r[7]) obs.appendChild(el('code', '', r[7]));
+    tr.appendChild(obs);
+    var exp = el('td');
+    if (r[8]) exp.appendChild(el('code', '', r[8]));
+    tr.appendChild(exp);
+    var st = el('td');
+    st.appendChild(el('span', 'st st-' + r[1], r[1]));
+    if (r[10]) st.appendChild(el('div', 'waiver', 'by ' + r[10] + (r[11] ? ', until ' + r[11] : '')));
+    tr.appendChild(st);
+    tb.appendChild(tr);
+    if (r[9]) {
+      var fix = el('tr', 'fix-row');
+      var td = el('td');
+      td.colSpan = 6;
+      var d = el('details', 'fix');
+      d.appendChild(el('summary', '', 'Remediation'));
+      var wrap = el('div', 'snippet-wrap');
+      wrap.appendChild(el('pre', 'snippet', r[9]));
+      var b = el('button', 'copy', 'Copy');
+      b.type = 'button';
+      wrap.appendChild(b);
+      d.appendChild(wrap);
+      td.appendChild(d);
+      fix.appendChild(td);
+      tb.appendChild(fix);
+    }
+    return tb;
+  }
+
+  // --- filters and search ---------------------------------------------------------
   var bar = document.getElementById('filters');
   var controls = document.querySelectorAll('#findings article.control');
-  var rows = document.querySelectorAll('#findings tbody.finding');
-  if (bar && rows.length) {
-    var q = document.getElementById('f-search');
-    var sev = document.getElementById('f-severity');
-    var area = document.getElementById('f-area');
-    var ns = document.getElementById('f-namespace');
-    var st = document.getElementById('f-status');
-    var out = document.getElementById('f-count');
+  var q = document.getElementById('f-search');
+  var sev = document.getElementById('f-severity');
+  var area = document.getElementById('f-area');
+  var ns = document.getElementById('f-namespace');
+  var st = document.getElementById('f-status');
+  var out = document.getElementById('f-count');
+  var none = document.getElementById('f-none');
+  var total = data.findingCount || 0;
+
+  function criteria() {
+    var term = (q.value || '').trim().toLowerCase();
+    return {
+      words: term ? term.split(/\s+/) : [],
+      sev: sev.value,
+      area: area.value,
+      ns: ns.value,
+      st: st.value,
+      active: Boolean(term || sev.value || area.value || ns.value !== '__all' || st.value),
+    };
+  }
+  function hasWords(text, words) {
+    for (var w = 0; w < words.length; w++) if (text.indexOf(words[w]) < 0) return false;
+    return true;
+  }
+  function report(shown, c) {
+    if (none) none.hidden = shown !== 0;
+    out.textContent = shown === total && !c.active ? total + ' findings' : shown + ' of ' + total + ' findings';
+  }
+
+  // Small reports: every finding is in the markup; filtering shows and hides it.
+  function domMode() {
+    var rows = document.querySelectorAll('#findings tbody.finding');
+    var texts = [];
+    each(rows, function (r, i) {
+      var ctl = r.closest('article.control');
+      texts[i] = ((ctl ? ctl.getAttribute('data-search') || '' : '') + ' ' + r.textContent).toLowerCase();
+    });
+    return function apply() {
+      var c = criteria();
+      var shown = 0;
+      var visibleIn = new Map();
+      each(rows, function (r, i) {
+        var ok =
+          (!c.sev || r.getAttribute('data-severity') === c.sev) &&
+          (!c.area || r.getAttribute('data-area') === c.area) &&
+          (c.ns === '__all' || r.getAttribute('data-namespace') === c.ns) &&
+          (!c.st || r.getAttribute('data-status') === c.st) &&
+          (c.words.length === 0 || hasWords(texts[i], c.words));
+        r.hidden = !ok;
+        if (ok) {
+          shown++;
+          var ctl = r.closest('article.control');
+          visibleIn.set(ctl, (visibleIn.get(ctl) || 0) + 1);
+        }
+      });
+      each(controls, function (ctl) {
+        var n = visibleIn.get(ctl) || 0;
+        ctl.hidden = n === 0;
+        var badge = ctl.querySelector('.shown');
+        if (badge) badge.textContent = c.active ? n + ' shown' : '';
+        if (c.active && n > 0) ctl.querySelector('details').open = true;
+      });
+      report(shown, c);
+    };
+  }
+
+  // Large reports: findings live in data.rows; each control shows a page of its matches.
+  function dataMode() {
+    var state = [];
+    each(controls, function (ctl) {
+      var rows = (data.rows && data.rows[ctl.getAttribute('data-id')]) || [];
+      var search = (ctl.getAttribute('data-search') || '').toLowerCase();
+      var table = ctl.querySelector('table.findings');
+      var more = el('button', 'more-button');
+      more.type = 'button';
+      more.hidden = true;
+      var holder = ctl.querySelector('.more-rows');
+      if (!holder) {
+        holder = el('p', 'more-rows');
+        table.parentNode.parentNode.appendChild(holder);
+      }
+      var note = holder.querySelector('.more-note');
+      if (note) note.hidden = true;
+      holder.appendChild(more);
+      var s = { ctl: ctl, rows: rows, search: search, table: table, more: more, matches: rows, shown: Math.min(rows.length, data.staticRows || 0), texts: [] };
+      more.addEventListener('click', function () {
+        render(s, s.shown + PAGE);
+      });
+      state.push(s);
+      updateMore(s);
+    });
+    function text(s, i) {
+      if (s.texts[i] === undefined) s.texts[i] = (s.search + ' ' + s.rows[i].slice(2).join(' ')).toLowerCase();
+      return s.texts[i];
+    }
+    function updateMore(s) {
+      var left = s.matches.length - s.shown;
+      s.more.hidden = left <= 0;
+      s.more.textContent = 'Show ' + Math.min(left, PAGE) + ' more (' + left + ' not shown)';
+    }
+    function render(s, count) {
+      each(s.table.querySelectorAll('tbody.finding'), function (tb) {
+        tb.parentNode.removeChild(tb);
+      });
+      var n = Math.min(count, s.matches.length);
+      var frag = document.createDocumentFragment();
+      for (var i = 0; i < n; i++) frag.appendChild(findingBody(s.ctl, s.matches[i]));
+      s.table.appendChild(frag);
+      s.shown = n;
+      updateMore(s);
+    }
+    return function apply() {
+      var c = criteria();
+      var shown = 0;
+      each(state, function (s) {
+        var ctlOk = (!c.sev || s.ctl.getAttribute('data-severity') === c.sev) && (!c.area || s.ctl.getAttribute('data-area') === c.area);
+        var matches = [];
+        if (ctlOk) {
+          for (var i = 0; i < s.rows.length; i++) {
+            var r = s.rows[i];
+            if ((c.ns === '__all' || r[2] === c.ns) && (!c.st || r[1] === c.st) && (c.words.length === 0 || hasWords(text(s, i), c.words))) matches.push(r);
+          }
+        }
+        s.matches = matches;
+        shown += matches.length;
+        s.ctl.hidden = matches.length === 0;
+        var badge = s.ctl.querySelector('.shown');
+        if (badge) badge.textContent = c.active ? matches.length + ' shown' : '';
+        render(s, c.active ? PAGE : Math.max(PAGE, s.shown));
+        if (c.active && matches.length) s.ctl.querySelector('details').open = true;
+      });
+      report(shown, c);
+    };
+  }
+
+  if (bar && controls.length) {
     fill(sev, facets.severities);
     fill(area, facets.areas);
     fill(ns, facets.namespaces, function (v) {
       return v === '' ? '(cluster-scoped)' : v;
     });
     fill(st, facets.statuses);
-    var texts = [];
-    each(rows, function (r, i) {
-      var ctl = r.closest('article.control');
-      texts[i] = ((ctl ? ctl.getAttribute('data-search') || '' : '') + ' ' + r.textContent).toLowerCase();
-    });
-    var total = rows.length;
-    var apply = function () {
-      var term = (q.value || '').trim().toLowerCase();
-      var words = term ? term.split(/\s+/) : [];
-      var shown = 0;
-      var visibleIn = new Map();
-      each(rows, function (r, i) {
-        var ok =
-          (!sev.value || r.getAttribute('data-severity') === sev.value) &&
-          (!area.value || r.getAttribute('data-area') === area.value) &&
-          (ns.value === '__all' || r.getAttribute('data-namespace') === ns.value) &&
-          (!st.value || r.getAttribute('data-status') === st.value);
-        if (ok && words.length) {
-          for (var w = 0; w < words.length; w++) {
-            if (texts[i].indexOf(words[w]) < 0) {
-              ok = false;
-              break;
-            }
-          }
-        }
-        r.hidden = !ok;
-        if (ok) {
-          shown++;
-          var c = r.closest('article.control');
-          visibleIn.set(c, (visibleIn.get(c) || 0) + 1);
-        }
-      });
-      var filtering = Boolean(term || sev.value || area.value || ns.value !== '__all' || st.value);
-      each(controls, function (c) {
-        var n = visibleIn.get(c) || 0;
-        c.hidden = n === 0;
-        var badge = c.querySelector('.shown');
-        if (badge) badge.textContent = filtering ? n + ' shown' : '';
-        if (filtering && n > 0) {
-          var d = c.querySelector('details');
-          if (d) d.open = true;
-        }
-      });
-      var none = document.getElementById('f-none');
-      if (none) none.hidden = shown !== 0;
-      out.textContent = shown === total ? total + ' findings' : shown + ' of ' + total + ' findings';
+    var apply = data.rows ? dataMode() : domMode();
+    var timer = 0;
+    var later = function () {
+      clearTimeout(timer);
+      timer = setTimeout(apply, data.rows ? 150 : 0);
     };
-    each([q, sev, area, ns, st], function (el) {
-      el.addEventListener(el === q ? 'input' : 'change', apply);
+    q.addEventListener('input', later);
+    each([sev, area, ns, st], function (e) {
+      e.addEventListener('change', apply);
+    });
+    bar.addEventListener('submit', function (e) {
+      e.preventDefault();
     });
     document.getElementById('f-reset').addEventListener('click', function () {
       q.value = '';
@@ -102,10 +252,10 @@
       apply();
     });
     bar.hidden = false;
-    apply();
+    report(total, criteria());
   }
 
-  // --- copy buttons -----------------------------------------------------------
+  // --- copy buttons (delegated: rows paged in later get them too) -------------------
   function copyText(text, done) {
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(done, function () {
@@ -133,17 +283,19 @@
   }
   each(document.querySelectorAll('button.copy'), function (b) {
     b.hidden = false;
-    b.addEventListener('click', function () {
-      var pre = b.parentNode.querySelector('pre');
-      if (!pre) return;
-      copyText(pre.textContent, function () {
-        b.textContent = 'Copied';
-        b.classList.add('copied');
-        setTimeout(function () {
-          b.textContent = 'Copy';
-          b.classList.remove('copied');
-        }, 1600);
-      });
+  });
+  document.addEventListener('click', function (e) {
+    var b = e.target && e.target.closest ? e.target.closest('button.copy') : null;
+    if (!b) return;
+    var pre = b.parentNode.querySelector('pre');
+    if (!pre) return;
+    copyText(pre.textContent, function () {
+      b.textContent = 'Copied';
+      b.classList.add('copied');
+      setTimeout(function () {
+        b.textContent = 'Copy';
+        b.classList.remove('copied');
+      }, 1600);
     });
   });
 

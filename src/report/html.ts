@@ -37,8 +37,33 @@ env.registerPartial(
   {{/if}}`,
 );
 
-/** Above this many findings the per-control sections start collapsed, so a very large report opens quickly. */
+/**
+ * Up to this many findings the report is fully static: every finding is in
+ * the markup, every control section open, and nothing needs JavaScript.
+ * Above it (thousands of workloads) the report stays quick to open: control
+ * sections start folded, each carries its first STATIC_ROWS findings as
+ * markup (what a reader without JavaScript sees, with a note saying how many
+ * more there are), and all findings travel as compact JSON rows that the
+ * script pages in on demand and filters without touching the DOM.
+ */
 export const OPEN_FINDINGS_LIMIT = 1500;
+export const STATIC_ROWS = 25;
+
+/** One finding in the JSON island: positional to keep very large reports small. Order matters to templates/report.js. */
+export type FindingRow = [
+  anchor: string,
+  status: string,
+  namespace: string,
+  subject: string,
+  path: string,
+  container: string,
+  message: string,
+  observed: string,
+  expected: string,
+  remediation: string,
+  waiverOwner: string,
+  waiverExpires: string,
+];
 /** Namespaces drawn in the summary chart (worst first); the table lists all. */
 export const CHART_NAMESPACES = 20;
 
@@ -112,14 +137,29 @@ export function renderHtml(result: ScanResult): string {
   template ??= loadTemplate(env, 'report.html.hbs');
   assets ??= loadAssets();
   const view = buildView(result);
-  const data = {
+  const large = view.findingCount > OPEN_FINDINGS_LIMIT;
+  const data: Record<string, unknown> = {
     schemaVersion: result.schemaVersion,
     findingCount: view.findingCount,
     facets: view.facets,
   };
+  if (large) {
+    data.staticRows = STATIC_ROWS;
+    data.rows = Object.fromEntries(
+      view.failing.map((c) => [
+        c.id,
+        c.findings.map(
+          (f): FindingRow => [f.anchor, f.status, f.namespace, f.subject, f.path, f.container, f.message, f.observed, f.expected, f.remediation, f.waiver?.owner ?? '', f.waiver?.expires ?? ''],
+        ),
+      ]),
+    );
+  }
   return template({
     ...view,
-    openFindings: view.findingCount <= OPEN_FINDINGS_LIMIT,
+    failing: large
+      ? view.failing.map((c) => ({ ...c, findings: c.findings.slice(0, STATIC_ROWS), hiddenCount: Math.max(0, c.findings.length - STATIC_ROWS), totalCount: c.findings.length }))
+      : view.failing,
+    openFindings: !large,
     statusLegend: STATUSES,
     charts: charts(view),
     css: assets.css,

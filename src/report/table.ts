@@ -40,7 +40,7 @@ export function renderTable(result: ScanResult, opts: { color?: boolean; maxRows
 const MAX_CELL = 300;
 
 function clean(s: string): string {
-  const one = showInvisible(s).replace(/\r?\n/g, ' ⏎ ');
+  const one = showInvisible(s).replace(/\r\n|\r|\n/g, ' ⏎ ');
   const chars = [...one];
   return chars.length > MAX_CELL ? `${chars.slice(0, MAX_CELL - 1).join('')}…` : one;
 }

@@ -5,7 +5,7 @@ import type { ScanResult } from '../../src/engine/result.ts';
 import { SEVERITY_WEIGHTS } from '../../src/engine/score.ts';
 import Handlebars from 'handlebars';
 import { showInvisible } from '../../src/report/escape.ts';
-import { OPEN_FINDINGS_LIMIT, renderHtml } from '../../src/report/html.ts';
+import { OPEN_FINDINGS_LIMIT, STATIC_ROWS, renderHtml } from '../../src/report/html.ts';
 import { render } from '../../src/report/index.ts';
 import { PAYLOADS, REPO, findingCount, hostileResult, scenarioResult } from '../fixtures/report/results.ts';
 
@@ -182,13 +182,25 @@ describe('HTML report: the demo scan', () => {
   it('opens findings when there are few, folds them when there are many', () => {
     expect(html).toMatch(/<details open>\s*<summary><span class="sev/);
     const big = structuredClone(result);
-    const fail = big.results.find((r) => r.status === 'fail')!;
+    const fail = big.results.find((r) => r.status === 'fail' && r.subject.namespace && r.subject.kind !== 'Namespace')!;
     for (let i = big.results.length; findingCount(big) <= OPEN_FINDINGS_LIMIT; i++) {
       big.results.push({ ...fail, subject: { ...fail.subject, name: `copy-${i}` }, fingerprint: `copy${i}` });
     }
     const large = renderHtml(big);
     expect(large).not.toMatch(/<details open>\s*<summary><span class="sev/);
     expect(large).toContain('<div class="page large">');
-    expect(large.match(/<tbody class="finding"/g)).toHaveLength(findingCount(big));
+    // Markup: the first STATIC_ROWS findings of each control, and a note saying how many more there are.
+    const perControl = new Map<string, number>();
+    for (const r of big.results) if (r.status === 'fail' || r.status === 'waived') perControl.set(r.controlId, (perControl.get(r.controlId) ?? 0) + 1);
+    const inMarkup = [...perControl.values()].reduce((a, n) => a + Math.min(n, STATIC_ROWS), 0);
+    expect(large.match(/<tbody class="finding"/g)).toHaveLength(inMarkup);
+    const [id, most] = [...perControl.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    expect(large).toContain(`<p class="more-rows" data-control="${id}"><span class="more-note">Showing the first ${STATIC_ROWS} of ${most} findings`);
+    // Data: every finding, as a positional row.
+    const island = JSON.parse(scripts(large)[0]!.body) as { rows: Record<string, string[][]>; staticRows: number };
+    expect(island.staticRows).toBe(STATIC_ROWS);
+    expect(Object.values(island.rows).reduce((a, rows) => a + rows.length, 0)).toBe(findingCount(big));
+    const first = island.rows[fail.controlId]!.find((row) => row[0] === `f-${fail.fingerprint}`)!;
+    expect(first.slice(1, 4)).toEqual([fail.status, fail.subject.namespace, `${fail.subject.kind} ${fail.subject.namespace}/${fail.subject.name}`]);
   });
 });

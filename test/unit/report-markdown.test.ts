@@ -140,3 +140,14 @@ describe('Markdown report: the demo scan', () => {
     for (const a of risks) expect(md).toContain(`<a id="${a}"></a>`);
   });
 });
+
+describe('Markdown report: the hostile scenario', () => {
+  const result = scenarioResult('hostile');
+  const md = renderMarkdown(result);
+  structure(md);
+
+  it('lists every finding', () => {
+    const findings = md.slice(md.indexOf('## Findings'), md.indexOf('## Waivers'));
+    expect(tables(findings).flatMap((t) => t.slice(2))).toHaveLength(findingCount(result));
+  });
+});
