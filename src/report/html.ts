@@ -21,6 +21,7 @@ import { buildView, type ReportView } from './view.ts';
 
 const env = newEnvironment();
 env.registerHelper('join', (v: unknown) => (Array.isArray(v) ? v.join(', ') : ''));
+env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 env.registerPartial(
   'scoreTable',
   `{{#if rows.length}}

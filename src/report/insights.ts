@@ -63,7 +63,9 @@ const MAX_COLUMNS = 12;
 function text(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'string') return showInvisible(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v) && v.length === 0) return '—';
   if (Array.isArray(v) && v.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x))) return showInvisible(v.join(', '));
   return showInvisible(JSON.stringify(v));
 }
@@ -85,10 +87,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** An array of records as one table (columns in first-seen key order). */
 function recordsTable(caption: string, items: unknown[]): TableModel {
+  // Columns: keys holding scalars or lists of scalars. Nested detail (objects, lists of objects) is
+  // left to the JSON output; a provider that wants it shown adds a summary column in words.
+  const scalarish = (v: unknown) => v === undefined || v === null || ['string', 'number', 'boolean'].includes(typeof v) || (Array.isArray(v) && v.every((x) => !isRecord(x) && !Array.isArray(x)));
   const columns: string[] = [];
+  const nested = new Set<string>();
   for (const it of items) {
     if (!isRecord(it)) continue;
-    for (const k of Object.keys(it)) if (!columns.includes(k) && columns.length < MAX_COLUMNS) columns.push(k);
+    for (const [k, v] of Object.entries(it)) if (!scalarish(v)) nested.add(k);
+  }
+  for (const it of items) {
+    if (!isRecord(it)) continue;
+    for (const k of Object.keys(it)) if (!nested.has(k) && !columns.includes(k) && columns.length < MAX_COLUMNS) columns.push(k);
   }
   if (columns.length === 0) {
     return { caption, columns: ['Value'], rows: items.map((it) => [{ text: text(it), code: true }]) };

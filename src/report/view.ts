@@ -46,6 +46,19 @@ export interface FindingView {
   waiver?: WaiverView;
 }
 
+/** A waiver the scan was given (ScanResult.waivers, issue 8), whether or not it matched anything. */
+export interface WaiverReportView {
+  id: string;
+  controls: string;
+  subject: string;
+  owner: string;
+  reason: string;
+  expires: string;
+  source: string;
+  status: string;
+  matched: number;
+}
+
 export interface NotAssessedView {
   controlId: string;
   controlTitle: string;
@@ -118,6 +131,8 @@ export interface ReportView {
   findings: FindingView[];
   findingCount: number;
   waived: FindingView[];
+  /** The waivers given to the scan, active and expired. */
+  waiverReports: WaiverReportView[];
   notAssessedItems: NotAssessedView[];
   severityCounts: { severity: Severity; count: number }[];
   resultCounts: { status: Status; count: number }[];
@@ -208,6 +223,32 @@ export function waiverOf(r: Result, opts: { raw?: boolean } = {}): WaiverView | 
 /** The namespace a result belongs to: a Namespace subject's own name, else the subject's namespace ("" when cluster-scoped). */
 export function namespaceOf(r: Pick<Result, 'subject'>): string {
   return r.subject.kind === 'Namespace' ? r.subject.name : (r.subject.namespace ?? '');
+}
+
+/** ScanResult.waivers, read defensively: scans from before waivers existed have none, and odd entries are skipped. */
+export function waiverReportsOf(result: ScanResult): WaiverReportView[] {
+  const list: unknown = (result as { waivers?: unknown }).waivers;
+  if (!Array.isArray(list)) return [];
+  return (list as unknown[])
+    .filter((w): w is Record<string, unknown> => typeof w === 'object' && w !== null)
+    .map((w) => {
+      const subject = (typeof w.subject === 'object' && w.subject !== null ? w.subject : {}) as Record<string, unknown>;
+      const subjectText = ['kind', 'namespace', 'name']
+        .filter((k) => typeof subject[k] === 'string' && subject[k] !== '')
+        .map((k) => `${k}=${String(subject[k])}`)
+        .join(', ');
+      return {
+        id: clean(w.id),
+        controls: clean(Array.isArray(w.controls) ? w.controls.join(', ') : ''),
+        subject: clean(subjectText || 'any'),
+        owner: clean(w.owner),
+        reason: clean(w.reason),
+        expires: clean(w.expires ?? 'never'),
+        source: clean(w.source),
+        status: clean(w.status),
+        matched: typeof w.matched === 'number' ? w.matched : 0,
+      };
+    });
 }
 
 function clean(v: unknown): string {
@@ -395,6 +436,7 @@ export function buildView(result: ScanResult): ReportView {
     findings,
     findingCount: findings.length,
     waived: findings.filter((f) => f.status === 'waived'),
+    waiverReports: waiverReportsOf(result),
     notAssessedItems,
     severityCounts: SEVERITIES.map((sev) => ({ severity: sev, count: s.failedBySeverity[sev] ?? 0 })),
     resultCounts: STATUSES.map((st) => ({ status: st, count: s.results[st] ?? 0 })),

@@ -92,6 +92,11 @@ describe('HTML report: hostile strings', () => {
     expect(section).toContain(escapeHtml(`owner ${PAYLOADS[0]}`));
     expect(section).toContain(escapeHtml(`reason ${PAYLOADS[8]}`));
     expect(section).toContain(escapeHtml(`2027-01-01 ${PAYLOADS[1]}`));
+    // Every waiver given, matched or not, expired ones flagged.
+    expect(section).toContain('<caption>Waivers given to the scan</caption>');
+    expect(section).toContain(`<code>${escapeHtml(`w-${PAYLOADS[2]}`)}</code>`);
+    expect(section).toContain(escapeHtml(`lapsed ${PAYLOADS[1]}`));
+    expect(section).toMatch(/<td class="nowrap">2020-01-01<\/td><td><span class="st st-fail">expired<\/span><\/td><td class="num">0<\/td>/);
   });
 
   it('shows not-assessed controls with the reason and the permission that would fix them', () => {

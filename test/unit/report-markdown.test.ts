@@ -107,6 +107,9 @@ describe('Markdown report: hostile strings', () => {
     const waivers = md.slice(md.indexOf('## Waivers'), md.indexOf('## Not assessed'));
     expect(tables(waivers)[0]).toHaveLength(3);
     expect(waivers).toContain('owner &lt;script&gt;');
+    const given = tables(waivers)[1]!;
+    expect(given).toHaveLength(4);
+    expect(given[3]).toMatch(/\| 2020\\-01\\-01 \| expired \| 0 \|$/);
     const na = md.slice(md.indexOf('## Not assessed'), md.indexOf('## Passing'));
     expect(na).toContain('`x-not-assessed`');
     expect(na).toContain('whole control');
