@@ -100,7 +100,7 @@ function charts(view: ReportView) {
       view.byArea.map((a) => ({
         label: a.label,
         value: a.score ?? 0,
-        valueText: `${a.scoreText} (${a.grade})`,
+        valueText: a.score === null ? 'n/a' : `${a.scoreText} (${a.grade})`,
         cls: gradeClass(a.grade),
         href: '#areas',
       })),
@@ -112,7 +112,7 @@ function charts(view: ReportView) {
       ns.map((a) => ({
         label: a.label,
         value: a.score ?? 0,
-        valueText: `${a.scoreText} (${a.grade})`,
+        valueText: a.score === null ? 'n/a' : `${a.scoreText} (${a.grade})`,
         cls: gradeClass(a.grade),
         title: `${a.label}: ${a.scoreText} (${a.grade}), ${a.fail} failing, ${a.pass} passing`,
         href: '#namespaces',

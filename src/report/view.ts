@@ -372,13 +372,14 @@ export function buildView(result: ScanResult): ReportView {
   for (const c of controls) {
     for (const id of c.cis) {
       const parts = id.split('.');
-      const sectionId = parts.length >= 2 ? `${parts[0]}.${parts[1]}` : (parts[0] ?? id);
+      // 5.2.2 sits in section 5.2; etcd's 2.1 … 2.7 are recommendations of chapter 2 itself.
+      const sectionId = parts.length >= 3 ? `${parts[0]}.${parts[1]}` : (parts[0] ?? id);
       const chapter = parts[0] ?? id;
       let s = sections.get(sectionId);
       if (!s) {
         sections.set(
           sectionId,
-          (s = { id: sectionId, title: CIS_TITLES[sectionId] ?? '', chapter, chapterTitle: CIS_TITLES[chapter] ?? '', rows: [], counts: emptyStatus() }),
+          (s = { id: sectionId, title: CIS_TITLES[sectionId] ?? '', chapter, chapterTitle: sectionId === chapter ? '' : (CIS_TITLES[chapter] ?? ''), rows: [], counts: emptyStatus() }),
         );
       }
       s.rows.push({ section: id, control: c });
