@@ -32,6 +32,7 @@ export default defineControl({
         'https://kubernetes.io/docs/concepts/cluster-administration/addons/#networking-and-network-policy',
       ],
     },
+    static: { needsCluster: 'which network plugin runs, and whether it enforces NetworkPolicy, is a fact about the running cluster.' },
     messages: {
       'no-enforcement':
         'Heuristic: the cluster runs {{plugin}} ({{kind}} "{{name}}", image {{image}}), which does not enforce NetworkPolicy, and no component known to enforce it was recognised{{crdNote}}.',

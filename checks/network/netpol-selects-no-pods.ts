@@ -17,6 +17,7 @@ export default defineControl({
     references: {
       links: ['https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors'],
     },
+    static: { needsCluster: 'the pods a policy selects may be deployed from other files, so a partial set cannot show that it selects none.' },
     messages: {
       'selects-nothing': 'NetworkPolicy "{{name}}" selects no workload in namespace "{{namespace}}" (podSelector {{selector}}).',
     },

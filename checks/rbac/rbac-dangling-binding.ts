@@ -24,6 +24,7 @@ export default defineControl({
     remediation:
       'Delete {{kind}} {{name}} if nothing needs it any more; if it is still meant, create the {{missingKind}} it names deliberately, reviewing what the binding would grant:\n\nkubectl delete {{kindLower}} {{name}}',
     references: { links: [RBAC_GOOD_PRACTICES] },
+    static: { needsCluster: 'the role or ServiceAccount a binding references may exist in the cluster without being among the files.' },
     messages: {
       missingRole: '{{kind}} "{{name}}" references {{problem}}; creating it would activate the grant to {{subjects}}.',
       missingServiceAccount: '{{kind}} "{{name}}" grants {{role}} to ServiceAccount {{serviceAccount}}, which does not exist; whoever creates it receives the grant.',

@@ -15,3 +15,12 @@ export function exitCodeFor(result: Pick<ScanResult, 'results'>, failOn: FailOn)
   const hit = result.results.some((r) => r.status === 'fail' && SEVERITIES.indexOf(r.severity as Severity) <= limit);
   return hit ? EXIT.findings : EXIT.ok;
 }
+
+/**
+ * `--fail-on-new`: like exitCodeFor, counting only failing results the
+ * baseline did not have (`change: 'new'`). Without a threshold (`none`), any
+ * new failing result counts.
+ */
+export function exitCodeForNew(result: Pick<ScanResult, 'results'>, failOn: FailOn): number {
+  return exitCodeFor({ results: result.results.filter((r) => r.change === 'new') }, failOn === 'none' ? 'info' : failOn);
+}

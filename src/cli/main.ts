@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { resolveTarget } from '../collect/kubeconfig.ts';
 import type { ScanResult } from '../engine/result.ts';
-import { SCHEMA_VERSION } from '../engine/result.ts';
+import { diffScans } from '../engine/diff.ts';
 import { allControls, getControl, selectControls } from '../engine/registry.ts';
 import { EXIT, K8sAuditError, UsageError } from '../errors.ts';
 import { render } from '../report/index.ts';
@@ -11,16 +10,23 @@ import { renderCatalogue, renderExplain } from '../report/catalogue.ts';
 import { parseRegistryPattern } from '../model/images.ts';
 import { scanCluster } from '../scan.ts';
 import { TOOL } from '../version.ts';
-import { FAIL_ON, exitCodeFor, type FailOn } from './exit.ts';
+import { FAIL_ON, exitCodeFor, exitCodeForNew, type FailOn } from './exit.ts';
+import { DIFF_FORMATS, renderDiff, type DiffFormat } from './diff.ts';
+import { readScan } from './scan-file.ts';
+import { parseKeep, prepareWorkflow, type WorkflowFlags } from './workflow.ts';
 import { destinations, formatFromPath, parseFormats, writeOutput } from './output.ts';
 import { progressReporter } from './progress.ts';
 
 export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /** Read by `scan -f -`; default process.stdin. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 const repeatable = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+/** Repeatable paths: never split on commas. */
+const paths = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Run the CLI; resolves with the exit code instead of exiting, so tests can call it. */
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
@@ -58,6 +64,13 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     })
     .option('--kubelet', "also read each node's kubelet configuration through the API server (/configz; needs get nodes/proxy)")
     .option('--no-anonymous-probe', 'do not send the unauthenticated GETs of /version, /api and /api/v1/namespaces')
+    .option('-f, --filename <path>', 'scan manifests instead of a cluster: a YAML/JSON file, a directory (a tree, or a kustomization), - for stdin (repeatable)', paths)
+    .option('--waivers <file>', 'waivers (YAML): control ids, subject (kind, namespace, name; exact or glob), owner, reason, expires')
+    .option('--no-default-waivers', "do not apply k8s-audit's default waivers (for Kubernetes' own namespaces)")
+    .option('--baseline <scan.json>', 'compare with an earlier scan: findings are marked new or unchanged, fixed ones listed')
+    .option('--fail-on-new', 'with --baseline or --history: exit 1 only for new findings at or above --fail-on (any severity without --fail-on)')
+    .option('--history <dir>', 'keep this scan in <dir>/<start time>/ (report.html, report.md, scan.json), compare it with the previous one there, print one summary line')
+    .option('--keep <n>', `with --history: how many scans to keep (default 10)`, parseKeep)
     .option('-q, --quiet', 'no progress and no summary on stderr')
     .option('--debug', 'show stack traces on errors')
     .action(async (opts: ScanFlags) => {
@@ -91,6 +104,22 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       emit(result, opts.format, opts.output, io);
     });
 
+  program
+    .command('diff')
+    .description('Compare two saved scans: new, fixed and unchanged findings.')
+    .argument('<before.json>')
+    .argument('<after.json>')
+    .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('table'))
+    .option('-o, --output <path>', 'write to this file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a new failing finding is at or above this severity').choices(FAIL_ON).default('none'))
+    .action((before: string, after: string, opts: { format: DiffFormat; output?: string; failOn: FailOn }) => {
+      const d = diffScans(readScan(before), readScan(after), { before, after });
+      const text = renderDiff(d, opts.format);
+      if (opts.output) writeOutput(opts.output, text);
+      else io.stdout.write(text);
+      exitCode = exitCodeFor({ results: d.new.filter((r) => r.status === 'fail') }, opts.failOn);
+    });
+
   try {
     await program.parseAsync(argv);
     return exitCode;
@@ -111,7 +140,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   }
 }
 
-interface ScanFlags {
+interface ScanFlags extends WorkflowFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string[];
@@ -132,14 +161,28 @@ interface ScanFlags {
 async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
   const controls = selectControls(opts.controls, opts.skipControls);
   if (controls.length === 0) throw new UsageError('no controls left to run after --controls/--skip-controls');
-  // Validate output flags before touching the cluster.
-  const plan = outputPlan(opts.format, opts.output, io);
+  // Validate every flag and read every input but the cluster (waivers, baseline, history, stdin) before touching it.
+  const workflow = await prepareWorkflow(opts, io);
+  const plan = opts.history ? [] : outputPlan(opts.format, opts.output, io);
   for (const r of opts.allowedRegistries ?? []) {
     if (!parseRegistryPattern(r)) throw new UsageError(`--allowed-registries: "${r}" is not a registry host[:port], host/path prefix or *.domain`);
   }
+  const controlOptions = opts.allowedRegistries?.length ? { allowedRegistries: opts.allowedRegistries } : {};
+  const result = workflow.finish(workflow.files ? workflow.scanFiles(controls, controlOptions) : await liveScan(opts, io, controls));
+  workflow.record(result);
+
+  writePlan(result, plan, io);
+  if (!opts.quiet && (plan.some((d) => d.path) || io.stderr.isTTY)) {
+    io.stderr.write(summaryLine(result) + '\n');
+    for (const d of plan) if (d.path) io.stderr.write(`wrote ${d.path}\n`);
+  }
+  return opts.failOnNew ? exitCodeForNew(result, opts.failOn) : exitCodeFor(result, opts.failOn);
+}
+
+async function liveScan(opts: ScanFlags, io: Io, controls: ReturnType<typeof selectControls>): Promise<ScanResult> {
   const target = await resolveTarget({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
   const showProgress = !opts.quiet && io.stderr.isTTY === true;
-  const result = await scanCluster(target, {
+  return scanCluster(target, {
     controls,
     ...(opts.namespace ? { namespaces: opts.namespace } : {}),
     ...(opts.excludeNamespace ? { excludeNamespaces: opts.excludeNamespace } : {}),
@@ -148,12 +191,6 @@ async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
     ...(showProgress ? { onProgress: progressReporter(io.stderr) } : {}),
     extras: { kubelet: opts.kubelet === true, anonymousProbe: opts.anonymousProbe !== false },
   });
-  writePlan(result, plan, io);
-  if (!opts.quiet && (plan.some((d) => d.path) || io.stderr.isTTY)) {
-    io.stderr.write(summaryLine(result) + '\n');
-    for (const d of plan) if (d.path) io.stderr.write(`wrote ${d.path}\n`);
-  }
-  return exitCodeFor(result, opts.failOn);
 }
 
 function outputPlan(formatFlags: string[] | undefined, output: string | undefined, io: Io) {
@@ -175,26 +212,4 @@ function writePlan(result: ScanResult, plan: ReturnType<typeof destinations>, io
 
 function emit(result: ScanResult, formatFlags: string[] | undefined, output: string | undefined, io: Io) {
   writePlan(result, outputPlan(formatFlags ?? (output ? [] : ['table']), output, io), io);
-}
-
-function readScan(file: string): ScanResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  let data: Partial<ScanResult>;
-  try {
-    data = JSON.parse(text) as Partial<ScanResult>;
-  } catch (err) {
-    throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
-  }
-  if (typeof data !== 'object' || data === null || typeof data.schemaVersion !== 'string' || !Array.isArray(data.results) || !Array.isArray(data.controls) || !data.summary || !data.scan) {
-    throw new UsageError(`${file} is not a k8s-audit scan result (write one with: k8s-audit scan --format json -o scan.json)`);
-  }
-  if (data.schemaVersion.split('.')[0] !== SCHEMA_VERSION.split('.')[0]) {
-    throw new UsageError(`${file} has schemaVersion ${data.schemaVersion}; this k8s-audit reads ${SCHEMA_VERSION.split('.')[0]}.x`);
-  }
-  return data as ScanResult;
 }

@@ -1,10 +1,11 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { UsageError } from '../errors.ts';
 import type { K8sObject } from '../model/k8s.ts';
 import { Snapshot, groupByKind, type ServerVersion, type SnapshotInput } from '../model/snapshot.ts';
 import { KIND_KEYS } from './kinds.ts';
+import { buildKustomization, kustomizationFile } from './kustomize.ts';
 
 /**
  * Parse Kubernetes objects from YAML or JSON text: multi-document streams,
@@ -13,11 +14,12 @@ import { KIND_KEYS } from './kinds.ts';
  */
 export function parseManifests(text: string, origin: string): K8sObject[] {
   const out: K8sObject[] = [];
-  const docs = parseAllDocuments(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter });
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
-      const line = e.linePos?.[0]?.line;
+      const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
       throw new UsageError(`${origin}${line ? `:${line}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
     }
     const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
@@ -60,17 +62,62 @@ export function manifestFiles(path: string): string[] {
   return out;
 }
 
-/** Load objects from files and directories into a static Snapshot. */
-export function snapshotFromFiles(paths: string[], opts: { stdin?: string } = {}): Snapshot {
+/**
+ * Objects from a file or a directory. A directory holding a kustomization is
+ * built (k8s-audit's kustomize subset, src/collect/kustomize.ts) instead of
+ * read file by file, at the top and in every subdirectory of a plain tree.
+ */
+export function readManifests(path: string): K8sObject[] {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new UsageError(`no such file or directory: ${path}`);
+  }
+  if (!st.isDirectory()) return parseManifests(readText(path), path);
+  if (kustomizationFile(path)) return buildKustomization(path, parseManifests);
+  const out: K8sObject[] = [];
+  for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = join(path, entry.name);
+    if (entry.isDirectory()) out.push(...readManifests(p));
+    else if (MANIFEST.test(entry.name)) out.push(...parseManifests(readText(p), p));
+  }
+  return out;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+export interface StaticOptions {
+  /** The text of standard input, for the path `-`. */
+  stdin?: string;
+  /** Keep only namespaced objects in these namespaces (and these Namespace objects). */
+  namespaces?: string[];
+  /** Leave out namespaced objects in these namespaces (and these Namespace objects). */
+  excludeNamespaces?: string[];
+}
+
+/** Load objects from files, directories and standard input (`-`) into a static Snapshot. */
+export function snapshotFromFiles(paths: string[], opts: StaticOptions = {}): Snapshot {
   const objects: K8sObject[] = [];
   for (const p of paths) {
-    if (p === '-') {
-      objects.push(...parseManifests(opts.stdin ?? '', '<stdin>'));
-      continue;
-    }
-    for (const f of manifestFiles(p)) objects.push(...parseManifests(readFileSync(f, 'utf8'), f));
+    if (p === '-') objects.push(...parseManifests(opts.stdin ?? '', '<stdin>'));
+    else objects.push(...readManifests(p));
   }
-  return snapshotFromObjects(objects);
+  const snapshot = snapshotFromObjects(objects);
+  if (!opts.namespaces?.length && !opts.excludeNamespaces?.length) return snapshot;
+  const only = opts.namespaces?.length ? new Set(opts.namespaces) : undefined;
+  const excluded = new Set(opts.excludeNamespaces ?? []);
+  const keep = (ns: string) => (!only || only.has(ns)) && !excluded.has(ns);
+  const kept = KIND_KEYS.flatMap((k) =>
+    snapshot.list(k).filter((o) => (k === 'namespaces' ? keep(o.metadata.name) : !o.metadata.namespace || keep(o.metadata.namespace))),
+  );
+  return snapshotFromObjects(kept);
 }
 
 /**

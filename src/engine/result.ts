@@ -2,8 +2,8 @@ import type { KindCollection, ServerVersion } from '../model/snapshot.ts';
 import type { SubjectRef } from '../model/workloads.ts';
 import type { Area, References, Severity, Status } from './types.ts';
 
-/** Bumped on any incompatible change to ScanResult; schema/scan-result.schema.json follows it. */
-export const SCHEMA_VERSION = '1.0';
+/** Major: bumped on any incompatible change to ScanResult; minor: optional fields added (1.1: waivers, baseline, files). schema/scan-result.schema.json follows it. */
+export const SCHEMA_VERSION = '1.1';
 
 export interface Identity {
   username: string;
@@ -16,6 +16,8 @@ export interface ScanInfo {
   durationMs: number;
   timings: { collectMs: number; evaluateMs: number };
   source: 'cluster' | 'manifests';
+  /** Static scans (`scan -f`): the files and directories read, `-` for standard input. */
+  files?: string[];
   context?: string;
   cluster?: string;
   server?: string;
@@ -89,6 +91,56 @@ export interface Result {
   fingerprint: string;
   /** For not-assessed results: the permission that would let the scanner see it. */
   permission?: string;
+  /** For waived results: the waiver that covers the finding (see src/engine/waivers.ts). */
+  waiver?: AppliedWaiver;
+  /** For fail and waived results of a scan compared with a baseline: whether the baseline had this finding (src/engine/diff.ts). */
+  change?: 'new' | 'unchanged';
+}
+
+/** The waiver on a waived result. */
+export interface AppliedWaiver {
+  /** Which waiver: the entry's own `id`, else `<file>#<n>` or `defaults#<n>`. */
+  id?: string;
+  owner: string;
+  reason: string;
+  /** Last day of validity (YYYY-MM-DD, UTC); absent for k8s-audit's default waivers. */
+  expires?: string;
+}
+
+/** A waiver the scan was given, how it fared and what it covered. */
+export interface WaiverReport extends AppliedWaiver {
+  id: string;
+  controls: string[];
+  subject: { kind?: string; namespace?: string; name?: string };
+  source: 'file' | 'defaults';
+  /** `expired`: past its date, so it waived nothing (and is reported under the `waiver-expired` control). */
+  status: 'active' | 'expired';
+  /** Failing results it waived (active) or would have waived (expired). */
+  matched: number;
+}
+
+/** A finding of the baseline that is no longer reported. */
+export interface BaselineFinding {
+  controlId: string;
+  severity: Severity;
+  subject: SubjectRef;
+  path?: string;
+  container?: string;
+  message: string;
+  fingerprint: string;
+}
+
+/** How this scan compares with an earlier one (`--baseline`, `--history`). */
+export interface BaselineComparison {
+  /** Where the baseline came from (a file path) and when it was taken. */
+  file?: string;
+  startedAt: string;
+  new: number;
+  unchanged: number;
+  /** Findings of the baseline whose control ran again and no longer reports them. */
+  fixed: BaselineFinding[];
+  /** Findings of the baseline that are gone, but whose control (or subject) was not assessed this time: not counted as fixed. */
+  notReassessed: BaselineFinding[];
 }
 
 export interface ScanResult {
@@ -102,4 +154,8 @@ export interface ScanResult {
   insights?: Record<string, unknown>;
   /** Insight providers that could not run, with the reason. */
   insightsSkipped?: { key: string; reason: string }[];
+  /** The waivers applied (defaults and `--waivers`), with their state and what they matched. */
+  waivers?: WaiverReport[];
+  /** The comparison with a baseline scan, when one was given. */
+  baseline?: BaselineComparison;
 }

@@ -58,6 +58,12 @@ function runControl(control: Control, snapshot: Snapshot, options: ControlOption
 
   if (meta.manual) return notAssessedWhole(`Manual: ${meta.manual}`);
 
+  const isStatic = snapshot.source === 'manifests';
+  if (isStatic && meta.static && 'needsCluster' in meta.static) {
+    const message = `Static scan: ${meta.static.needsCluster}`;
+    return { results: [{ controlId: meta.id, status: 'not-applicable', severity: meta.severity, subject: CLUSTER_SUBJECT, message, fingerprint: fingerprint(meta.id, CLUSTER_SUBJECT) }] };
+  }
+
   const unreadable = control.reads.filter((k) => !readable(snapshot, k));
   if (unreadable.length > 0) {
     const parts = unreadable.map((k) => {
@@ -115,7 +121,27 @@ function runControl(control: Control, snapshot: Snapshot, options: ControlOption
   } catch (err) {
     return notAssessedWhole(`Control failed to run: ${(err as Error).message}`);
   }
-  return { results };
+  return { results: isStatic ? staticResults(control, results) : results };
+}
+
+/**
+ * Static mode, after a control ran on the files: with `static.ifAbsent`, what it
+ * could not assess for the scan as a whole becomes not-applicable with that
+ * reason; a control that found nothing to check says so in a result of its own.
+ */
+function staticResults(control: Control, results: Result[]): Result[] {
+  const { meta } = control;
+  const ifAbsent = meta.static && 'ifAbsent' in meta.static ? meta.static.ifAbsent : undefined;
+  const out = results.map((r): Result => {
+    if (!ifAbsent || r.status !== 'not-assessed' || r.subject.kind !== CLUSTER_SUBJECT.kind) return r;
+    const changed: Result = { ...r, status: 'not-applicable', message: `Static scan: ${ifAbsent}` };
+    delete changed.permission;
+    return changed;
+  });
+  if (out.length > 0) return out;
+  const reads = control.reads.map((k) => KINDS[k].kind).join(', ');
+  const message = `Static scan: the files hold nothing this control checks${reads ? ` (it reads ${reads})` : ''}.`;
+  return [{ controlId: meta.id, status: 'not-applicable', severity: meta.severity, subject: CLUSTER_SUBJECT, message, fingerprint: fingerprint(meta.id, CLUSTER_SUBJECT) }];
 }
 
 /**

@@ -50,7 +50,20 @@ export interface ControlMeta {
    * them `not-assessed` with this reason, so the framework view stays complete.
    */
   manual?: string;
+  /**
+   * How the control behaves in static mode (`scan -f`: a Snapshot built from manifest files).
+   * Absent: it runs on the files as on a cluster holding exactly those objects.
+   * - `needsCluster`: it judges what only a running cluster shows (a live read, a cluster-wide fact,
+   *   or the absence of something, which a partial set of files cannot prove); static scans report
+   *   it `not-applicable` with this reason.
+   * - `ifAbsent`: it runs on the files; where it could not assess the scan as a whole because its
+   *   data is not among them (e.g. no kube-apiserver static pod manifest), it is `not-applicable`
+   *   with this reason instead of `not-assessed`.
+   */
+  static?: StaticSupport;
 }
+
+export type StaticSupport = { needsCluster: string } | { ifAbsent: string };
 
 export interface FindingInput {
   messageId: string;

@@ -1,0 +1,156 @@
+/**
+ * What `scan` does around the scan itself: static mode (`-f`), waivers
+ * (`--waivers`, the defaults), the baseline (`--baseline`), the history
+ * directory of the in-cluster CronJob (`--history`, `--keep`) and the exit
+ * code for new findings (`--fail-on-new`). Every flag is checked before the
+ * cluster (or any file given with -f) is read; the domain work is the
+ * engine's (waivers.ts, diff.ts) — this is wiring and I/O.
+ */
+import { join } from 'node:path';
+import { snapshotFromFiles } from '../collect/manifests.ts';
+import { applyBaseline, comparisonCounts, diffLine } from '../engine/diff.ts';
+import type { ScanResult } from '../engine/result.ts';
+import type { Control, ControlOptions } from '../engine/types.ts';
+import { applyWaivers, defaultWaivers, loadWaivers, type Waiver } from '../engine/waivers.ts';
+import { UsageError } from '../errors.ts';
+import { render } from '../report/index.ts';
+import { summaryLine } from '../report/table.ts';
+import { evaluateSnapshot } from '../scan.ts';
+import { latestScan, prepareHistory, runName, writeRun } from './history.ts';
+import { writeOutput } from './output.ts';
+import { readScan } from './scan-file.ts';
+
+export interface WorkflowFlags {
+  filename?: string[];
+  waivers?: string;
+  /** False with --no-default-waivers. */
+  defaultWaivers?: boolean;
+  baseline?: string;
+  failOnNew?: boolean;
+  history?: string;
+  keep?: number;
+  // Flags of `scan` that static mode and --history constrain.
+  kubeconfig?: string;
+  context?: string;
+  kubelet?: boolean;
+  format?: string[];
+  output?: string;
+  namespace?: string[];
+  excludeNamespace?: string[];
+}
+
+export interface WorkflowIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export const DEFAULT_KEEP = 10;
+
+export interface Workflow {
+  /** Static mode: the paths given with -f. */
+  files?: string[];
+  /** Evaluate the manifests (static mode only). */
+  scanFiles(controls: readonly Control[], controlOptions: ControlOptions): ScanResult;
+  /** Waivers, then the baseline: the result every output is rendered from. */
+  finish(result: ScanResult): ScanResult;
+  /** With --history: write the run, prune old ones, print the summary line on stdout. */
+  record(result: ScanResult): void;
+}
+
+/** Validate the flags and read every input that is not the cluster: waivers, baseline, history, manifests from stdin. */
+export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Promise<Workflow> {
+  const files = flags.filename?.length ? flags.filename : undefined;
+  if (files) {
+    for (const [flag, given] of [
+      ['--kubeconfig', flags.kubeconfig],
+      ['--context', flags.context],
+      ['--kubelet', flags.kubelet],
+    ] as const) {
+      if (given) throw new UsageError(`${flag} reads a live cluster; it cannot be combined with -f (a static scan of manifests)`);
+    }
+    if (files.filter((f) => f === '-').length > 1) throw new UsageError('-f - (standard input) can be given once');
+  }
+  if (flags.keep !== undefined && !flags.history) throw new UsageError('--keep needs --history');
+  if (flags.history) {
+    if (flags.output || flags.format?.length) throw new UsageError('--history writes report.html, report.md and scan.json itself; leave out -o and --format');
+    if (flags.baseline) throw new UsageError('--history compares with the previous scan in its directory; leave out --baseline');
+  }
+  if (flags.failOnNew && !flags.baseline && !flags.history) throw new UsageError('--fail-on-new needs --baseline <scan.json> or --history <dir>');
+
+  const waivers: Waiver[] = [...(flags.waivers ? loadWaivers(flags.waivers) : []), ...(flags.defaultWaivers === false ? [] : defaultWaivers())];
+
+  let baseline: { result: ScanResult; file: string } | undefined;
+  if (flags.baseline) baseline = { result: readScan(flags.baseline), file: flags.baseline };
+  if (flags.history) {
+    prepareHistory(flags.history);
+    const previous = latestScan(flags.history);
+    if (previous) {
+      try {
+        baseline = { result: readScan(previous), file: previous };
+      } catch (err) {
+        // A damaged earlier run must not stop every later one: compare with nothing, and say so.
+        io.stderr.write(`k8s-audit: warning: the previous scan cannot be used as a baseline (${(err as Error).message}); every finding counts as new\n`);
+      }
+    }
+  }
+
+  const stdin = files?.includes('-') ? await readAll(io.stdin ?? process.stdin) : undefined;
+
+  return {
+    ...(files ? { files } : {}),
+    scanFiles(controls, controlOptions) {
+      if (!files) throw new Error('scanFiles without -f');
+      const startedAt = new Date();
+      const t0 = performance.now();
+      const snapshot = snapshotFromFiles(files, {
+        ...(stdin !== undefined ? { stdin } : {}),
+        ...(flags.namespace?.length ? { namespaces: flags.namespace } : {}),
+        ...(flags.excludeNamespace?.length ? { excludeNamespaces: flags.excludeNamespace } : {}),
+      });
+      const result = evaluateSnapshot(
+        snapshot,
+        {
+          controls,
+          controlOptions,
+          ...(flags.namespace?.length ? { namespaces: flags.namespace } : {}),
+          ...(flags.excludeNamespace?.length ? { excludeNamespaces: flags.excludeNamespace } : {}),
+        },
+        startedAt,
+        performance.now() - t0,
+      );
+      result.scan.files = files;
+      return result;
+    },
+    finish(result) {
+      let out = applyWaivers(result, waivers, new Date(result.scan.startedAt));
+      if (baseline) out = applyBaseline(out, baseline.result, baseline.file);
+      return out;
+    },
+    record(result) {
+      const dir = flags.history;
+      if (!dir) return;
+      const name = runName(dir, result.scan.startedAt);
+      const { path } = writeRun(dir, name, flags.keep ?? DEFAULT_KEEP, (into) => {
+        writeOutput(join(into, 'report.html'), render(result, 'html'));
+        writeOutput(join(into, 'report.md'), render(result, 'md'));
+        writeOutput(join(into, 'scan.json'), render(result, 'json'));
+      });
+      const compared = result.baseline ? diffLine(comparisonCounts(result.baseline)) : 'no earlier scan to compare with';
+      io.stdout.write(`k8s-audit ${result.scan.startedAt}: ${summaryLine(result)}; ${compared}; wrote ${path}\n`);
+    },
+  };
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `--keep`: how many runs --history keeps. */
+export function parseKeep(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`--keep must be an integer from 1 to 1000, got "${v}"`);
+  return n;
+}

@@ -1,0 +1,133 @@
+/**
+ * History: compare a scan with an earlier one by finding fingerprints (control
+ * id, subject, path, container; see fingerprint() in run.ts).
+ *
+ * A finding is a `fail` or `waived` result. Against a baseline, each finding of
+ * the current scan is `new` or `unchanged`; a finding of the baseline that is
+ * gone is `fixed` only when its control ran again and assessed its subject —
+ * when the control was not run, or could not be assessed (for the whole scan or
+ * for that subject), it is listed apart as not re-assessed, never as fixed.
+ */
+import type { BaselineComparison, BaselineFinding, Result, ScanResult } from './result.ts';
+import { compareResults } from './run.ts';
+import { SEVERITIES, type Severity } from './types.ts';
+
+export function isFinding(r: Pick<Result, 'status'>): boolean {
+  return r.status === 'fail' || r.status === 'waived';
+}
+
+export interface Diff {
+  before: { startedAt: string; file?: string };
+  after: { startedAt: string; file?: string };
+  /** Findings of `after` not in `before`. */
+  new: Result[];
+  /** Findings in both (as `after` reports them). */
+  unchanged: Result[];
+  /** Findings of `before` that `after` assessed again and no longer reports. */
+  fixed: BaselineFinding[];
+  /** Findings of `before` that are gone from `after` without their control having assessed their subject again. */
+  notReassessed: BaselineFinding[];
+}
+
+function subjectKey(controlId: string, s: Result['subject']): string {
+  return [controlId, s.kind, s.namespace ?? '', s.name].join('\u0000');
+}
+
+function baselineFinding(r: Result): BaselineFinding {
+  const f: BaselineFinding = { controlId: r.controlId, severity: r.severity, subject: r.subject, message: r.message, fingerprint: r.fingerprint };
+  if (r.path) f.path = r.path;
+  if (r.container) f.container = r.container;
+  return f;
+}
+
+/** Compare two scans. Pure; lists are sorted like results (control id, namespace, kind, name, path). */
+export function diffScans(before: ScanResult, after: ScanResult, files: { before?: string; after?: string } = {}): Diff {
+  const beforeFindings = new Map<string, Result>();
+  for (const r of before.results) if (isFinding(r)) beforeFindings.set(r.fingerprint, r);
+  const afterFindings = new Set<string>();
+  for (const r of after.results) if (isFinding(r)) afterFindings.add(r.fingerprint);
+
+  // What `after` could not assess: whole controls (absent, or not-assessed for the cluster) and single subjects.
+  const ran = new Map(after.controls.map((c) => [c.id, c]));
+  const notAssessedSubjects = new Set<string>();
+  const notAssessedWhole = new Set<string>();
+  for (const r of after.results) {
+    if (r.status !== 'not-assessed') continue;
+    if (r.subject.kind === 'Cluster') notAssessedWhole.add(r.controlId);
+    else notAssessedSubjects.add(subjectKey(r.controlId, r.subject));
+  }
+
+  const out: Diff = {
+    before: { startedAt: before.scan.startedAt, ...(files.before ? { file: files.before } : {}) },
+    after: { startedAt: after.scan.startedAt, ...(files.after ? { file: files.after } : {}) },
+    new: [],
+    unchanged: [],
+    fixed: [],
+    notReassessed: [],
+  };
+  for (const r of after.results) {
+    if (!isFinding(r)) continue;
+    (beforeFindings.has(r.fingerprint) ? out.unchanged : out.new).push(r);
+  }
+  const gone = [...beforeFindings.values()].filter((r) => !afterFindings.has(r.fingerprint)).sort(compareResults);
+  const inScope = scopeOf(after);
+  for (const r of gone) {
+    const assessed =
+      ran.has(r.controlId) && !notAssessedWhole.has(r.controlId) && !notAssessedSubjects.has(subjectKey(r.controlId, r.subject)) && inScope(r);
+    (assessed ? out.fixed : out.notReassessed).push(baselineFinding(r));
+  }
+  return out;
+}
+
+/** Whether a result's namespace was within a scan's --namespace / --exclude-namespace scope. */
+function scopeOf(scan: ScanResult): (r: Result) => boolean {
+  const only = scan.scan.namespaces?.length ? new Set(scan.scan.namespaces) : undefined;
+  const excluded = new Set(scan.scan.excludedNamespaces ?? []);
+  return (r) => {
+    const ns = r.subject.kind === 'Namespace' ? r.subject.name : r.subject.namespace;
+    if (!ns) return true;
+    return (!only || only.has(ns)) && !excluded.has(ns);
+  };
+}
+
+/**
+ * Mark each finding of `result` as `new` or `unchanged` against `baseline`
+ * and attach the comparison (counts, fixed and not re-assessed findings).
+ * Pure: returns a new ScanResult.
+ */
+export function applyBaseline(result: ScanResult, baseline: ScanResult, file?: string): ScanResult {
+  const d = diffScans(baseline, result);
+  const isNew = new Set(d.new.map((r) => r.fingerprint));
+  const results = result.results.map((r) => (isFinding(r) ? { ...r, change: isNew.has(r.fingerprint) ? ('new' as const) : ('unchanged' as const) } : r));
+  const comparison: BaselineComparison = {
+    startedAt: baseline.scan.startedAt,
+    new: d.new.length,
+    unchanged: d.unchanged.length,
+    fixed: d.fixed,
+    notReassessed: d.notReassessed,
+  };
+  if (file) comparison.file = file;
+  return { ...result, results, baseline: comparison };
+}
+
+/** Whether a result is at or above a severity threshold. */
+export function atOrAbove(severity: Severity, threshold: Severity): boolean {
+  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold);
+}
+
+/** One line: `2 new, 5 unchanged, 1 fixed since <date>` (and what was not re-assessed, when anything was). */
+export function diffLine(d: { new: number; unchanged: number; fixed: number; notReassessed: number; since: string }): string {
+  const parts = [`${d.new} new`, `${d.unchanged} unchanged`, `${d.fixed} fixed`];
+  if (d.notReassessed) parts.push(`${d.notReassessed} not re-assessed`);
+  return `${parts.join(', ')} since ${d.since}`;
+}
+
+/** diffLine's counts from a Diff. */
+export function diffCounts(d: Diff): Parameters<typeof diffLine>[0] {
+  return { new: d.new.length, unchanged: d.unchanged.length, fixed: d.fixed.length, notReassessed: d.notReassessed.length, since: d.before.startedAt };
+}
+
+/** diffLine's counts from the comparison attached to a result. */
+export function comparisonCounts(c: BaselineComparison): Parameters<typeof diffLine>[0] {
+  return { new: c.new, unchanged: c.unchanged, fixed: c.fixed.length, notReassessed: c.notReassessed.length, since: c.startedAt };
+}

@@ -1,0 +1,176 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseManifests, snapshotFromObjects } from '../../src/collect/manifests.ts';
+import { applyBaseline, diffScans } from '../../src/engine/diff.ts';
+import { selectControls } from '../../src/engine/registry.ts';
+import type { ScanResult } from '../../src/engine/result.ts';
+import { evaluateSnapshot } from '../../src/scan.ts';
+import { renderDiff } from '../../src/cli/diff.ts';
+import { exitCodeForNew } from '../../src/cli/exit.ts';
+import { runCli } from '../helpers/io.ts';
+import { scanResultValidator } from '../helpers/schema.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-diff-'));
+
+function deployment(name: string, ns: string, securityContext: Record<string, unknown>, image = 'registry.example/app:1.0'): string {
+  return `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: ${ns} }
+spec:
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers: [{ name: main, image: ${image}, securityContext: ${JSON.stringify(securityContext)} }]
+`;
+}
+
+const CONTROLS = selectControls(['pod-privileged', 'pod-image-tag-latest']);
+
+function scanOf(yaml: string, at: string, opts: { namespaces?: string[] } = {}): ScanResult {
+  const snapshot = snapshotFromObjects(parseManifests(yaml, 'x.yaml'), { asCluster: true });
+  return evaluateSnapshot(snapshot, { controls: CONTROLS, ...(opts.namespaces ? { namespaces: opts.namespaces } : {}) }, new Date(at));
+}
+
+// Before: a and b privileged, c uses :latest. After: a still privileged, b fixed, d newly privileged, c unchanged.
+const BEFORE = scanOf(
+  deployment('a', 'team', { privileged: true }) + deployment('b', 'team', { privileged: true }) + deployment('c', 'team', {}, 'registry.example/app:latest'),
+  '2026-03-01T00:00:00Z',
+);
+const AFTER = scanOf(
+  deployment('a', 'team', { privileged: true }) +
+    deployment('b', 'team', { privileged: false }) +
+    deployment('c', 'team', {}, 'registry.example/app:latest') +
+    deployment('d', 'team', { privileged: true }),
+  '2026-03-02T00:00:00Z',
+);
+
+const names = (rs: { controlId: string; subject: { name: string } }[]) => rs.map((r) => `${r.controlId}:${r.subject.name}`).sort();
+
+describe('diffScans', () => {
+  it('classifies findings by fingerprint: new, unchanged, fixed', () => {
+    const d = diffScans(BEFORE, AFTER);
+    expect(names(d.new)).toEqual(['pod-privileged:d']);
+    expect(names(d.unchanged)).toEqual(['pod-image-tag-latest:c', 'pod-privileged:a']);
+    expect(names(d.fixed)).toEqual(['pod-privileged:b']);
+    expect(d.notReassessed).toEqual([]);
+    expect(d.before.startedAt).toBe('2026-03-01T00:00:00.000Z');
+  });
+
+  it('is empty both ways for a scan compared with itself', () => {
+    const d = diffScans(AFTER, AFTER);
+    expect(d.new).toEqual([]);
+    expect(d.fixed).toEqual([]);
+    expect(d.unchanged.length).toBe(AFTER.results.filter((r) => r.status === 'fail').length);
+  });
+
+  it('never calls fixed what was not assessed again: a control not run, not assessed, or a namespace out of scope', () => {
+    const notRun = evaluateSnapshot(snapshotFromObjects(parseManifests(deployment('a', 'team', {}), 'x.yaml'), { asCluster: true }), { controls: selectControls(['pod-image-tag-latest']) }, new Date('2026-03-02T00:00:00Z'));
+    const d1 = diffScans(BEFORE, notRun);
+    expect(d1.fixed.map((r) => r.controlId)).toEqual(['pod-image-tag-latest']);
+    expect(names(d1.notReassessed)).toEqual(['pod-privileged:a', 'pod-privileged:b']);
+
+    // The same controls, but the workloads could not be read this time.
+    const blind: ScanResult = structuredClone(AFTER);
+    blind.results = blind.results
+      .filter((r) => r.controlId !== 'pod-privileged')
+      .concat([{ controlId: 'pod-privileged', status: 'not-assessed', severity: 'critical', subject: { apiVersion: 'v1', kind: 'Cluster', name: 'cluster' }, message: 'Could not read pods', fingerprint: '0000000000000000' }]);
+    expect(names(diffScans(BEFORE, blind).notReassessed)).toEqual(['pod-privileged:a', 'pod-privileged:b']);
+    expect(diffScans(BEFORE, blind).fixed).toEqual([]);
+
+    const elsewhere = scanOf(deployment('x', 'other', {}), '2026-03-02T00:00:00Z', { namespaces: ['other'] });
+    const d3 = diffScans(BEFORE, elsewhere);
+    expect(d3.fixed).toEqual([]);
+    expect(d3.notReassessed).toHaveLength(3);
+  });
+});
+
+describe('applyBaseline and --fail-on-new', () => {
+  const marked = applyBaseline(AFTER, BEFORE, 'before.json');
+
+  it('marks each finding new or unchanged and attaches fixed ones; other results carry no mark', () => {
+    const change = Object.fromEntries(marked.results.filter((r) => r.change).map((r) => [`${r.controlId}:${r.subject.name}`, r.change]));
+    expect(change).toEqual({ 'pod-privileged:a': 'unchanged', 'pod-privileged:d': 'new', 'pod-image-tag-latest:c': 'unchanged' });
+    expect(marked.results.filter((r) => r.status === 'pass').every((r) => r.change === undefined)).toBe(true);
+    expect(marked.baseline).toMatchObject({ file: 'before.json', startedAt: '2026-03-01T00:00:00.000Z', new: 1, unchanged: 2 });
+    expect(names(marked.baseline!.fixed)).toEqual(['pod-privileged:b']);
+  });
+
+  it('validates against the JSON schema', () => {
+    const validate = scanResultValidator();
+    const ok = validate(JSON.parse(JSON.stringify(marked)));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('exit 1 only for new failing findings at or above the threshold', () => {
+    expect(exitCodeForNew(marked, 'critical')).toBe(1); // d is privileged (critical) and new
+    expect(exitCodeForNew(marked, 'none')).toBe(1); // no threshold: any new finding
+    const onlyOld = applyBaseline(BEFORE, BEFORE);
+    expect(exitCodeForNew(onlyOld, 'info')).toBe(0);
+  });
+});
+
+describe('k8s-audit diff and scan --baseline', () => {
+  const before = join(tmp, 'before.json');
+  const after = join(tmp, 'after.json');
+  writeFileSync(before, JSON.stringify(BEFORE));
+  writeFileSync(after, JSON.stringify(AFTER));
+
+  it('table, json and md say the same', async () => {
+    const t = await runCli(['diff', before, after]);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('New findings (1)');
+    expect(t.stdout).toContain('Fixed (1)');
+    expect(t.stdout.trim().split('\n').at(-1)).toBe('1 new, 2 unchanged, 1 fixed since 2026-03-01T00:00:00.000Z');
+    const j = JSON.parse((await runCli(['diff', before, after, '--format', 'json'])).stdout);
+    expect(j.counts).toEqual({ new: 1, unchanged: 2, fixed: 1, notReassessed: 0 });
+    expect(j.before).toEqual({ startedAt: '2026-03-01T00:00:00.000Z', file: before });
+    const md = (await runCli(['diff', before, after, '--format', 'md'])).stdout;
+    expect(md).toContain('## New findings (1)');
+    expect(md).toContain('`pod-privileged`');
+  });
+
+  it('diff --fail-on fails on new findings only', async () => {
+    expect((await runCli(['diff', before, after, '--fail-on', 'critical'])).code).toBe(1);
+    expect((await runCli(['diff', after, after, '--fail-on', 'info'])).code).toBe(0);
+  });
+
+  it('escapes cluster text in Markdown', () => {
+    const hostile = structuredClone(AFTER);
+    const f = hostile.results.find((r) => r.status === 'fail')!;
+    f.subject = { ...f.subject, name: 'x|<img src=x>' };
+    f.message = 'a | b\n# heading';
+    f.fingerprint = 'ffffffffffffffff';
+    const md = renderDiff(diffScans(BEFORE, hostile), 'md');
+    expect(md).not.toContain('<img');
+    expect(md).not.toMatch(/\n# heading/);
+    expect(md).toContain('x\\|&lt;img src=x&gt;');
+  });
+
+  it('unreadable inputs exit 2 with one line', async () => {
+    const r = await runCli(['diff', join(tmp, 'missing.json'), after]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^k8s-audit: cannot read .*missing\.json: no such file\n$/);
+  });
+
+  it('scan --baseline marks findings, and --fail-on-new needs a baseline', async () => {
+    const yaml = join(tmp, 'now.yaml');
+    writeFileSync(yaml, deployment('a', 'team', { privileged: true }) + deployment('d', 'team', { privileged: true }));
+    const r = await runCli(['scan', '-f', yaml, '--controls', 'pod-privileged', '--baseline', before, '--format', 'json', '--fail-on-new', '--fail-on', 'critical']);
+    const result = JSON.parse(r.stdout) as ScanResult;
+    expect(result.baseline).toMatchObject({ new: 1, unchanged: 1 });
+    expect(names(result.baseline!.fixed)).toEqual(['pod-privileged:b']);
+    expect(r.code).toBe(1);
+    // Against a baseline that already had both, nothing is new: exit 0 although critical findings fail.
+    const noNew = await runCli(['scan', '-f', yaml, '--controls', 'pod-privileged', '--baseline', after, '--format', 'json', '--fail-on-new', '--fail-on', 'critical']);
+    expect(noNew.code).toBe(0);
+    expect((JSON.parse(noNew.stdout) as ScanResult).baseline).toMatchObject({ new: 0, unchanged: 2 });
+    const bad = await runCli(['scan', '-f', yaml, '--fail-on-new']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('k8s-audit: --fail-on-new needs --baseline <scan.json> or --history <dir>\n');
+  });
+});

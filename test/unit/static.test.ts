@@ -1,0 +1,264 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { applyOp, buildKustomization, splitImage } from '../../src/collect/kustomize.ts';
+import { parseManifests, readManifests, snapshotFromFiles } from '../../src/collect/manifests.ts';
+import { main } from '../../src/cli/main.ts';
+import { allControls } from '../../src/engine/registry.ts';
+import type { ScanResult } from '../../src/engine/result.ts';
+import { UsageError } from '../../src/errors.ts';
+import { evaluateSnapshot } from '../../src/scan.ts';
+import { runCli } from '../helpers/io.ts';
+import { scanResultValidator } from '../helpers/schema.ts';
+
+const repo = new URL('../../', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-static-'));
+
+function write(path: string, text: string): string {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+const POD = (name: string, ns = 'apps', extra = '') => `apiVersion: v1
+kind: Pod
+metadata: { name: ${name}, namespace: ${ns} }
+spec:
+  containers: [{ name: c, image: registry.example/${name}:1.0${extra} }]
+`;
+
+const APISERVER = `apiVersion: v1
+kind: Pod
+metadata:
+  name: kube-apiserver
+  namespace: kube-system
+  labels: { component: kube-apiserver, tier: control-plane }
+spec:
+  hostNetwork: true
+  containers:
+  - name: kube-apiserver
+    image: registry.k8s.io/kube-apiserver:v1.37.1
+    command: [kube-apiserver, --anonymous-auth=true, --authorization-mode=Node,RBAC, --profiling=false]
+`;
+
+async function staticScan(args: string[], stdin?: string): Promise<{ code: number; result: ScanResult; stderr: string }> {
+  if (stdin === undefined) {
+    const r = await runCli(['scan', ...args, '--format', 'json']);
+    return { code: r.code, result: r.stdout ? (JSON.parse(r.stdout) as ScanResult) : (undefined as never), stderr: r.stderr };
+  }
+  const input = new PassThrough();
+  input.end(stdin);
+  const out = new PassThrough() as unknown as NodeJS.WriteStream;
+  const err = new PassThrough() as unknown as NodeJS.WriteStream;
+  const chunks: Buffer[] = [];
+  const errs: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  err.on('data', (c: Buffer) => errs.push(c));
+  const code = await main(['node', 'k8s-audit', 'scan', ...args, '--format', 'json'], { stdout: out, stderr: err, stdin: input });
+  return { code, result: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ScanResult, stderr: Buffer.concat(errs).toString('utf8') };
+}
+
+describe('reading manifests', () => {
+  it('multi-document files, List kinds (nested), empty documents', () => {
+    const objects = parseManifests(
+      `${POD('a')}---\n---\napiVersion: v1\nkind: List\nitems:\n- ${POD('b').replace(/\n/g, '\n  ')}\n- apiVersion: v1\n  kind: PodList\n  items:\n  - ${POD('c').replace(/\n/g, '\n    ')}`,
+      'x.yaml',
+    );
+    expect(objects.map((o) => o.metadata.name)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('directory trees, sorted, YAML and JSON only; a kustomization directory is built, not walked', () => {
+    const dir = join(tmp, 'tree');
+    write(join(dir, 'b.yaml'), POD('b'));
+    write(join(dir, 'a', 'one.yml'), POD('a1'));
+    write(join(dir, 'a', 'two.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a2', namespace: 'apps' }, spec: { containers: [] } }));
+    write(join(dir, 'a', 'README.md'), '# not a manifest\n');
+    write(join(dir, 'k', 'kustomization.yaml'), 'resources: [pod.yaml]\n');
+    write(join(dir, 'k', 'pod.yaml'), POD('k1'));
+    write(join(dir, 'k', 'unlisted.yaml'), POD('never-read'));
+    expect(readManifests(dir).map((o) => o.metadata.name)).toEqual(['a1', 'a2', 'b', 'k1']);
+  });
+
+  it('errors name the file and the line', () => {
+    const bad = write(join(tmp, 'bad.yaml'), `${POD('a')}---\nkind: [unclosed\n`);
+    expect(() => readManifests(bad)).toThrow(UsageError);
+    expect(() => readManifests(bad)).toThrow(/bad\.yaml:\d+: invalid YAML/);
+    const notObject = write(join(tmp, 'values.yaml'), 'replicas: 3\n');
+    expect(() => readManifests(notObject)).toThrow(/values\.yaml: a document lacks apiVersion, kind or metadata\.name/);
+    expect(() => readManifests(join(tmp, 'nope'))).toThrow(/no such file or directory/);
+  });
+
+  it('--namespace and --exclude-namespace keep or drop namespaced objects and Namespaces', () => {
+    const f = write(join(tmp, 'ns.yaml'), `apiVersion: v1\nkind: Namespace\nmetadata: { name: apps }\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: other }\n---\n${POD('a')}---\n${POD('o', 'other')}`);
+    const only = snapshotFromFiles([f], { namespaces: ['apps'] });
+    expect(only.list('pods').map((p) => p.metadata.name)).toEqual(['a']);
+    expect(only.list('namespaces').map((n) => n.metadata.name)).toEqual(['apps']);
+    const without = snapshotFromFiles([f], { excludeNamespaces: ['apps'] });
+    expect(without.list('pods').map((p) => p.metadata.name)).toEqual(['o']);
+  });
+});
+
+describe("k8s-audit's kustomize subset", () => {
+  it('resources (files and nested kustomizations), JSON 6902 patches and images, in that order', () => {
+    const base = join(tmp, 'kz', 'base');
+    write(join(base, 'kustomization.yaml'), 'resources:\n- pod.yaml\n');
+    write(join(base, 'pod.yaml'), POD('p', 'apps'));
+    const overlay = join(tmp, 'kz', 'overlay');
+    write(
+      join(overlay, 'kustomization.yaml'),
+      `resources: [../base, extra.yaml]
+patches:
+- target: { kind: Pod, name: p }
+  patch: |-
+    - op: add
+      path: /spec/containers/0/args
+      value: [--flag]
+    - op: add
+      path: /metadata/labels
+      value: { tier: web }
+- target: { kind: Pod, name: q }
+  path: q-patch.yaml
+images:
+- name: registry.example/p
+  newName: mirror.example/p
+  newTag: "2.0"
+- name: registry.example/q
+  digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+`,
+    );
+    write(join(overlay, 'extra.yaml'), POD('q', 'apps'));
+    write(join(overlay, 'q-patch.yaml'), '- op: remove\n  path: /metadata/namespace\n');
+    const objects = buildKustomization(overlay, parseManifests);
+    const p = objects.find((o) => o.metadata.name === 'p')!;
+    expect((p.spec as any).containers[0].args).toEqual(['--flag']);
+    expect((p.spec as any).containers[0].image).toBe('mirror.example/p:2.0');
+    expect(p.metadata.labels).toEqual({ tier: 'web' });
+    const q = objects.find((o) => o.metadata.name === 'q')!;
+    expect(q.metadata.namespace).toBeUndefined();
+    expect((q.spec as any).containers[0].image).toBe('registry.example/q@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef');
+    // The base is untouched by the overlay's patches.
+    expect((buildKustomization(base, parseManifests)[0]!.spec as any).containers[0].image).toBe('registry.example/p:1.0');
+  });
+
+  it('says what it does not support instead of skipping it', () => {
+    const dir = join(tmp, 'kz', 'unsupported');
+    write(join(dir, 'kustomization.yaml'), 'resources: [pod.yaml]\nnamespace: other\n');
+    write(join(dir, 'pod.yaml'), POD('p'));
+    expect(() => buildKustomization(dir, parseManifests)).toThrow(/"namespace" is beyond k8s-audit's kustomize subset .*kubectl kustomize/);
+    const smp = join(tmp, 'kz', 'smp');
+    write(join(smp, 'kustomization.yaml'), 'resources: [pod.yaml]\npatches:\n- target: { kind: Pod }\n  patch: |-\n    metadata: { labels: { a: b } }\n');
+    write(join(smp, 'pod.yaml'), POD('p'));
+    expect(() => buildKustomization(smp, parseManifests)).toThrow(/only JSON 6902 patches/);
+    const miss = join(tmp, 'kz', 'miss');
+    write(join(miss, 'kustomization.yaml'), 'resources: [pod.yaml]\npatches:\n- target: { kind: Deployment }\n  patch: "[]"\n');
+    write(join(miss, 'pod.yaml'), POD('p'));
+    expect(() => buildKustomization(miss, parseManifests)).toThrow(/the target matches no resource/);
+  });
+
+  it('RFC 6902 operations: add (also "-" and inside arrays), remove, replace, test, ~ escapes', () => {
+    const doc: Record<string, unknown> = { a: { 'b/c': 1, 'd~e': 2 }, list: [1, 3] };
+    applyOp(doc, { op: 'add', path: '/list/1', value: 2 });
+    applyOp(doc, { op: 'add', path: '/list/-', value: 4 });
+    applyOp(doc, { op: 'replace', path: '/a/b~1c', value: 10 });
+    applyOp(doc, { op: 'remove', path: '/a/d~0e' });
+    applyOp(doc, { op: 'test', path: '/list/0', value: 1 });
+    expect(doc).toEqual({ a: { 'b/c': 10 }, list: [1, 2, 3, 4] });
+    expect(() => applyOp(doc, { op: 'replace', path: '/missing', value: 1 })).toThrow(/no such member/);
+    expect(() => applyOp(doc, { op: 'test', path: '/list/0', value: 2 })).toThrow(/test failed/);
+    expect(() => applyOp(doc, { op: 'add', path: '/x/y', value: 1 })).toThrow(/no such path/);
+  });
+
+  it('image references split at the tag and digest, not at a registry port', () => {
+    expect(splitImage('localhost:5000/app:1.2@sha256:ab')).toEqual({ name: 'localhost:5000/app', tag: '1.2', digest: 'sha256:ab' });
+    expect(splitImage('localhost:5000/app')).toEqual({ name: 'localhost:5000/app' });
+    expect(splitImage('nginx')).toEqual({ name: 'nginx' });
+  });
+});
+
+describe('static mode: controls that need a live cluster are visibly not-applicable', () => {
+  const demo = join(repo, 'test/scenarios/demo');
+  const result = evaluateSnapshot(snapshotFromFiles([demo]), { controls: allControls() }, new Date('2026-01-01T00:00:00Z'));
+  const byId = new Map(result.controls.map((c) => [c.id, c]));
+  const wholeMessage = (id: string) => result.results.find((r) => r.controlId === id && r.subject.kind === 'Cluster')?.message;
+
+  it('no control is left not-assessed but the manual ones: each is assessed or says why not', () => {
+    const manual = new Set(allControls().filter((c) => c.meta.manual).map((c) => c.meta.id));
+    const notAssessed = result.controls.filter((c) => c.status === 'not-assessed').map((c) => c.id);
+    expect(notAssessed.filter((id) => !manual.has(id))).toEqual([]);
+    for (const c of result.controls.filter((x) => x.status === 'not-applicable')) {
+      const rs = result.results.filter((r) => r.controlId === c.id);
+      expect(rs.length, `${c.id} has a result saying why`).toBeGreaterThan(0);
+    }
+  });
+
+  it('needsCluster controls: not-applicable with their reason', () => {
+    for (const c of allControls().filter((x) => x.meta.static && 'needsCluster' in x.meta.static)) {
+      expect(byId.get(c.meta.id)?.status, c.meta.id).toBe('not-applicable');
+      expect(wholeMessage(c.meta.id)).toBe(`Static scan: ${(c.meta.static as { needsCluster: string }).needsCluster}`);
+    }
+    expect(wholeMessage('rbac-dangling-binding')).toMatch(/^Static scan: the role or ServiceAccount a binding references may exist in the cluster/);
+    expect(byId.get('kubelet-anonymous-auth')?.status).toBe('not-applicable');
+    expect(byId.get('version-supported')?.status).toBe('not-applicable');
+  });
+
+  it('container-level, per-object RBAC and per-policy network controls are assessed on the files', () => {
+    for (const id of ['pod-privileged', 'pss-restricted-seccomp', 'pod-image-tag-latest', 'rbac-wildcard', 'rbac-cluster-admin-binding', 'netpol-allow-all']) {
+      const c = byId.get(id)!;
+      expect(c.counts.pass + c.counts.fail, id).toBeGreaterThan(0);
+    }
+  });
+
+  it('control-plane flag controls: not-applicable without the static pod manifest, assessed with it', () => {
+    expect(wholeMessage('apiserver-anonymous-auth')).toMatch(/^Static scan: no kube-apiserver static pod manifest \(kubeadm: \/etc\/kubernetes\/manifests\/kube-apiserver\.yaml\) is among the files/);
+    const f = write(join(tmp, 'manifests', 'kube-apiserver.yaml'), APISERVER);
+    const r = evaluateSnapshot(snapshotFromFiles([f]), { controls: allControls() });
+    const anon = r.results.filter((x) => x.controlId === 'apiserver-anonymous-auth');
+    expect(anon).toHaveLength(1);
+    expect(anon[0]).toMatchObject({ status: 'fail', subject: { kind: 'Pod', namespace: 'kube-system', name: 'kube-apiserver' } });
+    expect(r.results.find((x) => x.controlId === 'apiserver-profiling')?.status).toBe('pass');
+    // The scheduler's manifest is not there: its controls are not-applicable, not not-assessed.
+    expect(r.controls.find((c) => c.id === 'scheduler-profiling')?.status).toBe('not-applicable');
+  });
+
+  it('a control with nothing to check in the files says so', () => {
+    const f = write(join(tmp, 'only-pod.yaml'), POD('a', 'apps', ', securityContext: { privileged: true }'));
+    const r = evaluateSnapshot(snapshotFromFiles([f]), { controls: allControls() });
+    expect(r.results.find((x) => x.controlId === 'rbac-wildcard')).toMatchObject({ status: 'not-applicable', message: 'Static scan: the files hold nothing this control checks (it reads Role, RoleBinding, ClusterRole, ClusterRoleBinding).' });
+    expect(r.controls.find((c) => c.id === 'pod-privileged')?.status).toBe('fail');
+  });
+});
+
+describe('scan -f', () => {
+  it('reads files, directories and standard input; the result says so and validates', async () => {
+    const f = write(join(tmp, 'cli', 'a.yaml'), POD('a', 'apps', ', securityContext: { privileged: true }'));
+    const { code, result } = await staticScan(['-f', f, '-f', '-', '--controls', 'pod-privileged', '--fail-on', 'critical'], POD('b', 'apps'));
+    expect(code).toBe(1);
+    expect(result.scan.source).toBe('manifests');
+    expect(result.scan.files).toEqual([f, '-']);
+    expect(result.scan.collection.every((c) => c.state === 'static')).toBe(true);
+    expect(result.results.map((r) => `${r.subject.name}:${r.status}`).sort()).toEqual(['a:fail', 'b:pass']);
+    const validate = scanResultValidator();
+    expect(validate(JSON.parse(JSON.stringify(result)))).toBe(true);
+  });
+
+  it('rejects flags that read a live cluster, and a missing path, with exit 2 and one line', async () => {
+    const f = write(join(tmp, 'cli', 'b.yaml'), POD('b'));
+    for (const flag of [['--kubeconfig', '/x'], ['--context', 'prod'], ['--kubelet']]) {
+      const r = await runCli(['scan', '-f', f, ...flag]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`k8s-audit: ${flag[0]} reads a live cluster; it cannot be combined with -f (a static scan of manifests)\n`);
+    }
+    const missing = await runCli(['scan', '-f', join(tmp, 'nothing-here')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`k8s-audit: no such file or directory: ${join(tmp, 'nothing-here')}\n`);
+  });
+
+  it('does not split -f paths on commas', async () => {
+    const f = write(join(tmp, 'cli', 'a,b.yaml'), POD('c'));
+    const { code, result } = await staticScan(['-f', f, '--controls', 'pod-privileged']);
+    expect(code).toBe(0);
+    expect(result.scan.files).toEqual([f]);
+  });
+});
