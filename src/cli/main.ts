@@ -72,7 +72,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .option('--history <dir>', 'keep this scan in <dir>/<start time>/ (report.html, report.md, scan.json), compare it with the previous one there, print one summary line')
     .option('--keep <n>', `with --history: how many scans to keep (default 10)`, parseKeep)
     .option('-q, --quiet', 'no progress and no summary on stderr')
-    .option('--debug', 'show stack traces on errors')
+    .option('--debug', 'show stack traces on errors; timings and peak memory on stderr')
     .action(async (opts: ScanFlags) => {
       exitCode = await scanCommand(opts, io);
     });
@@ -171,7 +171,13 @@ async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
   const result = workflow.finish(workflow.files ? workflow.scanFiles(controls, controlOptions) : await liveScan(opts, io, controls));
   workflow.record(result);
 
+  const renderStart = performance.now();
   writePlan(result, plan, io);
+  if (opts.debug) {
+    // For the benchmark (bench/run.ts) and for users sizing a scan: where the time went, and peak memory.
+    const timings = { ...result.scan.timings, renderMs: Math.round(performance.now() - renderStart), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) };
+    io.stderr.write(`k8s-audit: timings ${JSON.stringify(timings)}\n`);
+  }
   if (!opts.quiet && (plan.some((d) => d.path) || io.stderr.isTTY)) {
     io.stderr.write(summaryLine(result) + '\n');
     for (const d of plan) if (d.path) io.stderr.write(`wrote ${d.path}\n`);

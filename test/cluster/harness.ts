@@ -125,6 +125,11 @@ export interface UpOptions {
   skipBuild?: boolean;
   /** Name recorded as spec.nodeName of the control-plane mirror pods. Default k8s-audit-cp. */
   nodeName?: string;
+  /**
+   * Start on the etcd data a previous cluster in stateDir left with `down(stateDir, { keepData: true })`
+   * instead of an empty store (certificates and ports are new). Default false. Used by the benchmark.
+   */
+  keepData?: boolean;
 }
 
 export interface ProcessStatus {
@@ -446,12 +451,12 @@ function checkOwnership(stateDir: string): void {
   }
 }
 
-/** Make stateDir an empty directory we own (keeping the lock of the `up` in progress). */
-function prepareStateDir(stateDir: string): void {
+/** Make stateDir an empty directory we own (keeping the lock of the `up` in progress, and etcd's data with keepData). */
+function prepareStateDir(stateDir: string, keepData = false): void {
   checkOwnership(stateDir);
   mkdirSync(stateDir, { recursive: true });
   for (const e of readdirSync(stateDir)) {
-    if (e !== LOCK_FILE) rmSync(join(stateDir, e), { recursive: true, force: true });
+    if (e !== LOCK_FILE && !(keepData && e === 'etcd')) rmSync(join(stateDir, e), { recursive: true, force: true });
   }
   writeFileSync(join(stateDir, MARKER), 'k8s-audit test control plane; removed by `npm run cluster -- down`\n');
 }
@@ -556,7 +561,7 @@ async function upLocked(stateDir: string, opts: UpOptions, log: (l: string) => v
   }
 
   for (let attempt = 1; ; attempt++) {
-    prepareStateDir(stateDir);
+    prepareStateDir(stateDir, opts.keepData);
     try {
       const state = await startOnce(stateDir, opts, log);
       const seconds = (Date.now() - t0) / 1000;
@@ -803,13 +808,17 @@ export interface DownResult {
   found: boolean;
 }
 
-/** Stop exactly the processes recorded in stateDir (SIGTERM, then SIGKILL after graceMs) and remove the directory. */
-export async function down(stateDir: string = defaultStateDir(), opts: { graceMs?: number } = {}): Promise<DownResult> {
+/**
+ * Stop exactly the processes recorded in stateDir (SIGTERM, then SIGKILL after graceMs) and remove the directory;
+ * with keepData, remove only the state file and keep the directory (etcd's data) for `up({ keepData: true })`.
+ */
+export async function down(stateDir: string = defaultStateDir(), opts: { graceMs?: number; keepData?: boolean } = {}): Promise<DownResult> {
   stateDir = resolve(stateDir);
   const state = readState(stateDir);
   const ownsDir = existsSync(join(stateDir, MARKER));
   const stopped = await stopCluster(state, opts.graceMs ?? 10_000);
-  if (ownsDir) rmSync(stateDir, { recursive: true, force: true });
+  if (ownsDir && opts.keepData) rmSync(join(stateDir, STATE_FILE), { force: true });
+  else if (ownsDir) rmSync(stateDir, { recursive: true, force: true });
   return { stateDir, stopped, found: Boolean(state) || ownsDir };
 }
 

@@ -1,0 +1,83 @@
+// The floor: what it costs to read the cluster once, and nothing else. Lists the
+// given kinds with limit/continue pagination through k8s-audit's own HTTP stack
+// (src/collect/http.ts ApiClient: keep-alive, same socket count), with the same
+// concurrency and page size as `k8s-audit scan`, and JSON.parses every page,
+// keeping the items (a scan has to hold them too). No model, no checks, no output.
+//
+// Run as its own process by bench/run.ts, so that its memory is its own:
+//   node bench/floor.ts <kubeconfig> <context> <kind,kind,...> [concurrency] [pageSize]
+// Prints one JSON line: { listMs, processMs, objects, bytes, pages, maxRssMB, kinds }.
+
+import pLimit from 'p-limit';
+import { ApiClient } from '../src/collect/http.ts';
+import { KINDS, listPath, type KindKey } from '../src/collect/kinds.ts';
+import { loadConnection } from '../test/cluster/kube.ts';
+
+export interface FloorResult {
+  /** From the first request to the last page parsed. */
+  listMs: number;
+  /** Since the process started (module loading included). */
+  processMs: number;
+  objects: number;
+  bytes: number;
+  pages: number;
+  maxRssMB: number;
+  kinds: Record<string, { count: number; ms: number }>;
+}
+
+export async function floor(kubeconfig: string, context: string, kinds: KindKey[], concurrency = 6, pageSize = 500): Promise<FloorResult> {
+  const conn = loadConnection(kubeconfig, context);
+  const t0 = performance.now();
+  const client = new ApiClient({ server: conn.server, tls: { ca: conn.ca, cert: conn.cert, key: conn.key }, maxSockets: concurrency });
+  const limit = pLimit(concurrency);
+  const held: unknown[][] = [];
+  let bytes = 0;
+  let pages = 0;
+  const perKind: FloorResult['kinds'] = {};
+  try {
+    await Promise.all(
+      kinds.map((kind) =>
+        limit(async () => {
+          const k0 = performance.now();
+          const items: unknown[] = [];
+          let token: string | undefined;
+          do {
+            const q = new URLSearchParams({ limit: String(pageSize) });
+            if (token) q.set('continue', token);
+            const res = await client.request('GET', `${listPath(KINDS[kind])}?${q}`);
+            if (res.status !== 200) throw new Error(`${kind}: HTTP ${res.status}`);
+            bytes += Buffer.byteLength(res.body);
+            pages++;
+            const list = JSON.parse(res.body) as { items?: unknown[]; metadata?: { continue?: string } };
+            for (const item of list.items ?? []) items.push(item);
+            token = list.metadata?.continue || undefined;
+          } while (token);
+          held.push(items);
+          perKind[kind] = { count: items.length, ms: Math.round(performance.now() - k0) };
+        }),
+      ),
+    );
+  } finally {
+    client.close();
+  }
+  const listMs = performance.now() - t0;
+  return {
+    listMs: Math.round(listMs),
+    processMs: Math.round(performance.now()),
+    objects: held.reduce((n, l) => n + l.length, 0),
+    bytes,
+    pages,
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    kinds: perKind,
+  };
+}
+
+if (import.meta.main) {
+  const [kubeconfig, context, kindList, concurrency, pageSize] = process.argv.slice(2);
+  if (!kubeconfig || !context || !kindList) {
+    console.error('usage: node bench/floor.ts <kubeconfig> <context> <kind,kind,...> [concurrency] [pageSize]');
+    process.exit(2);
+  }
+  const r = await floor(kubeconfig, context, kindList.split(',') as KindKey[], Number(concurrency ?? 6), Number(pageSize ?? 500));
+  process.stdout.write(JSON.stringify(r) + '\n');
+}

@@ -1,0 +1,398 @@
+// `npm run bench`: k8s-audit against the physical floor of listing the cluster.
+//
+// For each size (S, M, L; see bench/seed.ts) it starts the test control plane on a
+// data dir kept per size (bench/.data/<size>/), seeds it the first time, waits for the
+// control plane to go quiet, then measures in one run, alternating:
+//   - the floor: bench/floor.ts as its own process — the same kinds listed through the
+//     same HTTP stack with the same concurrency and page size, JSON.parse, nothing else;
+//   - `k8s-audit scan` end to end as a child process (bin/k8s-audit.js, built by
+//     `npm run build`): wall time from spawn to exit, and its own report of collect,
+//     evaluate and render times and peak RSS (`--debug` prints them; maxRSS from
+//     process.resourceUsage(), cross-checked by polling /proc/<pid>/status VmHWM).
+// Writes bench/results/<date>-<size>.json and prints a table with the ratio scan / floor.
+//
+//   npm run bench                          # S, M and L, 3 rounds each
+//   npm run bench -- --sizes S,M --rounds 5
+//   npm run bench -- --sizes M --format json,html   # what the scan renders (default json)
+//   npm run bench -- --reseed              # wipe the data dirs and seed again
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import Table from 'cli-table3';
+import { allControls, kindsRead } from '../src/engine/registry.ts';
+import { HarnessError, REPO_ROOT, down, up, type ClusterInfo } from '../test/cluster/harness.ts';
+import { KubeClient } from '../test/cluster/kube.ts';
+import type { FloorResult } from './floor.ts';
+import { BENCH_CONTROLLERS, PLAN_VERSION, SIZES, planCounts, seed, type SizeName } from './seed.ts';
+
+const BENCH_DIR = resolve(REPO_ROOT, 'bench');
+const DATA_DIR = join(BENCH_DIR, '.data');
+const RESULTS_DIR = join(BENCH_DIR, 'results');
+const CLI = join(REPO_ROOT, 'bin', 'k8s-audit.js');
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+interface Args {
+  sizes: SizeName[];
+  rounds: number;
+  format: string;
+  reseed: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { sizes: ['S', 'M', 'L'], rounds: 3, format: 'json', reseed: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a.startsWith('--sizes')) args.sizes = value().split(',').map((s) => s.trim().toUpperCase()) as SizeName[];
+    else if (a.startsWith('--rounds')) args.rounds = Number(value());
+    else if (a.startsWith('--format')) args.format = value();
+    else if (a === '--reseed') args.reseed = true;
+    else throw new Error(`unknown argument ${a} (use --sizes S,M,L --rounds N --format json --reseed)`);
+  }
+  for (const s of args.sizes) if (!(s in SIZES)) throw new Error(`unknown size ${s}: use S, M or L`);
+  if (!Number.isInteger(args.rounds) || args.rounds < 1) throw new Error('--rounds must be a positive integer');
+  return args;
+}
+
+// ---------------------------------------------------------------------------
+// Processes
+
+interface ChildRun {
+  code: number | null;
+  wallMs: number;
+  stdout: string;
+  stderr: string;
+  /** Highest VmHWM seen while polling /proc/<pid>/status (a lower bound of the true peak). */
+  vmHwmMB: number;
+}
+
+function runChild(args: string[]): Promise<ChildRun> {
+  return new Promise((resolveRun, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let hwm = 0;
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) hwm = Math.max(hwm, Number(m[1]) / 1024);
+      } catch {
+        /* gone */
+      }
+    }, 20);
+    child.on('error', (e) => {
+      clearInterval(poll);
+      reject(e);
+    });
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      resolveRun({ code, wallMs: performance.now() - t0, stdout, stderr, vmHwmMB: Math.round(hwm) });
+    });
+  });
+}
+
+/** CPU seconds used so far by the given pids (utime + stime from /proc/<pid>/stat). */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks / 100;
+}
+
+/** Wait until the control plane has used under 15% of a core for three seconds in a row (or 180 s passed). */
+async function settle(cluster: ClusterInfo): Promise<number> {
+  const pids = Object.values(cluster.pids);
+  const t0 = performance.now();
+  let quiet = 0;
+  let last = cpuSeconds(pids);
+  while (quiet < 3 && performance.now() - t0 < 180_000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = cpuSeconds(pids);
+    quiet = now - last < 0.15 ? quiet + 1 : 0;
+    last = now;
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+// ---------------------------------------------------------------------------
+// Measurements
+
+interface ScanRun {
+  wallMs: number;
+  collectMs: number;
+  evaluateMs: number;
+  renderMs: number;
+  maxRssMB: number;
+  vmHwmMB: number;
+  results: number;
+  load1: number;
+}
+
+interface FloorRun extends FloorResult {
+  wallMs: number;
+  load1: number;
+}
+
+async function runFloor(kubeconfig: string, kinds: string[]): Promise<FloorRun> {
+  const load1 = loadavg()[0]!;
+  const r = await runChild([join(BENCH_DIR, 'floor.ts'), kubeconfig, 'admin', kinds.join(',')]);
+  if (r.code !== 0) throw new Error(`floor failed (exit ${r.code}): ${r.stderr.trim()}`);
+  return { ...(JSON.parse(r.stdout) as FloorResult), wallMs: Math.round(r.wallMs), load1 };
+}
+
+async function runScan(kubeconfig: string, format: string, outDir: string): Promise<ScanRun> {
+  const load1 = loadavg()[0]!;
+  const out = join(outDir, format.includes(',') ? '' : `scan.${format === 'md' ? 'md' : format}`);
+  const r = await runChild([CLI, 'scan', '--kubeconfig', kubeconfig, '--context', 'admin', '--format', format, '-o', out, '--quiet', '--debug']);
+  // Exit 0 or 1 (findings at --fail-on) are both a completed scan.
+  if (r.code !== 0 && r.code !== 1) throw new Error(`scan failed (exit ${r.code}): ${r.stderr.trim()}`);
+  const m = /k8s-audit: timings (\{.*\})/.exec(r.stderr);
+  if (!m) throw new Error(`scan printed no timings: ${r.stderr.trim()}`);
+  const t = JSON.parse(m[1]!) as { collectMs: number; evaluateMs: number; renderMs: number; maxRssMB: number };
+  let results = 0;
+  const json = format.split(',').includes('json') ? join(outDir, format.includes(',') ? 'scan.json' : 'scan.json') : undefined;
+  if (json && existsSync(json)) results = (JSON.parse(readFileSync(json, 'utf8')) as { results: unknown[] }).results.length;
+  return { wallMs: Math.round(r.wallMs), ...t, vmHwmMB: r.vmHwmMB, results, load1 };
+}
+
+/** Node start-up plus loading the CLI's modules: `k8s-audit --version`. */
+async function runStartup(): Promise<number> {
+  const r = await runChild([CLI, '--version']);
+  return r.wallMs;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+// ---------------------------------------------------------------------------
+// One size
+
+interface SizeResult {
+  schema: 1;
+  date: string;
+  size: SizeName;
+  machine: { cpus: number; cpuModel: string; memGB: number; node: string; platform: string };
+  plan: Record<string, number>;
+  kinds: string[];
+  objects: number;
+  bytes: number;
+  seed: { reused: boolean; seconds?: number };
+  rounds: number;
+  format: string;
+  floor: FloorRun[];
+  scan: ScanRun[];
+  startupMs: number[];
+  median: {
+    floorListMs: number;
+    floorWallMs: number;
+    floorMaxRssMB: number;
+    scanWallMs: number;
+    collectMs: number;
+    evaluateMs: number;
+    renderMs: number;
+    maxRssMB: number;
+    startupMs: number;
+  };
+  /** scan wall time / floor wall time: both processes, start-up included. */
+  ratio: number;
+  /** scan wall time / the floor's listing time alone (no process start-up). */
+  ratioToListing: number;
+  /** (evaluate + render) / scan wall time. */
+  evaluateRenderShare: number;
+  perThousandObjects: { floorMs: number; scanMs: number; scanMinusStartupMs: number };
+}
+
+async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<SizeResult> {
+  const spec = SIZES[size];
+  const sizeDir = join(DATA_DIR, size);
+  const stateDir = join(sizeDir, 'cluster');
+  const marker = join(sizeDir, 'seed.json');
+  mkdirSync(sizeDir, { recursive: true });
+  let seeded = false;
+  if (existsSync(marker) && !args.reseed) {
+    const m = JSON.parse(readFileSync(marker, 'utf8')) as { planVersion?: number };
+    seeded = m.planVersion === PLAN_VERSION;
+    if (!seeded) log(`${size}: data dir was seeded by plan version ${m.planVersion}; seeding again`);
+  }
+  if (!seeded) rmSync(marker, { force: true });
+
+  const cluster = await up({
+    stateDir,
+    keepData: seeded,
+    log: (l) => log(`${size}: ${l}`),
+    controllerManagerArgs: [`--controllers=${BENCH_CONTROLLERS.join(',')}`],
+    watchPid: process.pid,
+    readyTimeoutMs: 180_000,
+  });
+  stopOnSignal = stateDir;
+  try {
+    let seedSeconds: number | undefined;
+    if (!seeded) {
+      log(`${size}: seeding ${JSON.stringify(planCounts(spec))}`);
+      const r = await seed(cluster.kubeconfigPath, spec, { log: (l) => log(`${size}: ${l}`) });
+      seedSeconds = r.seconds;
+      writeFileSync(marker, JSON.stringify({ planVersion: PLAN_VERSION, size, seededAt: new Date().toISOString(), seconds: Math.round(r.seconds), counts: r.counts }, null, 2) + '\n');
+    } else {
+      log(`${size}: reusing the seeded data in ${stateDir}`);
+    }
+    await checkPods(cluster, planCounts(spec).pods!);
+    const settled = await settle(cluster);
+    log(`${size}: control plane quiet after ${settled.toFixed(0)} s`);
+
+    const outDir = mkdtempSync(join(tmpdir(), 'k8s-audit-bench-'));
+    const floors: FloorRun[] = [];
+    const scans: ScanRun[] = [];
+    const startups: number[] = [];
+    try {
+      // One unmeasured pass of each warms the API server's caches and the OS page cache.
+      await runFloor(cluster.kubeconfigPath, kinds);
+      await runScan(cluster.kubeconfigPath, args.format, outDir);
+      for (let round = 1; round <= args.rounds; round++) {
+        const f = await runFloor(cluster.kubeconfigPath, kinds);
+        const s = await runScan(cluster.kubeconfigPath, args.format, outDir);
+        startups.push(Math.round(await runStartup()));
+        floors.push(f);
+        scans.push(s);
+        log(
+          `${size} round ${round}: floor ${f.wallMs} ms (listing ${f.listMs} ms, ${f.objects} objects, ${f.maxRssMB} MB); ` +
+            `scan ${s.wallMs} ms (collect ${s.collectMs}, evaluate ${s.evaluateMs}, render ${s.renderMs}; ${s.maxRssMB} MB); load ${s.load1.toFixed(1)}`,
+        );
+      }
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+
+    const objects = floors[0]!.objects;
+    const med = {
+      floorListMs: median(floors.map((f) => f.listMs)),
+      floorWallMs: median(floors.map((f) => f.wallMs)),
+      floorMaxRssMB: median(floors.map((f) => f.maxRssMB)),
+      scanWallMs: median(scans.map((s) => s.wallMs)),
+      collectMs: median(scans.map((s) => s.collectMs)),
+      evaluateMs: median(scans.map((s) => s.evaluateMs)),
+      renderMs: median(scans.map((s) => s.renderMs)),
+      maxRssMB: Math.max(...scans.map((s) => s.maxRssMB)),
+      startupMs: median(startups),
+    };
+    const per = (ms: number) => Math.round((ms / objects) * 1000 * 10) / 10;
+    return {
+      schema: 1,
+      date: new Date().toISOString(),
+      size,
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memGB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+      plan: planCounts(spec),
+      kinds,
+      objects,
+      bytes: floors[0]!.bytes,
+      seed: seedSeconds === undefined ? { reused: true } : { reused: false, seconds: Math.round(seedSeconds) },
+      rounds: args.rounds,
+      format: args.format,
+      floor: floors,
+      scan: scans,
+      startupMs: startups,
+      median: med,
+      ratio: round2(med.scanWallMs / med.floorWallMs),
+      ratioToListing: round2(med.scanWallMs / med.floorListMs),
+      evaluateRenderShare: round2((med.evaluateMs + med.renderMs) / med.scanWallMs),
+      perThousandObjects: { floorMs: per(med.floorWallMs), scanMs: per(med.scanWallMs), scanMinusStartupMs: per(med.scanWallMs - med.startupMs) },
+    };
+  } finally {
+    await down(stateDir, { keepData: true });
+    stopOnSignal = undefined;
+    log(`${size}: cluster stopped (data kept in ${stateDir})`);
+  }
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** The seeded Pods are all there (a data dir from an interrupted seed would not be marked seeded, but check anyway). */
+async function checkPods(cluster: ClusterInfo, expected: number): Promise<void> {
+  const client = KubeClient.fromKubeconfig(cluster.kubeconfigPath, 'admin');
+  try {
+    const body = await client.call('GET', '/api/v1/pods', { query: { limit: 1 } });
+    const n = (body.items?.length ?? 0) + (body.metadata?.remainingItemCount ?? 0);
+    if (n < expected) throw new Error(`the cluster holds ${n} Pods, the plan ${expected}: run with --reseed`);
+  } finally {
+    client.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Output
+
+function printTable(results: SizeResult[]): void {
+  const t = new Table({
+    head: ['size', 'objects', 'floor', 'scan', 'scan / floor', 'collect', 'evaluate', 'render', 'eval+render', 'peak RSS', 'floor RSS', 'ms / 1k obj'],
+    style: { head: [], border: [] },
+  });
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  for (const r of results) {
+    const m = r.median;
+    t.push([
+      r.size,
+      r.objects.toLocaleString('en'),
+      s(m.floorWallMs),
+      s(m.scanWallMs),
+      `${r.ratio.toFixed(2)}×`,
+      s(m.collectMs),
+      s(m.evaluateMs),
+      s(m.renderMs),
+      `${Math.round(r.evaluateRenderShare * 100)}%`,
+      `${m.maxRssMB} MB`,
+      `${m.floorMaxRssMB} MB`,
+      `${r.perThousandObjects.scanMs} (floor ${r.perThousandObjects.floorMs})`,
+    ]);
+  }
+  process.stdout.write(t.toString() + '\n');
+  process.stdout.write('floor and scan are wall times of their own processes (medians); scan / floor against the listing alone: ' + results.map((r) => `${r.size} ${r.ratioToListing.toFixed(2)}×`).join(', ') + '\n');
+}
+
+let stopOnSignal: string | undefined;
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (!existsSync(join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run bench` (it builds first)');
+  const kinds = kindsRead(allControls());
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      log(`${sig}: stopping the cluster`);
+      const dir = stopOnSignal;
+      (dir ? down(dir, { keepData: true }) : Promise.resolve()).finally(() => process.exit(130));
+    });
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB, node ${process.version}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const results: SizeResult[] = [];
+  for (const size of args.sizes) {
+    const r = await benchSize(size, args, kinds);
+    const file = join(RESULTS_DIR, `${r.date.slice(0, 10)}-${size}.json`);
+    writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
+    log(`${size}: wrote ${file.slice(REPO_ROOT.length + 1)}`);
+    results.push(r);
+  }
+  printTable(results);
+}
+
+main().catch((err: unknown) => {
+  log(err instanceof HarnessError && err.detail ? `${err.message}\n${err.detail}` : `failed: ${(err as Error).stack ?? String(err)}`);
+  process.exit(1);
+});
