@@ -273,10 +273,26 @@ export function onlyGetsUrls(rule: RuleMatch['rule'], urls: ReadonlySet<string>)
   );
 }
 
-/** A rule within what every authenticated identity gets by default: discovery URLs or creating self-reviews. */
+/**
+ * A rule within what Kubernetes' default policy gives every authenticated
+ * identity or every ServiceAccount: getting discovery URLs, creating
+ * self-reviews, reading ClusterTrustBundles (public CA bundles, from
+ * system:cluster-trust-bundle-discovery).
+ */
 export function isDiscoveryRule(rule: RuleMatch['rule']): boolean {
   if (onlyGetsUrls(rule, DISCOVERY_URLS)) return true;
   const groups = rule.apiGroups ?? [];
+  if (
+    rule.verbs.length > 0 &&
+    rule.verbs.every((v) => v === 'get' || v === 'list' || v === 'watch') &&
+    groups.length > 0 &&
+    groups.every((g) => g === 'certificates.k8s.io') &&
+    !!rule.resources?.length &&
+    rule.resources.every((r) => r === 'clustertrustbundles') &&
+    !rule.nonResourceURLs?.length
+  ) {
+    return true;
+  }
   return (
     rule.verbs.length > 0 &&
     rule.verbs.every((v) => v === 'create') &&

@@ -3,6 +3,7 @@ import {
   RBAC_KINDS,
   capabilitiesOfGrants,
   capability,
+  isMirrorPod,
   isSystemPrincipal,
   rbacModel,
   serviceAccountNameOf,
@@ -51,7 +52,7 @@ export default defineControl({
     area: 'rbac',
     severity: 'high',
     description:
-      'Joins each workload to the ServiceAccount its pods run as, and flags it when the pods receive that ServiceAccount\'s token (automounted or projected) and the ServiceAccount holds a dangerous permission (read Secrets, exec, create pods or workloads, bind, escalate, impersonate, nodes/proxy, approve CSRs, create tokens, change webhooks…). The finding\'s severity follows the worst permission and its reach, and rises one level when the pods are privileged, share a host namespace, mount a hostPath, or no NetworkPolicy isolates their ingress.',
+      'Joins each workload to the ServiceAccount its pods run as, and flags it when the pods receive that ServiceAccount\'s token (automounted or projected) and the ServiceAccount holds a dangerous permission (read Secrets, exec, create pods or workloads, bind, escalate, impersonate, nodes/proxy, approve CSRs, create tokens, change webhooks…). The finding\'s severity follows the worst permission and its reach, and rises one level when the pods are privileged, share a host namespace, mount a hostPath, or their ingress is not isolated by NetworkPolicies (or a policy allows all). Mirror pods of static pods get no token and pass.',
     rationale:
       'A token mounted in a pod is one file read away for anyone who compromises the container — through a remote code execution bug, a malicious image, or exec. An exposed or privileged pod makes that compromise likelier; a powerful ServiceAccount turns it into a compromise of the namespace or the cluster.',
     remediation:
@@ -63,14 +64,14 @@ export default defineControl({
       riskyToken: '{{kind}} "{{name}}" runs as ServiceAccount {{serviceAccount}} with its token mounted ({{how}}); the token can {{capabilities}} ({{grants}}).{{exposure}}',
     },
   },
-  reads: [...WORKLOAD_KINDS, 'serviceaccounts', 'networkpolicies', ...RBAC_KINDS],
+  reads: [...WORKLOAD_KINDS, 'serviceaccounts', 'networkpolicies', 'namespaces', ...RBAC_KINDS],
   evaluate(snapshot, report) {
     const model = rbacModel(snapshot);
     const cache = new Map<string, WhoCanPermission[]>();
     for (const w of workloads(snapshot)) {
       const ns = w.subject.namespace ?? '';
       const saName = serviceAccountNameOf(w.podSpec);
-      const how = tokenMountOf(w.podSpec, snapshot.get('serviceaccounts', ns, saName));
+      const how = isMirrorPod(w.object) ? undefined : tokenMountOf(w.podSpec, snapshot.get('serviceaccounts', ns, saName));
       if (!how) {
         report.pass(w.subject, { path: `${w.specPath}.automountServiceAccountToken` });
         continue;
@@ -89,7 +90,7 @@ export default defineControl({
         continue;
       }
       const exposure = workloadExposure(snapshot, w);
-      const reasons = [...exposure.hostAccess, ...(exposure.notIsolated ? ['no NetworkPolicy isolates its ingress'] : [])];
+      const reasons = [...exposure.hostAccess, ...(exposure.notIsolated ? ['its ingress is open (no NetworkPolicy isolates it, or one allows all)'] : [])];
       let severity = own.map(severityOf).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!;
       if (reasons.length > 0) severity = raise(severity);
       const caps = [...new Set(own.map((p) => p.capability))];

@@ -37,7 +37,7 @@
 import type { KindKey } from '../collect/kinds.ts';
 import type { InsightProvider } from '../engine/insights.ts';
 import type { K8sObject, LabelSelector, PodSpec } from './k8s.ts';
-import { policyTypes } from './network.ts';
+import { workloadNetwork } from './network.ts';
 import { matchesSelector } from './selectors.ts';
 import type { Snapshot } from './snapshot.ts';
 import { WORKLOAD_KINDS, cmp, containersOf, workloads, type Workload } from './workloads.ts';
@@ -789,6 +789,11 @@ export function serviceAccountNameOf(spec: PodSpec): string {
   return spec.serviceAccountName || spec.serviceAccount || 'default';
 }
 
+/** A static pod's mirror in the API: the kubelet runs it from a file, without a ServiceAccount token. */
+export function isMirrorPod(obj: K8sObject): boolean {
+  return obj.kind === 'Pod' && obj.metadata.annotations?.['kubernetes.io/config.mirror'] !== undefined;
+}
+
 /**
  * Whether pods of this spec receive their ServiceAccount's token: the pod's
  * automountServiceAccountToken wins over the ServiceAccount's; unset on both
@@ -812,6 +817,7 @@ export function tokenMounts(snapshot: Snapshot): Map<string, TokenMount[]> {
   if (hit) return hit;
   const out = new Map<string, TokenMount[]>();
   for (const w of workloads(snapshot)) {
+    if (isMirrorPod(w.object)) continue;
     const ns = w.subject.namespace ?? '';
     const saName = serviceAccountNameOf(w.podSpec);
     const how = tokenMountOf(w.podSpec, snapshot.get('serviceaccounts', ns, saName));
@@ -825,7 +831,11 @@ export function tokenMounts(snapshot: Snapshot): Map<string, TokenMount[]> {
   return out;
 }
 
-/** Why a workload's pods are exposed: privileged or host access, or no NetworkPolicy isolating their ingress. */
+/**
+ * Why a workload's pods are exposed: privileged or host access, or ingress
+ * that no NetworkPolicy restricts (not isolated, only partly isolated, or
+ * isolated by a policy with an allow-all rule), by the network analysis.
+ */
 export function workloadExposure(snapshot: Snapshot, w: Workload): { hostAccess: string[]; notIsolated: boolean } {
   const spec = w.podSpec;
   const hostAccess: string[] = [];
@@ -836,11 +846,8 @@ export function workloadExposure(snapshot: Snapshot, w: Workload): { hostAccess:
   if (spec.hostPID) hostAccess.push('hostPID');
   if (spec.hostIPC) hostAccess.push('hostIPC');
   for (const v of spec.volumes ?? []) if (v.hostPath) hostAccess.push(`hostPath volume ${v.name}`);
-  const ns = w.subject.namespace ?? '';
-  const labels = w.podMeta.labels ?? {};
-  const notIsolated = !snapshot
-    .inNamespace('networkpolicies', ns)
-    .some((np) => policyTypes(np).includes('Ingress') && matchesSelector(((np.spec ?? {}) as { podSelector?: LabelSelector }).podSelector ?? {}, labels));
+  const net = workloadNetwork(snapshot, w);
+  const notIsolated = !net || net.ingress.isolated !== 'yes' || net.ingress.allowAll.length > 0;
   return { hostAccess, notIsolated };
 }
 
