@@ -328,7 +328,8 @@ function pod(seed: number, index: number): GeneratedPod {
     for (let i = 0; i < volumeCount; i++) {
       const restricted = d.chance(base === 'restricted' ? 0.05 : base === 'baseline' ? 0.3 : 0.5);
       const table = restricted ? RESTRICTED_VOLUMES : ALLOWED_VOLUMES;
-      const type = d.pick(Object.keys(table).filter((t) => !(restricted && base === 'baseline' && t === 'hostPath' && d.chance(0.7))));
+      // hostPath is the one baseline forbids too: a third of the restricted picks.
+      const type = restricted && d.chance(0.35) ? 'hostPath' : d.pick(Object.keys(table));
       spec.volumes.push({ name: `vol${i}`, ...table[type]!() });
     }
   }
