@@ -1,0 +1,134 @@
+// deploy/: the generated RBAC matches the controls' declared reads (and the committed files),
+// the manifests carry what the issue promises, and k8s-audit finds nothing at medium or above in them.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { controlsReadingForbidden, generateRbac, readerRules, VERBS } from '../../scripts/gen-clusterrole.ts';
+import { buildKustomization } from '../../src/collect/kustomize.ts';
+import { parseManifests } from '../../src/collect/manifests.ts';
+import { KINDS } from '../../src/collect/kinds.ts';
+import { allControls, kindsRead } from '../../src/engine/registry.ts';
+import type { ScanResult } from '../../src/engine/result.ts';
+import type { K8sObject } from '../../src/model/k8s.ts';
+import { runCli } from '../helpers/io.ts';
+import { scanResultValidator } from '../helpers/schema.ts';
+
+const repo = new URL('../../', import.meta.url).pathname;
+
+function find(objects: K8sObject[], kind: string, name: string): any {
+  const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`${kind} ${name} not rendered`);
+  return o;
+}
+
+describe('generated RBAC', () => {
+  it('the committed files are exactly what `npm run gen:rbac` writes (run it after changing a control\'s reads)', () => {
+    for (const [path, content] of Object.entries(generateRbac())) {
+      expect(readFileSync(`${repo}${path}`, 'utf8'), `${path} is stale: run npm run gen:rbac`).toBe(content);
+    }
+  });
+
+  it('no control declares Secrets: the shipped role never grants them, so such a control could not be assessed in-cluster', () => {
+    expect(controlsReadingForbidden()).toEqual([]);
+  });
+
+  it('grants get and list on every kind a control reads, and nothing else', () => {
+    const granted = new Set(readerRules().flatMap((r) => r.resources.map((res) => `${r.apiGroups[0]}/${res}`)));
+    const needed = new Set(kindsRead(allControls()).map((k) => `${KINDS[k].group}/${KINDS[k].resource}`));
+    expect([...granted].sort()).toEqual([...needed].sort());
+    const files = Object.values(generateRbac()).join('---\n');
+    const roles = parseAllDocuments(files).map((d) => d.toJS() as { kind: string; metadata: { name: string }; rules: { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[] });
+    for (const role of roles) {
+      for (const rule of role.rules) {
+        expect(rule.verbs.every((v) => (VERBS as readonly string[]).includes(v)), `${role.metadata.name}: only ${VERBS.join('/')}`).toBe(true);
+        expect(rule.resources).not.toContain('secrets');
+        expect([...rule.resources, ...rule.apiGroups, ...rule.verbs]).not.toContain('*');
+      }
+    }
+    const kubeProxy = roles.find((r) => r.kind === 'Role')!;
+    expect(kubeProxy.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['kube-proxy'], verbs: ['get'] }]);
+    const kubelet = roles.find((r) => r.metadata.name === 'k8s-audit-kubelet-config')!;
+    expect(kubelet.rules).toEqual([{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }]);
+  });
+
+  it('a control declaring Secrets would be reported, and left out of the role', () => {
+    const reader = { ...allControls()[0]!, meta: { ...allControls()[0]!.meta, id: 'x-reads-secrets' }, reads: ['secrets', 'pods'] as const };
+    expect(controlsReadingForbidden([reader as never])).toEqual([{ control: 'x-reads-secrets', kind: 'secrets' }]);
+    expect(readerRules([reader as never])).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]);
+  });
+});
+
+describe('deploy/ manifests', () => {
+  const base = buildKustomization(`${repo}deploy`, parseManifests);
+  const overlay = buildKustomization(`${repo}deploy/overlays/kubelet`, parseManifests);
+
+  it('the base: namespace under restricted, service account, roles and bindings, network policies, volume, CronJob', () => {
+    expect(base.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort()).toEqual([
+      'ClusterRole//k8s-audit',
+      'ClusterRoleBinding//k8s-audit',
+      'CronJob/k8s-audit/k8s-audit',
+      'Namespace//k8s-audit',
+      'NetworkPolicy/k8s-audit/allow-api-server',
+      'NetworkPolicy/k8s-audit/default-deny',
+      'PersistentVolumeClaim/k8s-audit/k8s-audit-reports',
+      'Role/kube-system/k8s-audit-kube-proxy-config',
+      'RoleBinding/kube-system/k8s-audit-kube-proxy-config',
+      'ServiceAccount/k8s-audit/default',
+      'ServiceAccount/k8s-audit/k8s-audit',
+    ]);
+    expect(find(base, 'Namespace', 'k8s-audit').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    const subjects = [find(base, 'ClusterRoleBinding', 'k8s-audit'), find(base, 'RoleBinding', 'k8s-audit-kube-proxy-config')].map((b) => b.subjects);
+    for (const s of subjects) expect(s).toEqual([{ kind: 'ServiceAccount', name: 'k8s-audit', namespace: 'k8s-audit' }]);
+  });
+
+  it('the CronJob: restricted securityContext, resources, Forbid, history limits, its token, --history on the volume', () => {
+    const cj = find(base, 'CronJob', 'k8s-audit');
+    expect(cj.spec).toMatchObject({ concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 });
+    expect(typeof cj.spec.schedule).toBe('string');
+    const pod = cj.spec.jobTemplate.spec.template.spec;
+    expect(pod).toMatchObject({ serviceAccountName: 'k8s-audit', automountServiceAccountToken: true, restartPolicy: 'Never' });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    const [c] = pod.containers;
+    expect(c.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(c.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(c.resources.limits).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(c.args.slice(0, 3)).toEqual(['scan', '--history', '/reports']);
+    expect(c.args).not.toContain('--kubelet');
+    const mount = c.volumeMounts.find((m: { mountPath: string }) => m.mountPath === '/reports');
+    expect(pod.volumes.find((v: { name: string }) => v.name === mount.name).persistentVolumeClaim.claimName).toBe('k8s-audit-reports');
+    // The image runs as the user the pod asks for.
+    const dockerfile = readFileSync(`${repo}Dockerfile`, 'utf8');
+    expect(dockerfile).toMatch(new RegExp(`^USER ${pod.securityContext.runAsUser}:`, 'm'));
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+  });
+
+  it('the kubelet overlay: the base plus get nodes/proxy, and --kubelet on the scan', () => {
+    const cj = find(overlay, 'CronJob', 'k8s-audit');
+    expect(cj.spec.jobTemplate.spec.template.spec.containers[0].args.at(-1)).toBe('--kubelet');
+    expect(find(overlay, 'ClusterRoleBinding', 'k8s-audit-kubelet-config').roleRef.name).toBe('k8s-audit-kubelet-config');
+    expect(overlay.length).toBe(base.length + 2);
+  });
+});
+
+describe('dogfooding: k8s-audit scan -f deploy/', () => {
+  it('reports nothing at medium or above', async () => {
+    const r = await runCli(['scan', '-f', `${repo}deploy/`, '--format', 'json', '--fail-on', 'medium']);
+    const result = JSON.parse(r.stdout) as ScanResult;
+    const serious = result.results.filter((x) => x.status === 'fail' && ['critical', 'high', 'medium'].includes(x.severity));
+    expect(serious.map((x) => `${x.controlId} ${x.subject.kind}/${x.subject.name}: ${x.message}`)).toEqual([]);
+    expect(r.code).toBe(0);
+    // It did look: the CronJob, the roles and the namespace were assessed.
+    const assessed = (id: string) => result.results.some((x) => x.controlId === id && (x.status === 'pass' || x.status === 'fail'));
+    for (const id of ['pss-restricted-run-as-non-root', 'pod-readonly-rootfs', 'pod-resources-missing', 'rbac-secrets-read', 'rbac-wildcard', 'namespace-psa-enforce', 'namespace-default-deny', 'workload-network-isolation']) {
+      expect(assessed(id), id).toBe(true);
+    }
+    const validate = scanResultValidator();
+    expect(validate(result)).toBe(true);
+  });
+});
