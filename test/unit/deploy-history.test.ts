@@ -1,0 +1,128 @@
+// What the CronJob does in its pod: scan --history <dir> --keep <n>.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listRuns, runName } from '../../src/cli/history.ts';
+import type { ScanResult } from '../../src/engine/result.ts';
+import { runCli } from '../helpers/io.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-history-'));
+
+function manifests(privileged: string[]): string {
+  const f = join(tmp, `m-${privileged.join('-') || 'none'}.yaml`);
+  writeFileSync(
+    f,
+    ['a', 'b', 'c']
+      .map(
+        (n) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${n}, namespace: team }
+spec:
+  selector: { matchLabels: { app: ${n} } }
+  template:
+    metadata: { labels: { app: ${n} } }
+    spec:
+      containers: [{ name: main, image: registry.example/${n}:1.0, securityContext: { privileged: ${privileged.includes(n)} } }]
+`,
+      )
+      .join('---\n'),
+  );
+  return f;
+}
+
+async function cronRun(dir: string, file: string, keep?: number) {
+  return runCli(['scan', '-f', file, '--controls', 'pod-privileged', '--history', dir, ...(keep ? ['--keep', String(keep)] : [])]);
+}
+
+describe('scan --history', () => {
+  it('writes the three reports per run, compares each run with the previous one and prints one line', async () => {
+    const dir = join(tmp, 'reports');
+    const first = await cronRun(dir, manifests(['a', 'b']));
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe('');
+    const runs1 = listRuns(dir);
+    expect(runs1).toHaveLength(1);
+    expect(readdirSync(join(dir, runs1[0]!)).sort()).toEqual(['report.html', 'report.md', 'scan.json']);
+    expect(first.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(first.stdout).toMatch(/^k8s-audit \S+Z: score .*; no earlier scan to compare with; wrote .*reports\/\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z\n$/);
+
+    const second = await cronRun(dir, manifests(['a', 'c']));
+    expect(second.code).toBe(0);
+    const runs2 = listRuns(dir);
+    expect(runs2).toHaveLength(2);
+    expect(second.stdout).toMatch(/; 1 new, 1 unchanged, 1 fixed since \S+; wrote /);
+    const latest = JSON.parse(readFileSync(join(dir, runs2[1]!, 'scan.json'), 'utf8')) as ScanResult;
+    expect(latest.baseline).toMatchObject({ file: join(dir, runs2[0]!, 'scan.json'), new: 1, unchanged: 1 });
+    expect(latest.baseline!.fixed.map((f) => f.subject.name)).toEqual(['b']);
+    expect(latest.results.find((r) => r.subject.name === 'c' && r.status === 'fail')?.change).toBe('new');
+  });
+
+  it('keeps the newest --keep runs and touches nothing else in the directory', async () => {
+    const dir = join(tmp, 'pruned');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    mkdirSync(join(dir, 'archive'));
+    const file = manifests(['a']);
+    for (let i = 0; i < 4; i++) expect((await cronRun(dir, file, 2)).code).toBe(0);
+    const runs = listRuns(dir);
+    expect(runs).toHaveLength(2);
+    expect(readdirSync(dir).sort()).toEqual([...runs, 'archive', 'notes.txt'].sort());
+  });
+
+  it('never takes an interrupted run as the baseline, and clears it once it is stale', async () => {
+    const dir = join(tmp, 'partial');
+    const file = manifests(['a']);
+    await cronRun(dir, file);
+    // A run killed mid-write: newer than the completed one, with a scan.json that says nothing failed.
+    const killed = join(dir, '.2999-01-01T00-00-00.000Z.partial');
+    mkdirSync(killed);
+    writeFileSync(join(killed, 'scan.json'), '{"truncated":');
+    const r = await cronRun(dir, file);
+    expect(r.stdout).toMatch(/0 new, 1 unchanged, 0 fixed/);
+    expect(existsSync(killed)).toBe(true); // too recent to be called stale
+    const old = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(killed, old, old);
+    await cronRun(dir, file);
+    expect(existsSync(killed)).toBe(false);
+  });
+
+  it('a damaged previous scan: a warning, and every finding counts as new', async () => {
+    const dir = join(tmp, 'damaged');
+    const file = manifests(['a']);
+    await cronRun(dir, file);
+    writeFileSync(join(dir, listRuns(dir)[0]!, 'scan.json'), 'not json');
+    const r = await cronRun(dir, file);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^k8s-audit: warning: the previous scan cannot be used as a baseline \(.*is not JSON.*\); every finding counts as new\n$/);
+    expect(r.stdout).toMatch(/no earlier scan to compare with/);
+  });
+
+  it('flag combinations that make no sense exit 2 before scanning', async () => {
+    const file = manifests([]);
+    const cases: [string[], string][] = [
+      [['--history', join(tmp, 'x'), '-o', join(tmp, 'x.json')], '--history writes report.html, report.md and scan.json itself; leave out -o and --format'],
+      [['--history', join(tmp, 'x'), '--baseline', join(tmp, 'x.json')], '--history compares with the previous scan in its directory; leave out --baseline'],
+      [['--keep', '3'], '--keep needs --history'],
+      [['--history', join(tmp, 'x'), '--keep', '0'], '--keep must be an integer from 1 to 1000, got "0"'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(['scan', '-f', file, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toBe(`k8s-audit: ${message}\n`);
+    }
+  });
+
+  it('run names sort by time and never collide', () => {
+    const dir = join(tmp, 'names');
+    mkdirSync(dir, { recursive: true });
+    const a = runName(dir, '2026-05-01T02:00:00.000Z');
+    expect(a).toBe('2026-05-01T02-00-00.000Z');
+    mkdirSync(join(dir, a));
+    const b = runName(dir, '2026-05-01T02:00:00.000Z');
+    expect(b).toBe('2026-05-01T02-00-00.000Z-2');
+    mkdirSync(join(dir, b));
+    mkdirSync(join(dir, '2026-04-30T23-59-59.999Z'));
+    expect(listRuns(dir)).toEqual(['2026-04-30T23-59-59.999Z', a, b]);
+  });
+});
