@@ -38,6 +38,19 @@ env.registerPartial(
   {{/if}}`,
 );
 
+env.registerPartial(
+  'goneTable',
+  `{{#if rows.length}}
+  <div class="table-wrap">
+  <table>
+    <caption>{{caption}}</caption>
+    <thead><tr><th>Control</th><th>Severity</th><th>Subject</th><th>Field</th><th>Finding</th></tr></thead>
+    <tbody>{{#each rows}}<tr><td><code>{{controlId}}</code></td><td><span class="sev sev-{{severity}}">{{severity}}</span></td><td>{{subject}}</td><td>{{#if path}}<code>{{path}}</code>{{/if}}</td><td>{{message}}</td></tr>{{/each}}</tbody>
+  </table>
+  </div>
+  {{else}}{{#if empty}}<p class="empty">{{empty}}</p>{{/if}}{{/if}}`,
+);
+
 /**
  * Up to this many findings the report is fully static: every finding is in
  * the markup, every control section open, and nothing needs JavaScript.

@@ -28,6 +28,15 @@ env.registerHelper('cell', (c: Cell) => {
   if (c.lines?.length) return c.lines.map((l) => escapeMarkdown(l)).join('<br>');
   return c.code ? markdownCode(c.text) : escapeMarkdown(c.text);
 });
+env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+env.registerPartial(
+  'goneTable',
+  `| Control | Severity | Subject | Field | Finding |
+|---|---|---|---|---|
+{{#each rows}}
+| {{code controlId}} | {{severity}} | {{md subject}} | {{code path}} | {{md message}} |
+{{/each}}`,
+);
 env.registerPartial(
   'scoreTable',
   `{{#if rows.length}}

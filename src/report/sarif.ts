@@ -120,6 +120,7 @@ export function renderSarif(result: ScanResult): string {
         },
       };
       if (ruleIndex.get(r.controlId) === undefined) delete out.ruleIndex;
+      if (r.change === 'new' || r.change === 'unchanged') out.baselineState = r.change;
       if (r.status === 'waived') {
         const w = waiverOf(r, { raw: true });
         out.suppressions = [

@@ -44,6 +44,26 @@ export interface FindingView {
   remediation: string;
   fingerprint: string;
   waiver?: WaiverView;
+  /** With a baseline: whether the baseline had this finding. */
+  change?: 'new' | 'unchanged';
+}
+
+/** A baseline finding that is gone (fixed) or was not assessed again. */
+export interface GoneFindingView {
+  controlId: string;
+  severity: Severity;
+  subject: string;
+  path: string;
+  message: string;
+}
+
+export interface BaselineView {
+  startedAt: string;
+  file: string;
+  new: number;
+  unchanged: number;
+  fixed: GoneFindingView[];
+  notReassessed: GoneFindingView[];
 }
 
 /** A waiver the scan was given (ScanResult.waivers, issue 8), whether or not it matched anything. */
@@ -133,6 +153,8 @@ export interface ReportView {
   waived: FindingView[];
   /** The waivers given to the scan, active and expired. */
   waiverReports: WaiverReportView[];
+  /** The comparison with a baseline scan, when one was given. */
+  baseline?: BaselineView;
   notAssessedItems: NotAssessedView[];
   severityCounts: { severity: Severity; count: number }[];
   resultCounts: { status: Status; count: number }[];
@@ -281,7 +303,26 @@ function findingView(r: Result, c: ControlSummary | undefined): FindingView {
   };
   const w = waiverOf(r);
   if (w) f.waiver = w;
+  if (r.change === 'new' || r.change === 'unchanged') f.change = r.change;
   return f;
+}
+
+function goneView(b: { controlId: string; severity: Severity; subject: Result['subject']; path?: string; message: string }): GoneFindingView {
+  return { controlId: b.controlId, severity: b.severity, subject: clean(subjectLabel(b)), path: clean(b.path ?? ''), message: clean(b.message) };
+}
+
+/** The baseline comparison (`--baseline`), when the scan has one. */
+export function baselineOf(result: ScanResult): BaselineView | undefined {
+  const b = result.baseline;
+  if (!b) return undefined;
+  return {
+    startedAt: clean(b.startedAt),
+    file: clean(b.file ?? ''),
+    new: b.new,
+    unchanged: b.unchanged,
+    fixed: (b.fixed ?? []).map(goneView),
+    notReassessed: (b.notReassessed ?? []).map(goneView),
+  };
 }
 
 function emptySeverity(): Record<Severity, number> {
@@ -404,6 +445,8 @@ export function buildView(result: ScanResult): ReportView {
       value: scan.identity ? `${scan.identity.username}${scan.identity.groups.length ? ` (groups: ${scan.identity.groups.join(', ')})` : ''}` : '',
     },
     { label: 'Source', value: scan.source === 'manifests' ? 'manifest files (static)' : 'live cluster' },
+    ...(scan.files?.length ? [{ label: 'Files', value: scan.files.join(', ') }] : []),
+    ...(result.baseline ? [{ label: 'Baseline', value: `${result.baseline.file ? `${result.baseline.file}, ` : ''}scan of ${result.baseline.startedAt}` }] : []),
     { label: 'Namespaces', value: scan.namespaces?.length ? scan.namespaces.join(', ') : 'all' },
     ...(scan.excludedNamespaces?.length ? [{ label: 'Excluded namespaces', value: scan.excludedNamespaces.join(', ') }] : []),
     { label: 'Started', value: scan.startedAt },
@@ -438,6 +481,7 @@ export function buildView(result: ScanResult): ReportView {
     findingCount: findings.length,
     waived: findings.filter((f) => f.status === 'waived'),
     waiverReports: waiverReportsOf(result),
+    baseline: baselineOf(result),
     notAssessedItems,
     severityCounts: SEVERITIES.map((sev) => ({ severity: sev, count: s.failedBySeverity[sev] ?? 0 })),
     resultCounts: STATUSES.map((st) => ({ status: st, count: s.results[st] ?? 0 })),

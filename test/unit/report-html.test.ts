@@ -7,7 +7,7 @@ import Handlebars from 'handlebars';
 import { showInvisible } from '../../src/report/escape.ts';
 import { OPEN_FINDINGS_LIMIT, STATIC_ROWS, renderHtml } from '../../src/report/html.ts';
 import { render } from '../../src/report/index.ts';
-import { PAYLOADS, REPO, findingCount, hostileResult, scenarioResult } from '../fixtures/report/results.ts';
+import { PAYLOADS, REPO, findingCount, hostileResult, scenarioResult, workflowResult } from '../fixtures/report/results.ts';
 
 /** How the template (Handlebars' {{…}}) escapes text. */
 const escapeHtml = (s: string) => Handlebars.Utils.escapeExpression(s);
@@ -207,5 +207,34 @@ describe('HTML report: the demo scan', () => {
     expect(Object.values(island.rows).reduce((a, rows) => a + rows.length, 0)).toBe(findingCount(big));
     const first = island.rows[fail.controlId]!.find((row) => row[0] === `f-${fail.fingerprint}`)!;
     expect(first.slice(1, 4)).toEqual([fail.status, fail.subject.namespace, `${fail.subject.kind} ${fail.subject.namespace}/${fail.subject.name}`]);
+  });
+});
+
+describe('HTML report: waivers and a baseline, as the CLI workflow applies them', () => {
+  const result = workflowResult();
+  const html = renderHtml(result);
+
+  it('lists waived findings and every waiver given, expired ones flagged', () => {
+    const section = /<section id="waivers"[\s\S]*?<\/section>/.exec(html)![0];
+    const waived = result.results.filter((r) => r.status === 'waived');
+    expect(waived.length).toBeGreaterThan(0);
+    for (const r of waived) expect(section).toContain(`href="#f-${r.fingerprint}"`);
+    expect(section).toContain('platform-team@example.com');
+    expect(section).toContain('OPS-1234');
+    expect(section).toMatch(/waivers\.yaml#2[\s\S]*?<span class="st st-fail">expired<\/span>/);
+    // The expired waiver fails under its own control, like any finding.
+    expect(html).toContain('id="c-waiver-expired"');
+  });
+
+  it('marks new findings and lists what the baseline had that is now fixed', () => {
+    const b = result.baseline!;
+    expect(b.new).toBeGreaterThanOrEqual(2);
+    const findings = /<section id="findings"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(findings.match(/<span class="tag tag-new">new<\/span>/g)).toHaveLength(result.results.filter((r) => r.change === 'new').length);
+    const changes = /<section id="changes"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(changes).toContain('retired-app');
+    expect(changes).toContain('<code>baseline.json</code>');
+    expect(html).toContain(`Since the baseline scan of 2025-12-01T00:00:00.000Z: <strong>${b.new} new</strong>`);
+    expect(/<section id="metadata"[\s\S]*?<\/section>/.exec(html)![0]).toContain('baseline.json, scan of 2025-12-01T00:00:00.000Z');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { renderJunit } from '../../src/report/junit.ts';
-import { hostileResult, scenarioResult } from '../fixtures/report/results.ts';
+import { hostileResult, scenarioResult, workflowResult } from '../fixtures/report/results.ts';
 
 interface El {
   name: string;
@@ -100,5 +100,13 @@ describe('JUnit XML', () => {
     const skipped = cases.flatMap((c) => c.children).find((x) => x.name === 'skipped' && x.attrs.message!.startsWith('waived by'))!;
     expect(skipped.attrs.message).toContain('owner <script>');
     expect(renderJunit(result)).toContain('\\u{1}\\u{8}\\u{fffe}');
+  });
+
+  it('reports waived findings as skipped, with the waiver', () => {
+    const result = workflowResult();
+    const { cases } = check(result);
+    const skipped = cases.flatMap((c) => c.children).filter((x) => x.name === 'skipped' && x.attrs.message!.startsWith('waived by'));
+    expect(skipped).toHaveLength(result.results.filter((r) => r.status === 'waived').length);
+    expect(skipped[0]!.attrs.message).toContain('platform-team@example.com until 2099-12-31: node agents need host access');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
-import { findingCount, hostileResult, scenarioResult } from '../fixtures/report/results.ts';
+import { findingCount, hostileResult, scenarioResult, workflowResult } from '../fixtures/report/results.ts';
 
 /** Cell separators of a GFM table row: `|` not escaped by a backslash (GFM splits cells on these even inside code spans). */
 function separators(line: string): number {
@@ -152,5 +152,21 @@ describe('Markdown report: the hostile scenario', () => {
   it('lists every finding', () => {
     const findings = md.slice(md.indexOf('## Findings'), md.indexOf('## Waivers'));
     expect(tables(findings).flatMap((t) => t.slice(2))).toHaveLength(findingCount(result));
+  });
+});
+
+describe('Markdown report: waivers and a baseline', () => {
+  const result = workflowResult();
+  const md = renderMarkdown(result);
+  structure(md);
+
+  it('shows the waivers given, new findings and the fixed ones', () => {
+    const waivers = md.slice(md.indexOf('## Waivers'), md.indexOf('## Changes since the baseline'));
+    expect(tables(waivers)[0]!.length - 2).toBe(result.results.filter((r) => r.status === 'waived').length);
+    expect(tables(waivers)[1]!.length - 2).toBe(result.waivers!.length);
+    expect(md).toContain('[Changes since the baseline](#changes-since-the-baseline)');
+    const changes = md.slice(md.indexOf('## Changes since the baseline'), md.indexOf('## Not assessed'));
+    expect(changes).toContain('retired\\-app');
+    expect((md.match(/ \*\*new\*\* /g) ?? []).length).toBe(result.results.filter((r) => r.change === 'new').length);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { allControls } from '../../src/engine/registry.ts';
 import { renderSarif, subjectUri } from '../../src/report/sarif.ts';
-import { PAYLOADS, REPO, findingCount, hostileResult, scenarioResult } from '../fixtures/report/results.ts';
+import { PAYLOADS, REPO, findingCount, hostileResult, scenarioResult, workflowResult } from '../fixtures/report/results.ts';
 
 /**
  * The official OASIS SARIF 2.1.0 schema (errata01), as shipped in
@@ -73,7 +73,17 @@ describe('SARIF', () => {
     ]);
   });
 
-  it('builds artifact URIs that stay one path segment per name', () => {
+  it('carries waivers as suppressions and the baseline as baselineState', () => {
+    const result = workflowResult();
+    const { run } = check(result);
+    const waived = result.results.filter((r) => r.status === 'waived');
+    expect(waived.length).toBeGreaterThan(0);
+    expect(run.results.filter((r) => Array.isArray(r.suppressions))).toHaveLength(waived.length);
+    expect(run.results.filter((r) => r.baselineState === 'new')).toHaveLength(result.results.filter((r) => r.change === 'new').length);
+    expect(run.results.every((r) => r.baselineState === 'new' || r.baselineState === 'unchanged')).toBe(true);
+  });
+
+    it('builds artifact URIs that stay one path segment per name', () => {
     const uri = subjectUri({ subject: { apiVersion: 'v1', kind: 'Pod', namespace: 'a/b', name: '../x y?#' } });
     expect(uri).toBe('k8s/a%2Fb/Pod/..%2Fx%20y%3F%23');
     expect(subjectUri({ subject: { apiVersion: 'v1', kind: 'Node', name: 'n1' } })).toBe('k8s/_cluster/Node/n1');
