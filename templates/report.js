@@ -253,6 +253,26 @@
     });
     bar.hidden = false;
     report(total, criteria());
+    // Namespace and area tables: a name link filters the findings to it.
+    document.addEventListener('click', function (e) {
+      var a = e.target && e.target.closest ? e.target.closest('a[data-filter]') : null;
+      if (!a) return;
+      var select = document.getElementById(a.getAttribute('data-filter'));
+      var value = a.getAttribute('data-value');
+      if (!select) return;
+      var known = false;
+      each(select.options, function (o) {
+        if (o.value === value) known = true;
+      });
+      if (!known) return; // nothing failing there: just follow the link
+      q.value = '';
+      sev.value = '';
+      area.value = '';
+      ns.value = '__all';
+      st.value = '';
+      select.value = value;
+      apply();
+    });
   }
 
   // --- copy buttons (delegated: rows paged in later get them too) -------------------

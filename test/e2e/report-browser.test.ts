@@ -250,7 +250,20 @@ describe('the demo report', () => {
     expect((await visibleRows()).length).toBe(findings.length);
   });
 
-  it('searches names, fields and messages', async () => {
+  it('filters the findings to a namespace or an area from their score tables', async () => {
+    const p = o.page;
+    const findings = buildView(result).findings;
+    await p.click('#namespaces a[data-value="team-legacy"]');
+    expect(await p.inputValue('#f-namespace')).toBe('team-legacy');
+    const rows = await visibleRows();
+    expect(rows.length).toBe(findings.filter((f) => f.namespace === 'team-legacy').length);
+    expect(rows.every((r) => r.namespace === 'team-legacy')).toBe(true);
+    await p.click('#areas a[data-value="rbac"]');
+    expect(await p.inputValue('#f-namespace')).toBe('__all');
+    expect((await visibleRows()).length).toBe(findings.filter((f) => f.area === 'rbac').length);
+  });
+
+    it('searches names, fields and messages', async () => {
     const p = o.page;
     const findings = buildView(result).findings;
     // Terms taken from the findings themselves (the control set grows): an object name, a field path

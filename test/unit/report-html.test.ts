@@ -175,7 +175,7 @@ describe('HTML report: the demo scan', () => {
   it('lists each namespace of the scan with its score', () => {
     const ns = /<section id="namespaces"[\s\S]*?<\/section>/.exec(html)![0];
     for (const [name, s] of Object.entries(result.summary.byNamespace)) {
-      expect(ns).toContain(`<tr><td>${name}</td><td class="num">${s.score ?? 'n/a'}</td>`);
+      expect(ns).toContain(`<tr><td><a href="#findings" data-filter="f-namespace" data-value="${name}" title="Show these findings">${name}</a></td><td class="num">${s.score ?? 'n/a'}</td>`);
     }
   });
 
