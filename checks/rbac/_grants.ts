@@ -86,6 +86,7 @@ export function grantData(binding: BindingInfo, s: RbacSubject, matches: readonl
     rules,
     verbs: [...verbs].join(','),
     resources: [...resources].join(', '),
+    resourceList: [...resources].join(','),
     names: limited ? ` named ${[...names].join(', ')}` : '',
     limitedToNames: limited,
     scope: scopeText(binding),
@@ -145,7 +146,10 @@ export function reportBinding(
 ): void {
   const subject = subjectOf(binding.object);
   if (matches.length === 0) {
-    report.pass(subject);
+    // Scanned files rarely hold the roles Kubernetes ships (view, edit, admin…): never pass what could not be seen.
+    if (!binding.role && snapshot.source === 'manifests') {
+      report.notAssessed(subject, `${binding.roleRef.kind} ${binding.roleRef.name} is not among the scanned files, so what ${binding.kind} ${binding.name} grants is unknown.`);
+    } else report.pass(subject);
     return;
   }
   const apart: string[] = [];
@@ -170,7 +174,8 @@ export function reportBinding(
     failed = true;
     report.fail(subject, {
       messageId,
-      data: { ...data, replacement },
+      data,
+      snippets: { replacement },
       path: `subjects[${i}]`,
       observed: evidence(binding, s, matches),
       expected: `no grant of ${data.verbs} on ${data.resources} to ${data.grantee}`,
@@ -231,7 +236,7 @@ export const RBAC_GOOD_PRACTICES = 'https://kubernetes.io/docs/concepts/security
 
 /** The remediation most grant controls share: replace the binding with the least-privilege Role and RoleBinding. */
 export function replaceRemediation(what: string): string {
-  return `${what} Replace the grant to {{grantee}} in {{kind}} {{name}} with a namespace-scoped Role that keeps the rest of {{roleKind}} "{{role}}" and leaves out {{verbs}} on {{resources}}; apply it, check that {{grantee}} still works, then remove the subject from {{kind}} {{name}} (or delete the binding):\n\n{{replacement}}`;
+  return `${what} Replace the grant to {{granteeKind}} {{granteeName}} in {{kind}} {{name}} with a namespace-scoped Role that keeps the rest of {{roleKind}} {{role}} and leaves out {{verbs}} on {{resourceList}}; apply it, check that the {{granteeKind}} still works, then remove it from {{kind}} {{name}} (entry {{path}}) or delete the binding:\n\n{{replacement}}`;
 }
 
 /** Health and version endpoints Kubernetes shows everyone, anonymous callers included (system:public-info-viewer). */

@@ -4,11 +4,9 @@
  * the original role except the risky permissions; what cannot be subtracted
  * (a `*` resource) is left out with a comment saying what to list instead.
  */
-import YAML from 'yaml';
 import {
   apiGroupMatches,
   combinedResource,
-  describeRule,
   resourceMatches,
   type BindingInfo,
   type PolicyRule,
@@ -44,15 +42,15 @@ export function subtract(rule: PolicyRule, ruleIndex: number, matches: readonly 
       continue;
     }
     if (resource === '*' || resource.startsWith('*/')) {
-      comments.push(`rules[${ruleIndex}]: "${resource}" includes ${[...risky].join(',')} on ${matches.map((m) => m.resource).join(', ')}; list the resources it needs instead`);
+      comments.push(`rules[${ruleIndex}]: ${yamlQuote(resource)} includes ${[...risky].join(',')} on ${matches.map((m) => m.resource).join(', ')}; list the resources it needs instead`);
       continue;
     }
     const verbs = expandVerbs(rule.verbs).filter((v) => !risky.has(v));
     if (verbs.length === 0) {
-      comments.push(`rules[${ruleIndex}]: removed ${[...risky].join(',')} on ${resource}`);
+      comments.push(`rules[${ruleIndex}]: removed ${[...risky].join(',')} on ${yamlQuote(resource)}`);
       continue;
     }
-    comments.push(`rules[${ruleIndex}]: removed ${[...risky].join(',')} on ${resource}`);
+    comments.push(`rules[${ruleIndex}]: removed ${[...risky].join(',')} on ${yamlQuote(resource)}`);
     const key = verbs.join(',');
     const k = kept.get(key) ?? { verbs, resources: [] };
     k.resources.push(resource);
@@ -76,6 +74,28 @@ export interface ReplacementInput {
   hint?: string;
 }
 
+/**
+ * A value from the cluster as a YAML single-quoted scalar: always a string
+ * (never `true` or `1.0`), and inert when the snippet is pasted into a shell
+ * too (`$(…)` and backticks stay inside single quotes; a quote is doubled,
+ * which a shell reads as two adjacent quoted words). Control characters are
+ * shown as `\u{…}`, as the engine's quoteForSnippet shows them.
+ */
+export function yamlQuote(value: string): string {
+  const visible = value.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return `'${visible.replace(/'/g, "''")}'`;
+}
+
+/** A rule in flow style with every entry quoted by yamlQuote. */
+export function quotedRule(rule: PolicyRule): string {
+  const parts: string[] = [];
+  for (const k of ['apiGroups', 'resources', 'resourceNames', 'nonResourceURLs', 'verbs'] as const) {
+    const v = rule[k];
+    if (v?.length) parts.push(`${k}: [${v.map(yamlQuote).join(', ')}]`);
+  }
+  return `{${parts.join(', ')}}`;
+}
+
 function dnsName(s: string): string {
   return s.replace(/[^a-z0-9.:-]/gi, '-').toLowerCase();
 }
@@ -93,14 +113,14 @@ export function leastPrivilegeReplacement(input: ReplacementInput): string {
     const risky = byIndex.get(i);
     if (!risky) {
       if (rule.nonResourceURLs?.length) {
-        comments.push(`rules[${i}] (${describeRule(rule)}) concerns non-resource URLs, which a Role cannot grant`);
+        comments.push(`rules[${i}] ${quotedRule(rule)} concerns non-resource URLs, which a Role cannot grant`);
         return;
       }
       rules.push(rule);
       return;
     }
     if (risky.matches.length === 0 || !rule.resources?.length) {
-      comments.push(`rules[${i}] (${describeRule(rule)}) removed`);
+      comments.push(`rules[${i}] ${quotedRule(rule)} removed`);
       return;
     }
     const out = subtract(rule, i, risky.matches);
@@ -108,22 +128,45 @@ export function leastPrivilegeReplacement(input: ReplacementInput): string {
     comments.push(...out.comments);
   });
   if (input.hint) comments.push(input.hint);
-  const subj: Record<string, string> = { kind: subject.kind, name: subject.name };
-  if (subject.kind === 'ServiceAccount') subj.namespace = subject.namespace || binding.namespace || namespace;
-  else subj.apiGroup = 'rbac.authorization.k8s.io';
-  const docs = [
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: roleName, namespace }, rules },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: dnsName(`${binding.name}-least-privilege`), namespace },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
-      subjects: [subj],
-    },
-  ];
+  const q = yamlQuote;
+  const list = (xs: readonly string[]) => `[${xs.map(q).join(', ')}]`;
+  const subjectLines = [`  - kind: ${q(subject.kind)}`, `    name: ${q(subject.name)}`];
+  if (subject.kind === 'ServiceAccount') subjectLines.push(`    namespace: ${q(subject.namespace || binding.namespace || namespace)}`);
+  else subjectLines.push(`    apiGroup: "rbac.authorization.k8s.io"`);
+  const ruleLines = rules.flatMap((r) => {
+    const fields: [string, readonly string[] | undefined][] = [
+      ['apiGroups', r.apiGroups],
+      ['resources', r.resources],
+      ['resourceNames', r.resourceNames],
+      ['nonResourceURLs', r.nonResourceURLs],
+      ['verbs', r.verbs],
+    ];
+    return fields.filter(([, v]) => v && (v.length > 0 || v === r.verbs)).map(([k, v], i) => `${i === 0 ? '  - ' : '    '}${k}: ${list(v!)}`);
+  });
   const header = [
-    `# Replaces ${binding.kind} ${binding.namespace ? `${binding.namespace}/` : ''}${binding.name} for ${subject.kind} ${subject.name}: namespace-scoped, without the risky permission.`,
-    ...comments.map((c) => `# ${c}`),
-  ];
-  return `${header.join('\n')}\n${docs.map((d) => YAML.stringify(d, { lineWidth: 0 }).trimEnd()).join('\n---\n')}`;
+    `Replaces ${binding.kind} ${q(binding.namespace ? `${binding.namespace}/${binding.name}` : binding.name)} for ${subject.kind} ${q(subject.name)}: namespace-scoped, without the risky permission.`,
+    ...comments,
+  ].map((c) => `# ${c}`);
+  return [
+    ...header,
+    'apiVersion: rbac.authorization.k8s.io/v1',
+    'kind: Role',
+    'metadata:',
+    `  name: ${q(roleName)}`,
+    `  namespace: ${q(namespace)}`,
+    rules.length ? 'rules:' : 'rules: []',
+    ...ruleLines,
+    '---',
+    'apiVersion: rbac.authorization.k8s.io/v1',
+    'kind: RoleBinding',
+    'metadata:',
+    `  name: ${q(dnsName(`${binding.name}-least-privilege`))}`,
+    `  namespace: ${q(namespace)}`,
+    'roleRef:',
+    '  apiGroup: rbac.authorization.k8s.io',
+    '  kind: Role',
+    `  name: ${q(roleName)}`,
+    'subjects:',
+    ...subjectLines,
+  ].join('\n');
 }

@@ -41,6 +41,8 @@ export interface RuleFinding {
   severity?: Severity;
   /** Default `rules[<index>].<field>`. */
   path?: string;
+  /** Which of the control's `remediations` applies (default: `remediation`). */
+  remediationId?: string;
 }
 
 /** Report each role: findings per rule field, built-in roles apart, aggregated copies pointed at their sources, otherwise pass. */
@@ -70,6 +72,7 @@ export function reportRoles(model: RbacModel, report: Reporter, check: (rule: Po
       const severity = f.severity ?? (bound === 0 ? unboundSeverity : undefined);
       report.fail(subject, {
         messageId: f.messageId,
+        ...(f.remediationId ? { remediationId: f.remediationId } : {}),
         data: { ...f.data, boundBy: bound, bound: bound > 0, rule: `rules[${f.ruleIndex}]`, field: f.field, roleKindLower: role.kind.toLowerCase() },
         path: f.path ?? `rules[${f.ruleIndex}].${f.field}`,
         observed: f.observed,

@@ -12,7 +12,7 @@ export default grantControl(
     rationale:
       'Where anonymous authentication is on (the default), anyone who reaches the API server is system:anonymous in system:unauthenticated: whatever they are granted is granted to the network.',
     remediation:
-      'Remove {{grantee}} from {{kind}} {{name}}; grant {{roleKind}} "{{role}}" to the authenticated identities that need it instead, and consider --anonymous-auth=false or an AuthenticationConfiguration that limits anonymous access to health endpoints:\n\nkubectl edit {{kindLower}} {{name}}   # delete subjects entry {{path}}',
+      'Remove {{granteeKind}} {{granteeName}} from {{kind}} {{name}}; grant {{roleKind}} {{role}} to the authenticated identities that need it instead, and consider --anonymous-auth=false or an AuthenticationConfiguration that limits anonymous access to health endpoints:\n\nkubectl edit {{kindLower}} {{name}}   # delete subjects entry {{path}}',
     references: { links: [RBAC_GOOD_PRACTICES, 'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests'] },
     messages: {
       granted: '{{kind}} "{{name}}" grants {{grantee}} — every unauthenticated caller — {{verbs}} on {{resources}}{{names}} {{scope}} through {{roleKind}} "{{role}}" ({{rules}}).',

@@ -12,7 +12,7 @@ export default grantControl(
     rationale:
       'Every identity the API server accepts is in system:authenticated: every ServiceAccount of every namespace, every user of every configured identity provider, bootstrap tokens. A grant to it is a grant to all of them.',
     remediation:
-      'Bind {{roleKind}} "{{role}}" to the users, groups or ServiceAccounts that need it instead of {{grantee}}, then remove {{grantee}} from {{kind}} {{name}}:\n\nkubectl edit {{kindLower}} {{name}}   # delete subjects entry {{path}}',
+      'Bind {{roleKind}} {{role}} to the users, groups or ServiceAccounts that need it instead of {{granteeKind}} {{granteeName}}, then remove that subject from {{kind}} {{name}}:\n\nkubectl edit {{kindLower}} {{name}}   # delete subjects entry {{path}}',
     references: { links: [RBAC_GOOD_PRACTICES, 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/#discovery-roles'] },
     messages: {
       granted: '{{kind}} "{{name}}" grants every authenticated identity {{verbs}} on {{resources}}{{names}} {{scope}} through {{roleKind}} "{{role}}" ({{rules}}).',

@@ -21,7 +21,7 @@ export default grantControl(
     rationale:
       'cluster-admin allows every verb on every resource. Each extra holder — a person, a group, a workload\'s ServiceAccount — is a full cluster compromise if its credentials leak; bound by a RoleBinding it is full control of the namespace, its Secrets and its ServiceAccounts included.',
     remediation:
-      'Take {{role}} away from {{grantee}} in {{kind}} {{name}}: bind a role that holds only the permissions it uses (`kubectl auth can-i --list` and the audit log show what it does), then delete the binding:\n\n{{replacement}}\n\nkubectl delete {{kindLower}} {{name}}',
+      'Take {{role}} away from {{granteeKind}} {{granteeName}} in {{kind}} {{name}}: bind a role that holds only the permissions it uses (`kubectl auth can-i --list` and the audit log show what it does), then remove the subject (entry {{path}}) or delete the binding:\n\n{{replacement}}\n\nkubectl delete {{kindLower}} {{name}}',
     references: {
       cis: ['5.1.1'],
       links: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles'],

@@ -20,7 +20,7 @@ export default grantControl(
       'The RBAC side of default ServiceAccount use: flags every binding that grants a namespace\'s `default` ServiceAccount anything, or grants the groups system:serviceaccounts or system:serviceaccounts:<namespace> (which contain every default ServiceAccount) more than discovery.',
     rationale:
       'Every pod that names no ServiceAccount runs as `default`, and gets its token unless automounting is turned off. Permissions given to it are given to every such pod, now and in the future; workloads that need API access should run as a ServiceAccount of their own.',
-    remediation: replaceRemediation('Create a ServiceAccount for the workload that needs these permissions, run it as that ServiceAccount, and bind the role to it instead of {{grantee}}.'),
+    remediation: replaceRemediation('Create a ServiceAccount for the workload that needs these permissions, run it as that ServiceAccount, and bind the role to it instead.'),
     references: { cis: ['5.1.5'], links: [RBAC_GOOD_PRACTICES, 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/'] },
     messages: {
       granted: '{{grantee}}, which pods get when they name no ServiceAccount, is granted {{verbs}} on {{resources}}{{names}} {{scope}} through {{roleKind}} "{{role}}" ({{rules}}).',

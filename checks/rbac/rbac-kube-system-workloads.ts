@@ -17,7 +17,7 @@ export default grantControl(
       'Flags every binding subject that may create, update or patch pods or workload controllers in kube-system: through a RoleBinding there, or through any ClusterRoleBinding (which reaches every namespace).',
     rationale:
       'kube-system runs the cluster\'s own components with its most powerful ServiceAccounts and, usually, without Pod Security enforcement. A pod there can run as any of them; changing a DaemonSet there changes every node.',
-    remediation: replaceRemediation('Leave kube-system to the cluster\'s own controllers and its administrators.'),
+    remediation: replaceRemediation('Leave kube-system to the controllers of the cluster and its administrators.'),
     references: { links: [RBAC_GOOD_PRACTICES, 'https://kubernetes.io/docs/concepts/security/multi-tenancy/'] },
     messages: {
       granted: '{{grantee}} can {{verbs}} {{resources}} in kube-system, through {{bindingKind}} "{{name}}" ({{scope}}) and {{roleKind}} "{{role}}" ({{rules}}).',

@@ -14,7 +14,12 @@ export default defineControl({
     rationale:
       'Reviewers read the first entries of a list. A `*` at its end grants everything while looking harmless; a literal `*` where a wildcard was meant grants nothing, so someone will widen the rule further to make it work.',
     remediation:
-      'In {{roleKind}} {{name}}, rewrite {{path}}: {{fix}}\n\nkubectl edit {{roleKindLower}} {{name}}',
+      'In {{roleKind}} {{name}}, rewrite {{path}}: list only the entries it needs, or ["*"] alone if everything is truly meant.\n\nkubectl edit {{roleKindLower}} {{name}}',
+    remediations: {
+      literalSubresource:
+        'In {{roleKind}} {{name}}, replace {{entries}} at {{path}} with the subresources it needs (e.g. pods/log), or with "*/<subresource>" for one subresource of every resource.\n\nkubectl edit {{roleKindLower}} {{name}}',
+      literalName: 'In {{roleKind}} {{name}}, replace the "*" at {{path}} with the object names, or drop resourceNames to cover every object.\n\nkubectl edit {{roleKindLower}} {{name}}',
+    },
     references: { links: [RBAC_GOOD_PRACTICES, 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources'] },
     messages: {
       hidden: '{{roleKind}} "{{name}}" {{rule}} lists "*" among {{count}} entries of {{field}} ({{ruleText}}): it grants every {{noun}}.',
@@ -36,7 +41,7 @@ export default defineControl({
             ruleIndex: i,
             field,
             messageId: 'hidden',
-            data: { ...base, count: values.length, noun: nouns[field], fix: `replace the list with the entries it needs, or with ["*"] alone if everything is truly meant` },
+            data: { ...base, count: values.length, noun: nouns[field] },
             observed: values,
             expected: 'either ["*"] alone or no "*"',
           });
@@ -48,7 +53,8 @@ export default defineControl({
           ruleIndex: i,
           field: 'resources',
           messageId: 'literalSubresource',
-          data: { ...base, entries: literal.join(', '), fix: `name the subresources (e.g. "pods/log") instead of ${literal.join(', ')}` },
+          remediationId: 'literalSubresource',
+          data: { ...base, entries: literal.join(',') },
           observed: rule.resources,
           expected: 'resource/subresource pairs that exist',
           severity: 'low',
@@ -60,7 +66,8 @@ export default defineControl({
           ruleIndex: i,
           field: 'resourceNames',
           messageId: 'literalName',
-          data: { ...base, fix: 'list the object names, or drop resourceNames to cover every object' },
+          remediationId: 'literalName',
+          data: { ...base },
           observed: rule.resourceNames,
           expected: 'object names',
           severity: 'low',

@@ -20,7 +20,7 @@ export default defineControl({
     rationale:
       'A wildcard grants everything that exists now and everything added later — new verbs, new subresources, every CustomResourceDefinition installed after the review. Least privilege means listing what is needed.',
     remediation:
-      'In {{roleKind}} {{name}}, replace the wildcard in {{path}} ({{wildcards}}) with the {{field}} the role\'s holders actually use; `kubectl auth can-i --list --as=<holder>` and the audit log show them:\n\nkubectl edit {{roleKindLower}} {{name}}',
+      'In {{roleKind}} {{name}}, replace the wildcard in {{path}} ({{wildcards}}) with the {{field}} that the holders of the role actually use; `kubectl auth can-i --list --as=<holder>` and the audit log show them:\n\nkubectl edit {{roleKindLower}} {{name}}',
     references: { cis: ['5.1.3'], links: [RBAC_GOOD_PRACTICES] },
     messages: {
       wildcard: '{{roleKind}} "{{name}}" {{rule}} uses the wildcard {{wildcards}} in {{field}} ({{ruleText}}); bound by {{boundBy}} binding(s).',
@@ -40,7 +40,7 @@ export default defineControl({
             ruleIndex: i,
             field,
             messageId: 'wildcard',
-            data: { wildcards: found.join(', '), ruleText: describeRule(rule), roleKind: role.kind },
+            data: { wildcards: found.join(','), ruleText: describeRule(rule), roleKind: role.kind },
             observed: rule[field],
             expected: `explicit ${field}`,
           });

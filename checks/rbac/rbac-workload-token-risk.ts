@@ -45,6 +45,14 @@ function severityOf(p: WhoCanPermission): Severity {
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
+function tokenRemediation(stop: string, exposed: boolean): string {
+  return (
+    `If the containers of {{kind}} {{namespace}}/{{name}} do not call the API, stop mounting the token: ${stop}.\n\n` +
+    'Otherwise run it as a ServiceAccount of its own holding only what it calls, and take {{capabilityIds}} away from ServiceAccount {{serviceAccount}} (the rbac-* findings on its bindings give least-privilege replacements).' +
+    (exposed ? ' Then reduce the exposure the finding names: no privileged containers or host namespaces or hostPath volumes, and a NetworkPolicy that isolates the ingress of its pods.' : '')
+  );
+}
+
 export default defineControl({
   meta: {
     id: 'rbac-workload-token-risk',
@@ -55,8 +63,12 @@ export default defineControl({
       'Joins each workload to the ServiceAccount its pods run as, and flags it when the pods receive that ServiceAccount\'s token (automounted or projected) and the ServiceAccount holds a dangerous permission (read Secrets, exec, create pods or workloads, bind, escalate, impersonate, nodes/proxy, approve CSRs, create tokens, change webhooks…). The finding\'s severity follows the worst permission and its reach, and rises one level when the pods are privileged, share a host namespace, mount a hostPath, or their ingress is not isolated by NetworkPolicies (or a policy allows all). Mirror pods of static pods get no token and pass.',
     rationale:
       'A token mounted in a pod is one file read away for anyone who compromises the container — through a remote code execution bug, a malicious image, or exec. An exposed or privileged pod makes that compromise likelier; a powerful ServiceAccount turns it into a compromise of the namespace or the cluster.',
-    remediation:
-      'If the containers of {{kind}} {{namespace}}/{{name}} do not call the API, stop mounting the token: {{tokenFix}}.\n\nOtherwise run it as a ServiceAccount of its own holding only what it calls, and take {{capabilities}} away from {{serviceAccount}} (the rbac-* findings on its bindings give least-privilege replacements). {{exposureFix}}',
+    remediation: tokenRemediation('set {{specPath}}.automountServiceAccountToken: false', false),
+    remediations: {
+      projected: tokenRemediation('remove the serviceAccountToken source from the projected volumes in {{specPath}}.volumes', false),
+      automountExposed: tokenRemediation('set {{specPath}}.automountServiceAccountToken: false', true),
+      projectedExposed: tokenRemediation('remove the serviceAccountToken source from the projected volumes in {{specPath}}.volumes', true),
+    },
     references: {
       links: [RBAC_GOOD_PRACTICES, 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting'],
     },
@@ -103,12 +115,10 @@ export default defineControl({
           return `${p.capability} ${where}${via}: ${pr.binding.kind} ${pr.binding.namespace ? `${pr.binding.namespace}/` : ''}${pr.binding.name} → ${pr.role.kind} ${pr.role.name} rules[${pr.ruleIndex}]${from}`;
         })
         .join('; ');
-      const tokenFix =
-        how === 'projected'
-          ? `remove the serviceAccountToken source from the projected volumes in ${w.specPath}.volumes`
-          : `set ${w.specPath}.automountServiceAccountToken: false`;
+      const variant = `${how === 'projected' ? 'projected' : 'automount'}${reasons.length ? 'Exposed' : ''}`;
       report.fail(w.subject, {
         messageId: 'riskyToken',
+        ...(variant === 'automount' ? {} : { remediationId: variant }),
         data: {
           serviceAccount: key,
           how: how === 'automount' ? 'automounted' : 'projected volume',
@@ -117,8 +127,7 @@ export default defineControl({
           grants,
           exposure: reasons.length ? ` Severity raised: ${reasons.join('; ')}.` : '',
           exposed: reasons.length > 0,
-          tokenFix,
-          exposureFix: reasons.length ? `Then reduce the exposure: ${reasons.join('; ')}.` : '',
+          specPath: w.specPath,
         },
         path: `${w.specPath}.serviceAccountName`,
         observed: { serviceAccount: key, token: how, capabilities: caps, hostAccess: exposure.hostAccess, networkIsolated: !exposure.notIsolated },

@@ -40,6 +40,12 @@ function fillData(subject: SubjectRef, f: { path?: string; container?: string; d
   };
 }
 
+/** Quote data values for a remediation, but insert the control's own snippets (already inert) as they are. */
+function verbatim(snippets: Record<string, string>): (value: string) => string {
+  const own = new Set(Object.values(snippets));
+  return (v) => (own.has(v) ? v : quoteForSnippet(v));
+}
+
 /** Run one control; never throws: a control that fails to run is not-assessed with the error as its reason. */
 function runControl(control: Control, snapshot: Snapshot, options: ControlOptions): { results: Result[]; reason?: string; permissions?: string[] } {
   const { meta } = control;
@@ -97,7 +103,7 @@ function runControl(control: Control, snapshot: Snapshot, options: ControlOption
         status: 'fail',
         messageId: f.messageId,
         message: interpolate(template, data),
-        remediation: interpolate(remediation, data, quoteForSnippet),
+        remediation: f.snippets ? interpolate(remediation, { ...data, ...f.snippets }, verbatim(f.snippets)) : interpolate(remediation, data, quoteForSnippet),
         fingerprint: fingerprint(meta.id, subject, f.path, f.container),
       };
       if (f.path) r.path = f.path;

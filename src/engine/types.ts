@@ -77,6 +77,12 @@ export interface FindingInput {
   expected?: unknown;
   /** This finding's severity when it differs from the control's (e.g. raised by an attack path). */
   severity?: Severity;
+  /**
+   * Remediation-only values the control assembled itself — multi-line YAML, say — with every
+   * cluster value inside already made inert (quoteForSnippet, or YAML single-quoted scalars).
+   * They fill their `{{placeholders}}` in the remediation verbatim; `data` values are quoted.
+   */
+  snippets?: Record<string, string>;
 }
 
 /** What a control's evaluate function reports through. */

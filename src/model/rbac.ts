@@ -334,6 +334,10 @@ export class RbacModel {
   readonly #cluster = new Map<string, Applicable[]>();
   /** RoleBindings by namespace, then subject key. */
   readonly #namespaced = new Map<string, Map<string, Applicable[]>>();
+  /** RoleBindings of every namespace by subject key (for a principal's grants everywhere). */
+  readonly #namespacedAll = new Map<string, Applicable[]>();
+  /** Each binding's position in `bindings`, to keep answers in a stable order. */
+  readonly #order = new Map<BindingInfo, number>();
 
   constructor(input: { roles: readonly K8sObject[]; clusterRoles: readonly K8sObject[]; roleBindings: readonly K8sObject[]; clusterRoleBindings: readonly K8sObject[] }) {
     const byName = (a: K8sObject, b: K8sObject) => cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name);
@@ -374,16 +378,19 @@ export class RbacModel {
           scope: ns ?? null,
         };
         if (ns !== undefined) b.namespace = ns;
+        this.#order.set(b, bindings.length);
         bindings.push(b);
-        const index = ns === undefined ? this.#cluster : this.#namespacedIndex(ns);
+        const indices = ns === undefined ? [this.#cluster] : [this.#namespacedIndex(ns), this.#namespacedAll];
         const seen = new Set<string>();
         b.subjects.forEach((s, i) => {
           const key = subjectKey(s, ns);
           if (!key || seen.has(key)) return;
           seen.add(key);
-          let list = index.get(key);
-          if (!list) index.set(key, (list = []));
-          list.push({ binding: b, subjectIndex: i });
+          for (const index of indices) {
+            let list = index.get(key);
+            if (!list) index.set(key, (list = []));
+            list.push({ binding: b, subjectIndex: i });
+          }
         });
       }
     }
@@ -466,7 +473,7 @@ export class RbacModel {
     };
     add(index.get(`u:${p.user}`));
     for (const g of new Set(p.groups)) add(index.get(`g:${g}`), g);
-    return [...found.values()];
+    return [...found.values()].sort((a, b) => this.#order.get(a.binding)! - this.#order.get(b.binding)!);
   }
 
   /** Bindings that apply to a principal for requests in `namespace` ('' for cluster-scoped and non-resource requests). */
@@ -475,11 +482,9 @@ export class RbacModel {
     return namespace ? [...cluster, ...this.#applicable(p, this.#namespaced.get(namespace))] : cluster;
   }
 
-  /** Every rule a principal reaches, in any namespace: ClusterRoleBindings first, then RoleBindings by namespace. */
+  /** Every rule a principal reaches, in any namespace: ClusterRoleBindings first, then RoleBindings (by namespace and name). */
   grantsOf(p: Principal): Grant[] {
-    const applicable = this.#applicable(p, this.#cluster);
-    for (const ns of [...this.#namespaced.keys()].sort()) applicable.push(...this.#applicable(p, this.#namespaced.get(ns)));
-    return expand(applicable);
+    return expand([...this.#applicable(p, this.#cluster), ...this.#applicable(p, this.#namespacedAll)]);
   }
 
   /** The RBAC authorizer's decision for one request. */

@@ -158,6 +158,32 @@ describe('whoCan insight', () => {
 });
 
 describe('least-privilege replacement', () => {
+  it('quotes every cluster value as an inert YAML string', () => {
+    const hostile = snapshotFromYaml(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: "true"}
+rules:
+  - {apiGroups: [""], resources: [secrets, "$(id)"], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: b}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "true"}
+subjects:
+  - {apiGroup: rbac.authorization.k8s.io, kind: User, name: "it's \\u202e \`id\`\\nx"}
+`);
+    const binding = rbacModel(hostile).bindings[0]!;
+    const text = leastPrivilegeReplacement({ binding, subject: binding.subjects[0]!, risky: bindingMatches(binding, capability('read-secrets').probes) });
+    const [role, rb] = YAML.parseAllDocuments(text).map((d) => d.toJS());
+    expect(role.metadata.name).toBe('true-least-privilege');
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['$(id)'], verbs: ['get'] }]);
+    expect(rb.subjects[0].name).toBe("it's \\u{202e} `id`\\u{a}x");
+    expect(text).not.toMatch(/[\u202e\n]x/);
+    // Outside single quotes nothing is left for a shell to substitute.
+    expect(text.replace(/'[^']*'/g, '')).not.toMatch(/\$\(|`/);
+  });
+
   const snapshot = snapshotFromYaml(CLUSTER);
   const model = rbacModel(snapshot);
 
@@ -178,7 +204,7 @@ describe('least-privilege replacement', () => {
       roleRef: { kind: 'Role', name: 'bundle-least-privilege' },
       subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'ci' }],
     });
-    expect(text).toMatch(/^# Replaces ClusterRoleBinding deployer-bundle/);
+    expect(text).toMatch(/^# Replaces ClusterRoleBinding 'deployer-bundle' for ServiceAccount 'deployer'/);
   });
 
   it('expands a * verb to the standard verbs before taking some out, and says what a * resource hides', () => {
@@ -191,6 +217,6 @@ describe('least-privilege replacement', () => {
     ]);
     const wild = subtract({ verbs: ['create'], apiGroups: [''], resources: ['*'] }, 0, matches[0]!.matches);
     expect(wild.rules).toEqual([]);
-    expect(wild.comments[0]).toMatch(/"\*" includes create on pods/);
+    expect(wild.comments[0]).toMatch(/'\*' includes create on pods/);
   });
 });
