@@ -1,5 +1,6 @@
 import type { KindKey } from '../collect/kinds.ts';
 import type { Snapshot } from '../model/snapshot.ts';
+import { WHO_CAN_PROVIDER } from '../model/rbac.ts';
 import { networkIsolation } from '../model/network.ts';
 import { PSA_POSTURE_PROVIDER } from '../model/psa-posture.ts';
 import { NODE_INVENTORY_PROVIDER } from '../model/managed.ts';
@@ -24,7 +25,7 @@ export interface InsightProvider {
   compute(snapshot: Snapshot): unknown;
 }
 
-export const INSIGHT_PROVIDERS: InsightProvider[] = [networkIsolation, PSA_POSTURE_PROVIDER, NODE_INVENTORY_PROVIDER];
+export const INSIGHT_PROVIDERS: InsightProvider[] = [WHO_CAN_PROVIDER, networkIsolation, PSA_POSTURE_PROVIDER, NODE_INVENTORY_PROVIDER];
 
 export interface InsightsOutput {
   insights: Insights;
