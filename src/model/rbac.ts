@@ -501,10 +501,6 @@ export class RbacModel {
     return { allowed: false };
   }
 
-  /** The rules of a binding's role, as grants of one of its subjects. */
-  grantsOfBinding(binding: BindingInfo, subjectIndex: number): Grant[] {
-    return expand([{ binding, subjectIndex }]);
-  }
 }
 
 function grantOf(a: Applicable, role: RoleInfo, ruleIndex: number): Grant {
