@@ -500,7 +500,6 @@ export class RbacModel {
     }
     return { allowed: false };
   }
-
 }
 
 function grantOf(a: Applicable, role: RoleInfo, ruleIndex: number): Grant {
@@ -1063,6 +1062,7 @@ export function whoCan(snapshot: Snapshot): WhoCanInsight {
       'Users and groups exist only in bindings and credentials: a user\'s own groups are not visible through the API, so a user\'s permissions include only those of its own bindings and of system:authenticated.',
       'Members of system:masters are allowed everything before RBAC is consulted; membership lives in client certificates and cannot be listed.',
       'Permissions granted by other authorizers (Node, webhooks) are not included.',
+      ...(snapshot.source === 'manifests' ? ['Scanned files: bindings to roles that are not among the files (such as the built-in view, edit and admin) contribute nothing here.'] : []),
     ],
   };
 }
