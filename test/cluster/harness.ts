@@ -9,10 +9,13 @@
 //   kubeconfig           contexts `admin` (current, system:masters) and `auditor` (no RBAC grants)
 //   pki/                 CA, serving and client certificates, service-account key pair
 //   etcd/                etcd data
-//   logs/<component>.log each component's stdout+stderr
+//   logs/<component>.log each component's stdout+stderr; logs/audit.log the API server's audit log
+//   audit-policy.yaml    the audit policy (--audit-policy-file)
+//   encryption.yaml      Secrets' encryption at rest (--encryption-provider-config; random key, kept with keepData)
+//   admission.yaml       admission plugin configuration (--admission-control-config-file: EventRateLimit)
 
 import { spawn, execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
@@ -25,6 +28,7 @@ export { build, HarnessError, kubernetesVersion, BIN_DIR, REPO_ROOT };
 const MARKER = '.k8s-audit-cluster';
 const STATE_FILE = 'state.json';
 const LOCK_FILE = 'up.lock';
+const ENCRYPTION_FILE = 'encryption.yaml';
 export const DEFAULT_NODE_NAME = 'k8s-audit-cp';
 export const SERVICE_CIDR = '10.96.0.0/12';
 const SERVICE_IP = '10.96.0.1';
@@ -119,6 +123,13 @@ export interface UpOptions {
   apiServerArgs?: string[];
   /** Extra kube-controller-manager flags, same rules. */
   controllerManagerArgs?: string[];
+  /**
+   * Flags of the harness's own kube-apiserver command line to leave out (`--name`), e.g. the audit-log
+   * flags for a cluster without an audit log. Naming a flag the harness does not set is an error.
+   */
+  removeApiServerFlags?: string[];
+  /** Flags of the harness's own kube-controller-manager command line to leave out, same rules. */
+  removeControllerManagerFlags?: string[];
   /** Stop the cluster automatically when this process exits, even by SIGKILL (a small reaper process watches it). */
   watchPid?: number;
   /** Do not build; fail if the binaries are missing or stale. */
@@ -127,7 +138,8 @@ export interface UpOptions {
   nodeName?: string;
   /**
    * Start on the etcd data a previous cluster in stateDir left with `down(stateDir, { keepData: true })`
-   * instead of an empty store (certificates and ports are new). Default false. Used by the benchmark.
+   * instead of an empty store (certificates and ports are new; the Secrets' encryption key is kept). Default false.
+   * Used by the benchmark.
    */
   keepData?: boolean;
 }
@@ -367,16 +379,90 @@ function writeKubeconfig(path: string, server: string, caFile: string, users: Ku
   writeFileSync(path, YAML.stringify(doc), { mode: 0o600 });
 }
 
-/** Merge flag lists: a `--name[=value]` in `extra` replaces the same flag in `base`; new flags are appended. */
-export function mergeFlags(base: string[], extra: string[] = []): string[] {
+/**
+ * Merge flag lists: flags named in `remove` (`--name`) are dropped from `base` (each must be there), then a
+ * `--name[=value]` in `extra` replaces the same flag in `base`; new flags are appended.
+ */
+export function mergeFlags(base: string[], extra: string[] = [], remove: string[] = []): string[] {
   const name = (f: string) => f.split('=')[0];
-  const out = [...base];
+  const dropped = new Set(remove.map((r) => name(r.startsWith('--') ? r : `--${r}`)));
+  for (const r of dropped) {
+    if (!base.some((b) => name(b) === r)) throw new HarnessError(`cannot remove ${r}: the harness does not set it (it sets ${base.map(name).join(' ')})`);
+  }
+  const out = base.filter((b) => !dropped.has(name(b)));
   for (const f of extra) {
     const i = out.findIndex((b) => name(b) === name(f));
     if (i >= 0) out[i] = f;
     else out.push(f);
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------
+// Configuration files of the hardened API server
+
+/**
+ * Cipher suites for TLS 1.2 (CIS 1.2.29's list: ECDHE key exchange, AEAD ciphers). TLS 1.3, which every
+ * client of the harness negotiates, has its own fixed suites.
+ */
+export const TLS_CIPHER_SUITES = [
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+];
+
+/** Metadata (who, what, when; never bodies, so no Secret content) for every request but health checks and Events. */
+const AUDIT_POLICY = {
+  apiVersion: 'audit.k8s.io/v1',
+  kind: 'Policy',
+  omitStages: ['RequestReceived'],
+  rules: [
+    { level: 'None', nonResourceURLs: ['/healthz*', '/livez*', '/readyz*'] },
+    { level: 'None', resources: [{ group: '', resources: ['events'] }, { group: 'events.k8s.io', resources: ['events'] }] },
+    { level: 'Metadata' },
+  ],
+};
+
+/**
+ * EventRateLimit's limits (CIS 1.2.9 wants the plugin on; the numbers are ours): generous enough that no
+ * test or benchmark producing Events is throttled, while the plugin and its configuration are real.
+ */
+const ADMISSION_CONFIG = {
+  apiVersion: 'apiserver.config.k8s.io/v1',
+  kind: 'AdmissionConfiguration',
+  plugins: [
+    {
+      name: 'EventRateLimit',
+      configuration: {
+        apiVersion: 'eventratelimit.admission.k8s.io/v1alpha1',
+        kind: 'Configuration',
+        limits: [{ type: 'Server', qps: 5000, burst: 20000 }],
+      },
+    },
+  ],
+};
+
+/**
+ * Secrets encrypted at rest with secretbox (XSalsa20-Poly1305) under a random 32-byte key; identity last, so
+ * data written before (a keepData store from an older harness) still reads. An existing file is kept: with
+ * keepData the store's Secrets are encrypted under its key.
+ */
+function writeEncryptionConfig(path: string): void {
+  if (existsSync(path)) return;
+  const doc = {
+    apiVersion: 'apiserver.config.k8s.io/v1',
+    kind: 'EncryptionConfiguration',
+    resources: [
+      {
+        resources: ['secrets'],
+        providers: [{ secretbox: { keys: [{ name: 'key1', secret: randomBytes(32).toString('base64') }] } }, { identity: {} }],
+      },
+    ],
+  };
+  writeFileSync(path, YAML.stringify(doc), { mode: 0o600 });
 }
 
 // ---------------------------------------------------------------------------
@@ -451,12 +537,12 @@ function checkOwnership(stateDir: string): void {
   }
 }
 
-/** Make stateDir an empty directory we own (keeping the lock of the `up` in progress, and etcd's data with keepData). */
+/** Make stateDir an empty directory we own (keeping the lock of the `up` in progress, and etcd's data and its encryption key with keepData). */
 function prepareStateDir(stateDir: string, keepData = false): void {
   checkOwnership(stateDir);
   mkdirSync(stateDir, { recursive: true });
   for (const e of readdirSync(stateDir)) {
-    if (e !== LOCK_FILE && !(keepData && e === 'etcd')) rmSync(join(stateDir, e), { recursive: true, force: true });
+    if (e !== LOCK_FILE && !(keepData && (e === 'etcd' || e === ENCRYPTION_FILE))) rmSync(join(stateDir, e), { recursive: true, force: true });
   }
   writeFileSync(join(stateDir, MARKER), 'k8s-audit test control plane; removed by `npm run cluster -- down`\n');
 }
@@ -694,21 +780,40 @@ async function startOnce(stateDir: string, opts: UpOptions, log: (l: string) => 
       return res.ok && ((await res.json()) as { health?: string }).health === 'true';
     }, etcd.log);
 
-    // kube-apiserver: flags follow kubeadm's static pod manifest where they apply.
+    // kube-apiserver: flags follow kubeadm's static pod manifest where they apply, hardened as the CIS
+    // Kubernetes Benchmark (1.2.x) asks wherever the flag works without a kubelet (see README.md).
+    const auditPolicy = join(stateDir, 'audit-policy.yaml');
+    writeFileSync(auditPolicy, YAML.stringify(AUDIT_POLICY));
+    const admissionConfig = join(stateDir, 'admission.yaml');
+    writeFileSync(admissionConfig, YAML.stringify(ADMISSION_CONFIG));
+    const encryptionConfig = join(stateDir, ENCRYPTION_FILE);
+    writeEncryptionConfig(encryptionConfig);
     const apiArgs = mergeFlags([
+      `--admission-control-config-file=${admissionConfig}`,
       '--advertise-address=127.0.0.1',
       '--allow-privileged=true',
+      // Every client of the harness authenticates (readiness probes use the admin certificate).
+      '--anonymous-auth=false',
+      '--audit-log-maxage=30',
+      '--audit-log-maxbackup=10',
+      '--audit-log-maxsize=100',
+      `--audit-log-path=${join(logsDir, 'audit.log')}`,
+      `--audit-policy-file=${auditPolicy}`,
       '--authorization-mode=Node,RBAC',
       '--bind-address=127.0.0.1',
       `--client-ca-file=${pki.ca}`,
-      '--enable-admission-plugins=NodeRestriction',
+      // AlwaysPullImages (CIS 1.2.11, Manual) is left out: it would rewrite the imagePullPolicy of every Pod the tests create.
+      '--enable-admission-plugins=NodeRestriction,EventRateLimit,DenyServiceExternalIPs',
       '--enable-bootstrap-token-auth=true',
+      `--encryption-provider-config=${encryptionConfig}`,
       // The apiserver cannot publish a loopback address as the `kubernetes` Service endpoint.
       '--endpoint-reconciler-type=none',
       `--etcd-cafile=${pki.etcdCa}`,
       `--etcd-certfile=${pki.cert('apiserver-etcd-client')}`,
       `--etcd-keyfile=${pki.key('apiserver-etcd-client')}`,
       `--etcd-servers=https://127.0.0.1:${etcdClient}`,
+      // Kubelets' serving certificates must be signed by the cluster CA (no kubelet here; a test's fake one is).
+      `--kubelet-certificate-authority=${pki.ca}`,
       `--kubelet-client-certificate=${pki.cert('apiserver-kubelet-client')}`,
       `--kubelet-client-key=${pki.key('apiserver-kubelet-client')}`,
       '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
@@ -721,13 +826,16 @@ async function startOnce(stateDir: string, opts: UpOptions, log: (l: string) => 
       '--requestheader-group-headers=X-Remote-Group',
       '--requestheader-username-headers=X-Remote-User',
       `--secure-port=${apiServer}`,
+      '--service-account-extend-token-expiration=false',
       `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
       `--service-account-key-file=${pki.saPub}`,
+      '--service-account-lookup=true',
       `--service-account-signing-key-file=${pki.saKey}`,
       `--service-cluster-ip-range=${SERVICE_CIDR}`,
       `--tls-cert-file=${pki.cert('apiserver')}`,
+      `--tls-cipher-suites=${TLS_CIPHER_SUITES.join(',')}`,
       `--tls-private-key-file=${pki.key('apiserver')}`,
-    ], opts.apiServerArgs);
+    ], opts.apiServerArgs, opts.removeApiServerFlags);
     const apiserver = start('kube-apiserver', [binPath('kube-apiserver'), ...apiArgs]);
     const admin = KubeClient.fromKubeconfig(kubeconfigPath, 'admin');
     clients.push(admin);
@@ -752,8 +860,10 @@ async function startOnce(stateDir: string, opts: UpOptions, log: (l: string) => 
       `--secure-port=${controllerManager}`,
       `--service-account-private-key-file=${pki.saKey}`,
       `--service-cluster-ip-range=${SERVICE_CIDR}`,
+      // CIS 1.3.1 wants it set; the pod garbage collector it tunes is not among CONTROLLERS (no node ever terminates a pod).
+      '--terminated-pod-gc-threshold=100',
       '--use-service-account-credentials=true',
-    ], opts.controllerManagerArgs);
+    ], opts.controllerManagerArgs, opts.removeControllerManagerFlags);
     const kcm = start('kube-controller-manager', [binPath('kube-controller-manager'), ...kcmArgs]);
 
     // While the controller manager starts: record both components as mirror pods.

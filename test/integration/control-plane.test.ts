@@ -1,19 +1,28 @@
 // Control-plane posture against real API servers.
 //
-// The shared test cluster is the baseline: its kube-apiserver and
-// kube-controller-manager record their real command lines as kube-system
-// mirror pods, and every flag control must agree with those flags. A second
-// cluster, started here with a weaker flag set (anonymous auth explicitly on,
-// profiling on, AlwaysAllow authorization, AlwaysAdmit instead of
-// NodeRestriction), must change exactly the controls those flags decide, and the
-// unauthenticated probe must agree with the effective flags on both.
+// The shared test cluster is the baseline: a CIS-hardened kubeadm-style control
+// plane (anonymous auth off, an audit log with a policy, Secrets encrypted at
+// rest, kubelet CA, strong TLS cipher suites, profiling off, EventRateLimit and
+// DenyServiceExternalIPs admission; see test/cluster/README.md). Its
+// kube-apiserver and kube-controller-manager record their real command lines as
+// kube-system mirror pods, and every flag control must agree with those flags;
+// the files the flags name are checked to be real (the audit log records
+// requests, Secrets are encrypted in etcd). A second cluster, started here with
+// a weaker flag set (anonymous auth on, profiling on, no audit log, RBAC without
+// the Node authorizer, AlwaysAdmit as the only admission plugin named), must
+// change exactly the controls those flags decide, and the unauthenticated probe
+// must agree with --anonymous-auth on both. A third, short-lived cluster runs
+// AlwaysAllow with --anonymous-auth=true, which the API server overrides.
 //
 // The second cluster then gets a Node whose kubelet endpoint is a small HTTPS
-// server of this test, so /configz is read through the real API server's node
-// proxy (with its kubelet client certificate), plus kube-proxy's ConfigMap.
+// server of this test, with a serving certificate signed by the cluster CA
+// (the API server verifies it: --kubelet-certificate-authority), so /configz is
+// read through the real API server's node proxy (with its kubelet client
+// certificate), plus kube-proxy's ConfigMap.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,36 +33,67 @@ import { resolveTarget } from '../../src/collect/kubeconfig.ts';
 import type { ScanResult } from '../../src/engine/result.ts';
 import type { NodeInventory } from '../../src/model/managed.ts';
 import { scanCluster } from '../../src/scan.ts';
-import { KubeClient, testKubeconfig } from '../cluster/fixtures.ts';
-import { down, up, type ClusterInfo } from '../cluster/harness.ts';
+import { createNamespace, deleteNamespace, KubeClient, testKubeconfig, uniqueName, waitFor } from '../cluster/fixtures.ts';
+import { down, up, type ClusterInfo, type UpOptions } from '../cluster/harness.ts';
 import { runCli } from '../helpers/io.ts';
 
-/** The weaker configuration of the second cluster; each flag replaces the harness's own value. */
-const WEAK_APISERVER = ['--anonymous-auth=true', '--profiling=true', '--authorization-mode=AlwaysAllow', '--enable-admission-plugins=AlwaysAdmit'];
+/** The weaker configuration of the second cluster: each flag replaces the harness's own value. */
+const WEAK_APISERVER = ['--anonymous-auth=true', '--profiling=true', '--authorization-mode=RBAC', '--enable-admission-plugins=AlwaysAdmit'];
+/** ... and these flags of the hardened baseline are left out: no audit log at all. */
+const WEAK_APISERVER_REMOVED = ['--audit-log-path', '--audit-policy-file', '--audit-log-maxage', '--audit-log-maxbackup', '--audit-log-maxsize'];
 const WEAK_CONTROLLER_MANAGER = ['--profiling=true'];
 
-/**
- * What those flags decide, and nothing else changes. AlwaysAllow also makes the API server reset
- * --anonymous-auth to false ("AnonymousAuth is not allowed with the AlwaysAllow authorizer"), so the
- * explicit --anonymous-auth=true does not take effect: anonymous requests get 401, which the probes see.
- */
+/** What those flags decide, and nothing else changes. */
 const EXPECTED_CHANGES: Record<string, [before: string, after: string]> = {
-  'apiserver-admission-always-admit': ['pass', 'fail'], // AlwaysAdmit enabled
-  'apiserver-admission-node-restriction': ['pass', 'fail'], // NodeRestriction no longer enabled
-  'apiserver-authz-node': ['pass', 'fail'], // Node authorizer gone
-  'apiserver-authz-not-always-allow': ['pass', 'fail'], // AlwaysAllow
-  'apiserver-authz-rbac': ['pass', 'fail'], // RBAC gone
+  'apiserver-anonymous-auth': ['pass', 'fail'], // --anonymous-auth=true
+  'apiserver-anonymous-version': ['pass', 'fail'], // /version: 401 before, 200 to system:anonymous now
   'apiserver-profiling': ['pass', 'fail'], // --profiling=true
   'controller-manager-profiling': ['pass', 'fail'], // --profiling=true
-  'apiserver-anonymous-auth': ['fail', 'not-applicable'], // default true before; reset to false by AlwaysAllow now
-  'apiserver-anonymous-version': ['fail', 'pass'], // /version: 200 before, 401 now
+  'apiserver-authz-node': ['pass', 'fail'], // RBAC alone: Node authorizer gone
+  'apiserver-admission-always-admit': ['pass', 'fail'], // AlwaysAdmit enabled
+  'apiserver-admission-node-restriction': ['pass', 'fail'], // no longer named in --enable-admission-plugins
+  'apiserver-admission-event-rate-limit': ['pass', 'fail'], // idem
+  'apiserver-admission-deny-external-ips': ['pass', 'fail'], // idem
+  'apiserver-audit-log-path': ['pass', 'fail'], // no --audit-log-path
+  'apiserver-audit-log-maxage': ['pass', 'not-applicable'], // no audit log file to retain
+  'apiserver-audit-log-maxbackup': ['pass', 'not-applicable'],
+  'apiserver-audit-log-maxsize': ['pass', 'not-applicable'],
+  'detection-audit-logging': ['pass', 'fail'], // no audit backend
+};
+
+/**
+ * The third cluster: AlwaysAllow with --anonymous-auth=true. The API server resets anonymous auth to false
+ * ("AnonymousAuth is not allowed with the AlwaysAllow authorizer"), so anonymous requests still get 401,
+ * which the probes see and the anonymous-auth control knows.
+ */
+const ALWAYS_ALLOW_APISERVER = ['--authorization-mode=AlwaysAllow', '--anonymous-auth=true'];
+const ALWAYS_ALLOW_CHANGES: Record<string, [before: string, after: string]> = {
+  'apiserver-authz-not-always-allow': ['pass', 'fail'],
+  'apiserver-authz-node': ['pass', 'fail'],
+  'apiserver-authz-rbac': ['pass', 'fail'],
+  'apiserver-anonymous-auth': ['pass', 'not-applicable'], // reset to false by AlwaysAllow
 };
 
 /** Controls that depend on what other test files left in the shared cluster, not on flags. */
 const STATEFUL = new Set(['detection-runtime-sensor', 'detection-policy-engine']);
 
+/** What an unauthenticated caller gets: 401 everywhere with anonymous auth off; with it on, RBAC's defaults. */
+const ANONYMOUS_OFF = { '/version': 401, '/api': 401, '/api/v1/namespaces?limit=1': 401 };
+const ANONYMOUS_ON = { '/version': 200, '/api': 403, '/api/v1/namespaces?limit=1': 403 };
+
 const statuses = (r: ScanResult) => Object.fromEntries(r.controls.map((c) => [c.id, c.status]));
 const findings = (r: ScanResult, id: string) => r.results.filter((x) => x.controlId === id && x.status === 'fail');
+const flagValue = (command: string[], flag: string) => command.find((f) => f.startsWith(`${flag}=`))?.slice(flag.length + 1);
+
+function changes(before: ScanResult, after: ScanResult): Record<string, [string, string]> {
+  const b = statuses(before);
+  const a = statuses(after);
+  return Object.fromEntries(
+    Object.keys(b)
+      .filter((id) => !STATEFUL.has(id) && b[id] !== a[id])
+      .map((id) => [id, [b[id]!, a[id]!]]),
+  );
+}
 
 async function scan(kubeconfig: string): Promise<ScanResult> {
   const target = await resolveTarget({ kubeconfig, context: 'admin' });
@@ -78,62 +118,84 @@ async function mirrorCommand(kubeconfig: string, component: string): Promise<str
   }
 }
 
+/** The element of the mirror pod's command a result's path (`spec.containers[0].command[i]`) points at. */
+function pointedAt(command: string[], path: string | undefined): string | undefined {
+  const i = /^spec\.containers\[0\]\.command\[(\d+)\]$/.exec(path ?? '')?.[1];
+  return i === undefined ? undefined : command[Number(i)];
+}
+
+function startCluster(name: string, opts: UpOptions): Promise<{ dir: string; info: ClusterInfo }> {
+  const dir = mkdtempSync(join(tmpdir(), `k8s-audit-${name}-cluster-`));
+  return up({ ...opts, stateDir: dir, watchPid: process.pid, log: (line) => process.stderr.write(`[${name}-cluster] ${line}\n`) }).then(
+    (info) => ({ dir, info }),
+    async (e) => {
+      await down(dir);
+      throw e;
+    },
+  );
+}
+
 let weakDir: string | undefined;
 let weak: ClusterInfo | undefined;
 
 beforeAll(async () => {
-  weakDir = mkdtempSync(join(tmpdir(), 'k8s-audit-weak-cluster-'));
-  weak = await up({
-    stateDir: weakDir,
+  ({ dir: weakDir, info: weak } = await startCluster('weak', {
     apiServerArgs: WEAK_APISERVER,
+    removeApiServerFlags: WEAK_APISERVER_REMOVED,
     controllerManagerArgs: WEAK_CONTROLLER_MANAGER,
-    watchPid: process.pid,
-    log: (line) => process.stderr.write(`[weak-cluster] ${line}\n`),
-  });
+  }));
 });
 
 afterAll(async () => {
   if (weakDir) await down(weakDir);
 });
 
-describe('the baseline cluster (harness defaults)', () => {
+describe('the baseline cluster (harness defaults: CIS-hardened)', () => {
   let result: ScanResult;
+  let api: string[];
+  let kcm: string[];
   beforeAll(async () => {
     // Through the CLI, to cover --kubelet and the extras wiring end to end.
     const ids = CONTROL_PLANE_CONTROLS.map((c) => c.meta.id).join(',');
     const r = await runCli(['scan', '--kubeconfig', testKubeconfig(), '--context', 'admin', '--controls', ids, '--kubelet', '--format', 'json']);
     expect(r.stderr).toBe('');
     result = JSON.parse(r.stdout) as ScanResult;
+    api = await mirrorCommand(testKubeconfig(), 'kube-apiserver');
+    kcm = await mirrorCommand(testKubeconfig(), 'kube-controller-manager');
   });
 
   it('records the flags these expectations are based on', async () => {
-    const api = await mirrorCommand(testKubeconfig(), 'kube-apiserver');
+    expect(api).toContain('--anonymous-auth=false');
     expect(api).toContain('--authorization-mode=Node,RBAC');
-    expect(api).toContain('--enable-admission-plugins=NodeRestriction');
+    expect(api).toContain('--enable-admission-plugins=NodeRestriction,EventRateLimit,DenyServiceExternalIPs');
     expect(api).toContain('--profiling=false');
-    expect(api.some((f) => f.startsWith('--anonymous-auth'))).toBe(false);
-    expect(api.some((f) => f.startsWith('--audit-log-path'))).toBe(false);
+    expect(api).toContain('--audit-log-maxage=30');
+    expect(api).toContain('--audit-log-maxbackup=10');
+    expect(api).toContain('--audit-log-maxsize=100');
+    expect(api).toContain('--service-account-extend-token-expiration=false');
+    expect(api).toContain('--service-account-lookup=true');
+    for (const flag of ['--audit-log-path', '--audit-policy-file', '--encryption-provider-config', '--admission-control-config-file', '--kubelet-certificate-authority', '--tls-cipher-suites']) {
+      expect(flagValue(api, flag), flag).toBeTruthy();
+    }
+    expect(flagValue(api, '--kubelet-certificate-authority')).toBe(flagValue(api, '--client-ca-file'));
     expect(api.some((f) => f.startsWith('--etcd-servers=https://'))).toBe(true);
-    expect(api.some((f) => f.startsWith('--kubelet-certificate-authority'))).toBe(false);
-    const kcm = await mirrorCommand(testKubeconfig(), 'kube-controller-manager');
     expect(kcm).toContain('--profiling=false');
     expect(kcm).toContain('--use-service-account-credentials=true');
     expect(kcm).toContain('--bind-address=127.0.0.1');
+    expect(flagValue(kcm, '--terminated-pod-gc-threshold')).toBe('100');
     const etcd = await mirrorCommand(testKubeconfig(), 'etcd');
     expect(etcd).toContain('--client-cert-auth=true');
     expect(etcd).toContain('--peer-client-cert-auth=true');
-    const etcdCa = etcd.find((f) => f.startsWith('--trusted-ca-file='))!.split('=')[1];
-    const clusterCa = api.find((f) => f.startsWith('--client-ca-file='))!.split('=')[1];
-    expect(etcdCa).not.toBe(clusterCa);
+    expect(flagValue(etcd, '--trusted-ca-file')).not.toBe(flagValue(api, '--client-ca-file'));
   });
 
   it('judges every flag control as the recorded flags say', () => {
     const expected: Record<string, string> = {
       // kube-apiserver
-      'apiserver-anonymous-auth': 'fail', // absent: defaults to true
+      'apiserver-anonymous-auth': 'pass',
       'apiserver-token-auth-file': 'pass',
       'apiserver-kubelet-client-cert': 'pass',
-      'apiserver-kubelet-ca': 'fail',
+      'apiserver-kubelet-ca': 'pass',
       'apiserver-authz-not-always-allow': 'pass',
       'apiserver-authz-node': 'pass',
       'apiserver-authz-rbac': 'pass',
@@ -142,31 +204,31 @@ describe('the baseline cluster (harness defaults)', () => {
       'apiserver-admission-service-account': 'pass',
       'apiserver-admission-namespace-lifecycle': 'pass',
       'apiserver-admission-pod-security': 'pass',
-      'apiserver-admission-event-rate-limit': 'fail',
-      'apiserver-admission-always-pull-images': 'fail',
-      'apiserver-admission-deny-external-ips': 'fail',
+      'apiserver-admission-event-rate-limit': 'pass',
+      'apiserver-admission-always-pull-images': 'fail', // left out on purpose: it would rewrite the test pods' imagePullPolicy
+      'apiserver-admission-deny-external-ips': 'pass',
       'apiserver-profiling': 'pass',
-      'apiserver-audit-log-path': 'fail',
-      'apiserver-audit-log-maxage': 'not-applicable', // no audit log file
-      'apiserver-audit-log-maxbackup': 'not-applicable',
-      'apiserver-audit-log-maxsize': 'not-applicable',
-      'apiserver-service-account-lookup': 'pass', // absent: defaults to true
+      'apiserver-audit-log-path': 'pass',
+      'apiserver-audit-log-maxage': 'pass',
+      'apiserver-audit-log-maxbackup': 'pass',
+      'apiserver-audit-log-maxsize': 'pass',
+      'apiserver-service-account-lookup': 'pass',
       'apiserver-service-account-key-file': 'pass',
-      'apiserver-service-account-token-extension': 'fail', // absent: defaults to true
+      'apiserver-service-account-token-extension': 'pass',
       'apiserver-tls-cert': 'pass',
       'apiserver-client-ca': 'pass',
       'apiserver-etcd-client-cert': 'pass',
       'apiserver-etcd-ca': 'pass',
-      'apiserver-encryption-at-rest': 'fail',
-      'apiserver-tls-cipher-suites': 'fail',
-      'detection-audit-logging': 'fail',
+      'apiserver-encryption-at-rest': 'pass',
+      'apiserver-tls-cipher-suites': 'pass',
+      'detection-audit-logging': 'pass',
       // kube-controller-manager
       'controller-manager-profiling': 'pass',
       'controller-manager-service-account-credentials': 'pass',
       'controller-manager-service-account-key': 'pass',
       'controller-manager-root-ca': 'pass',
       'controller-manager-rotate-kubelet-server-cert': 'pass',
-      'controller-manager-gc-threshold': 'fail',
+      'controller-manager-gc-threshold': 'pass',
       'controller-manager-bind-address': 'pass',
       // no scheduler in the test control plane
       'scheduler-profiling': 'not-assessed',
@@ -200,9 +262,9 @@ describe('the baseline cluster (harness defaults)', () => {
       'kubeconfig-insecure-skip-tls-verify': 'pass',
       'kubeconfig-embedded-credentials': 'pass',
       'kubeconfig-public-endpoint': 'pass',
-      // RBAC defaults: /version public, /api and objects denied to system:anonymous
+      // anonymous auth off: every unauthenticated request is rejected with 401
       'apiserver-anonymous-access': 'pass',
-      'apiserver-anonymous-version': 'fail',
+      'apiserver-anonymous-version': 'pass',
     };
     const actual = statuses(result);
     for (const id of STATEFUL) {
@@ -213,22 +275,86 @@ describe('the baseline cluster (harness defaults)', () => {
     expect(Object.keys(expected).length + STATEFUL.size).toBe(CONTROL_PLANE_CONTROLS.length);
   });
 
-  it('points findings at the flag on the mirror pod', () => {
-    const [plugins] = findings(result, 'apiserver-admission-event-rate-limit');
-    expect(plugins!.subject).toMatchObject({ kind: 'Pod', namespace: 'kube-system' });
-    expect(plugins!.subject.name).toMatch(/^kube-apiserver-/);
-    expect(plugins!.container).toBe('kube-apiserver');
-    expect(plugins!.path).toMatch(/^spec\.containers\[0\]\.command\[\d+\]$/);
-    const [anon] = findings(result, 'apiserver-anonymous-auth');
-    expect(anon!.message).toContain('the default when the flag is absent');
-    expect(anon!.path).toBe('spec.containers[0].command');
-    const [gc] = findings(result, 'controller-manager-gc-threshold');
-    expect(gc!.subject.name).toMatch(/^kube-controller-manager-/);
-    expect(gc!.remediation).toContain('/etc/kubernetes/manifests/kube-controller-manager.yaml');
+  it('points results at the flag on the mirror pod', () => {
+    const at = (id: string, command: string[]) => {
+      const rs = result.results.filter((r) => r.controlId === id);
+      expect(rs, id).toHaveLength(1);
+      expect(rs[0]!.container).toBe(command[0]);
+      return pointedAt(command, rs[0]!.path);
+    };
+    expect(at('apiserver-anonymous-auth', api)).toBe('--anonymous-auth=false');
+    expect(at('apiserver-audit-log-path', api)).toBe(`--audit-log-path=${flagValue(api, '--audit-log-path')}`);
+    expect(at('apiserver-audit-log-maxage', api)).toBe('--audit-log-maxage=30');
+    expect(at('detection-audit-logging', api)).toMatch(/^--audit-policy-file=/);
+    expect(at('apiserver-encryption-at-rest', api)).toMatch(/^--encryption-provider-config=/);
+    expect(at('apiserver-kubelet-ca', api)).toMatch(/^--kubelet-certificate-authority=/);
+    expect(at('apiserver-tls-cipher-suites', api)).toMatch(/^--tls-cipher-suites=/);
+    expect(at('apiserver-admission-event-rate-limit', api)).toMatch(/^--enable-admission-plugins=/);
+    expect(at('apiserver-service-account-token-extension', api)).toBe('--service-account-extend-token-expiration=false');
+    expect(at('controller-manager-gc-threshold', kcm)).toBe('--terminated-pod-gc-threshold=100');
+    // The one failing flag control: AlwaysPullImages is not in the plugin list.
+    const [pull] = findings(result, 'apiserver-admission-always-pull-images');
+    expect(pull!.subject).toMatchObject({ kind: 'Pod', namespace: 'kube-system' });
+    expect(pull!.subject.name).toMatch(/^kube-apiserver-/);
+    expect(pointedAt(api, pull!.path)).toMatch(/^--enable-admission-plugins=/);
+    expect(pull!.remediation).toContain('/etc/kubernetes/manifests/kube-apiserver.yaml');
   });
 
-  it('the anonymous probe agrees with the (absent, so true) --anonymous-auth: accepted as system:anonymous, then denied', async () => {
-    expect(await probe(testKubeconfig())).toEqual({ '/version': 200, '/api': 403, '/api/v1/namespaces?limit=1': 403 });
+  it('the anonymous probe agrees with --anonymous-auth=false: every unauthenticated request is 401', async () => {
+    expect(await probe(testKubeconfig())).toEqual(ANONYMOUS_OFF);
+  });
+
+  it('the audit log the flags name records requests, at Metadata level', async (ctx) => {
+    const log = flagValue(api, '--audit-log-path')!;
+    const policy = flagValue(api, '--audit-policy-file')!;
+    if (!existsSync(log) || !existsSync(policy)) return ctx.skip(); // a cluster on another machine (K8S_AUDIT_TEST_KUBECONFIG)
+    expect(readFileSync(policy, 'utf8')).toContain('audit.k8s.io/v1');
+    const name = uniqueName('audit-marker');
+    const client = KubeClient.fromKubeconfig(testKubeconfig(), 'admin');
+    try {
+      expect((await client.request('GET', `/api/v1/namespaces/default/configmaps/${name}`)).status).toBe(404);
+    } finally {
+      client.close();
+    }
+    const event = await waitFor('the audit event of the marker request', () =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(name))
+        .map((l) => JSON.parse(l) as Record<string, any>)
+        .find((e) => e.stage === 'ResponseComplete'),
+    );
+    expect(event).toMatchObject({ level: 'Metadata', verb: 'get', user: { username: 'k8s-audit-admin' }, objectRef: { resource: 'configmaps', name }, responseStatus: { code: 404 } });
+    expect(event).not.toHaveProperty('requestObject');
+  });
+
+  it('Secrets are stored encrypted in etcd under the provider the flag names', async (ctx) => {
+    const config = flagValue(api, '--encryption-provider-config')!;
+    if (!existsSync(config)) return ctx.skip();
+    expect(readFileSync(config, 'utf8')).toMatch(/secretbox/);
+    const ns = await createNamespace('encryption');
+    const admin = KubeClient.fromKubeconfig(testKubeconfig(), 'admin');
+    // etcd as the API server reaches it: its URL and client certificate, from the mirror pod's flags.
+    const etcd = new KubeClient({
+      server: flagValue(api, '--etcd-servers')!.split(',')[0]!,
+      ca: readFileSync(flagValue(api, '--etcd-cafile')!),
+      cert: readFileSync(flagValue(api, '--etcd-certfile')!),
+      key: readFileSync(flagValue(api, '--etcd-keyfile')!),
+    });
+    try {
+      const marker = `plaintext-${uniqueName('secret')}`;
+      await admin.call('POST', `/api/v1/namespaces/${ns}/secrets`, { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: marker } } });
+      const got = await etcd.call('POST', '/v3/kv/range', { body: { key: Buffer.from(`/registry/secrets/${ns}/db`).toString('base64') } });
+      const stored = Buffer.from(got.kvs[0].value, 'base64');
+      expect(stored.subarray(0, 26).toString()).toBe('k8s:enc:secretbox:v1:key1:');
+      expect(stored.includes(Buffer.from(marker))).toBe(false);
+      // ... while the API server decrypts it for its clients.
+      const back = await admin.call('GET', `/api/v1/namespaces/${ns}/secrets/db`);
+      expect(Buffer.from(back.data.password, 'base64').toString()).toBe(marker);
+    } finally {
+      admin.close();
+      etcd.close();
+      await deleteNamespace(ns);
+    }
   });
 
   it('reports kubelet controls not-applicable with --kubelet on a cluster without nodes, and the node inventory insight', () => {
@@ -248,7 +374,7 @@ describe('extra reads without the permissions they need', () => {
     expect(extras.kubeletConfigs?.reason).toMatch(/nodes\/proxy/);
     expect(Object.keys(extras.kubeletConfigs!.nodes)).toEqual(['ghost-1', 'ghost-2', 'ghost-3']);
     // The probe does not depend on who scans: no credential is sent.
-    expect(Object.fromEntries(extras.anonymousProbe!.results.map((r) => [r.path, r.status]))).toEqual({ '/version': 200, '/api': 403, '/api/v1/namespaces?limit=1': 403 });
+    expect(Object.fromEntries(extras.anonymousProbe!.results.map((r) => [r.path, r.status]))).toEqual(ANONYMOUS_OFF);
     // What the kubeconfig in use holds: a client certificate, no token, TLS verified, a loopback server.
     expect(extras.kubeconfig).toMatchObject({ state: 'ok', context: 'auditor', insecureSkipTlsVerify: false, embeddedToken: false, embeddedPassword: false, embeddedClientKey: true, addresses: ['127.0.0.1'] });
   });
@@ -261,40 +387,89 @@ describe('a second cluster with a weaker flag set', () => {
     [baseline, weakResult] = await Promise.all([scan(testKubeconfig()), scan(weak!.kubeconfigPath)]);
   });
 
-  it('records the weaker flags in its mirror pods', async () => {
+  it('records the weaker flags in its mirror pods, and not the removed ones', async () => {
     const api = await mirrorCommand(weak!.kubeconfigPath, 'kube-apiserver');
     for (const f of WEAK_APISERVER) expect(api).toContain(f);
+    for (const f of WEAK_APISERVER_REMOVED) expect(api.filter((a) => a.split('=')[0] === f), f).toEqual([]);
     expect(api).not.toContain('--authorization-mode=Node,RBAC');
+    expect(api).not.toContain('--anonymous-auth=false');
+    // The rest of the hardening stays: only the flags above change.
+    expect(flagValue(api, '--encryption-provider-config')).toBeTruthy();
+    expect(flagValue(api, '--kubelet-certificate-authority')).toBeTruthy();
     const kcm = await mirrorCommand(weak!.kubeconfigPath, 'kube-controller-manager');
     expect(kcm).toContain('--profiling=true');
+    expect(kcm).not.toContain('--profiling=false');
   });
 
   it('changes exactly the controls those flags decide', () => {
-    const before = statuses(baseline);
-    const after = statuses(weakResult);
-    const changed = Object.fromEntries(
-      Object.keys(before)
-        .filter((id) => !STATEFUL.has(id) && before[id] !== after[id])
-        .map((id) => [id, [before[id], after[id]]]),
-    );
-    expect(changed).toEqual(EXPECTED_CHANGES);
+    expect(changes(baseline, weakResult)).toEqual(EXPECTED_CHANGES);
   });
 
   it('explains each changed result by its flag', () => {
-    expect(findings(weakResult, 'apiserver-profiling')[0]!.message).toBe('Profiling endpoints are served: --profiling is true (set on the command line); expected false.');
-    expect(findings(weakResult, 'apiserver-authz-not-always-allow')[0]!.message).toContain('AlwaysAllow (set on the command line)');
-    expect(findings(weakResult, 'apiserver-admission-always-admit')[0]!.message).toContain('--enable-admission-plugins names it');
-    expect(findings(weakResult, 'apiserver-admission-node-restriction')[0]!.messageId).toBe('notEnabled');
-    expect(findings(baseline, 'apiserver-anonymous-auth')[0]!.message).toContain('the default when the flag is absent');
-    const anon = weakResult.results.filter((r) => r.controlId === 'apiserver-anonymous-auth');
-    expect(anon.map((r) => [r.status, r.subject.kind])).toEqual([['not-applicable', 'Pod']]);
-    expect(anon[0]!.message).toContain('resets --anonymous-auth to false when AlwaysAllow');
-    // The probe agrees with the effective setting, so the cross-check finds no mismatch.
+    const message = (id: string) => {
+      const f = findings(weakResult, id);
+      expect(f, id).toHaveLength(1);
+      expect(f[0]!.subject.name, id).toMatch(id.startsWith('controller-manager') ? /^kube-controller-manager-/ : /^kube-apiserver-/);
+      return f[0]!.message;
+    };
+    expect(message('apiserver-anonymous-auth')).toBe('Anonymous requests are accepted: --anonymous-auth is true (set on the command line); expected false.');
+    expect(message('apiserver-profiling')).toBe('Profiling endpoints are served: --profiling is true (set on the command line); expected false.');
+    expect(message('controller-manager-profiling')).toContain('--profiling is true (set on the command line)');
+    expect(message('apiserver-authz-node')).toBe('The Node authorizer is not in the chain RBAC (set on the command line).');
+    expect(message('apiserver-admission-always-admit')).toContain('--enable-admission-plugins names it');
+    for (const id of ['apiserver-admission-node-restriction', 'apiserver-admission-event-rate-limit', 'apiserver-admission-deny-external-ips']) {
+      expect(message(id)).toContain('it is not a default plugin and --enable-admission-plugins does not name it');
+    }
+    expect(message('apiserver-audit-log-path')).toBe('API requests are not written to an audit log file: --audit-log-path not set.');
+    expect(message('detection-audit-logging')).toContain('neither --audit-log-path nor --audit-webhook-config-file is set');
+    // The probe's finding is about the cluster as a whole, not a mirror pod.
+    const version = findings(weakResult, 'apiserver-anonymous-version');
+    expect(version.map((f) => [f.subject.kind, f.subject.name, f.path])).toEqual([['Cluster', 'cluster', 'GET /version']]);
+    expect(version[0]!.message).toContain('An unauthenticated GET /version was answered 200');
+    for (const id of ['apiserver-audit-log-maxage', 'apiserver-audit-log-maxbackup', 'apiserver-audit-log-maxsize']) {
+      expect(weakResult.results.filter((r) => r.controlId === id).map((r) => [r.status, r.message])).toEqual([
+        ['not-applicable', 'No audit log file: --audit-log-path is not set (see apiserver-audit-log-path), so there is nothing to retain or rotate.'],
+      ]);
+    }
+    // Anonymous requests reach RBAC, which denies /api and objects: no discovery served, no mismatch with the flag.
     expect(weakResult.results.filter((r) => r.controlId === 'apiserver-anonymous-access').map((r) => r.status)).toEqual(['pass']);
   });
 
-  it('the anonymous probe agrees with the effective flags: AlwaysAllow turned anonymous auth off, so every request is 401', async () => {
-    expect(await probe(weak!.kubeconfigPath)).toEqual({ '/version': 401, '/api': 401, '/api/v1/namespaces?limit=1': 401 });
+  it('the anonymous probe agrees with --anonymous-auth=true: accepted as system:anonymous, then only /version allowed', async () => {
+    expect(await probe(weak!.kubeconfigPath)).toEqual(ANONYMOUS_ON);
+  });
+});
+
+describe('a third cluster with AlwaysAllow and --anonymous-auth=true', () => {
+  let dir: string | undefined;
+  let info: ClusterInfo;
+  let baseline: ScanResult;
+  let result: ScanResult;
+  beforeAll(async () => {
+    ({ dir, info } = await startCluster('always-allow', { apiServerArgs: ALWAYS_ALLOW_APISERVER }));
+    [baseline, result] = await Promise.all([scan(testKubeconfig()), scan(info.kubeconfigPath)]);
+  });
+  afterAll(async () => {
+    if (dir) await down(dir);
+  });
+
+  it('records the flags, and the API server says it overrides anonymous auth', async () => {
+    const api = await mirrorCommand(info.kubeconfigPath, 'kube-apiserver');
+    for (const f of ALWAYS_ALLOW_APISERVER) expect(api).toContain(f);
+    expect(readFileSync(join(dir!, 'logs', 'kube-apiserver.log'), 'utf8')).toContain('AnonymousAuth is not allowed with the AlwaysAllow authorizer');
+  });
+
+  it('changes exactly the authorizer controls, and anonymous auth to not-applicable', () => {
+    expect(changes(baseline, result)).toEqual(ALWAYS_ALLOW_CHANGES);
+    const anon = result.results.filter((r) => r.controlId === 'apiserver-anonymous-auth');
+    expect(anon.map((r) => [r.status, r.subject.kind])).toEqual([['not-applicable', 'Pod']]);
+    expect(anon[0]!.message).toContain('resets --anonymous-auth to false when AlwaysAllow');
+    expect(findings(result, 'apiserver-authz-not-always-allow')[0]!.message).toContain('AlwaysAllow (set on the command line)');
+  });
+
+  it('the anonymous probe agrees with the effective setting: every request is 401, so the cross-check finds no mismatch', async () => {
+    expect(await probe(info.kubeconfigPath)).toEqual(ANONYMOUS_OFF);
+    expect(result.results.filter((r) => r.controlId === 'apiserver-anonymous-access').map((r) => r.status)).toEqual(['pass']);
   });
 });
 
@@ -302,6 +477,40 @@ describe('a second cluster with a weaker flag set', () => {
 function hostAddress(): string | undefined {
   for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   return undefined;
+}
+
+/** An ECDSA serving certificate for `address`, signed by the given CA, or self-signed without one. */
+function servingCertificate(dir: string, name: string, address: string, ca?: { cert: string; key: string }): { key: Buffer; cert: Buffer } {
+  const key = join(dir, `${name}.key`);
+  const crt = join(dir, `${name}.crt`);
+  const subject = ['-subj', `/CN=fake-${name}`, '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key];
+  if (!ca) {
+    execFileSync('openssl', ['req', '-x509', ...subject, '-days', '1', '-addext', `subjectAltName=IP:${address}`, '-out', crt], { stdio: 'ignore' });
+  } else {
+    const csr = join(dir, `${name}.csr`);
+    const ext = join(dir, `${name}.ext`);
+    writeFileSync(ext, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:${address}\n`);
+    execFileSync('openssl', ['req', '-new', ...subject, '-out', csr], { stdio: 'ignore' });
+    execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '1', '-extfile', ext, '-out', crt], { stdio: 'ignore' });
+  }
+  return { key: readFileSync(key), cert: readFileSync(crt) };
+}
+
+/** A Node whose kubelet endpoint is address:port, as a kubelet would register it. */
+async function registerNode(admin: KubeClient, name: string, address: string, port: number): Promise<void> {
+  await admin.call('POST', '/api/v1/nodes', {
+    body: { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name, 'node-role.kubernetes.io/worker': '' } } },
+  });
+  await admin.call('PATCH', `/api/v1/nodes/${name}/status`, {
+    contentType: 'application/merge-patch+json',
+    body: {
+      status: {
+        addresses: [{ type: 'InternalIP', address }],
+        daemonEndpoints: { kubeletEndpoint: { Port: port } },
+        nodeInfo: { kubeletVersion: 'v1.33.10', osImage: 'Debian GNU/Linux 13 (trixie)', kernelVersion: '6.12.0', containerRuntimeVersion: 'containerd://2.1.4', operatingSystem: 'linux', architecture: 'amd64', machineID: '', systemUUID: '', bootID: '', kubeProxyVersion: '' },
+      },
+    },
+  });
 }
 
 describe('kubelet configuration through the node proxy, and kube-proxy', () => {
@@ -326,9 +535,11 @@ describe('kubelet configuration through the node proxy, and kube-proxy', () => {
 
   beforeAll(async () => {
     if (!address) return;
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=fake-kubelet',
-      '-addext', `subjectAltName=IP:${address}`, '-keyout', join(certDir, 'tls.key'), '-out', join(certDir, 'tls.crt')], { stdio: 'ignore' });
-    server = https.createServer({ key: readFileSync(join(certDir, 'tls.key')), cert: readFileSync(join(certDir, 'tls.crt')), requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    // A serving certificate signed by the cluster CA, as a kubelet gets it (serverTLSBootstrap): the API server
+    // verifies it against --kubelet-certificate-authority.
+    const pki = join(weak!.stateDir, 'pki');
+    const cert = servingCertificate(certDir, 'kubelet', address, { cert: join(pki, 'ca.crt'), key: join(pki, 'ca.key') });
+    server = https.createServer({ ...cert, requestCert: true, rejectUnauthorized: false }, (req, res) => {
       const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
       callers.push(`${req.method} ${req.url} ${peer?.subject?.CN ?? 'anonymous'}`);
       if (req.url === '/configz') {
@@ -343,19 +554,7 @@ describe('kubelet configuration through the node proxy, and kube-proxy', () => {
 
     const admin = KubeClient.fromKubeconfig(weak!.kubeconfigPath, 'admin');
     try {
-      await admin.call('POST', '/api/v1/nodes', {
-        body: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-1', labels: { 'kubernetes.io/hostname': 'worker-1', 'node-role.kubernetes.io/worker': '' } } },
-      });
-      await admin.call('PATCH', '/api/v1/nodes/worker-1/status', {
-        contentType: 'application/merge-patch+json',
-        body: {
-          status: {
-            addresses: [{ type: 'InternalIP', address }],
-            daemonEndpoints: { kubeletEndpoint: { Port: port } },
-            nodeInfo: { kubeletVersion: 'v1.33.10', osImage: 'Debian GNU/Linux 13 (trixie)', kernelVersion: '6.12.0', containerRuntimeVersion: 'containerd://2.1.4', operatingSystem: 'linux', architecture: 'amd64', machineID: '', systemUUID: '', bootID: '', kubeProxyVersion: '' },
-          },
-        },
-      });
+      await registerNode(admin, 'worker-1', address, port);
       await admin.call('POST', '/api/v1/namespaces/kube-system/configmaps', {
         body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-proxy' }, data: { 'config.conf': 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: iptables\nmetricsBindAddress: 0.0.0.0:10249\n' } },
       });
@@ -427,6 +626,27 @@ describe('kubelet configuration through the node proxy, and kube-proxy', () => {
 
   it.skipIf(!address)('leaves the control-plane flag verdicts as they were', () => {
     expect(findings(result, 'apiserver-profiling')).toHaveLength(1);
-    expect(statuses(result)['apiserver-authz-not-always-allow']).toBe('fail');
+    expect(statuses(result)['apiserver-authz-node']).toBe('fail');
+    expect(statuses(result)['apiserver-kubelet-ca']).toBe('pass');
+  });
+
+  it.skipIf(!address)('the API server refuses a kubelet whose certificate the --kubelet-certificate-authority did not sign', async () => {
+    const untrusted = https.createServer({ ...servingCertificate(certDir, 'untrusted', address!) }, (_req, res) => {
+      callers.push('untrusted kubelet answered');
+      res.writeHead(200).end('{}');
+    });
+    await new Promise<void>((resolve) => untrusted.listen(0, address, resolve));
+    const admin = KubeClient.fromKubeconfig(weak!.kubeconfigPath, 'admin');
+    try {
+      await registerNode(admin, 'worker-untrusted', address!, (untrusted.address() as import('node:net').AddressInfo).port);
+      const res = await admin.request('GET', '/api/v1/nodes/worker-untrusted/proxy/configz');
+      expect(res.status).not.toBe(200);
+      expect(res.text).toMatch(/certificate signed by unknown authority/);
+      expect(callers).not.toContain('untrusted kubelet answered');
+    } finally {
+      await admin.request('DELETE', '/api/v1/nodes/worker-untrusted');
+      admin.close();
+      await new Promise<void>((resolve) => untrusted.close(() => resolve()));
+    }
   });
 });
