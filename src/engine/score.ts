@@ -40,14 +40,18 @@ export function gradeOf(score: number | null): string {
   return GRADES.find(([min]) => score >= min)![1];
 }
 
-export function score(results: Iterable<Pick<Result, 'controlId' | 'status' | 'severity'>>): ScoreEntry {
+export function score(
+  results: Iterable<Pick<Result, 'controlId' | 'status' | 'severity'>>,
+  /** A control's own severity. A finding may carry a raised or lowered severity; the control's weight does not change with it. */
+  controlSeverity?: (controlId: string) => Severity | undefined,
+): ScoreEntry {
   const perControl = new Map<string, { weight: number; pass: number; fail: number }>();
   let pass = 0;
   let fail = 0;
   for (const r of results) {
     if (r.status !== 'pass' && r.status !== 'fail') continue;
     let c = perControl.get(r.controlId);
-    if (!c) perControl.set(r.controlId, (c = { weight: SEVERITY_WEIGHTS[r.severity], pass: 0, fail: 0 }));
+    if (!c) perControl.set(r.controlId, (c = { weight: SEVERITY_WEIGHTS[controlSeverity?.(r.controlId) ?? r.severity], pass: 0, fail: 0 }));
     if (r.status === 'pass') {
       c.pass++;
       pass++;
