@@ -4,7 +4,7 @@ import type { ScanResult } from '../engine/result.ts';
 import { diffScans } from '../engine/diff.ts';
 import { allControls, getControl, selectControls } from '../engine/registry.ts';
 import { EXIT, K8sAuditError, UsageError } from '../errors.ts';
-import { render } from '../report/index.ts';
+import { render, renderJsonChunks } from '../report/index.ts';
 import { summaryLine } from '../report/table.ts';
 import { renderCatalogue, renderExplain } from '../report/catalogue.ts';
 import { parseRegistryPattern } from '../model/images.ts';
@@ -210,6 +210,11 @@ function outputPlan(formatFlags: string[] | undefined, output: string | undefine
 
 function writePlan(result: ScanResult, plan: ReturnType<typeof destinations>, io: Io) {
   for (const d of plan) {
+    // JSON to a file goes out in pieces: at scale it is the largest thing a scan holds.
+    if (d.path && d.format === 'json') {
+      writeOutput(d.path, renderJsonChunks(result));
+      continue;
+    }
     const text = render(result, d.format, { color: !d.path && io.stdout.isTTY === true && !process.env.NO_COLOR });
     if (d.path) writeOutput(d.path, text);
     else io.stdout.write(text);

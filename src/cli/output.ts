@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { EXTENSIONS, FORMATS, type Format } from '../report/index.ts';
@@ -48,11 +48,32 @@ export function destinations(formats: Format[], output: string | undefined): Des
   return formats.map((format) => ({ format, path: join(output, format === 'json' ? 'scan.json' : `report.${EXTENSIONS[format]}`) }));
 }
 
-export function writeOutput(path: string, content: string): void {
+export function writeOutput(path: string, content: string | Iterable<string>): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
+    if (typeof content === 'string') writeFileSync(path, content);
+    else writeChunks(path, content);
   } catch (err) {
     throw new UsageError(`cannot write ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Write text given in pieces (e.g. renderJsonChunks) in blocks of about 1 MB: the whole never sits in memory. */
+function writeChunks(path: string, chunks: Iterable<string>): void {
+  const fd = openSync(path, 'w');
+  try {
+    let pending = '';
+    const flush = () => {
+      const buf = Buffer.from(pending, 'utf8');
+      for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
+      pending = '';
+    };
+    for (const chunk of chunks) {
+      pending += chunk;
+      if (pending.length >= 1 << 20) flush();
+    }
+    if (pending) flush();
+  } finally {
+    closeSync(fd);
   }
 }

@@ -244,6 +244,10 @@ async function listAll(client: ApiClient, kind: KindKey, namespace: string | und
         throw new ListFailure('error', 'the response was not JSON');
       }
       for (const item of list.items ?? []) {
+        // Server-side apply bookkeeping: no control reads it, and it is about half of a typical
+        // object's size (the benchmark's Pods: 45% of the bytes, 60% of the parsed heap).
+        const meta = item.metadata as { managedFields?: unknown } | undefined;
+        if (meta?.managedFields !== undefined) delete meta.managedFields;
         // Lists omit each item's apiVersion and kind; restore them so objects look as they do alone.
         if (accept === METADATA_ONLY) {
           // Defence in depth: metadata only, whatever the server sent.

@@ -4,13 +4,33 @@
  * control's messages through its fixtures). Output is plain text: renderers
  * escape it for their own context.
  */
-export function interpolate(template: string, data: Record<string, unknown>, quote: (value: string) => string = (v) => v): string {
-  return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_, key: string) => {
+export function interpolate(template: string, data: Record<string, unknown>, quote?: (value: string) => string): string {
+  // A scan fills the same few templates for every finding: split each once into
+  // literal text (even indices) and placeholder names (odd indices).
+  const parts = compiled(template);
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i]!;
     if (!(key in data) || data[key] === undefined) {
       throw new Error(`template placeholder {{${key}}} has no value`);
     }
-    return quote(String(data[key]));
-  });
+    const value = String(data[key]);
+    out += (quote ? quote(value) : value) + parts[i + 1]!;
+  }
+  return out;
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+const templates = new Map<string, string[]>();
+
+function compiled(template: string): string[] {
+  let parts = templates.get(template);
+  if (!parts) {
+    parts = template.split(PLACEHOLDER); // the capture group puts each name between the texts around it
+    if (templates.size >= 2000) templates.clear(); // templates come from control metadata; bound it anyway
+    templates.set(template, parts);
+  }
+  return parts;
 }
 
 const SHELL_SAFE = /^[A-Za-z0-9._:/@%+=,-]*$/;
@@ -24,6 +44,7 @@ const SHELL_SAFE = /^[A-Za-z0-9._:/@%+=,-]*$/;
  * `\u{…}` escapes so the snippet cannot look different from what it does.
  */
 export function quoteForSnippet(value: string): string {
+  if (value !== '' && SHELL_SAFE.test(value)) return value; // the usual case; nothing to make visible either
   const visible = value.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
   if (visible !== '' && SHELL_SAFE.test(visible)) return visible;
   return `'${visible.replace(/'/g, `'\\''`)}'`;

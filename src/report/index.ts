@@ -15,6 +15,34 @@ export function renderJson(result: ScanResult): string {
   return JSON.stringify(result, null, 2) + '\n';
 }
 
+/**
+ * renderJson's text in pieces whose concatenation is byte for byte the same, so that
+ * a large result can be written without ever being one string (at 10,000 Pods the
+ * JSON is about 200 MB, twice that in memory as a string). Top-level arrays (the
+ * results) come one element per piece.
+ */
+export function* renderJsonChunks(result: ScanResult): Generator<string> {
+  if (typeof (result as { toJSON?: unknown }).toJSON === 'function') {
+    yield renderJson(result);
+    return;
+  }
+  const nested = (value: unknown, indent: string): string => (JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, `\n${indent}`);
+  let first = true;
+  for (const key of Object.keys(result)) {
+    const value = (result as unknown as Record<string, unknown>)[key];
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue; // as JSON.stringify skips them
+    yield `${first ? '{\n' : ',\n'}  ${JSON.stringify(key)}: `;
+    first = false;
+    if (Array.isArray(value) && value.length > 0 && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+      for (let i = 0; i < value.length; i++) yield `${i === 0 ? '[\n' : ',\n'}    ${nested(value[i], '    ')}`;
+      yield '\n  ]';
+    } else {
+      yield nested(value, '  ');
+    }
+  }
+  yield first ? '{}\n' : '\n}\n';
+}
+
 /** Pure: a ScanResult in, the document as a string out. */
 export function render(result: ScanResult, format: Format, opts: { color?: boolean } = {}): string {
   switch (format) {

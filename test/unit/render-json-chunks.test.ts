@@ -1,0 +1,42 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeOutput } from '../../src/cli/output.ts';
+import type { ScanResult } from '../../src/engine/result.ts';
+import { renderJson, renderJsonChunks } from '../../src/report/index.ts';
+import { hostileResult, scenarioResult, workflowResult } from '../fixtures/report/results.ts';
+
+// The JSON written in pieces (scan -o scan.json) must be byte for byte renderJson's text.
+describe('renderJsonChunks', () => {
+  const joined = (r: unknown) => [...renderJsonChunks(r as ScanResult)].join('');
+
+  it('joins to exactly renderJson for real results', () => {
+    for (const r of [hostileResult(), scenarioResult('demo'), workflowResult()]) expect(joined(r)).toBe(renderJson(r));
+  });
+
+  it('keeps JSON.stringify’s rules at the edges', () => {
+    const cases: unknown[] = [
+      {},
+      { a: [] },
+      { a: {} },
+      { a: undefined, b: () => 1, c: null },
+      { results: [1, 'x', null, undefined, { y: [{}, []], z: 'line\nbreak \u2028 “quotes” \u{1F600}' }] },
+      { n: [[1, [2]], { deep: { deeper: [] } }], last: 0 },
+    ];
+    for (const c of cases) expect(joined(c)).toBe(JSON.stringify(c, null, 2) + '\n');
+  });
+
+  it('writeOutput writes the pieces as one file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-json-'));
+    try {
+      const r = hostileResult();
+      // Many results: more than one 1 MB block.
+      const big = { ...r, results: Array.from({ length: 4000 }, (_, i) => ({ ...r.results[i % r.results.length]!, message: `é${i}`.repeat(40) })) };
+      writeOutput(join(dir, 'sub', 'scan.json'), renderJsonChunks(big));
+      expect(readFileSync(join(dir, 'sub', 'scan.json'), 'utf8')).toBe(renderJson(big));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
