@@ -15,6 +15,7 @@
 //   npm run bench -- --sizes S,M --rounds 5
 //   npm run bench -- --sizes M --format json,html   # what the scan renders (default json)
 //   npm run bench -- --reseed              # wipe the data dirs and seed again
+//   npm run bench -- --sizes L --seed-only # prepare a data dir, measure nothing
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,10 +39,11 @@ interface Args {
   rounds: number;
   format: string;
   reseed: boolean;
+  seedOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { sizes: ['S', 'M', 'L'], rounds: 3, format: 'json', reseed: false };
+  const args: Args = { sizes: ['S', 'M', 'L'], rounds: 3, format: 'json', reseed: false, seedOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -53,7 +55,8 @@ function parseArgs(argv: string[]): Args {
     else if (a.startsWith('--rounds')) args.rounds = Number(value());
     else if (a.startsWith('--format')) args.format = value();
     else if (a === '--reseed') args.reseed = true;
-    else throw new Error(`unknown argument ${a} (use --sizes S,M,L --rounds N --format json --reseed)`);
+    else if (a === '--seed-only') args.seedOnly = true;
+    else throw new Error(`unknown argument ${a} (use --sizes S,M,L --rounds N --format json --reseed --seed-only)`);
   }
   for (const s of args.sizes) if (!(s in SIZES)) throw new Error(`unknown size ${s}: use S, M or L`);
   if (!Number.isInteger(args.rounds) || args.rounds < 1) throw new Error('--rounds must be a positive integer');
@@ -221,7 +224,7 @@ interface SizeResult {
   perThousandObjects: { floorMs: number; scanMs: number; scanMinusStartupMs: number };
 }
 
-async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<SizeResult> {
+async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<SizeResult | undefined> {
   const spec = SIZES[size];
   const sizeDir = join(DATA_DIR, size);
   const stateDir = join(sizeDir, 'cluster');
@@ -255,6 +258,7 @@ async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<S
       log(`${size}: reusing the seeded data in ${stateDir}`);
     }
     await checkPods(cluster, planCounts(spec).pods!);
+    if (args.seedOnly) return undefined;
     const settled = await settle(cluster);
     log(`${size}: control plane quiet after ${settled.toFixed(0)} s`);
 
@@ -384,12 +388,13 @@ async function main(): Promise<void> {
   const results: SizeResult[] = [];
   for (const size of args.sizes) {
     const r = await benchSize(size, args, kinds);
+    if (!r) continue;
     const file = join(RESULTS_DIR, `${r.date.slice(0, 10)}-${size}.json`);
     writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
     log(`${size}: wrote ${file.slice(REPO_ROOT.length + 1)}`);
     results.push(r);
   }
-  printTable(results);
+  if (results.length) printTable(results);
 }
 
 main().catch((err: unknown) => {

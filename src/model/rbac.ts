@@ -951,8 +951,14 @@ export function capabilitiesOfGrants(grants: readonly Grant[]): WhoCanPermission
   const out: WhoCanPermission[] = [];
   for (const g of grants) {
     for (const cap of CAPABILITIES) {
-      const matches = cap.probes.filter((p) => scopeReaches(g.binding, p)).map((p) => matchProbe(g.rule, p)).filter((m): m is ProbeMatch => !!m);
-      if (matches.length === 0) continue;
+      // Most (grant, capability) pairs match nothing: allocate only for a match.
+      let matches: ProbeMatch[] | undefined;
+      for (const p of cap.probes) {
+        if (!scopeReaches(g.binding, p)) continue;
+        const m = matchProbe(g.rule, p);
+        if (m) (matches ??= []).push(m);
+      }
+      if (!matches) continue;
       const perm: WhoCanPermission = {
         capability: cap.id,
         namespace: g.binding.scope,

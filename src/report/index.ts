@@ -19,8 +19,10 @@ export function renderJson(result: ScanResult): string {
  * renderJson's text in pieces whose concatenation is byte for byte the same, so that
  * a large result can be written without ever being one string (at 10,000 Pods the
  * JSON is about 200 MB, twice that in memory as a string). Top-level arrays (the
- * results) come one element per piece.
+ * results) come a batch of elements per piece.
  */
+const JSON_BATCH = 500;
+
 export function* renderJsonChunks(result: ScanResult): Generator<string> {
   if (typeof (result as { toJSON?: unknown }).toJSON === 'function') {
     yield renderJson(result);
@@ -34,7 +36,13 @@ export function* renderJsonChunks(result: ScanResult): Generator<string> {
     yield `${first ? '{\n' : ',\n'}  ${JSON.stringify(key)}: `;
     first = false;
     if (Array.isArray(value) && value.length > 0 && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
-      for (let i = 0; i < value.length; i++) yield `${i === 0 ? '[\n' : ',\n'}    ${nested(value[i], '    ')}`;
+      // Stringify a batch of elements under the same key, so that JSON.stringify itself indents
+      // them as they sit in the whole document, and keep only the elements' text.
+      const head = `{\n  ${JSON.stringify(key)}: [\n`;
+      for (let i = 0; i < value.length; i += JSON_BATCH) {
+        const text = JSON.stringify({ [key]: value.slice(i, i + JSON_BATCH) }, null, 2);
+        yield `${i === 0 ? '[\n' : ',\n'}${text.slice(head.length, text.length - '\n  ]\n}'.length)}`;
+      }
       yield '\n  ]';
     } else {
       yield nested(value, '  ');
