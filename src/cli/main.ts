@@ -175,7 +175,7 @@ async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
   writePlan(result, plan, io);
   if (opts.debug) {
     // For the benchmark (bench/run.ts) and for users sizing a scan: where the time went, and peak memory.
-    const timings = { ...result.scan.timings, renderMs: Math.round(performance.now() - renderStart), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) };
+    const timings = { ...result.scan.timings, renderMs: Math.round(performance.now() - renderStart), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), results: result.results.length };
     io.stderr.write(`k8s-audit: timings ${JSON.stringify(timings)}\n`);
   }
   if (!opts.quiet && (plan.some((d) => d.path) || io.stderr.isTTY)) {
@@ -210,9 +210,11 @@ function outputPlan(formatFlags: string[] | undefined, output: string | undefine
 
 function writePlan(result: ScanResult, plan: ReturnType<typeof destinations>, io: Io) {
   for (const d of plan) {
-    // JSON to a file goes out in pieces: at scale it is the largest thing a scan holds.
-    if (d.path && d.format === 'json') {
-      writeOutput(d.path, renderJsonChunks(result));
+    // JSON goes out in pieces: at scale it is the largest thing a scan holds, and at 50,000 Pods
+    // (about 680 MB) more than one JavaScript string can hold at all.
+    if (d.format === 'json') {
+      if (d.path) writeOutput(d.path, renderJsonChunks(result));
+      else for (const chunk of renderJsonChunks(result)) io.stdout.write(chunk);
       continue;
     }
     const text = render(result, d.format, { color: !d.path && io.stdout.isTTY === true && !process.env.NO_COLOR });
