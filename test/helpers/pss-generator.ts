@@ -25,6 +25,7 @@
  * only be added through the pods/ephemeralcontainers subresource.
  */
 import type { Container, PodSpec } from '../../src/model/k8s.ts';
+import { prng } from './random.ts';
 
 export interface GeneratedPod {
   name: string;
@@ -33,18 +34,6 @@ export interface GeneratedPod {
   spec: PodSpec;
   /** Ephemeral containers to add through pods/ephemeralcontainers (empty: create the pod with `spec`). */
   ephemeralContainers: Container[];
-}
-
-/** A small, fast, seedable PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 class Dice {

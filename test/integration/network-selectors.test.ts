@@ -16,32 +16,13 @@ import type { LabelSelector, LabelSelectorRequirement } from '../../src/model/k8
 import { NAMESPACE_NAME_LABEL, namespaceLabels } from '../../src/model/network.ts';
 import { matchesSelector, selectorToString } from '../../src/model/selectors.ts';
 import { createNamespace, deleteNamespace, kubeClient, uniqueName } from '../cluster/fixtures.ts';
+import { seeded } from '../helpers/random.ts';
 
 // A fixed default keeps CI deterministic; set the variable to explore other seeds.
 const SEED = Number(process.env.K8S_AUDIT_ORACLE_SEED ?? 20261123);
 process.stderr.write(`[network-selectors] K8S_AUDIT_ORACLE_SEED=${SEED}\n`);
 
-/** mulberry32: small, seedable, good enough to pick labels. */
-function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(list: readonly T[]): T => list[int(list.length)]!;
-  const some = <T>(list: readonly T[], min: number, max: number): T[] => {
-    const n = min + int(max - min + 1);
-    const pool = [...list];
-    const out: T[] = [];
-    while (out.length < n && pool.length > 0) out.push(pool.splice(int(pool.length), 1)[0]!);
-    return out;
-  };
-  return { next, int, pick, some };
-}
+const generator = seeded;
 
 const KEYS = ['app', 'tier', 'env', 'team', 'example.com/zone', 'oracle.k8s-audit.test/x', 'a'];
 const VALUES = ['web', 'api', 'db', '', 'a', 'b', 'prod', 'v1.2', 'x_y', 'A-9'];

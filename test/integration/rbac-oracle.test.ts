@@ -35,6 +35,7 @@ import {
   type RequestAttributes,
 } from '../../src/model/rbac.ts';
 import { KubeApiError, kubeClient, testKubeconfig, uniqueName, waitFor } from '../cluster/fixtures.ts';
+import { seeded } from '../helpers/random.ts';
 
 const SEED = Number(process.env.RBAC_ORACLE_SEED ?? 20261123);
 const TUPLES = 2400;
@@ -42,26 +43,7 @@ const TUPLES = 2400;
 // ---------------------------------------------------------------------------
 // A small deterministic PRNG (mulberry32).
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  const some = <T>(xs: readonly T[], min: number, max: number): T[] => {
-    const n = min + int(max - min + 1);
-    const pool = [...xs];
-    const out: T[] = [];
-    while (out.length < n && pool.length) out.push(pool.splice(int(pool.length), 1)[0]!);
-    return out;
-  };
-  return { next, int, pick, some, chance: (p: number) => next() < p };
-}
+const prng = seeded;
 
 // ---------------------------------------------------------------------------
 // Vocabulary
