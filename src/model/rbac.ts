@@ -34,7 +34,7 @@
  * everything by the API server before any authorizer), the Node authorizer
  * (`system:nodes`), webhook and ABAC authorizers.
  */
-import type { KindKey } from '../collect/kinds.ts';
+import { KINDS, type KindKey } from '../collect/kinds.ts';
 import type { InsightProvider } from '../engine/insights.ts';
 import type { K8sObject, LabelSelector, PodSpec } from './k8s.ts';
 import { workloadNetwork } from './network.ts';
@@ -668,15 +668,11 @@ export interface Capability {
 
 const core = (resource: string, verbs: readonly string[], extra: Partial<Probe> = {}): Probe => ({ verbs, group: '', resource, ...extra });
 
-export const WORKLOAD_RESOURCES: readonly { group: string; resource: string }[] = [
-  { group: 'apps', resource: 'deployments' },
-  { group: 'apps', resource: 'replicasets' },
-  { group: 'apps', resource: 'statefulsets' },
-  { group: 'apps', resource: 'daemonsets' },
-  { group: 'batch', resource: 'jobs' },
-  { group: 'batch', resource: 'cronjobs' },
-  { group: '', resource: 'replicationcontrollers' },
-];
+/** The controllers that create pods, as RBAC names them: the workload kinds of the model, minus Pods themselves. */
+export const WORKLOAD_RESOURCES: readonly { group: string; resource: string }[] = WORKLOAD_KINDS.filter((k) => k !== 'pods').map((k) => ({
+  group: KINDS[k].group,
+  resource: KINDS[k].resource,
+}));
 
 export const CAPABILITIES: readonly Capability[] = [
   {
