@@ -942,17 +942,34 @@ function provenanceOf(g: { binding: BindingInfo; subjectIndex: number; role: Rol
   return p;
 }
 
+const ruleCapabilityMatches = new WeakMap<PolicyRule, readonly (readonly (ProbeMatch | undefined)[])[]>();
+
+/**
+ * matchProbe of one rule against every capability's probes, memoised per rule
+ * object: a role's rules are shared by every binding of the role (thousands of
+ * RoleBindings name a few ClusterRoles), and the match does not depend on the
+ * binding. The matches are shared: read them, never modify them.
+ */
+function capabilityMatches(rule: PolicyRule): readonly (readonly (ProbeMatch | undefined)[])[] {
+  let hit = ruleCapabilityMatches.get(rule);
+  if (!hit) ruleCapabilityMatches.set(rule, (hit = CAPABILITIES.map((cap) => cap.probes.map((p) => matchProbe(rule, p)))));
+  return hit;
+}
+
 /** The dangerous permissions carried by a list of grants. */
 export function capabilitiesOfGrants(grants: readonly Grant[]): WhoCanPermission[] {
   const out: WhoCanPermission[] = [];
   for (const g of grants) {
-    for (const cap of CAPABILITIES) {
+    const ruleMatches = capabilityMatches(g.rule);
+    for (let ci = 0; ci < CAPABILITIES.length; ci++) {
+      const cap = CAPABILITIES[ci]!;
       // Most (grant, capability) pairs match nothing: allocate only for a match.
       let matches: ProbeMatch[] | undefined;
-      for (const p of cap.probes) {
-        if (!scopeReaches(g.binding, p)) continue;
-        const m = matchProbe(g.rule, p);
-        if (m) (matches ??= []).push(m);
+      const byProbe = ruleMatches[ci]!;
+      for (let pi = 0; pi < cap.probes.length; pi++) {
+        const m = byProbe[pi];
+        if (!m || !scopeReaches(g.binding, cap.probes[pi]!)) continue;
+        (matches ??= []).push(m);
       }
       if (!matches) continue;
       const perm: WhoCanPermission = {
