@@ -4,7 +4,7 @@ import type { Identity } from '../engine/result.ts';
 import type { K8sObject } from '../model/k8s.ts';
 import { Snapshot, type KindCollection, type ServerVersion } from '../model/snapshot.ts';
 import { ApiClient, HttpFailure } from './http.ts';
-import { KINDS, listPath, permissionFor, type KindKey } from './kinds.ts';
+import { KINDS, listPath, listingOrder, permissionFor, type KindKey } from './kinds.ts';
 import type { Target } from './kubeconfig.ts';
 
 export interface CollectOptions {
@@ -102,7 +102,7 @@ export async function collect(target: Target, opts: CollectOptions): Promise<Col
     const excluded = new Set(opts.excludeNamespaces ?? []);
 
     await Promise.all(
-      [...new Set(opts.kinds)].sort().map((kind) =>
+      listingOrder(opts.kinds).map((kind) =>
         limit(async () => {
           opts.onProgress?.({ type: 'kind-start', kind });
           const t0 = performance.now();

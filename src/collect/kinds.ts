@@ -77,3 +77,12 @@ export function permissionFor(info: KindInfo, namespace?: string): string {
   const where = info.namespaced ? (namespace ? ` in namespace ${namespace}` : ' (cluster-wide)') : '';
   return `list ${res}${where}`;
 }
+
+/**
+ * The order to start listing kinds in: Pods first — on any real cluster the longest
+ * list, read page after page, so the scan waits for its last page; every other kind
+ * fits in the time it takes — then the rest by name, for a stable order.
+ */
+export function listingOrder(kinds: Iterable<KindKey>): KindKey[] {
+  return [...new Set(kinds)].sort((a, b) => (a === 'pods' ? -1 : b === 'pods' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+}

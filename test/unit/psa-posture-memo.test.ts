@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { impactAt } from '../../src/model/psa-posture.ts';
 import { evaluatePssLevel, pssVersionFor } from '../../src/model/pss.ts';
-import type { PodSpec } from '../../src/model/workloads.ts';
+import type { PodSpec } from '../../src/model/k8s.ts';
 import { snapshotFromYaml } from '../helpers/snapshot.ts';
 
 // impactAt memoises PSS evaluations by content (spec, annotations, path, level,
