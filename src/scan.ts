@@ -3,7 +3,7 @@ import { collectExtras, type ExtrasOptions } from './collect/extras.ts';
 import type { Target } from './collect/kubeconfig.ts';
 import { SCHEMA_VERSION, type ScanResult } from './engine/result.ts';
 import { kindsRead } from './engine/registry.ts';
-import { evaluate } from './engine/run.ts';
+import { evaluate, type PassMode } from './engine/run.ts';
 import { INSIGHT_PROVIDERS, computeInsights } from './engine/insights.ts';
 import type { Control, ControlOptions } from './engine/types.ts';
 import type { Snapshot } from './model/snapshot.ts';
@@ -23,6 +23,11 @@ export interface ScanOptions {
    * Absent: none are made, and the controls that need them report not-assessed.
    */
   extras?: Omit<ExtrasOptions, 'nodes'>;
+  /**
+   * `count`: passing results are counted per control and namespace (ScanResult.passes) instead of
+   * listed one by one in ScanResult.results; the summary and control counts are the same. Default `list`.
+   */
+  passes?: PassMode;
 }
 
 /** Collect from a live cluster and evaluate: the whole scan, minus rendering. */
@@ -54,7 +59,7 @@ export async function scanCluster(target: Target, opts: ScanOptions): Promise<Sc
 /** Evaluate a snapshot (from a cluster or from manifests) into a ScanResult. */
 export function evaluateSnapshot(snapshot: Snapshot, opts: ScanOptions, startedAt = new Date(), collectMs = 0): ScanResult {
   const t1 = performance.now();
-  const evaluation = evaluate(snapshot, opts.controls, opts.controlOptions ?? {});
+  const evaluation = evaluate(snapshot, opts.controls, opts.controlOptions ?? {}, { passes: opts.passes ?? 'list' });
   const read = new Set(kindsRead(opts.controls));
   // Insights run only over kinds the enabled controls already read: no extra listing.
   const insights = computeInsights(snapshot, INSIGHT_PROVIDERS.filter((p) => p.reads.every((k) => read.has(k))));
@@ -73,6 +78,7 @@ export function evaluateSnapshot(snapshot: Snapshot, opts: ScanOptions, startedA
     controls: evaluation.controls,
     results: evaluation.results,
   };
+  if (evaluation.passes) result.passes = evaluation.passes;
   if (Object.keys(insights.insights).length) result.insights = insights.insights;
   if (insights.skipped.length) result.insightsSkipped = insights.skipped;
   if (snapshot.serverVersion) result.scan.serverVersion = snapshot.serverVersion;

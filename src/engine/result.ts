@@ -2,8 +2,8 @@ import type { KindCollection, ServerVersion } from '../model/snapshot.ts';
 import type { SubjectRef } from '../model/workloads.ts';
 import type { Area, References, Severity, Status } from './types.ts';
 
-/** Major: bumped on any incompatible change to ScanResult; minor: optional fields added (1.1: waivers, baseline, files). schema/scan-result.schema.json follows it. */
-export const SCHEMA_VERSION = '1.1';
+/** Major: bumped on any incompatible change to ScanResult; minor: optional fields added (1.1: waivers, baseline, files; 1.2: passes). schema/scan-result.schema.json follows it. */
+export const SCHEMA_VERSION = '1.2';
 
 export interface Identity {
   username: string;
@@ -97,6 +97,19 @@ export interface Result {
   change?: 'new' | 'unchanged';
 }
 
+/**
+ * Passing results of one control in one namespace, counted instead of listed
+ * (the default of `scan`; `--include-passes` lists them as results). The
+ * namespace is the one summarize() files a result under: a Namespace subject's
+ * own name, else the subject's namespace; absent for cluster-scoped subjects.
+ */
+export interface PassTally {
+  controlId: string;
+  namespace?: string;
+  /** How many pass results there would have been; at least 1. */
+  count: number;
+}
+
 /** The waiver on a waived result. */
 export interface AppliedWaiver {
   /** Which waiver: the entry's own `id`, else `<file>#<n>` or `defaults#<n>`. */
@@ -150,6 +163,8 @@ export interface ScanResult {
   summary: Summary;
   controls: ControlSummary[];
   results: Result[];
+  /** Passing results counted per control and namespace instead of listed; absent when the scan listed them (`--include-passes`). */
+  passes?: PassTally[];
   /** Analyses shown beside the findings (see src/engine/insights.ts); keys are per area. */
   insights?: Record<string, unknown>;
   /** Insight providers that could not run, with the reason. */

@@ -3,17 +3,34 @@ import { KINDS, permissionFor, type KindKey } from '../collect/kinds.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { cmp, type SubjectRef } from '../model/workloads.ts';
 import { interpolate, quoteForSnippet } from './interpolate.ts';
-import type { ControlSummary, Result, StatusCounts, Summary } from './result.ts';
-import { emptyCounts, score } from './score.ts';
+import type { ControlSummary, PassTally, Result, StatusCounts, Summary } from './result.ts';
+import { emptyCounts, score, type ScoreInput } from './score.ts';
 import { SEVERITIES, type Control, type ControlOptions, type FindingInput, type Reporter, type Severity } from './types.ts';
 
 /** The subject of results about the scan as a whole (a control that could not run at all). */
 export const CLUSTER_SUBJECT: SubjectRef = Object.freeze({ apiVersion: 'v1', kind: 'Cluster', name: 'cluster' });
 
+export type { PassTally } from './result.ts';
+
+/** What becomes of passing results: `list` makes each a Result; `count` only tallies them per control and namespace. */
+export type PassMode = 'list' | 'count';
+
+export interface EvaluateOptions {
+  /** Default `list`. */
+  passes?: PassMode;
+}
+
 export interface Evaluation {
   controls: ControlSummary[];
   results: Result[];
   summary: Summary;
+  /** With `passes: 'count'`: the passing results, counted per control and namespace (sorted by control id, then namespace, cluster-scoped first). */
+  passes?: PassTally[];
+}
+
+/** The namespace summarize() files a subject's results under: a Namespace's own name, else its namespace; '' when cluster-scoped. */
+export function namespaceKey(subject: SubjectRef): string {
+  return (subject.kind === 'Namespace' ? subject.name : subject.namespace) ?? '';
 }
 
 /** A kind counts as readable when it was listed completely, is absent from the cluster, or came from manifests. */
@@ -44,10 +61,18 @@ function verbatim(snippets: Record<string, string>): (value: string) => string {
   return (v) => (own.has(v) ? v : quoteForSnippet(v));
 }
 
+interface ControlRun {
+  results: Result[];
+  /** In count mode: passes by namespace key ('' for cluster-scoped). */
+  passes?: Map<string, number>;
+  reason?: string;
+  permissions?: string[];
+}
+
 /** Run one control; never throws: a control that fails to run is not-assessed with the error as its reason. */
-function runControl(control: Control, snapshot: Snapshot, options: ControlOptions): { results: Result[]; reason?: string; permissions?: string[] } {
+function runControl(control: Control, snapshot: Snapshot, options: ControlOptions, mode: PassMode): ControlRun {
   const { meta } = control;
-  const notAssessedWhole = (reason: string, permissions?: string[]): { results: Result[]; reason: string; permissions?: string[] } => {
+  const notAssessedWhole = (reason: string, permissions?: string[]): ControlRun & { reason: string } => {
     const r: Result = {
       controlId: meta.id,
       status: 'not-assessed',
@@ -81,14 +106,20 @@ function runControl(control: Control, snapshot: Snapshot, options: ControlOption
   }
 
   const results: Result[] = [];
+  const tally = mode === 'count' ? new Map<string, number>() : undefined;
   const base = (subject: SubjectRef) => ({ controlId: meta.id, severity: meta.severity, subject });
   const reporter: Reporter = {
-    pass(subject, detail = {}) {
-      const r: Result = { ...base(subject), status: 'pass', message: 'Compliant', fingerprint: fingerprint(meta.id, subject, detail.path, detail.container) };
-      if (detail.path) r.path = detail.path;
-      if (detail.container) r.container = detail.container;
-      results.push(r);
-    },
+    pass: tally
+      ? (subject) => {
+          const ns = namespaceKey(subject);
+          tally.set(ns, (tally.get(ns) ?? 0) + 1);
+        }
+      : (subject, detail = {}) => {
+          const r: Result = { ...base(subject), status: 'pass', message: 'Compliant', fingerprint: fingerprint(meta.id, subject, detail.path, detail.container) };
+          if (detail.path) r.path = detail.path;
+          if (detail.container) r.container = detail.container;
+          results.push(r);
+        },
     fail(subject, f: FindingInput) {
       const template = meta.messages[f.messageId];
       if (template === undefined) throw new Error(`unknown messageId "${f.messageId}"`);
@@ -125,15 +156,24 @@ function runControl(control: Control, snapshot: Snapshot, options: ControlOption
   } catch (err) {
     return notAssessedWhole(`Control failed to run: ${(err as Error).message}`);
   }
-  return { results: isStatic ? staticResults(control, results) : results };
+  const passed = tally ? sum(tally.values()) : 0;
+  const out = isStatic ? staticResults(control, results, passed) : results;
+  return tally ? { results: out, passes: tally } : { results: out };
+}
+
+function sum(ns: Iterable<number>): number {
+  let n = 0;
+  for (const x of ns) n += x;
+  return n;
 }
 
 /**
  * Static mode, after a control ran on the files: with `static.ifAbsent`, what it
  * could not assess for the scan as a whole becomes not-applicable with that
- * reason; a control that found nothing to check says so in a result of its own.
+ * reason; a control that found nothing to check (no results, and no passes
+ * counted instead of listed: `counted`) says so in a result of its own.
  */
-function staticResults(control: Control, results: Result[]): Result[] {
+function staticResults(control: Control, results: Result[], counted: number): Result[] {
   const { meta } = control;
   const ifAbsent = meta.static && 'ifAbsent' in meta.static ? meta.static.ifAbsent : undefined;
   const out = results.map((r): Result => {
@@ -142,7 +182,7 @@ function staticResults(control: Control, results: Result[]): Result[] {
     delete changed.permission;
     return changed;
   });
-  if (out.length > 0) return out;
+  if (out.length > 0 || counted > 0) return out;
   const reads = control.reads.map((k) => KINDS[k].kind).join(', ');
   const message = `Static scan: the files hold nothing this control checks${reads ? ` (it reads ${reads})` : ''}.`;
   return [{ controlId: meta.id, status: 'not-applicable', severity: meta.severity, subject: CLUSTER_SUBJECT, message, fingerprint: fingerprint(meta.id, CLUSTER_SUBJECT) }];
@@ -174,14 +214,26 @@ export function compareResults(a: Result, b: Result): number {
   );
 }
 
-/** Run the controls over a snapshot: results sorted deterministically, per-control summaries and the scan summary. */
-export function evaluate(snapshot: Snapshot, controls: readonly Control[], options: ControlOptions = {}): Evaluation {
+/**
+ * Run the controls over a snapshot: results sorted deterministically, per-control summaries and the scan summary.
+ * With `passes: 'count'` passing results are not made at all, only counted per control and namespace
+ * (`Evaluation.passes`); counts, statuses and the summary are the same as when they are listed.
+ */
+export function evaluate(snapshot: Snapshot, controls: readonly Control[], options: ControlOptions = {}, { passes: mode = 'list' }: EvaluateOptions = {}): Evaluation {
   const results: Result[] = [];
   const summaries: ControlSummary[] = [];
+  const tallies: PassTally[] | undefined = mode === 'count' ? [] : undefined;
   for (const control of [...controls].sort((a, b) => cmp(a.meta.id, b.meta.id))) {
-    const run = runControl(control, snapshot, options);
+    const run = runControl(control, snapshot, options, mode);
     const counts = emptyCounts();
     for (const r of run.results) counts[r.status]++;
+    if (run.passes && tallies) {
+      for (const ns of [...run.passes.keys()].sort(cmp)) {
+        const count = run.passes.get(ns)!;
+        counts.pass += count;
+        tallies.push(ns ? { controlId: control.meta.id, namespace: ns, count } : { controlId: control.meta.id, count });
+      }
+    }
     const { meta } = control;
     const s: ControlSummary = {
       id: meta.id,
@@ -200,29 +252,43 @@ export function evaluate(snapshot: Snapshot, controls: readonly Control[], optio
     for (const r of run.results) results.push(r);
   }
   results.sort(compareResults);
-  return { controls: summaries, results, summary: summarize(summaries, results) };
+  const summary = summarize(summaries, results, tallies);
+  return tallies ? { controls: summaries, results, summary, passes: tallies } : { controls: summaries, results, summary };
 }
 
-/** Counts and scores over controls and results; pure, also used after waivers change statuses. */
-export function summarize(controls: readonly ControlSummary[], results: readonly Result[]): Summary {
+/**
+ * Counts and scores over controls and results, and the passes counted instead of
+ * listed (`passes`, the same summary as if each were a pass result); pure, also
+ * used after waivers change statuses.
+ */
+export function summarize(controls: readonly ControlSummary[], results: readonly Result[], passes?: readonly PassTally[]): Summary {
   const resultCounts = emptyCounts();
   const controlCounts = emptyCounts();
   const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const areaOf = new Map(controls.map((c) => [c.id, c.area]));
-  const byArea = new Map<string, Result[]>();
-  const byNamespace = new Map<string, Result[]>();
+  const severityOf = new Map(controls.map((c) => [c.id, c.severity]));
+  const byArea = new Map<string, ScoreInput[]>();
+  const byNamespace = new Map<string, ScoreInput[]>();
   for (const r of results) {
     resultCounts[r.status]++;
     if (r.status === 'fail') failedBySeverity[r.severity]++;
     const area = areaOf.get(r.controlId) ?? 'general';
     push(byArea, area, r);
-    const ns = r.subject.kind === 'Namespace' ? r.subject.name : r.subject.namespace;
+    const ns = namespaceKey(r.subject);
     if (ns) push(byNamespace, ns, r);
   }
+  const counted: ScoreInput[] = [];
+  for (const t of passes ?? []) {
+    // A pass result carries its control's severity.
+    const entry: ScoreInput = { controlId: t.controlId, status: 'pass', severity: severityOf.get(t.controlId) ?? 'info', count: t.count };
+    counted.push(entry);
+    resultCounts.pass += t.count;
+    push(byArea, areaOf.get(t.controlId) ?? 'general', entry);
+    if (t.namespace) push(byNamespace, t.namespace, entry);
+  }
   for (const c of controls) controlCounts[c.status]++;
-  const severityOf = new Map(controls.map((c) => [c.id, c.severity]));
   const sev = (id: string) => severityOf.get(id);
-  const overall = score(results, sev);
+  const overall = score(counted.length ? [...results, ...counted] : results, sev);
   return {
     score: overall.score,
     grade: overall.grade,

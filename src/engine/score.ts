@@ -40,8 +40,15 @@ export function gradeOf(score: number | null): string {
   return GRADES.find(([min]) => score >= min)![1];
 }
 
+/**
+ * What score() reads: a result, or a number of results of one control with the
+ * same status (`count`, default 1) — passes counted rather than listed
+ * (ScanResult.passes) score exactly as that many pass results.
+ */
+export type ScoreInput = Pick<Result, 'controlId' | 'status' | 'severity'> & { count?: number };
+
 export function score(
-  results: Iterable<Pick<Result, 'controlId' | 'status' | 'severity'>>,
+  results: Iterable<ScoreInput>,
   /** A control's own severity. A finding may carry a raised or lowered severity; the control's weight does not change with it. */
   controlSeverity?: (controlId: string) => Severity | undefined,
 ): ScoreEntry {
@@ -50,24 +57,32 @@ export function score(
   let fail = 0;
   for (const r of results) {
     if (r.status !== 'pass' && r.status !== 'fail') continue;
+    const n = r.count ?? 1;
     let c = perControl.get(r.controlId);
     if (!c) perControl.set(r.controlId, (c = { weight: SEVERITY_WEIGHTS[controlSeverity?.(r.controlId) ?? r.severity], pass: 0, fail: 0 }));
     if (r.status === 'pass') {
-      c.pass++;
-      pass++;
+      c.pass += n;
+      pass += n;
     } else {
-      c.fail++;
-      fail++;
+      c.fail += n;
+      fail += n;
     }
   }
+  // Summed in control-id order, whatever order the input came in: the same digits for listed and counted passes.
   let weighted = 0;
   let total = 0;
-  for (const c of perControl.values()) {
+  for (const id of [...perControl.keys()].sort(cmpId)) {
+    const c = perControl.get(id)!;
+    if (c.pass + c.fail === 0) continue;
     weighted += (c.weight * c.pass) / (c.pass + c.fail);
     total += c.weight;
   }
   const s = total === 0 ? null : Math.round((1000 * weighted) / total) / 10;
   return { score: s, grade: gradeOf(s), pass, fail };
+}
+
+function cmpId(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function emptyCounts(): StatusCounts {

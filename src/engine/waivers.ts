@@ -27,7 +27,7 @@ import { UsageError } from '../errors.ts';
 import { cmp } from '../model/workloads.ts';
 import { DEFAULT_WAIVERS, DEFAULT_WAIVER_OWNER } from './default-waivers.ts';
 import { getControl } from './registry.ts';
-import type { AppliedWaiver, ControlSummary, Result, ScanResult, WaiverReport } from './result.ts';
+import type { AppliedWaiver, ControlSummary, PassTally, Result, ScanResult, WaiverReport } from './result.ts';
 import { compareResults, controlStatus, fingerprint, summarize } from './run.ts';
 import { emptyCounts } from './score.ts';
 import type { Severity } from './types.ts';
@@ -229,7 +229,8 @@ export function applyWaivers(result: ScanResult, waivers: readonly Waiver[], now
   for (const w of expired) results.push(expiredResult(w, matched.get(w.id)!));
   results.sort(compareResults);
 
-  const controls = recount(result.controls, results, expired.length > 0);
+  // Passes counted instead of listed (result.passes) are passes still: no waiver touches them.
+  const controls = recount(result.controls, results, expired.length > 0, result.passes);
   const reports: WaiverReport[] = waivers.map((w) => {
     const rep: WaiverReport = {
       id: w.id,
@@ -244,7 +245,7 @@ export function applyWaivers(result: ScanResult, waivers: readonly Waiver[], now
     if (w.expires) rep.expires = w.expires;
     return rep;
   });
-  return { ...result, controls, results, summary: summarize(controls, results), waivers: reports };
+  return { ...result, controls, results, summary: summarize(controls, results, result.passes), waivers: reports };
 }
 
 function expiredResult(w: Waiver, matched: number): Result {
@@ -272,14 +273,16 @@ function describeSubject(s: WaiverSubject): string {
     .join(', ');
 }
 
-/** Per-control counts and statuses from the results; adds the waiver-expired control when it has results. */
-function recount(controls: readonly ControlSummary[], results: readonly Result[], withExpired: boolean): ControlSummary[] {
+/** Per-control counts and statuses from the results and the counted passes; adds the waiver-expired control when it has results. */
+function recount(controls: readonly ControlSummary[], results: readonly Result[], withExpired: boolean, passes: readonly PassTally[] = []): ControlSummary[] {
   const counts = new Map<string, ReturnType<typeof emptyCounts>>();
-  for (const r of results) {
-    let c = counts.get(r.controlId);
-    if (!c) counts.set(r.controlId, (c = emptyCounts()));
-    c[r.status]++;
-  }
+  const of = (id: string) => {
+    let c = counts.get(id);
+    if (!c) counts.set(id, (c = emptyCounts()));
+    return c;
+  };
+  for (const r of results) of(r.controlId)[r.status]++;
+  for (const t of passes) of(t.controlId).pass += t.count;
   const out = controls
     .filter((c) => c.id !== WAIVER_EXPIRED_ID)
     .map((c) => {

@@ -1,4 +1,4 @@
-import type { Result, ScanResult } from '../engine/result.ts';
+import type { PassTally, Result, ScanResult } from '../engine/result.ts';
 import { escapeXml, escapeXmlAttr } from './escape.ts';
 import { formatValue, subjectLabel, waiverOf } from './view.ts';
 
@@ -11,6 +11,11 @@ import { formatValue, subjectLabel, waiverOf } from './view.ts';
  *   waived          → <skipped>, with the waiver's owner, expiry and reason
  *   not-applicable  → <skipped>
  *   pass            → an empty <testcase>
+ *
+ * When the scan counted its passes instead of listing them (ScanResult.passes,
+ * the default without --include-passes), each control's passes in one
+ * namespace are one empty <testcase> named `<n> passing subjects in namespace
+ * <ns>` (or `… cluster-scoped`): `tests` counts test cases, as always.
  *
  * Every string is escaped for XML (escapeXml / escapeXmlAttr), and characters
  * XML 1.0 cannot carry at all are replaced by visible escapes.
@@ -42,6 +47,11 @@ function evidence(r: Result): string {
     .join('\n');
 }
 
+function passCase(t: PassTally, classname: string): string {
+  const what = `${t.count} passing ${t.count === 1 ? 'subject' : 'subjects'}`;
+  return `    <testcase${attrs({ name: t.namespace ? `${what} in namespace ${t.namespace}` : `${what}, cluster-scoped`, classname, time: '0' })}/>`;
+}
+
 function testcase(r: Result, classname: string): string {
   const head = `    <testcase${attrs({ name: caseName(r), classname, time: '0' })}`;
   switch (r.status) {
@@ -68,12 +78,19 @@ export function renderJunit(result: ScanResult): string {
     if (!list) byControl.set(r.controlId, (list = []));
     list.push(r);
   }
+  const passesOf = new Map<string, PassTally[]>();
+  for (const t of result.passes ?? []) {
+    let list = passesOf.get(t.controlId);
+    if (!list) passesOf.set(t.controlId, (list = []));
+    list.push(t);
+  }
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
   const total = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   const suites = result.controls.map((c) => {
     const rs = byControl.get(c.id) ?? [];
+    const counted = passesOf.get(c.id) ?? [];
     const n = {
-      tests: rs.length,
+      tests: rs.length + counted.length,
       failures: rs.filter((r) => r.status === 'fail').length,
       errors: rs.filter((r) => r.status === 'not-assessed').length,
       skipped: rs.filter((r) => r.status === 'waived' || r.status === 'not-applicable').length,
@@ -97,6 +114,7 @@ export function renderJunit(result: ScanResult): string {
       `  <testsuite${attrs({ name: c.id, tests: n.tests, failures: n.failures, errors: n.errors, skipped: n.skipped, time: '0', timestamp: result.scan.startedAt.replace(/Z$/, '').replace(/\.\d+$/, '') })}>`,
       `    <properties>\n${props}\n    </properties>`,
       ...rs.map((r) => testcase(r, classname)),
+      ...counted.map((t) => passCase(t, classname)),
       '  </testsuite>',
     ].join('\n');
   });
