@@ -56,6 +56,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .option('--allowed-registries <registries>', 'registries images may come from, for pod-image-registry: host[:port], host/path-prefix or *.domain (comma list, repeatable)', repeatable)
     .option('--format <formats>', 'table (default on a terminal), json (default when piped), md, html, sarif, junit; comma list or repeated', repeatable)
     .option('-o, --output <path>', 'write to this file, or to this directory when several formats are given')
+    .option('--include-passes', 'list every passing result in the JSON output; by default passes are counted per control and namespace')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('none'))
     .option('--concurrency <n>', 'concurrent list requests', (v) => {
       const n = Number(v);
@@ -190,6 +191,7 @@ async function liveScan(opts: ScanFlags, io: Io, controls: ReturnType<typeof sel
   const showProgress = !opts.quiet && io.stderr.isTTY === true;
   return scanCluster(target, {
     controls,
+    passes: opts.includePasses ? 'list' : 'count',
     ...(opts.namespace ? { namespaces: opts.namespace } : {}),
     ...(opts.excludeNamespace ? { excludeNamespaces: opts.excludeNamespace } : {}),
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),

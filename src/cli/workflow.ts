@@ -29,6 +29,8 @@ export interface WorkflowFlags {
   failOnNew?: boolean;
   history?: string;
   keep?: number;
+  /** --include-passes: list every passing result; without it they are counted per control and namespace. */
+  includePasses?: boolean;
   // Flags of `scan` that static mode and --history constrain.
   kubeconfig?: string;
   context?: string;
@@ -113,6 +115,7 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
         {
           controls,
           controlOptions,
+          passes: flags.includePasses ? 'list' : 'count',
           ...(flags.namespace?.length ? { namespaces: flags.namespace } : {}),
           ...(flags.excludeNamespace?.length ? { excludeNamespaces: flags.excludeNamespace } : {}),
         },

@@ -239,9 +239,16 @@ describe('scan -f', () => {
     expect(result.scan.source).toBe('manifests');
     expect(result.scan.files).toEqual([f, '-']);
     expect(result.scan.collection.every((c) => c.state === 'static')).toBe(true);
-    expect(result.results.map((r) => `${r.subject.name}:${r.status}`).sort()).toEqual(['a:fail', 'b:pass']);
+    // Passes are counted by default, listed with --include-passes.
+    expect(result.results.map((r) => `${r.subject.name}:${r.status}`).sort()).toEqual(['a:fail']);
+    expect(result.passes).toEqual([{ controlId: 'pod-privileged', namespace: 'apps', count: 1 }]);
     const validate = scanResultValidator();
     expect(validate(JSON.parse(JSON.stringify(result)))).toBe(true);
+    const listed = await staticScan(['-f', f, '-f', '-', '--controls', 'pod-privileged', '--include-passes'], POD('b', 'apps'));
+    expect(listed.result.results.map((r) => `${r.subject.name}:${r.status}`).sort()).toEqual(['a:fail', 'b:pass']);
+    expect(listed.result.passes).toBeUndefined();
+    expect(listed.result.summary).toEqual(result.summary);
+    expect(validate(JSON.parse(JSON.stringify(listed.result)))).toBe(true);
   });
 
   it('rejects flags that read a live cluster, and a missing path, with exit 2 and one line', async () => {
