@@ -157,11 +157,13 @@ describe('the baseline cluster (harness defaults: CIS-hardened)', () => {
   let api: string[];
   let kcm: string[];
   beforeAll(async () => {
-    // Through the CLI, to cover --kubelet and the extras wiring end to end.
+    // Through the CLI, to cover --kubelet and the extras wiring end to end; --include-passes, since the
+    // expectations below look at where passing results point (their path and container).
     const ids = CONTROL_PLANE_CONTROLS.map((c) => c.meta.id).join(',');
-    const r = await runCli(['scan', '--kubeconfig', testKubeconfig(), '--context', 'admin', '--controls', ids, '--kubelet', '--format', 'json']);
+    const r = await runCli(['scan', '--kubeconfig', testKubeconfig(), '--context', 'admin', '--controls', ids, '--kubelet', '--include-passes', '--format', 'json']);
     expect(r.stderr).toBe('');
     result = JSON.parse(r.stdout) as ScanResult;
+    expect(result.passes).toBeUndefined();
     api = await mirrorCommand(testKubeconfig(), 'kube-apiserver');
     kcm = await mirrorCommand(testKubeconfig(), 'kube-controller-manager');
   });

@@ -61,6 +61,36 @@ describe('scan as admin', () => {
     expect(ok).toBe(true);
   });
 
+  it('counts passes per control and namespace instead of listing them (no --include-passes)', () => {
+    expect(result.results.filter((r) => r.status === 'pass')).toEqual([]);
+    const passes = result.passes!;
+    expect(passes.length).toBeGreaterThan(0);
+    expect(passes.reduce((n, t) => n + t.count, 0)).toBe(result.summary.results.pass);
+    for (const c of result.controls) expect(passes.filter((t) => t.controlId === c.id).reduce((n, t) => n + t.count, 0), c.id).toBe(c.counts.pass);
+    // -n limits namespaced objects only: what passes is in the namespace or cluster-scoped.
+    expect(passes.every((t) => t.namespace === undefined || t.namespace === ns)).toBe(true);
+  });
+
+  it('lists the same passes with --include-passes, and the summary and controls do not change', async () => {
+    const r = await runCli(['scan', '--kubeconfig', testKubeconfig(), '--context', 'admin', '-n', ns, '--format', 'json', '--include-passes']);
+    expect(r.stderr).toBe('');
+    const listed = parse(r.stdout);
+    expect(listed.passes).toBeUndefined();
+    const validate = scanResultValidator();
+    expect(validate(listed)).toBe(true);
+    const tally = new Map<string, number>();
+    for (const x of listed.results) {
+      if (x.status !== 'pass') continue;
+      const k = `${x.controlId} ${(x.subject.kind === 'Namespace' ? x.subject.name : x.subject.namespace) ?? ''}`;
+      tally.set(k, (tally.get(k) ?? 0) + 1);
+    }
+    expect(new Map(result.passes!.map((t) => [`${t.controlId} ${t.namespace ?? ''}`, t.count]))).toEqual(tally);
+    // Two scans of a live cluster: what is the same object by object is the same in aggregate.
+    expect(listed.summary).toEqual(result.summary);
+    expect(listed.controls).toEqual(result.controls);
+    expect(listed.results.filter((x) => x.status !== 'pass')).toEqual(result.results);
+  });
+
   it('reports the privileged Deployment as the subject, at the exact path, and exits 1 with --fail-on critical', () => {
     const f = result.results.find((r) => r.controlId === 'pod-privileged' && r.status === 'fail');
     expect(f?.subject).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'privileged-agent' });
@@ -125,6 +155,7 @@ describe('scan as an identity that may not list pods', () => {
       expect(c?.counts.pass).toBe(0);
       expect(c?.permissions?.join(' ')).toMatch(/list pods \(cluster-wide\)/);
       expect(result.results.filter((x) => x.controlId === id).every((x) => x.status === 'not-assessed')).toBe(true);
+      expect(result.passes?.filter((t) => t.controlId === id) ?? []).toEqual([]);
     }
     expect(result.scan.collection.find((c) => c.kind === 'pods')?.state).toBe('forbidden');
     // What it could read is still assessed.
