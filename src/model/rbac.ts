@@ -607,6 +607,22 @@ export function matchProbe(rule: PolicyRule, probe: Probe): ProbeMatch | undefin
   return m;
 }
 
+const probeMatches = new WeakMap<PolicyRule, Map<Probe, ProbeMatch | null>>();
+
+/**
+ * matchProbe, memoised per (rule object, probe object): a role's rules are shared
+ * by every binding of the role, and each control asks the same probes of all of
+ * them. The match does not depend on the binding (scopeReaches does that part).
+ * Shared: read the matches, never modify them.
+ */
+export function matchProbeMemo(rule: PolicyRule, probe: Probe): ProbeMatch | undefined {
+  let byProbe = probeMatches.get(rule);
+  if (!byProbe) probeMatches.set(rule, (byProbe = new Map()));
+  let m = byProbe.get(probe);
+  if (m === undefined) byProbe.set(probe, (m = matchProbe(rule, probe) ?? null));
+  return m ?? undefined;
+}
+
 /** Whether a binding's grant reaches where a probe asks. */
 export function scopeReaches(binding: BindingInfo, probe: Probe): boolean {
   if (binding.scope === null) return true;
@@ -629,7 +645,7 @@ export function bindingMatches(binding: BindingInfo, probes: readonly Probe[]): 
   if (reachable.length === 0) return [];
   const out: RuleMatch[] = [];
   role.rules.forEach((rule, ruleIndex) => {
-    const matches = reachable.map((p) => matchProbe(rule, p)).filter((m): m is ProbeMatch => !!m);
+    const matches = reachable.map((p) => matchProbeMemo(rule, p)).filter((m): m is ProbeMatch => !!m);
     if (matches.length === 0) return;
     const rm: RuleMatch = { ruleIndex, rule, matches };
     const from = role.aggregatedFrom?.[ruleIndex];
@@ -952,7 +968,7 @@ const ruleCapabilityMatches = new WeakMap<PolicyRule, readonly (readonly (ProbeM
  */
 function capabilityMatches(rule: PolicyRule): readonly (readonly (ProbeMatch | undefined)[])[] {
   let hit = ruleCapabilityMatches.get(rule);
-  if (!hit) ruleCapabilityMatches.set(rule, (hit = CAPABILITIES.map((cap) => cap.probes.map((p) => matchProbe(rule, p)))));
+  if (!hit) ruleCapabilityMatches.set(rule, (hit = CAPABILITIES.map((cap) => cap.probes.map((p) => matchProbeMemo(rule, p)))));
   return hit;
 }
 
