@@ -387,7 +387,29 @@ const SETTER_PREFIX: Record<ContainerType, string> = {
   ephemeralContainers: 'Ephemeral container',
 };
 
+const views = new WeakMap<PodSpec, Map<string, { meta: ObjectMeta | undefined; view: Pod }>>();
+
+/**
+ * podView, memoised per spec object, path and version: every check of every
+ * level asks for the same view of the same spec (the PSS controls run one check
+ * each over every workload). The view is read-only to the checks, and specs are
+ * not modified once evaluated (snapshots are frozen; a caller that edits a spec
+ * passes a new object). A different metadata object for the same spec gets a
+ * view of its own.
+ */
 function podView(meta: ObjectMeta | undefined, spec: PodSpec, specPath: string, version: PssVersion): Pod {
+  if (spec === null || typeof spec !== 'object') return buildPodView(meta, spec, specPath, version);
+  let bySpec = views.get(spec);
+  if (!bySpec) views.set(spec, (bySpec = new Map()));
+  const key = `${specPath}|${version.minor}`;
+  const hit = bySpec.get(key);
+  if (hit && hit.meta === meta) return hit.view;
+  const view = buildPodView(meta, spec, specPath, version);
+  bySpec.set(key, { meta, view });
+  return view;
+}
+
+function buildPodView(meta: ObjectMeta | undefined, spec: PodSpec, specPath: string, version: PssVersion): Pod {
   const containers: VisitedContainer[] = [];
   for (const type of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
     arr(spec?.[type]).forEach((c: unknown, index: number) => {
