@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import type https from 'node:https';
 import { ConfigError } from '../errors.ts';
 import { credentialFactsFromKubeconfig, type CredentialFacts } from './extras.ts';
+import { StaticKubeConfig, Unsupported } from './kubeconfig-static.ts';
 
 export interface Target {
   /** Where the configuration came from: a kubeconfig path or `in-cluster`. */
@@ -20,45 +20,95 @@ export interface Target {
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
+/** What resolveTarget needs of a kubeconfig: @kubernetes/client-node's KubeConfig, or StaticKubeConfig. */
+interface KubeConfigLike {
+  getContexts(): readonly { name: string }[];
+  getContextObject(name: string): { user?: string } | null;
+  setCurrentContext(name: string): void;
+  getCurrentContext(): string;
+  getCurrentCluster(): { name: string; server: string } | null;
+  getCurrentUser(): { name: string } | null;
+  applyToHTTPSOptions(opts: https.RequestOptions): Promise<void>;
+}
+
+/** Where the configuration comes from, found before either implementation reads it. */
+type Source = { kind: 'file'; file: string; text: string } | { kind: 'in-cluster' };
+
+/** Test hooks of resolveTargetVia. */
+export interface ResolveInternals {
+  /** `client-node`: skip the fast path. Default `auto`: the fast path, else client-node. */
+  via?: 'auto' | 'client-node';
+  /** Prefix of the in-cluster service-account directory (client-node's loadFromCluster pathPrefix). */
+  serviceAccountRoot?: string;
+}
+
 /**
  * Resolve the cluster to scan: `--kubeconfig`, else $KUBECONFIG (first
  * existing file of the list), else ~/.kube/config, else the in-cluster
  * service account when running in a pod. Every failure is a ConfigError with
  * one line naming the file or context at fault.
+ *
+ * Static kubeconfigs and the in-cluster service account are resolved without
+ * loading @kubernetes/client-node (see kubeconfig-static.ts); it is imported
+ * only for what the fast path leaves to it (exec and auth-provider plugins,
+ * proxy-url, anything unusual), with the same result and the same errors.
  */
 export async function resolveTarget(opts: { kubeconfig?: string; context?: string }): Promise<Target> {
+  return (await resolveTargetVia(opts)).target;
+}
+
+/** resolveTarget, telling which implementation resolved it. Exported for tests. */
+export async function resolveTargetVia(
+  opts: { kubeconfig?: string; context?: string },
+  internals: ResolveInternals = {},
+): Promise<{ target: Target; via: 'static' | 'client-node' }> {
+  const saRoot = internals.serviceAccountRoot ?? '';
+  const source = findSource(opts, saRoot);
+  if (internals.via !== 'client-node') {
+    try {
+      const kc = source.kind === 'file' ? StaticKubeConfig.fromString(source.text, join(source.file, '..')) : StaticKubeConfig.fromCluster(saRoot);
+      return { target: await targetOf(kc, source, opts), via: 'static' };
+    } catch (err) {
+      if (!(err instanceof Unsupported)) throw err;
+    }
+  }
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
-  let origin: string;
-  let rawText: string | undefined;
+  if (source.kind === 'file') {
+    try {
+      kc.loadFromString(source.text);
+      kc.makePathsAbsolute(join(source.file, '..'));
+    } catch (err) {
+      throw new ConfigError(`invalid kubeconfig ${source.file}: ${firstLine((err as Error).message)}`);
+    }
+  } else {
+    kc.loadFromCluster(saRoot);
+  }
+  return { target: await targetOf(kc, source, opts), via: 'client-node' };
+}
+
+function findSource(opts: { kubeconfig?: string; context?: string }, saRoot: string): Source {
   const explicit = opts.kubeconfig;
   const candidates = explicit ? [explicit] : (process.env.KUBECONFIG?.split(delimiter).filter(Boolean) ?? [join(homedir(), '.kube', 'config')]);
   const file = candidates.find((f) => existsSync(f));
   if (explicit && !file) throw new ConfigError(`kubeconfig not found: ${explicit}`);
   if (file) {
-    let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      return { kind: 'file', file, text: readFileSync(file, 'utf8') };
     } catch (err) {
       throw new ConfigError(`cannot read kubeconfig ${file}: ${(err as Error).message}`);
     }
-    try {
-      kc.loadFromString(text);
-      kc.makePathsAbsolute(join(file, '..'));
-    } catch (err) {
-      throw new ConfigError(`invalid kubeconfig ${file}: ${firstLine((err as Error).message)}`);
-    }
-    origin = file;
-    rawText = text;
-  } else if (process.env.KUBERNETES_SERVICE_HOST && existsSync(join(SA_DIR, 'token'))) {
-    if (opts.context) throw new ConfigError(`--context ${opts.context} given, but there is no kubeconfig (running in-cluster)`);
-    kc.loadFromCluster();
-    origin = 'in-cluster';
-  } else {
-    throw new ConfigError(
-      `no kubeconfig found (looked at ${candidates.join(', ')}) and not running in a cluster; pass --kubeconfig or set KUBECONFIG`,
-    );
   }
+  if (process.env.KUBERNETES_SERVICE_HOST && existsSync(join(saRoot + SA_DIR, 'token'))) {
+    if (opts.context) throw new ConfigError(`--context ${opts.context} given, but there is no kubeconfig (running in-cluster)`);
+    return { kind: 'in-cluster' };
+  }
+  throw new ConfigError(`no kubeconfig found (looked at ${candidates.join(', ')}) and not running in a cluster; pass --kubeconfig or set KUBECONFIG`);
+}
 
+/** The part both implementations share: context selection, checks, credentials. Unsupported passes through. */
+async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: string }): Promise<Target> {
+  const origin = source.kind === 'file' ? source.file : 'in-cluster';
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
       const names = kc.getContexts().map((c) => c.name);
@@ -86,6 +136,7 @@ export async function resolveTarget(opts: { kubeconfig?: string; context?: strin
   try {
     await kc.applyToHTTPSOptions(tls);
   } catch (err) {
+    if (err instanceof Unsupported) throw err;
     throw new ConfigError(`cannot use credentials of context "${contextName}": ${firstLine((err as Error).message)}`);
   }
   const target: Target = { origin, server: cluster.server, tls };
@@ -95,8 +146,8 @@ export async function resolveTarget(opts: { kubeconfig?: string; context?: strin
   const credentials =
     origin === 'in-cluster'
       ? { insecureSkipTlsVerify: false, embeddedToken: false, embeddedPassword: false, tokenFile: true, embeddedClientKey: false }
-      : rawText !== undefined
-        ? credentialFactsFromKubeconfig(rawText, contextName || undefined)
+      : source.kind === 'file'
+        ? credentialFactsFromKubeconfig(source.text, contextName || undefined)
         : undefined;
   if (credentials) target.credentials = credentials;
   return target;
