@@ -118,6 +118,7 @@ export class StaticKubeConfig {
     // on tabs in some places, e.g. after a colon in a flow mapping), nothing js-yaml rejects.
     if (/[^\n\r\x20-\x7e]|\r(?!\n)/.test(text)) throw new Unsupported('characters outside printable ASCII, a tab or a lone CR');
     if (/^%/m.test(text)) throw new Unsupported('YAML directive');
+    if (/(?:^|[\s[{,])\?(?:\s|$)/.test(text)) throw new Unsupported('an explicit key (?), or what might be one');
     const doc = parseDocument(text);
     if (doc.errors.length || doc.warnings.length) throw new Unsupported('YAML errors or warnings');
     const root = toPlain(text, doc.contents);
@@ -303,6 +304,9 @@ function toPlain(text: string, root: unknown): Plain {
     if (isMap(node)) {
       const out: PlainMap = Object.create(null);
       for (const pair of node.items) {
+        // `key: value` with the colon on the key's line: yaml accepts an implicit key whose colon is on the next line.
+        const keyEnd = range(pair.key)?.[1];
+        if (keyEnd === undefined || !/^ *:/.test(text.slice(keyEnd, keyEnd + 200))) throw new Unsupported('a key not followed by a colon on its line');
         const key = walk(pair.key);
         if (typeof key !== 'string' || key === '__proto__') throw new Unsupported('a key that is not a plain string');
         out[key] = walk(pair.value);
