@@ -1,0 +1,544 @@
+// The fast path of resolveTarget (src/collect/kubeconfig-static.ts) against
+// @kubernetes/client-node: for every kubeconfig the fast path accepts, the same
+// Target; for what it leaves to client-node, the fallback is taken; for broken
+// ones, the same error. And importing the module does not load client-node.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveTargetVia, type ResolveInternals, type Target } from '../../src/collect/kubeconfig.ts';
+import { seeded } from '../helpers/random.ts';
+
+const repo = new URL('../../', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-kubeconfig-'));
+
+// Certificates and keys need not be valid: client-node and the fast path only read and decode them.
+const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${Buffer.from(body.repeat(20)).toString('base64')}\n-----END ${label}-----\n`;
+const CA = pem('CERTIFICATE', 'the cluster CA ');
+const CERT = pem('CERTIFICATE', 'a client certificate ');
+const KEY = pem('EC PRIVATE KEY', 'a client key ');
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+const file = (rel: string, text: string): string => {
+  const p = join(tmp, rel);
+  mkdirSync(join(p, '..'), { recursive: true });
+  writeFileSync(p, text);
+  return p;
+};
+file('certs/ca.crt', CA);
+file('certs/client.crt', CERT);
+file('certs/client.key', KEY);
+const tokenPath = file('token', 'token-from-a-file');
+// An exec credential plugin that prints a token.
+const execScript = file(
+  'exec-plugin.mjs',
+  `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'exec-token' } }));\n`,
+);
+
+let n = 0;
+/** A kubeconfig file in its own directory (relative paths are resolved against it). */
+const kubeconfig = (text: string, dir = `kc${++n}`): string => file(`${dir}/config`, text);
+
+/** One context `c` on cluster `k` and user `u`, made of the given cluster and user bodies (flow mappings). */
+const simple = (cluster: string, user: string) =>
+  `apiVersion: v1\nkind: Config\nclusters:\n- name: k\n  cluster: ${cluster}\nusers:\n- name: u\n  user: ${user}\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\ncurrent-context: c\n`;
+const SERVER = 'server: "https://127.0.0.1:6443"';
+
+/** Target with tls.agent described by its class and options: agents hold per-instance listener closures, so two are never deep-equal. */
+function comparable(t: Target): unknown {
+  const { agent, ...tls } = t.tls;
+  const a = agent as (http.Agent & { options?: unknown }) | undefined;
+  return { ...t, tls: { ...tls, agent: a ? { class: a.constructor.name, options: a.options } : a } };
+}
+
+function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const set = (v: Record<string, string | undefined>) => {
+    for (const [k, x] of Object.entries(v)) if (x === undefined) delete process.env[k];
+      else process.env[k] = x;
+  };
+  set(vars);
+  return fn().finally(() => set(saved));
+}
+
+type Opts = { kubeconfig?: string; context?: string };
+const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: Error) => ({ error }));
+
+/** Resolve with the fast path allowed and with client-node only. */
+async function both(opts: Opts, internals: ResolveInternals = {}, env: Record<string, string | undefined> = {}) {
+  return withEnv(env, async () => ({
+    auto: await settle(resolveTargetVia(opts, { ...internals, via: 'auto' })),
+    clientNode: await settle(resolveTargetVia(opts, { ...internals, via: 'client-node' })),
+  }));
+}
+
+async function expectSame(opts: Opts, expectedVia: 'static' | 'client-node', internals: ResolveInternals = {}, env: Record<string, string | undefined> = {}): Promise<Target> {
+  const { auto, clientNode } = await both(opts, internals, env);
+  if ('error' in auto) throw auto.error;
+  if ('error' in clientNode) throw clientNode.error;
+  expect(clientNode.value.via).toBe('client-node');
+  expect(auto.value.via).toBe(expectedVia);
+  expect(comparable(auto.value.target)).toStrictEqual(comparable(clientNode.value.target));
+  return auto.value.target;
+}
+
+afterAll(() => {
+  // tmp holds only fake credentials; left for inspection.
+});
+
+describe('the fast path gives the Target client-node gives', () => {
+  it('inline certificate-authority-data, client-certificate-data, client-key-data', async () => {
+    const f = kubeconfig(simple(`{${SERVER}, certificate-authority-data: ${b64(CA)}}`, `{client-certificate-data: ${b64(CERT)}, client-key-data: ${b64(KEY)}}`));
+    const t = await expectSame({ kubeconfig: f }, 'static');
+    expect(t.tls.ca).toEqual(Buffer.from(CA));
+    expect(t.tls.cert).toEqual(Buffer.from(CERT));
+    expect(t.tls.key).toEqual(Buffer.from(KEY));
+    expect(t.tls.agent).toBeInstanceOf(https.Agent);
+    expect(t).toMatchObject({ origin: f, context: 'c', cluster: 'k', user: 'u', server: 'https://127.0.0.1:6443', credentials: { embeddedClientKey: true } });
+  });
+
+  it('file paths relative to the kubeconfig directory', async () => {
+    const f = kubeconfig(simple(`{${SERVER}, certificate-authority: ../certs/ca.crt}`, '{client-certificate: ../certs/client.crt, client-key: "./../certs/client.key"}'));
+    const t = await expectSame({ kubeconfig: f }, 'static');
+    expect(t.tls.ca).toEqual(Buffer.from(CA));
+    expect(t.tls.key).toEqual(Buffer.from(KEY));
+  });
+
+  it('absolute file paths', async () => {
+    const f = kubeconfig(
+      simple(`{${SERVER}, certificate-authority: ${join(tmp, 'certs/ca.crt')}}`, `{client-certificate: ${join(tmp, 'certs/client.crt')}, client-key: ${join(tmp, 'certs/client.key')}}`),
+    );
+    const t = await expectSame({ kubeconfig: f }, 'static');
+    expect(t.tls.cert).toEqual(Buffer.from(CERT));
+  });
+
+  it('a file takes precedence over inline data', async () => {
+    const f = kubeconfig(simple(`{${SERVER}, certificate-authority: ../certs/ca.crt, certificate-authority-data: ${b64('other')}}`, '{token: t}'));
+    expect((await expectSame({ kubeconfig: f }, 'static')).tls.ca).toEqual(Buffer.from(CA));
+  });
+
+  it('token', async () => {
+    const f = kubeconfig(simple(`{${SERVER}, certificate-authority-data: ${b64(CA)}}`, '{token: eyJhbGciOiJSUzI1NiJ9.abc.def}'));
+    const t = await expectSame({ kubeconfig: f }, 'static');
+    expect(t.tls.headers).toEqual({ Authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.abc.def' });
+  });
+
+  it('tokenFile (the kubectl spelling): ignored, as client-node ignores it', async () => {
+    const f = kubeconfig(simple(`{${SERVER}}`, `{tokenFile: ${tokenPath}}`));
+    const t = await expectSame({ kubeconfig: f }, 'static');
+    expect(t.tls.headers).toEqual({});
+    expect(t.credentials?.tokenFile).toBe(true);
+  });
+
+  it('insecure-skip-tls-verify true and false', async () => {
+    const on = await expectSame({ kubeconfig: kubeconfig(simple(`{${SERVER}, insecure-skip-tls-verify: true}`, '{token: t}')) }, 'static');
+    expect(on.tls.rejectUnauthorized).toBe(false);
+    const off = await expectSame({ kubeconfig: kubeconfig(simple(`{${SERVER}, insecure-skip-tls-verify: false}`, '{token: t}')) }, 'static');
+    expect(off.tls).not.toHaveProperty('rejectUnauthorized');
+  });
+
+  it('tls-server-name', async () => {
+    const t = await expectSame({ kubeconfig: kubeconfig(simple(`{${SERVER}, tls-server-name: kubernetes.default.svc}`, '{token: t}')) }, 'static');
+    expect(t.tls.servername).toBe('kubernetes.default.svc');
+  });
+
+  it('basic auth', async () => {
+    const t = await expectSame({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{username: admin, password: "s3cret:x"}')) }, 'static');
+    expect(t.tls.auth).toBe('admin:s3cret:x');
+  });
+
+  it('several contexts, --context picks one (an exec user elsewhere does not matter)', async () => {
+    const text = `apiVersion: v1
+clusters:
+- name: one
+  cluster:
+    server: https://one.example:6443/
+    certificate-authority-data: ${b64(CA)}
+- name: two
+  cluster:
+    server: https://two.example/k8s/clusters/c-1
+    insecure-skip-tls-verify: true
+users:
+- name: cloud
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: does-not-exist
+- name: static
+  user:
+    token: static-token
+contexts:
+- name: cloud
+  context: {cluster: one, user: cloud}
+- name: lab
+  context:
+    cluster: two
+    user: static
+    namespace: default
+current-context: cloud
+`;
+    const f = kubeconfig(text);
+    const t = await expectSame({ kubeconfig: f, context: 'lab' }, 'static');
+    expect(t).toMatchObject({ context: 'lab', cluster: 'two', user: 'static', server: 'https://two.example/k8s/clusters/c-1' });
+    // The same file, another cluster: its trailing slash is dropped as client-node drops it.
+    const text2 = text.replace('user: static\n    namespace', 'user: static\n    namespace').replace('- name: lab\n  context:\n    cluster: two', '- name: lab\n  context:\n    cluster: one');
+    const t2 = await expectSame({ kubeconfig: kubeconfig(text2), context: 'lab' }, 'static');
+    expect(t2.server).toBe('https://one.example:6443');
+  });
+
+  it('KUBECONFIG: the first existing file of the list', async () => {
+    const a = kubeconfig(simple(`{${SERVER}}`, '{token: from-a}'));
+    const b = kubeconfig(simple(`{${SERVER}}`, '{token: from-b}'));
+    const t = await expectSame({}, 'static', {}, { KUBECONFIG: [join(tmp, 'missing'), a, b].join(':') });
+    expect(t.origin).toBe(a);
+    expect(t.tls.headers).toEqual({ Authorization: 'Bearer from-a' });
+  });
+
+  it('an http server with insecure-skip-tls-verify: an http.Agent', async () => {
+    const t = await expectSame({ kubeconfig: kubeconfig(simple('{server: "http://127.0.0.1:8080", insecure-skip-tls-verify: true}', '{token: t}')) }, 'static');
+    expect(t.tls.agent).toBeInstanceOf(http.Agent);
+    expect(t.tls.agent).not.toBeInstanceOf(https.Agent);
+  });
+
+  it('a context without a user, or naming an undefined user: no CA applied, as client-node', async () => {
+    const noUser = `clusters: [{name: k, cluster: {${SERVER}, certificate-authority-data: ${b64(CA)}, insecure-skip-tls-verify: true}}]\ncontexts: [{name: c, context: {cluster: k}}]\ncurrent-context: c\n`;
+    const t = await expectSame({ kubeconfig: kubeconfig(noUser) }, 'static');
+    expect(t.tls).not.toHaveProperty('ca');
+    expect(t.tls).not.toHaveProperty('headers');
+    const ghost = noUser.replace('{cluster: k}', '{cluster: k, user: ghost}');
+    expect((await expectSame({ kubeconfig: kubeconfig(ghost) }, 'static')).user).toBe('ghost');
+  });
+
+  it('a user with no user mapping, or an empty one', async () => {
+    await expectSame({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, 'null')) }, 'static');
+    await expectSame({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{}')) }, 'static');
+  });
+
+  it('JSON, quoted strings, block scalars, comments, minikube-style extensions', async () => {
+    const json = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'k', cluster: { server: 'https://[::1]:6443', 'certificate-authority-data': b64(CA) } }],
+      users: [{ name: 'u', user: { 'client-certificate-data': b64(CERT), 'client-key-data': b64(KEY) } }],
+      contexts: [{ name: 'c', context: { cluster: 'k', user: 'u' } }],
+      'current-context': 'c',
+      preferences: {},
+    });
+    await expectSame({ kubeconfig: kubeconfig(json) }, 'static');
+    const wrapped = b64(CA).replace(/.{40}/g, '$&\n    ');
+    const yaml = `# a comment
+apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: |
+      ${wrapped.replace(/\n {4}/g, '\n      ')}
+    extensions:
+    - extension:
+        last-update: Mon, 01 Jan 2024 10:00:00 UTC
+        provider: minikube.sigs.k8s.io
+        version: v1.32.0
+      name: cluster_info
+    server: 'https://192.168.49.2:8443'
+  name: minikube
+contexts:
+- context:
+    cluster: "minikube"
+    extensions:
+    - extension: {provider: minikube.sigs.k8s.io, version: 1.32}
+      name: context_info
+    namespace: default
+    user: minikube
+  name: minikube
+current-context: minikube
+kind: Config
+preferences: {}
+users:
+- name: minikube
+  user:
+    client-certificate-data: >-
+      ${b64(CERT)}
+    token: "double\\tquoted\\u0041"
+`;
+    const t = await expectSame({ kubeconfig: kubeconfig(yaml) }, 'static');
+    expect(t.tls.ca).toEqual(Buffer.from(CA));
+    expect(t.tls.headers).toEqual({ Authorization: 'Bearer double\tquotedA' });
+  });
+
+  it('in-cluster: service-account token and CA, KUBERNETES_SERVICE_HOST/PORT (IPv4, IPv6 bracketed, http port)', async () => {
+    const root = join(tmp, 'sa-root');
+    const sa = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(sa, { recursive: true });
+    writeFileSync(join(sa, 'token'), 'sa-token\n');
+    writeFileSync(join(sa, 'ca.crt'), CA);
+    writeFileSync(join(sa, 'namespace'), 'k8s-audit');
+    const env = { KUBECONFIG: join(tmp, 'missing'), KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+    const t = await expectSame({}, 'static', { serviceAccountRoot: root }, env);
+    expect(t).toMatchObject({ origin: 'in-cluster', server: 'https://10.96.0.1:443', context: 'inClusterContext', cluster: 'inCluster', user: 'inClusterUser' });
+    // Not trimmed, by client-node either.
+    expect(t.tls.headers).toEqual({ Authorization: 'Bearer sa-token\n' });
+    expect(t.tls.ca).toEqual(Buffer.from(CA));
+    const v6 = await expectSame({}, 'static', { serviceAccountRoot: root }, { ...env, KUBERNETES_SERVICE_HOST: 'fd00:10:96::1' });
+    expect(v6.server).toBe('https://[fd00:10:96::1]:443');
+    // Port 80: client-node refuses http without insecure-skip-tls-verify; the fast path leaves it the error.
+    const { auto, clientNode } = await both({}, { serviceAccountRoot: root }, { ...env, KUBERNETES_SERVICE_PORT: '80' });
+    expect('error' in auto && auto.error.message).toBe('error' in clientNode && clientNode.error.message);
+    expect('error' in auto && auto.error.message).toMatch(/^cannot use credentials of context "inClusterContext": HTTP protocol is not allowed/);
+  });
+});
+
+describe('what the fast path leaves to client-node', () => {
+  const cases: [string, string][] = [
+    ['exec plugin', simple(`{${SERVER}}`, `{exec: {apiVersion: client.authentication.k8s.io/v1, command: "${process.execPath}", args: ["${execScript}"]}}`)],
+    ['auth-provider', simple(`{${SERVER}}`, `{auth-provider: {name: file, config: {tokenFile: "${tokenPath}"}}}`)],
+    ['proxy-url', simple(`{${SERVER}, proxy-url: "http://127.0.0.1:3128"}`, '{token: t}')],
+    ['token-file (read by client-node while loading)', simple(`{${SERVER}}`, `{token-file: "${tokenPath}"}`)],
+    ['impersonation', simple(`{${SERVER}}`, '{token: t, as: someone}')],
+    ['an unknown user field', simple(`{${SERVER}}`, '{token: t, as-groups: [a]}')],
+    ['an unknown cluster field', simple(`{${SERVER}, certificate-authority-bundle: x}`, '{token: t}')],
+    ['a token that is a number', simple(`{${SERVER}}`, '{token: 12345}')],
+    ['a name that looks like a number', simple(`{${SERVER}}`, '{token: t}').replace(/\bu\b/g, '1e3')],
+    ['username without a password', simple(`{${SERVER}}`, '{username: admin}')],
+    ['YAML anchors and aliases', simple(`&c {${SERVER}}`, '{token: t}') + 'x: *c\n'],
+    ['a YAML tag', simple(`{${SERVER}}`, '{token: !!str t}')],
+    ['a YAML directive', '%YAML 1.2\n---\n' + simple(`{${SERVER}}`, '{token: t}')],
+    ['non-ASCII', simple(`{${SERVER}}`, '{token: tøken}')],
+    ['a tab', simple(`{${SERVER}}`, '{token: "t\tu"}')],
+    ['an explicit key', simple(`{${SERVER}}`, '{token: t}').replace('current-context: c', '? current-context\n: c')],
+    ['a flow mapping over several lines', simple(`{${SERVER},\n    insecure-skip-tls-verify: true}`, '{token: t}')],
+    ['a quoted scalar over several lines', simple(`{${SERVER}}`, '{token: "t\n      u"}')],
+    ['a document not at column 0', ' ' + simple(`{${SERVER}}`, '{token: t}').replace(/\n/g, '\n ')],
+  ];
+  for (const [name, text] of cases) {
+    it(name, async () => {
+      const t = await expectSame({ kubeconfig: kubeconfig(text) }, 'client-node');
+      if (name === 'exec plugin') expect(t.tls.headers).toEqual({ Authorization: 'Bearer exec-token' });
+      if (name === 'auth-provider') expect(t.tls.headers).toEqual({ Authorization: 'Bearer token-from-a-file' });
+      if (name === 'proxy-url') expect((t.tls.agent as object).constructor.name).toBe('HttpsProxyAgent');
+    });
+  }
+});
+
+describe('errors: the same message either way', () => {
+  const cases: [string, Opts | (() => Opts), Record<string, string | undefined>?][] = [
+    ['kubeconfig not found', { kubeconfig: join(tmp, 'nope/config') }],
+    ['no kubeconfig and not in a cluster', {}, { KUBECONFIG: join(tmp, 'missing'), KUBERNETES_SERVICE_HOST: undefined }],
+    ['malformed YAML', () => ({ kubeconfig: kubeconfig('apiVersion: v1\nclusters: [ {name: x\n') })],
+    ['an empty file', () => ({ kubeconfig: kubeconfig('') })],
+    ['a document that is not a mapping', () => ({ kubeconfig: kubeconfig('- a\n- b\n') })],
+    ['a scalar document', () => ({ kubeconfig: kubeconfig('hello\n') })],
+    ['duplicate keys', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{token: a, token: b}')) })],
+    // Both found by the generated documents below: yaml accepts them, js-yaml does not.
+    ["a key whose colon is on the next line", () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{token: t}').replace('current-context: c', '"current-context"\n  : c')) })],
+    ['a tab after a colon in a flow mapping', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}, tls-server-name:\t kubernetes}`, '{token: t}')) })],
+    ["a stray quote after a single-quoted scalar", () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{token: t}').replace('apiVersion: v1', "apiVersion: 'v1''").replace('- name: k', "- name: 'k'")) })],
+    ['a flow mapping whose next line is less indented than its start', () => ({ kubeconfig: kubeconfig('---\n {"apiVersion": v1, clusters: [{name: k, cluster: {server: https://127.0.0.1:6443,\ncertificate-authority-data: x}}]}\n') })],
+    ['unknown context, with the available ones', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{token: t}')), context: 'prod' })],
+    ['unknown context, none defined', () => ({ kubeconfig: kubeconfig('apiVersion: v1\n'), context: 'prod' })],
+    ['no current-context', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{token: t}').replace('current-context: c\n', '')) })],
+    ['current-context naming no context', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{token: t}').replace('current-context: c', 'current-context: gone')) })],
+    ['a context naming an undefined cluster', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{token: t}').replace('{cluster: k,', '{cluster: gone,')) })],
+    ['a cluster without a server', () => ({ kubeconfig: kubeconfig(simple('{insecure-skip-tls-verify: true}', '{token: t}')) })],
+    ['a cluster without a name', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{token: t}').replace('- name: k\n', '- nom: k\n')) })],
+    ['a context without a cluster', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{token: t}').replace('{cluster: k, user: u}', '{user: u}')) })],
+    ['an invalid server address', () => ({ kubeconfig: kubeconfig(simple('{server: "not a url"}', '{token: t}')) })],
+    ['a missing CA file', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}, certificate-authority: missing-ca.crt}`, '{token: t}')) })],
+    ['a missing client key file', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, `{client-certificate: ${join(tmp, 'certs/client.crt')}, client-key: /nonexistent/key}`)) })],
+    ['http without insecure-skip-tls-verify', () => ({ kubeconfig: kubeconfig(simple('{server: "http://127.0.0.1:8080"}', '{token: t}')) })],
+    ['a failing exec plugin', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{exec: {command: /nonexistent/plugin}}')) })],
+    ['a numeric CA path', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}, certificate-authority: 42}`, '{token: t}')) })],
+  ];
+  for (const [name, opts, env] of cases) {
+    it(name, async () => {
+      const { auto, clientNode } = await both(typeof opts === 'function' ? opts() : opts, {}, env ?? {});
+      expect('error' in auto, 'the fast path rejects').toBe(true);
+      expect('error' in clientNode, 'client-node rejects').toBe(true);
+      const [a, c] = [(auto as { error: Error }).error, (clientNode as { error: Error }).error];
+      expect(a.constructor.name).toBe('ConfigError');
+      expect({ type: a.constructor.name, message: a.message }).toStrictEqual({ type: c.constructor.name, message: c.message });
+    });
+  }
+
+  it('in-cluster with --context', async () => {
+    const root = join(tmp, 'sa-root-ctx');
+    mkdirSync(join(root, 'var/run/secrets/kubernetes.io/serviceaccount'), { recursive: true });
+    writeFileSync(join(root, 'var/run/secrets/kubernetes.io/serviceaccount/token'), 't');
+    const env = { KUBECONFIG: join(tmp, 'missing'), KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+    const { auto, clientNode } = await both({ context: 'x' }, { serviceAccountRoot: root }, env);
+    expect('error' in auto && auto.error.message).toBe('--context x given, but there is no kubeconfig (running in-cluster)');
+    expect('error' in clientNode && clientNode.error.message).toBe('--context x given, but there is no kubeconfig (running in-cluster)');
+    // No ca.crt: the credentials cannot be used, with client-node's message.
+    const noCa = await both({}, { serviceAccountRoot: root }, env);
+    expect('error' in noCa.auto && noCa.auto.error.message).toMatch(/^cannot use credentials of context "inClusterContext": ENOENT/);
+    expect('error' in noCa.auto && noCa.auto.error.message).toBe('error' in noCa.clientNode && noCa.clientNode.error.message);
+  });
+});
+
+describe('generated kubeconfigs: the fast path agrees with client-node or leaves them to it', () => {
+  // Random documents, written in random YAML styles (some of them broken on purpose): for each,
+  // both implementations reject with the same message, or resolve to the same Target.
+  type Value = string | number | boolean | null | Value[] | { [k: string]: Value };
+  // KUBECONFIG_FUZZ_SEED / KUBECONFIG_FUZZ_N: run other or more documents.
+  const SEED = Number(process.env.KUBECONFIG_FUZZ_SEED ?? 20_240_611);
+  const N = Number(process.env.KUBECONFIG_FUZZ_N ?? 400);
+
+  function generate(seed: number): { text: string; context?: string } {
+    const r = seeded(seed);
+    const maybe = <T>(p: number, v: () => T): T | undefined => (r.chance(p) ? v() : undefined);
+    /** Mostly one of the good values, sometimes one of the odd ones. */
+    const mostly = (good: Value[], odd: Value[], p = 0.93): Value => (r.chance(p) || odd.length === 0 ? r.pick(good) : r.pick(odd));
+    const name = () => mostly(['k', 'prod', 'kind-kind', 'a b', 'x:y', 'arn:aws:eks:eu-west-1:1:cluster/c'], ['1e3', 'true', '', '-', '.5']);
+    const clean = (o: Record<string, Value | undefined>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [k: string]: Value };
+    const clusters = Array.from({ length: 1 + r.int(3) }, () =>
+      clean({
+        name: name(),
+        cluster: clean({
+          server: maybe(0.97, () => mostly(['https://127.0.0.1:6443', 'https://k.example/', 'https://k.example/prefix', 'https://[::1]:6443'], ['http://127.0.0.1:8080', 'not a url', '', 6443])),
+          'certificate-authority': maybe(0.2, () => mostly(['../certs/ca.crt', join(tmp, 'certs/ca.crt'), './../certs/ca.crt'], ['missing.crt', '', 42])),
+          'certificate-authority-data': maybe(0.4, () => mostly([b64(CA)], ['', 'not base64!', 12])),
+          'insecure-skip-tls-verify': maybe(0.4, () => mostly([true, false], ['true', 'yes', null, 1])),
+          'tls-server-name': maybe(0.2, () => mostly(['kubernetes'], ['', 7])),
+          'proxy-url': maybe(0.05, () => 'http://127.0.0.1:3128'),
+          extensions: maybe(0.1, () => [{ name: 'info', extension: { version: 1.3, provider: 'p' } }]),
+        }),
+      }),
+    );
+    const users = Array.from({ length: r.int(3) }, () =>
+      clean({
+        name: name(),
+        user: maybe(0.9, () =>
+          clean({
+            token: maybe(0.4, () => mostly(['t0ken', 'eyJ.x.y', 'a: b', 'x#y'], ['', null, 12345, '0x1f'])),
+            tokenFile: maybe(0.1, () => tokenPath),
+            'token-file': maybe(0.03, () => tokenPath),
+            'client-certificate': maybe(0.2, () => mostly(['../certs/client.crt', join(tmp, 'certs/client.crt')], ['missing.crt'])),
+            'client-certificate-data': maybe(0.3, () => b64(CERT)),
+            'client-key': maybe(0.2, () => mostly(['../certs/client.key'], ['/nonexistent/key'])),
+            'client-key-data': maybe(0.3, () => b64(KEY)),
+            username: maybe(0.15, () => mostly(['admin'], ['', 7])),
+            password: maybe(0.15, () => mostly(['pw', 'p:w'], ['', null, 8])),
+            exec: maybe(0.05, () => ({ command: '/nonexistent/plugin' })),
+            as: maybe(0.03, () => 'someone'),
+          }),
+        ),
+      }),
+    );
+    const contexts = Array.from({ length: 1 + r.int(3) }, () =>
+      clean({
+        name: name(),
+        context: maybe(0.97, () =>
+          clean({
+            cluster: maybe(0.97, () => mostly(clusters.map((c) => c.name as Value), ['gone'], 0.95)),
+            user: maybe(0.85, () => mostly(users.map((u) => u.name as Value), ['ghost', ''], 0.9)),
+            namespace: maybe(0.3, () => 'default'),
+          }),
+        ),
+      }),
+    );
+    const doc = clean({
+      apiVersion: maybe(0.9, () => 'v1'),
+      kind: maybe(0.8, () => 'Config'),
+      clusters: r.chance(0.97) ? clusters : 'none',
+      users,
+      contexts,
+      'current-context': maybe(0.9, () => mostly(contexts.map((c) => c.name as Value), ['elsewhere', null, ''], 0.9)),
+      preferences: maybe(0.5, () => ({})),
+    });
+    const nl = r.chance(0.1) ? '\r\n' : '\n';
+    const scalar = (v: Value): string => {
+      if (typeof v !== 'string') return String(v);
+      const style = r.int(10);
+      if (style < 6) return v; // plain: may be broken or mean something else, on purpose
+      if (style < 8) return JSON.stringify(v);
+      return `'${v.replace(/'/g, "''")}'`;
+    };
+    const flow = (v: Value): string =>
+      Array.isArray(v) ? `[${v.map(flow).join(', ')}]` : v !== null && typeof v === 'object' ? `{${Object.entries(v).map(([k, x]) => `${scalar(k)}: ${flow(x)}`).join(', ')}}` : scalar(v);
+    const block = (v: Value, indent: string): string => {
+      if (Array.isArray(v)) {
+        if (v.length === 0 || r.chance(0.15)) return ` ${flow(v)}`;
+        return v.map((x) => `${nl}${indent}-${block(x, indent + '  ').replace(/^\r?\n\s*/, ' ')}`).join('');
+      }
+      if (v !== null && typeof v === 'object') {
+        if (Object.keys(v).length === 0 || r.chance(0.15)) return ` ${flow(v)}`;
+        return Object.entries(v).map(([k, x]) => `${nl}${indent}${scalar(k)}:${block(x, indent + '  ')}${r.chance(0.05) ? ' # note' : ''}`).join('');
+      }
+      return ` ${scalar(v)}`;
+    };
+    let text = (r.chance(0.1) ? `---${nl}` : '') + block(doc, '').replace(/^\r?\n/, '') + nl + (r.chance(0.05) ? `...${nl}` : '');
+    // Now and then a few characters inserted or dropped at random: YAML the two parsers may disagree on.
+    if (r.chance(0.3)) {
+      for (let k = 1 + r.int(3); k > 0; k--) {
+        const at = r.int(text.length);
+        text = r.chance(0.7) ? text.slice(0, at) + r.pick([' ', '\t', ':', '#', '-', '\n', '\n  ', '"', "'", '{', '}', '[', ']', ',', '&a ', '*a', '!', '|', '>', '? ', '%', '@', '`', '\\', '~']) + text.slice(at) : text.slice(0, at) + text.slice(at + 1);
+      }
+    }
+    const context = maybe(0.3, () => r.pick([...contexts.map((c) => String(c.name)), 'prod', 'nope']));
+    return context === undefined ? { text } : { text, context };
+  }
+
+  it(`${N} documents from seed ${SEED}`, async () => {
+    const via = { static: 0, 'client-node': 0, error: 0 };
+    for (let i = 0; i < N; i++) {
+      const { text, context } = generate(SEED + i);
+      const opts: Opts = { kubeconfig: kubeconfig(text, `gen/${i}`), ...(context !== undefined ? { context } : {}) };
+      const { auto, clientNode } = await both(opts);
+      const where = `seed ${SEED + i}:\n${text}`;
+      if ('error' in clientNode) {
+        expect('error' in auto ? auto.error.message : 'resolved', where).toBe(clientNode.error.message);
+        via.error++;
+      } else {
+        if ('error' in auto) throw new Error(`${where}\nfast path: ${auto.error.message}`);
+        expect(comparable(auto.value.target), where).toStrictEqual(comparable(clientNode.value.target));
+        via[auto.value.via]++;
+      }
+    }
+    // The generator must exercise all three outcomes (checked on runs long enough to tell).
+    if (N >= 100) {
+      expect(via.static).toBeGreaterThan(N / 10);
+      expect(via['client-node']).toBeGreaterThan(N / 50);
+      expect(via.error).toBeGreaterThan(N / 10);
+    }
+  }, 600_000);
+});
+
+describe('@kubernetes/client-node is loaded only when needed', () => {
+  // A child process whose module resolutions are all recorded (module.registerHooks runs
+  // for every static and dynamic import), then asked which ones were client-node's.
+  const hook = file(
+    'record-resolutions.mjs',
+    `import { registerHooks } from 'node:module';
+globalThis.__resolved = [];
+registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); globalThis.__resolved.push(r.url); return r; } });
+`,
+  );
+  const run = (body: string) => {
+    const script = `${body}\nconst loaded = globalThis.__resolved.filter((u) => u.includes('/node_modules/@kubernetes/client-node/'));\nconsole.log(JSON.stringify({ total: globalThis.__resolved.length, clientNode: loaded.length }));`;
+    const r = spawnSync(process.execPath, ['--import', hook, '--input-type=module', '-e', script], { cwd: repo, encoding: 'utf8', env: { ...process.env, KUBECONFIG: join(tmp, 'missing') } });
+    expect(r.stderr.replace(/^.*ExperimentalWarning.*\n?|^\(Use `node --trace-warnings.*\n?/gm, '')).toBe('');
+    expect(r.status).toBe(0);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { total: number; clientNode: number };
+  };
+  const mod = JSON.stringify(join(repo, 'src/collect/kubeconfig.ts'));
+
+  it('not for a static kubeconfig', () => {
+    const f = kubeconfig(simple(`{${SERVER}, certificate-authority-data: ${b64(CA)}}`, '{token: t}'));
+    const r = run(`const { resolveTargetVia } = await import(${mod});\nconst { via } = await resolveTargetVia({ kubeconfig: ${JSON.stringify(f)} });\nif (via !== 'static') throw new Error(via);`);
+    expect(r.total).toBeGreaterThan(5);
+    expect(r.clientNode).toBe(0);
+  });
+
+  it('not by the CLI for --version', () => {
+    const r = run(`const { main } = await import(${JSON.stringify(join(repo, 'src/cli/main.ts'))});\nconst code = await main(['node', 'k8s-audit', '--version'], { stdout: { write() { return true; } }, stderr: process.stderr });\nif (code !== 0) throw new Error(String(code));`);
+    expect(r.total).toBeGreaterThan(50);
+    expect(r.clientNode).toBe(0);
+  });
+
+  it('but yes for an exec plugin (the check does see it)', () => {
+    const f = kubeconfig(simple(`{${SERVER}}`, `{exec: {command: "${process.execPath}", args: ["${execScript}"]}}`));
+    const r = run(`const { resolveTargetVia } = await import(${mod});\nconst { via } = await resolveTargetVia({ kubeconfig: ${JSON.stringify(f)} });\nif (via !== 'client-node') throw new Error(via);`);
+    expect(r.clientNode).toBeGreaterThan(0);
+  });
+});
