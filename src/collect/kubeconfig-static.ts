@@ -12,16 +12,19 @@
  * else throws Unsupported, and resolveTarget starts over with client-node:
  *
  * - a user with `exec`, `auth-provider`, `as`/`as-*` (impersonation), or any
- *   field not listed below; a cluster with `proxy-url` or an unknown field; a
- *   context with an unknown field (each only when it is the one in use);
+ *   field not in USER_FIELDS; a cluster with `proxy-url` or a field not in
+ *   CLUSTER_FIELDS; a context with a field not in CONTEXT_FIELDS (each only
+ *   when it is the one in use);
  * - `token-file` on any user (client-node reads it, relative to the working
  *   directory, while loading, for every user);
- * - a YAML document the two parsers might read differently: parse errors or
- *   warnings, directives, anchors, aliases, tags, tabs, characters outside
- *   printable ASCII, keys that are not plain strings, or a field in use whose plain
- *   scalar is not plainly a string (`1234`, `0x1f`, `.5`, `~`, `<<`…) — this
- *   module parses with `yaml`, client-node with js-yaml (both YAML 1.2 core
- *   schema);
+ * - a YAML document the two parsers might read differently (this module
+ *   parses with `yaml`, client-node with js-yaml, both YAML 1.2 core schema):
+ *   parse errors or warnings, directives, anchors, aliases, tags, explicit
+ *   keys, tabs, lone CRs, characters outside printable ASCII, a document not
+ *   at column 0, flow collections or plain/quoted scalars over several lines
+ *   (except in a JSON document), keys that are not plain strings or whose
+ *   colon is not on their line, malformed quoted scalars, or a field in use
+ *   whose plain scalar is not plainly a string (`1234`, `0x1f`, `.5`, `~`…);
  * - a document client-node would reject while loading (so its error message
  *   is the one reported), and any error while applying the credentials (a file
  *   that cannot be read, an http:// server without insecure-skip-tls-verify).
@@ -31,7 +34,8 @@
  *   `token-file`;
  * - with no user entry for the context, neither the CA nor the TLS options are
  *   applied;
- * - the server keeps no trailing slash; an in-cluster IPv6 host is bracketed.
+ * - the server keeps no trailing slash; an in-cluster IPv6 host is bracketed;
+ * - the in-cluster token is sent as read, not trimmed.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
