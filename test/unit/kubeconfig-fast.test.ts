@@ -3,7 +3,7 @@
 // Target; for what it leaves to client-node, the fallback is taken; for broken
 // ones, the same error. And importing the module does not load client-node.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -86,7 +86,8 @@ async function expectSame(opts: Opts, expectedVia: 'static' | 'client-node', int
 }
 
 afterAll(() => {
-  // tmp holds only fake credentials; left for inspection.
+  // Failures print the document at fault; the hundreds of generated files are not kept.
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('the fast path gives the Target client-node gives', () => {
