@@ -16,7 +16,6 @@
  * needs one reports `not-assessed` with the reason when it is missing.
  * Everything is read-only: GETs only.
  */
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import pLimit from 'p-limit';
 import YAML from 'yaml';
@@ -255,6 +254,8 @@ async function kubeconfigFacts(target: Target): Promise<KubeconfigFacts> {
     facts.addresses = [host];
   } else {
     try {
+      // Loaded here: node:dns/promises sets up its resolver on import (tens of milliseconds), and most servers are IPs.
+      const { lookup } = await import('node:dns/promises');
       const found = await Promise.race([
         lookup(host, { all: true, verbatim: true }),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('DNS lookup timed out after 5 s')), 5_000).unref()),
