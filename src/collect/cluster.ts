@@ -18,6 +18,10 @@ export interface CollectOptions {
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
   onProgress?: (event: ProgressEvent) => void;
+  /** After the handshake, before any list: the server's version (undefined when /version was forbidden). */
+  onConnected?: (serverVersion: ServerVersion | undefined) => void;
+  /** Each kind as it finishes: its objects (the same array the snapshot will hold; undefined unless `ok`) and how it went. */
+  onKind?: (kind: KindKey, objects: readonly K8sObject[] | undefined, collection: KindCollection) => void;
 }
 
 export type ProgressEvent =
@@ -95,6 +99,7 @@ export async function collect(target: Target, opts: CollectOptions): Promise<Col
   try {
     const { serverVersion, identity } = await handshake(client, target);
     opts.onProgress?.({ type: 'connected', server: target.server, ...(serverVersion ? { version: serverVersion.gitVersion } : {}) });
+    opts.onConnected?.(serverVersion);
 
     const limit = pLimit(opts.concurrency ?? 6);
     const objects: Partial<Record<KindKey, K8sObject[]>> = {};
@@ -135,6 +140,7 @@ export async function collect(target: Target, opts: CollectOptions): Promise<Col
           c.durationMs = Math.round(performance.now() - t0);
           collection[kind] = c;
           opts.onProgress?.({ type: 'kind-done', kind, collection: c });
+          opts.onKind?.(kind, objects[kind], c);
         }),
       ),
     );

@@ -14,7 +14,11 @@ export interface Identity {
 export interface ScanInfo {
   startedAt: string;
   durationMs: number;
-  timings: { collectMs: number; evaluateMs: number };
+  /**
+   * `evaluateMs`: evaluation after collection ended. `earlyEvaluateMs`: evaluation done while the
+   * last list was still being read (inside `collectMs`; live scans only).
+   */
+  timings: { collectMs: number; evaluateMs: number; earlyEvaluateMs?: number };
   source: 'cluster' | 'manifests';
   /** Static scans (`scan -f`): the files and directories read, `-` for standard input. */
   files?: string[];

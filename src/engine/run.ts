@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { KINDS, permissionFor, type KindKey } from '../collect/kinds.ts';
-import type { Snapshot } from '../model/snapshot.ts';
+import { PendingDataError, type Snapshot } from '../model/snapshot.ts';
 import { cmp, type SubjectRef } from '../model/workloads.ts';
 import { interpolate, quoteForSnippet } from './interpolate.ts';
 import type { ControlSummary, PassTally, Result, StatusCounts, Summary } from './result.ts';
@@ -18,6 +18,27 @@ export type PassMode = 'list' | 'count';
 export interface EvaluateOptions {
   /** Default `list`. */
   passes?: PassMode;
+  /**
+   * Controls already run by runEarly on a snapshot taken while collection was still
+   * running; they are not run again. Their runs must have used the same pass mode and
+   * control options.
+   */
+  early?: ReadonlyMap<Control, ControlRun>;
+}
+
+/**
+ * Run one control on a snapshot taken mid-collection (SnapshotInput.pending). The run
+ * counts only if the control touched nothing still being collected: then it saw exactly
+ * what it would see on the finished snapshot, and its results are the same. Otherwise
+ * (PendingDataError) it returns undefined and the control runs again at the end.
+ */
+export function runEarly(control: Control, snapshot: Snapshot, options: ControlOptions = {}, mode: PassMode = 'list'): ControlRun | undefined {
+  try {
+    return runControl(control, snapshot, options, mode);
+  } catch (err) {
+    if (err instanceof PendingDataError) return undefined;
+    throw err;
+  }
 }
 
 export interface Evaluation {
@@ -61,7 +82,8 @@ function verbatim(snippets: Record<string, string>): (value: string) => string {
   return (v) => (own.has(v) ? v : quoteForSnippet(v));
 }
 
-interface ControlRun {
+/** What running one control produced; opaque outside the engine (see runEarly). */
+export interface ControlRun {
   results: Result[];
   /** In count mode: passes by namespace key ('' for cluster-scoped). */
   passes?: Map<string, number>;
@@ -154,6 +176,7 @@ function runControl(control: Control, snapshot: Snapshot, options: ControlOption
   try {
     control.evaluate(snapshot, reporter, options);
   } catch (err) {
+    if (err instanceof PendingDataError) throw err; // a snapshot taken mid-collection: run it again on the finished one
     return notAssessedWhole(`Control failed to run: ${(err as Error).message}`);
   }
   const passed = tally ? sum(tally.values()) : 0;
@@ -219,12 +242,12 @@ export function compareResults(a: Result, b: Result): number {
  * With `passes: 'count'` passing results are not made at all, only counted per control and namespace
  * (`Evaluation.passes`); counts, statuses and the summary are the same as when they are listed.
  */
-export function evaluate(snapshot: Snapshot, controls: readonly Control[], options: ControlOptions = {}, { passes: mode = 'list' }: EvaluateOptions = {}): Evaluation {
+export function evaluate(snapshot: Snapshot, controls: readonly Control[], options: ControlOptions = {}, { passes: mode = 'list', early }: EvaluateOptions = {}): Evaluation {
   const results: Result[] = [];
   const summaries: ControlSummary[] = [];
   const tallies: PassTally[] | undefined = mode === 'count' ? [] : undefined;
   for (const control of [...controls].sort((a, b) => cmp(a.meta.id, b.meta.id))) {
-    const run = runControl(control, snapshot, options, mode);
+    const run = early?.get(control) ?? runControl(control, snapshot, options, mode);
     const counts = emptyCounts();
     for (const r of run.results) counts[r.status]++;
     if (run.passes && tallies) {

@@ -38,6 +38,22 @@ export interface SnapshotInput {
   namespaces?: string[];
   /** Live reads beyond object lists (kubelet configz, anonymous probes, kubeconfig facts); see src/collect/extras.ts. */
   extras?: SnapshotExtras;
+  /**
+   * A snapshot taken while collection is still running (src/scan.ts evaluates some controls
+   * while the longest lists are still being read): these kinds, and the extras when `extras`
+   * is set, are still being read. Touching them in any way — listing, looking up, reading their
+   * collection state — throws PendingDataError, so that whatever needed them is run again on
+   * the finished snapshot instead of seeing a partial or empty cluster.
+   */
+  pending?: { kinds?: Iterable<KindKey>; extras?: boolean };
+}
+
+/** Thrown when code reads data a snapshot taken mid-collection does not hold yet (see SnapshotInput.pending). */
+export class PendingDataError extends Error {
+  constructor(what: string) {
+    super(`${what} is still being collected`);
+    this.name = 'PendingDataError';
+  }
 }
 
 /**
@@ -56,6 +72,7 @@ export class Snapshot {
   readonly #objects: Partial<Record<KindKey, readonly K8sObject[]>>;
   readonly #byNamespace = new Map<KindKey, Map<string, K8sObject[]>>();
   readonly #byName = new Map<KindKey, Map<string, K8sObject>>();
+  readonly #pending: ReadonlySet<KindKey> | undefined;
 
   constructor(input: SnapshotInput) {
     this.source = input.source;
@@ -63,8 +80,27 @@ export class Snapshot {
     this.namespaces = input.namespaces;
     this.extras = input.extras;
     this.#input = input;
+    const pending = new Set(input.pending?.kinds ?? []);
+    this.#pending = pending.size > 0 ? pending : undefined;
+    if (input.pending?.extras) {
+      Object.defineProperty(this, 'extras', {
+        enumerable: true,
+        get() {
+          throw new PendingDataError('the extra reads (probes, kubeconfig, kubelet)');
+        },
+      });
+    }
     const collection = {} as Record<KindKey, KindCollection>;
     for (const key of KIND_KEYS) {
+      if (pending.has(key)) {
+        Object.defineProperty(collection, key, {
+          enumerable: true,
+          get() {
+            throw new PendingDataError(KINDS[key].kind);
+          },
+        });
+        continue;
+      }
       const given = input.collection?.[key];
       const objects = input.objects[key];
       collection[key] =
@@ -91,6 +127,7 @@ export class Snapshot {
 
   /** All objects of a kind, in the order collected. Empty when not collected. */
   list(kind: KindKey): readonly K8sObject[] {
+    if (this.#pending?.has(kind)) throw new PendingDataError(KINDS[kind].kind);
     return this.#objects[kind] ?? [];
   }
 
@@ -123,6 +160,7 @@ export class Snapshot {
 
   /** Whether a kind was read completely, so that absence of an object means it does not exist. */
   isComplete(kind: KindKey): boolean {
+    if (this.#pending?.has(kind)) throw new PendingDataError(KINDS[kind].kind);
     const state = this.collection[kind].state;
     return state === 'ok';
   }
