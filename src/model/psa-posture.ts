@@ -143,32 +143,23 @@ function failedChecks(e: PssEvaluation): { checks: PssCheckId[]; reasons: string
 }
 
 const evaluations = new WeakMap<object, Map<string, PssEvaluation>>();
-const byContent = new WeakMap<Snapshot, Map<string, Map<string, PssEvaluation>>>();
 
 /**
- * evaluatePssLevel, memoised per pod spec object and, behind that, per content:
- * the insight and the controls evaluate the same specs at the same levels, a bare
- * Pod is both a workload and an existing Pod, and the Pods of one ReplicaSet, Job
- * or DaemonSet carry identical specs (at M in the benchmark, 10,000 Pods have
- * 3,559 distinct ones). The content is everything the evaluation reads — the
- * spec and the annotations, the only metadata the checks look at — serialised once
- * per spec object; specs of equal content share one evaluation table (so the
- * serialisations of duplicates are garbage at once). Snapshots are frozen, so
- * nothing goes stale; evaluations are shared and must not be modified.
+ * evaluatePssLevel, memoised per pod spec object: the insight and the controls
+ * evaluate the same specs at the same levels, and a bare Pod is both a workload
+ * and an existing Pod. Snapshots are frozen, so the result cannot go stale.
+ *
+ * (Sharing evaluations between Pods of equal content was tried and dropped: on a
+ * real cluster every Pod's spec differs — the ServiceAccount admission gives each
+ * a `kube-api-access-<random>` volume — so serialising specs to compare them costs
+ * time and finds nothing to share.)
  */
-function evaluateCached(snapshot: Snapshot, meta: ObjectMeta | undefined, spec: PodSpec, specPath: string, level: 'baseline' | 'restricted', version: PssVersion): PssEvaluation {
-  let table = evaluations.get(spec);
-  if (!table) {
-    let shared = byContent.get(snapshot);
-    if (!shared) byContent.set(snapshot, (shared = new Map()));
-    const content = `${JSON.stringify(meta?.annotations ?? null)}|${JSON.stringify(spec)}`;
-    table = shared.get(content);
-    if (!table) shared.set(content, (table = new Map()));
-    evaluations.set(spec, table);
-  }
+function evaluateCached(meta: ObjectMeta | undefined, spec: PodSpec, specPath: string, level: 'baseline' | 'restricted', version: PssVersion): PssEvaluation {
+  let bySpec = evaluations.get(spec);
+  if (!bySpec) evaluations.set(spec, (bySpec = new Map()));
   const key = `${specPath}|${level}|${version.minor}`;
-  let e = table.get(key);
-  if (!e) table.set(key, (e = evaluatePssLevel(meta, spec, specPath, level, version)));
+  let e = bySpec.get(key);
+  if (!e) bySpec.set(key, (e = evaluatePssLevel(meta, spec, specPath, level, version)));
   return e;
 }
 
@@ -196,14 +187,14 @@ export function impactAt(snapshot: Snapshot, namespace: string, level: 'baseline
   const label = choice.source === 'label' ? (choice.label ?? formatPssVersion(choice.version)) : 'latest';
   const impact: LevelImpact = { level, versionLabel: label, evaluatedAt: formatPssVersion(choice.version), current, workloads: [], pods: [] };
   for (const w of workloadsIn(snapshot, namespace)) {
-    const e = evaluateCached(snapshot, w.podMeta, w.podSpec, w.specPath, level, choice.version);
+    const e = evaluateCached(w.podMeta, w.podSpec, w.specPath, level, choice.version);
     if (e.allowed) continue;
     impact.workloads.push({ subject: w.subject, ...failedChecks(e), path: e.violations[0]?.path ?? w.specPath, detail: e.admissionDetail });
   }
   for (const pod of snapshot.inNamespace('pods', namespace)) {
     const spec = pod.spec as PodSpec | undefined;
     if (!spec) continue;
-    const e = evaluateCached(snapshot, pod.metadata, spec, 'spec', level, choice.version);
+    const e = evaluateCached(pod.metadata, spec, 'spec', level, choice.version);
     if (e.allowed) continue;
     impact.pods.push({ name: pod.metadata.name, owner: reportedOwner(snapshot, pod), ...failedChecks(e) });
   }

@@ -4,9 +4,9 @@ import { evaluatePssLevel, pssVersionFor } from '../../src/model/pss.ts';
 import type { PodSpec } from '../../src/model/k8s.ts';
 import { snapshotFromYaml } from '../helpers/snapshot.ts';
 
-// impactAt memoises PSS evaluations by content (spec, annotations, path, level,
-// version) across Pods. Identical Pods must share one answer; Pods that differ in
-// anything the admission reads — a field of the spec, or an annotation — must not.
+// impactAt memoises PSS evaluations (and pss.ts its pod views). Pods that differ in
+// anything the admission reads — a field of the spec, or an annotation — must each
+// get their own answer, the one evaluatePssLevel gives them alone.
 const pod = (name: string, opts: { privileged?: boolean; annotation?: string } = {}) => `
 apiVersion: v1
 kind: Pod
@@ -30,7 +30,7 @@ const yaml = [
   pod('f-apparmor-default', { annotation: 'runtime/default' }),
 ].join('\n---\n');
 
-describe('impactAt memoises by content without mixing different pods', () => {
+describe('impactAt memoises without mixing different pods', () => {
   const snapshot = snapshotFromYaml(yaml, { serverVersion: { gitVersion: 'v1.37.2', major: '1', minor: '37' } });
   const version = pssVersionFor(snapshot.get('namespaces', undefined, 'shop')?.metadata.labels, snapshot.serverVersion).version;
 
