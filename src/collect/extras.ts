@@ -269,11 +269,10 @@ async function kubeconfigFacts(target: Target): Promise<KubeconfigFacts> {
 }
 
 /**
- * Credential facts of a kubeconfig document for one context: whether a token or
- * password is written into it, whether TLS verification is off. Reads the raw
- * document because @kubernetes/client-node folds `tokenFile` into `token`.
+ * The raw `cluster` and `user` entries a context of a kubeconfig document names (as
+ * written: nothing resolved), or undefined when the document or the context is not there.
  */
-export function credentialFactsFromKubeconfig(text: string, context: string | undefined): CredentialFacts | undefined {
+export function kubeconfigEntries(text: string, context: string | undefined): { cluster: any; user: any } | undefined {
   let doc: any;
   try {
     doc = YAML.parse(text);
@@ -286,6 +285,18 @@ export function credentialFactsFromKubeconfig(text: string, context: string | un
   if (!ctx) return undefined;
   const cluster = (Array.isArray(doc.clusters) ? doc.clusters : []).find((c: any) => c?.name === ctx.cluster)?.cluster ?? {};
   const user = (Array.isArray(doc.users) ? doc.users : []).find((u: any) => u?.name === ctx.user)?.user ?? {};
+  return { cluster, user };
+}
+
+/**
+ * Credential facts of a kubeconfig document for one context: whether a token or
+ * password is written into it, whether TLS verification is off. Reads the raw
+ * document: what the credentials came from is not visible once they are loaded.
+ */
+export function credentialFactsFromKubeconfig(text: string, context: string | undefined): CredentialFacts | undefined {
+  const entries = kubeconfigEntries(text, context);
+  if (!entries) return undefined;
+  const { cluster, user } = entries;
   const facts: CredentialFacts = {
     insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true,
     embeddedToken: typeof user.token === 'string' && user.token.length > 0,

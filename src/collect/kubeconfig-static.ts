@@ -30,8 +30,9 @@
  *   that cannot be read, an http:// server without insecure-skip-tls-verify).
  *
  * Quirks kept on purpose, because client-node has them:
- * - `tokenFile` (the kubectl spelling) is ignored: client-node only knows
- *   `token-file`;
+ * - `tokenFile` (the kubectl spelling) is ignored here, as client-node (which
+ *   only knows `token-file`) ignores it; resolveTarget applies it after either
+ *   implementation (kubeconfig.ts applyTokenFile), as client-go does;
  * - with no user entry for the context, neither the CA nor the TLS options are
  *   applied;
  * - the server keeps no trailing slash; an in-cluster IPv6 host is bracketed;

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import type https from 'node:https';
 import { ConfigError } from '../errors.ts';
-import { credentialFactsFromKubeconfig, type CredentialFacts } from './extras.ts';
+import { credentialFactsFromKubeconfig, kubeconfigEntries, type CredentialFacts } from './extras.ts';
 import { StaticKubeConfig, Unsupported } from './kubeconfig-static.ts';
 
 export interface Target {
@@ -139,6 +139,7 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
     if (err instanceof Unsupported) throw err;
     throw new ConfigError(`cannot use credentials of context "${contextName}": ${firstLine((err as Error).message)}`);
   }
+  if (source.kind === 'file') applyTokenFile(tls, source, contextName, origin);
   const target: Target = { origin, server: cluster.server, tls };
   if (contextName) target.context = contextName;
   if (cluster.name) target.cluster = cluster.name;
@@ -151,6 +152,31 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
         : undefined;
   if (credentials) target.credentials = credentials;
   return target;
+}
+
+/**
+ * A user's `tokenFile` (the field kubectl writes, e.g. for a projected token): a
+ * bearer token read from that file, relative to the kubeconfig's directory, as
+ * client-go does — when the user has no `token` and nothing else (a plugin) set
+ * the Authorization header. @kubernetes/client-node reads only `token-file`, so
+ * without this such a kubeconfig would reach the server with no credentials.
+ */
+function applyTokenFile(tls: https.RequestOptions, source: { file: string; text: string }, contextName: string, origin: string): void {
+  const user = kubeconfigEntries(source.text, contextName || undefined)?.user;
+  const tokenFile: unknown = user?.tokenFile;
+  if (typeof tokenFile !== 'string' || tokenFile === '') return;
+  if (typeof user.token === 'string' && user.token !== '') return; // client-go: token wins over tokenFile
+  const headers = (tls.headers ?? {}) as Record<string, string>;
+  if (headers.Authorization || headers.authorization) return;
+  const path = resolve(dirname(source.file), tokenFile);
+  let token: string;
+  try {
+    token = readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(`cannot use credentials of context "${contextName}" in ${origin}: cannot read tokenFile ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (token === '') throw new ConfigError(`cannot use credentials of context "${contextName}" in ${origin}: tokenFile ${path} is empty`);
+  tls.headers = { ...headers, Authorization: `Bearer ${token}` };
 }
 
 function firstLine(s: string): string {

@@ -127,11 +127,26 @@ describe('the fast path gives the Target client-node gives', () => {
     expect(t.tls.headers).toEqual({ Authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.abc.def' });
   });
 
-  it('tokenFile (the kubectl spelling): ignored, as client-node ignores it', async () => {
+  it('tokenFile (the kubectl spelling): read as client-go reads it, by both paths', async () => {
     const f = kubeconfig(simple(`{${SERVER}}`, `{tokenFile: ${tokenPath}}`));
     const t = await expectSame({ kubeconfig: f }, 'static');
-    expect(t.tls.headers).toEqual({});
+    expect(t.tls.headers).toEqual({ Authorization: 'Bearer token-from-a-file' });
     expect(t.credentials?.tokenFile).toBe(true);
+  });
+
+  it('tokenFile relative to the kubeconfig directory, trimmed; a token beside it wins', async () => {
+    file('kc-tf/sa-token', '  projected-token\n');
+    const rel = kubeconfig(simple(`{${SERVER}}`, '{tokenFile: ./sa-token}'), 'kc-tf');
+    expect((await expectSame({ kubeconfig: rel }, 'static')).tls.headers).toEqual({ Authorization: 'Bearer projected-token' });
+    const both = kubeconfig(simple(`{${SERVER}}`, `{token: inline, tokenFile: ${tokenPath}}`));
+    expect((await expectSame({ kubeconfig: both }, 'static')).tls.headers).toEqual({ Authorization: 'Bearer inline' });
+  });
+
+  it('tokenFile that cannot be read: one clear error, the same by both paths', async () => {
+    const f = kubeconfig(simple(`{${SERVER}}`, '{tokenFile: ./missing-token}'));
+    for (const via of ['auto', 'client-node'] as const) {
+      await expect(resolveTargetVia({ kubeconfig: f }, { via })).rejects.toThrow(/^cannot use credentials of context "c" in .*: cannot read tokenFile .*missing-token: ENOENT$/);
+    }
   });
 
   it('insecure-skip-tls-verify true and false', async () => {
