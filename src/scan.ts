@@ -140,6 +140,7 @@ class EarlyEvaluation {
 
   stop(): void {
     this.#stopped = true;
+    this.#queue = []; // what is left runs at the end; let the mid-collection snapshot go
   }
 
   outcome(): EarlyOutcome {

@@ -37,13 +37,29 @@ export function podSpecPatch(w: Workload, fragment: Record<string, unknown>): { 
   return { kindLower: w.subject.kind.toLowerCase(), patch: JSON.stringify(nest(w.specPath, fragment)) };
 }
 
+const targets = new WeakMap<Snapshot, Map<boolean, readonly ContainerTarget[]>>();
+
+export interface ContainerTarget {
+  w: Workload;
+  containers: readonly ContainerRef[];
+}
+
 /**
  * Every workload subject with its containers, plus controller-owned Pods that
  * carry ephemeral containers of their own (`kubectl debug`), with those
- * ephemeral containers only: no template holds them.
+ * ephemeral containers only: no template holds them. Memoised per snapshot
+ * (nine controls ask for the same list): shared, so read-only.
  */
-export function containerTargets(snapshot: Snapshot, opts: { ephemeral: boolean }): { w: Workload; containers: ContainerRef[] }[] {
-  const out = workloads(snapshot).map((w) => ({
+export function containerTargets(snapshot: Snapshot, opts: { ephemeral: boolean }): readonly ContainerTarget[] {
+  let bySnapshot = targets.get(snapshot);
+  if (!bySnapshot) targets.set(snapshot, (bySnapshot = new Map()));
+  let list = bySnapshot.get(opts.ephemeral);
+  if (!list) bySnapshot.set(opts.ephemeral, (list = listTargets(snapshot, opts)));
+  return list;
+}
+
+function listTargets(snapshot: Snapshot, opts: { ephemeral: boolean }): ContainerTarget[] {
+  const out: ContainerTarget[] = workloads(snapshot).map((w) => ({
     w,
     containers: containersOf(w.podSpec, w.specPath).filter((c) => opts.ephemeral || c.type !== 'ephemeralContainers'),
   }));

@@ -160,8 +160,22 @@ export interface ContainerRef {
   path: string;
 }
 
-/** Init, regular and ephemeral containers of a pod spec, in that order, with their paths. */
-export function containersOf(spec: PodSpec, specPath: string): ContainerRef[] {
+const containerRefs = new WeakMap<PodSpec, Map<string, readonly ContainerRef[]>>();
+
+/**
+ * Init, regular and ephemeral containers of a pod spec, in that order, with their
+ * paths. Memoised per spec object and path (dozens of controls visit the containers
+ * of every workload): the list is shared, so treat it as read-only.
+ */
+export function containersOf(spec: PodSpec, specPath: string): readonly ContainerRef[] {
+  let bySpec = containerRefs.get(spec);
+  if (!bySpec) containerRefs.set(spec, (bySpec = new Map()));
+  let refs = bySpec.get(specPath);
+  if (!refs) bySpec.set(specPath, (refs = listContainers(spec, specPath)));
+  return refs;
+}
+
+function listContainers(spec: PodSpec, specPath: string): ContainerRef[] {
   const out: ContainerRef[] = [];
   for (const type of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
     (spec[type] ?? []).forEach((container, index) => {
