@@ -137,30 +137,51 @@ export interface LevelImpact {
   pods: PodImpact[];
 }
 
-function failedChecks(e: PssEvaluation): { checks: PssCheckId[]; reasons: string } {
-  const failed = e.checks.filter((c) => c.status === 'fail');
-  return { checks: failed.map((c) => c.check), reasons: failed.map((c) => c.reason ?? c.check).join(', ') };
+/** What impactAt needs of a PSS evaluation: kept per spec instead of the whole evaluation (every check's result). */
+interface Verdict {
+  allowed: boolean;
+  /** The failed admission checks and their reasons, in the admission's order. */
+  checks: PssCheckId[];
+  reasons: string;
+  /** The first violation's path, if any. */
+  path: string | undefined;
+  detail: string;
 }
 
-const evaluations = new WeakMap<object, Map<string, PssEvaluation>>();
+const ALLOWED: Verdict = Object.freeze({ allowed: true, checks: [], reasons: '', path: undefined, detail: '' }) as Verdict;
+
+function verdictOf(e: PssEvaluation): Verdict {
+  if (e.allowed) return ALLOWED;
+  const failed = e.checks.filter((c) => c.status === 'fail');
+  return {
+    allowed: false,
+    checks: failed.map((c) => c.check),
+    reasons: failed.map((c) => c.reason ?? c.check).join(', '),
+    path: e.violations[0]?.path,
+    detail: e.admissionDetail,
+  };
+}
+
+const verdicts = new WeakMap<object, Map<string, Verdict>>();
 
 /**
- * evaluatePssLevel, memoised per pod spec object: the insight and the controls
- * evaluate the same specs at the same levels, and a bare Pod is both a workload
- * and an existing Pod. Snapshots are frozen, so the result cannot go stale.
+ * The verdict of evaluatePssLevel, memoised per pod spec object: the insight and
+ * the controls evaluate the same specs at the same levels, and a bare Pod is both
+ * a workload and an existing Pod. Snapshots are frozen, so it cannot go stale.
+ * Only the verdict is kept (on a large cluster, every Pod at two levels).
  *
- * (Sharing evaluations between Pods of equal content was tried and dropped: on a
+ * (Sharing verdicts between Pods of equal content was tried and dropped: on a
  * real cluster every Pod's spec differs — the ServiceAccount admission gives each
  * a `kube-api-access-<random>` volume — so serialising specs to compare them costs
  * time and finds nothing to share.)
  */
-function evaluateCached(meta: ObjectMeta | undefined, spec: PodSpec, specPath: string, level: 'baseline' | 'restricted', version: PssVersion): PssEvaluation {
-  let bySpec = evaluations.get(spec);
-  if (!bySpec) evaluations.set(spec, (bySpec = new Map()));
+function verdictCached(meta: ObjectMeta | undefined, spec: PodSpec, specPath: string, level: 'baseline' | 'restricted', version: PssVersion): Verdict {
+  let bySpec = verdicts.get(spec);
+  if (!bySpec) verdicts.set(spec, (bySpec = new Map()));
   const key = `${specPath}|${level}|${version.minor}`;
-  let e = bySpec.get(key);
-  if (!e) bySpec.set(key, (e = evaluatePssLevel(meta, spec, specPath, level, version)));
-  return e;
+  let v = bySpec.get(key);
+  if (!v) bySpec.set(key, (v = verdictOf(evaluatePssLevel(meta, spec, specPath, level, version))));
+  return v;
 }
 
 /** The topmost evaluated owner of an object (Pod → ReplicaSet → Deployment), as workloads() reports it. */
@@ -187,16 +208,16 @@ export function impactAt(snapshot: Snapshot, namespace: string, level: 'baseline
   const label = choice.source === 'label' ? (choice.label ?? formatPssVersion(choice.version)) : 'latest';
   const impact: LevelImpact = { level, versionLabel: label, evaluatedAt: formatPssVersion(choice.version), current, workloads: [], pods: [] };
   for (const w of workloadsIn(snapshot, namespace)) {
-    const e = evaluateCached(w.podMeta, w.podSpec, w.specPath, level, choice.version);
-    if (e.allowed) continue;
-    impact.workloads.push({ subject: w.subject, ...failedChecks(e), path: e.violations[0]?.path ?? w.specPath, detail: e.admissionDetail });
+    const v = verdictCached(w.podMeta, w.podSpec, w.specPath, level, choice.version);
+    if (v.allowed) continue;
+    impact.workloads.push({ subject: w.subject, checks: v.checks, reasons: v.reasons, path: v.path ?? w.specPath, detail: v.detail });
   }
   for (const pod of snapshot.inNamespace('pods', namespace)) {
     const spec = pod.spec as PodSpec | undefined;
     if (!spec) continue;
-    const e = evaluateCached(pod.metadata, spec, 'spec', level, choice.version);
-    if (e.allowed) continue;
-    impact.pods.push({ name: pod.metadata.name, owner: reportedOwner(snapshot, pod), ...failedChecks(e) });
+    const v = verdictCached(pod.metadata, spec, 'spec', level, choice.version);
+    if (v.allowed) continue;
+    impact.pods.push({ name: pod.metadata.name, owner: reportedOwner(snapshot, pod), checks: v.checks, reasons: v.reasons });
   }
   impact.pods.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return impact;
