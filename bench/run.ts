@@ -240,7 +240,7 @@ interface SizeResult {
   ratio: number;
   /** scan wall time / the floor's listing time alone (no process start-up). */
   ratioToListing: number;
-  /** (evaluate + render) / scan wall time. */
+  /** (evaluate + waivers + render) / scan wall time: what the scan adds after collection. */
   evaluateRenderShare: number;
   perThousandObjects: { floorMs: number; scanMs: number; scanMinusStartupMs: number };
 }
