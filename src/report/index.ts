@@ -28,7 +28,12 @@ export function* renderJsonChunks(result: ScanResult): Generator<string> {
     yield renderJson(result);
     return;
   }
-  const nested = (value: unknown, indent: string): string => (JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, `\n${indent}`);
+  // A value as it sits under `key` in the whole document: stringified under that key, so that JSON.stringify
+  // indents it itself (no pass over the text to re-indent it), and cut out.
+  const nested = (key: string, value: unknown): string => {
+    const text = JSON.stringify({ [key]: value }, null, 2);
+    return text.slice(`{\n  ${JSON.stringify(key)}: `.length, text.length - '\n}'.length);
+  };
   let first = true;
   for (const key of Object.keys(result)) {
     const value = (result as unknown as Record<string, unknown>)[key];
@@ -45,7 +50,7 @@ export function* renderJsonChunks(result: ScanResult): Generator<string> {
       }
       yield '\n  ]';
     } else {
-      yield nested(value, '  ');
+      yield nested(key, value);
     }
   }
   yield first ? '{}\n' : '\n}\n';
