@@ -50,7 +50,6 @@ export async function scanCluster(target: Target, opts: ScanOptions): Promise<Sc
     extras = collectExtras(target, { ...opts.extras, nodes, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
     extras.then((e) => early.extrasDone(e)).catch(() => {}); // a failure surfaces where `extras` is awaited below
   };
-  if (!kinds.includes('nodes')) startExtras([]);
   let collected;
   try {
     collected = await collect(target, {
@@ -59,7 +58,11 @@ export async function scanCluster(target: Target, opts: ScanOptions): Promise<Sc
       ...(opts.excludeNamespaces?.length ? { excludeNamespaces: opts.excludeNamespaces } : {}),
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-      onConnected: (serverVersion) => early.connected(serverVersion),
+      onConnected: (serverVersion) => {
+        early.connected(serverVersion);
+        // Only once the server has answered: an unreachable one is reported without extra requests in flight.
+        if (!kinds.includes('nodes')) startExtras([]);
+      },
       onKind: (kind, objects, collection) => {
         if (kind === 'nodes') startExtras((objects ?? []).map((n) => n.metadata.name));
         early.kindDone(kind, objects, collection);
