@@ -92,6 +92,7 @@ export async function collect(target: Target, opts: CollectOptions): Promise<Col
   const client = new ApiClient({
     server: target.server,
     tls: target.tls,
+    ...(target.proxy ? { proxy: target.proxy } : {}),
     connectTimeoutMs: opts.connectTimeoutMs ?? 4_000,
     requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
     maxSockets: opts.concurrency ?? 6,

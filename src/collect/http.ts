@@ -1,6 +1,7 @@
 import https from 'node:https';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TunnelingAgent } from './proxy.ts';
 
 /**
  * A small HTTP client for the Kubernetes API: keep-alive connections, connect
@@ -20,6 +21,8 @@ export interface HttpOptions {
   maxSockets?: number;
   /** Upper bound on one backoff sleep. */
   maxBackoffMs?: number;
+  /** An http:// or https:// proxy to tunnel through (CONNECT); see proxy.ts. Only for https:// servers. */
+  proxy?: string;
 }
 
 export interface HttpResponse {
@@ -41,7 +44,7 @@ const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNTIMEO
 
 export class ApiClient {
   readonly server: URL;
-  readonly #opts: Required<Omit<HttpOptions, 'tls' | 'server'>>;
+  readonly #opts: Required<Omit<HttpOptions, 'tls' | 'server' | 'proxy'>>;
   readonly #tls: https.RequestOptions;
   readonly #agent: http.Agent;
 
@@ -66,7 +69,13 @@ export class ApiClient {
       servername: opts.tls.servername,
       ...(opts.tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.tls.rejectUnauthorized } : {}),
     };
-    this.#agent = this.server.protocol === 'http:' ? new http.Agent({ keepAlive: true, maxSockets: this.#opts.maxSockets }) : new https.Agent(agentOpts);
+    if (opts.proxy && this.server.protocol !== 'https:') throw new Error(`a proxy is only supported for https:// servers (${opts.server})`);
+    this.#agent =
+      this.server.protocol === 'http:'
+        ? new http.Agent({ keepAlive: true, maxSockets: this.#opts.maxSockets })
+        : opts.proxy
+          ? new TunnelingAgent(agentOpts, new URL(opts.proxy), this.#opts.connectTimeoutMs)
+          : new https.Agent(agentOpts);
   }
 
   close(): void {

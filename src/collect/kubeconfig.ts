@@ -5,6 +5,7 @@ import type https from 'node:https';
 import { ConfigError } from '../errors.ts';
 import { credentialFactsFromKubeconfig, kubeconfigEntries, type CredentialFacts } from './extras.ts';
 import { StaticKubeConfig, Unsupported } from './kubeconfig-static.ts';
+import { PROXY_SCHEMES, environmentProxy } from './proxy.ts';
 
 export interface Target {
   /** Where the configuration came from: a kubeconfig path or `in-cluster`. */
@@ -16,6 +17,8 @@ export interface Target {
   tls: https.RequestOptions;
   /** What the kubeconfig entry in use holds (booleans only, never the secrets): for the kubeconfig controls. */
   credentials?: CredentialFacts;
+  /** The proxy requests go through: the cluster's `proxy-url`, else HTTPS_PROXY unless NO_PROXY names the server (proxy.ts). */
+  proxy?: string;
 }
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -141,6 +144,8 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
   }
   if (source.kind === 'file') applyTokenFile(tls, source, contextName, origin);
   const target: Target = { origin, server: cluster.server, tls };
+  const proxy = proxyOf(source, contextName, cluster, origin);
+  if (proxy) target.proxy = proxy;
   if (contextName) target.context = contextName;
   if (cluster.name) target.cluster = cluster.name;
   if (user?.name ?? ctx?.user) target.user = user?.name ?? ctx?.user;
@@ -177,6 +182,29 @@ function applyTokenFile(tls: https.RequestOptions, source: { file: string; text:
   }
   if (token === '') throw new ConfigError(`cannot use credentials of context "${contextName}" in ${origin}: tokenFile ${path} is empty`);
   tls.headers = { ...headers, Authorization: `Bearer ${token}` };
+}
+
+/**
+ * The proxy to reach the cluster through, as kubectl picks it: the cluster's
+ * `proxy-url`, else the environment (HTTPS_PROXY/NO_PROXY; never for a loopback
+ * server). What cannot be honoured is an error, never a silent direct connection.
+ */
+function proxyOf(source: Source, contextName: string, cluster: { name: string; server: string }, origin: string): string | undefined {
+  const raw: unknown = source.kind === 'file' ? kubeconfigEntries(source.text, contextName || undefined)?.cluster?.['proxy-url'] : undefined;
+  const server = new URL(cluster.server);
+  if (raw === undefined || raw === null || raw === '') return environmentProxy(server);
+  const where = `cluster "${cluster.name}" in ${origin}`;
+  let url: URL;
+  try {
+    url = new URL(String(raw));
+  } catch {
+    throw new ConfigError(`${where} has an invalid proxy-url: ${String(raw)}`);
+  }
+  if (!PROXY_SCHEMES.includes(url.protocol)) {
+    throw new ConfigError(`${where}: proxy-url ${url.protocol}// is not supported (use an http:// or https:// proxy)`);
+  }
+  if (server.protocol !== 'https:') throw new ConfigError(`${where}: proxy-url is only supported for https:// servers`);
+  return url.href;
 }
 
 function firstLine(s: string): string {
