@@ -1332,12 +1332,21 @@ export function pssCheckLevel(id: PssCheckId): 'baseline' | 'restricted' {
 // Evaluation
 // ---------------------------------------------------------------------------
 
+/** One frozen passing result per check rule: most checks pass, and every pod would otherwise get its own copies. */
+const passResults = new WeakMap<VersionedCheck, PssCheckResult>();
+
 function runCheck(def: CheckDef, rule: VersionedCheck, pod: Pod): PssCheckResult {
   const outcome = rule.fn(pod);
+  if (outcome.status === 'pass') {
+    let pass = passResults.get(rule);
+    if (!pass) {
+      pass = { check: def.id, level: def.level, rule: Object.freeze({ major: 1 as const, minor: rule.minor }), status: 'pass', violations: Object.freeze([]) as unknown as PssViolation[] };
+      passResults.set(rule, Object.freeze(pass));
+    }
+    return pass;
+  }
   const base = { check: def.id, level: def.level, rule: { major: 1 as const, minor: rule.minor } };
   switch (outcome.status) {
-    case 'pass':
-      return { ...base, status: 'pass', violations: [] };
     case 'exempt':
       return { ...base, status: 'exempt', exemption: outcome.exemption, violations: [] };
     case 'fail':
