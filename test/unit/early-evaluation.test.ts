@@ -4,24 +4,20 @@
  * exactly what they give on the finished snapshot, and anything that touches the
  * unfinished kind must be run again rather than see a partial cluster.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KIND_KEYS, type KindKey } from '../../src/collect/kinds.ts';
-import { manifestFiles, parseManifests, snapshotFromObjects } from '../../src/collect/manifests.ts';
 import { INSIGHT_PROVIDERS, computeInsightEarly, computeInsights } from '../../src/engine/insights.ts';
 import { allControls, kindsRead } from '../../src/engine/registry.ts';
 import { evaluate, runEarly, type ControlRun, type PassMode } from '../../src/engine/run.ts';
 import { defineControl, type Control } from '../../src/engine/types.ts';
 import type { K8sObject } from '../../src/model/k8s.ts';
 import { PendingDataError, Snapshot, type KindCollection } from '../../src/model/snapshot.ts';
+import { scenarioSnapshot } from '../helpers/snapshot.ts';
 
-const repo = new URL('../../', import.meta.url).pathname;
 const SERVER_VERSION = { gitVersion: 'v1.37.2', major: '1', minor: '37' };
 
 function clusterSnapshot(scenario: string): Snapshot {
-  const dir = `${repo}test/scenarios/${scenario}`;
-  const objects = manifestFiles(dir).flatMap((f) => parseManifests(readFileSync(f, 'utf8'), f));
-  return snapshotFromObjects(objects, { asCluster: true, serverVersion: SERVER_VERSION });
+  return scenarioSnapshot(scenario, SERVER_VERSION);
 }
 
 /** The finished snapshot as it looked while `pending` (and the extras, if asked) were still being read. */

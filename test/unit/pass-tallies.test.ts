@@ -4,9 +4,8 @@
  * the same summary, control summaries, score and non-pass results, with each
  * control's passes per namespace as a tally of what list mode lists.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { manifestFiles, parseManifests, snapshotFromFiles, snapshotFromObjects } from '../../src/collect/manifests.ts';
+import { parseManifests, snapshotFromFiles, snapshotFromObjects } from '../../src/collect/manifests.ts';
 import { applyBaseline, diffScans } from '../../src/engine/diff.ts';
 import { allControls, selectControls } from '../../src/engine/registry.ts';
 import type { PassTally, Result, ScanResult } from '../../src/engine/result.ts';
@@ -18,14 +17,13 @@ import { render } from '../../src/report/index.ts';
 import { renderJunit } from '../../src/report/junit.ts';
 import { evaluateSnapshot } from '../../src/scan.ts';
 import { scanResultValidator } from '../helpers/schema.ts';
+import { scenarioSnapshot } from '../helpers/snapshot.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const SERVER_VERSION = { gitVersion: 'v1.37.2', major: '1', minor: '37' };
 
 function clusterSnapshot(scenario: string): Snapshot {
-  const dir = `${repo}test/scenarios/${scenario}`;
-  const objects = manifestFiles(dir).flatMap((f) => parseManifests(readFileSync(f, 'utf8'), f));
-  return snapshotFromObjects(objects, { asCluster: true, serverVersion: SERVER_VERSION });
+  return scenarioSnapshot(scenario, SERVER_VERSION);
 }
 
 /** A kube-apiserver static pod: the control-plane flag controls assess it in a static scan. */
