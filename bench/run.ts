@@ -240,6 +240,8 @@ interface SizeResult {
   ratio: number;
   /** scan wall time / the floor's listing time alone (no process start-up). */
   ratioToListing: number;
+  /** scan / floor of each round (the two run back to back): how much the ratio moves within one run. */
+  roundRatios: number[];
   /** (evaluate + waivers + render) / scan wall time: what the scan adds after collection. */
   evaluateRenderShare: number;
   perThousandObjects: { floorMs: number; scanMs: number; scanMinusStartupMs: number };
@@ -350,6 +352,7 @@ async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<S
       typedClient: typed,
       median: med,
       ratio: round2(med.scanWallMs / med.floorWallMs),
+      roundRatios: scans.map((sc, i) => round2(sc.wallMs / floors[i]!.wallMs)),
       ratioToListing: round2(med.scanWallMs / med.floorListMs),
       // Everything after collection: evaluation, waivers, rendering.
       evaluateRenderShare: round2((med.evaluateMs + med.waiversMs + med.renderMs) / med.scanWallMs),
@@ -405,6 +408,7 @@ function printTable(results: SizeResult[]): void {
   }
   process.stdout.write(t.toString() + '\n');
   process.stdout.write('floor and scan are wall times of their own processes (medians); scan / floor against the listing alone: ' + results.map((r) => `${r.size} ${r.ratioToListing.toFixed(2)}×`).join(', ') + '\n');
+  process.stdout.write('scan / floor round by round: ' + results.map((r) => `${r.size} ${r.roundRatios.map((x) => `${x.toFixed(2)}×`).join(' ')}`).join(', ') + '\n');
 }
 
 let stopOnSignal: string | undefined;
