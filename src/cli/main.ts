@@ -4,7 +4,7 @@ import type { ScanResult } from '../engine/result.ts';
 import { diffScans } from '../engine/diff.ts';
 import { allControls, getControl, selectControls } from '../engine/registry.ts';
 import { EXIT, K8sAuditError, UsageError } from '../errors.ts';
-import { render, renderJsonChunks } from '../report/index.ts';
+import { renderChunks } from '../report/index.ts';
 import { summaryLine } from '../report/table.ts';
 import { renderCatalogue, renderExplain } from '../report/catalogue.ts';
 import { parseRegistryPattern } from '../model/images.ts';
@@ -216,16 +216,11 @@ function outputPlan(formatFlags: string[] | undefined, output: string | undefine
 
 function writePlan(result: ScanResult, plan: ReturnType<typeof destinations>, io: Io) {
   for (const d of plan) {
-    // JSON goes out in pieces: at scale it is the largest thing a scan holds, and at 50,000 Pods
-    // (about 680 MB) more than one JavaScript string can hold at all.
-    if (d.format === 'json') {
-      if (d.path) writeOutput(d.path, renderJsonChunks(result));
-      else for (const chunk of renderJsonChunks(result)) io.stdout.write(chunk);
-      continue;
-    }
-    const text = render(result, d.format, { color: !d.path && io.stdout.isTTY === true && !process.env.NO_COLOR });
-    if (d.path) writeOutput(d.path, text);
-    else io.stdout.write(text);
+    // JSON and HTML go out in pieces: at scale they are the largest things a scan writes, and at
+    // 50,000 Pods the JSON (about 500 MB) is more than one JavaScript string can hold at all.
+    const chunks = renderChunks(result, d.format, { color: !d.path && io.stdout.isTTY === true && !process.env.NO_COLOR });
+    if (d.path) writeOutput(d.path, chunks);
+    else for (const chunk of chunks) io.stdout.write(chunk);
   }
 }
 

@@ -13,7 +13,7 @@ import type { ScanResult } from '../engine/result.ts';
 import type { Control, ControlOptions } from '../engine/types.ts';
 import { applyWaivers, defaultWaivers, loadWaivers, type Waiver } from '../engine/waivers.ts';
 import { UsageError } from '../errors.ts';
-import { render } from '../report/index.ts';
+import { renderChunks } from '../report/index.ts';
 import { summaryLine } from '../report/table.ts';
 import { evaluateSnapshot } from '../scan.ts';
 import { latestScan, prepareHistory, runName, writeRun } from './history.ts';
@@ -135,9 +135,9 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
       if (!dir) return;
       const name = runName(dir, result.scan.startedAt);
       const { path } = writeRun(dir, name, flags.keep ?? DEFAULT_KEEP, (into) => {
-        writeOutput(join(into, 'report.html'), render(result, 'html'));
-        writeOutput(join(into, 'report.md'), render(result, 'md'));
-        writeOutput(join(into, 'scan.json'), render(result, 'json'));
+        writeOutput(join(into, 'report.html'), renderChunks(result, 'html'));
+        writeOutput(join(into, 'report.md'), renderChunks(result, 'md'));
+        writeOutput(join(into, 'scan.json'), renderChunks(result, 'json'));
       });
       const compared = result.baseline ? diffLine(comparisonCounts(result.baseline)) : 'no earlier scan to compare with';
       io.stdout.write(`k8s-audit ${result.scan.startedAt}: ${summaryLine(result)}; ${compared}; wrote ${path}\n`);

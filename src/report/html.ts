@@ -147,7 +147,21 @@ function charts(view: ReportView) {
   };
 }
 
+/** Stands in the rendered page where the JSON island goes, so that the island can be written in pieces. */
+const DATA_MARKER = '\u0000k8s-audit:report-data\u0000';
+/** Finding rows per piece of the JSON island. */
+const ROW_BATCH = 500;
+
 export function renderHtml(result: ScanResult): string {
+  return [...renderHtmlChunks(result)].join('');
+}
+
+/**
+ * renderHtml's text in pieces whose concatenation is byte for byte the same: the page
+ * around the JSON island, then the island a batch of finding rows at a time. At 10,000
+ * Pods the island is tens of megabytes; it is never one string, nor a second escaped copy.
+ */
+export function* renderHtmlChunks(result: ScanResult): Generator<string> {
   template ??= loadTemplate(env, 'report.html.hbs');
   assets ??= loadAssets();
   const view = buildView(result);
@@ -157,18 +171,17 @@ export function renderHtml(result: ScanResult): string {
     findingCount: view.findingCount,
     facets: view.facets,
   };
+  let rows: [controlId: string, rows: FindingRow[]][] | undefined;
   if (large) {
     data.staticRows = STATIC_ROWS;
-    data.rows = Object.fromEntries(
-      view.failing.map((c) => [
-        c.id,
-        c.findings.map(
-          (f): FindingRow => [f.anchor, f.status, f.namespace, f.subject, f.path, f.container, f.message, f.observed, f.expected, f.remediation, f.waiver?.owner ?? '', f.waiver?.expires ?? ''],
-        ),
-      ]),
-    );
+    rows = view.failing.map((c) => [
+      c.id,
+      c.findings.map(
+        (f): FindingRow => [f.anchor, f.status, f.namespace, f.subject, f.path, f.container, f.message, f.observed, f.expected, f.remediation, f.waiver?.owner ?? '', f.waiver?.expires ?? ''],
+      ),
+    ]);
   }
-  return template({
+  const page = template({
     ...view,
     failing: large
       ? view.failing.map((c) => ({ ...c, findings: c.findings.slice(0, STATIC_ROWS), hiddenCount: Math.max(0, c.findings.length - STATIC_ROWS), totalCount: c.findings.length }))
@@ -179,7 +192,27 @@ export function renderHtml(result: ScanResult): string {
     css: assets.css,
     script: assets.script,
     scriptHash: assets.scriptHash,
-    data: jsonForScript(data),
+    data: DATA_MARKER,
   });
+  const at = page.indexOf(DATA_MARKER);
+  if (at < 0 || page.indexOf(DATA_MARKER, at + 1) >= 0) throw new Error('report.html.hbs must place {{{data}}} exactly once');
+  yield page.slice(0, at);
+  if (!rows) yield jsonForScript(data);
+  else {
+    // {"schemaVersion":…,"staticRows":25,"rows":{"<control>":[row,…],…}} — rows is the last key, as it was added last.
+    const head = jsonForScript(data);
+    yield `${head.slice(0, -1)},"rows":{`;
+    for (let i = 0; i < rows.length; i++) {
+      const [id, list] = rows[i]!;
+      yield `${i ? ',' : ''}${jsonForScript(id)}:[`;
+      for (let j = 0; j < list.length; j += ROW_BATCH) {
+        const batch = jsonForScript(list.slice(j, j + ROW_BATCH));
+        yield `${j ? ',' : ''}${batch.slice(1, -1)}`;
+      }
+      yield ']';
+    }
+    yield '}}';
+  }
+  yield page.slice(at + DATA_MARKER.length);
 }
 

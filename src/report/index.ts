@@ -1,5 +1,5 @@
 import type { ScanResult } from '../engine/result.ts';
-import { renderHtml } from './html.ts';
+import { renderHtml, renderHtmlChunks } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderSarif } from './sarif.ts';
@@ -54,6 +54,17 @@ export function* renderJsonChunks(result: ScanResult): Generator<string> {
     }
   }
   yield first ? '{}\n' : '\n}\n';
+}
+
+/**
+ * The document in pieces whose concatenation is render()'s text: JSON and HTML — the two
+ * that grow with every finding and carry all of them — in batches, the others whole.
+ * Writers use this, so that a large scan is never one string.
+ */
+export function renderChunks(result: ScanResult, format: Format, opts: { color?: boolean } = {}): Iterable<string> {
+  if (format === 'json') return renderJsonChunks(result);
+  if (format === 'html') return renderHtmlChunks(result);
+  return [render(result, format, opts)];
 }
 
 /** Pure: a ScanResult in, the document as a string out. */

@@ -5,7 +5,8 @@ import type { ScanResult } from '../../src/engine/result.ts';
 import { SEVERITY_WEIGHTS } from '../../src/engine/score.ts';
 import Handlebars from 'handlebars';
 import { showInvisible } from '../../src/report/escape.ts';
-import { OPEN_FINDINGS_LIMIT, STATIC_ROWS, renderHtml } from '../../src/report/html.ts';
+import { OPEN_FINDINGS_LIMIT, STATIC_ROWS, renderHtml, renderHtmlChunks } from '../../src/report/html.ts';
+import { jsonForScript } from '../../src/report/escape.ts';
 import { render } from '../../src/report/index.ts';
 import { PAYLOADS, REPO, findingCount, hostileResult, scenarioResult, workflowResult } from '../fixtures/report/results.ts';
 
@@ -207,6 +208,11 @@ describe('HTML report: the demo scan', () => {
     expect(Object.values(island.rows).reduce((a, rows) => a + rows.length, 0)).toBe(findingCount(big));
     const first = island.rows[fail.controlId]!.find((row) => row[0] === `f-${fail.fingerprint}`)!;
     expect(first.slice(1, 4)).toEqual([fail.status, fail.subject.namespace, `${fail.subject.kind} ${fail.subject.namespace}/${fail.subject.name}`]);
+    // Written in pieces (the island a batch of rows at a time), it is byte for byte the island escaped as one string.
+    const pieces = [...renderHtmlChunks(big)];
+    expect(pieces.length).toBeGreaterThan(Object.keys(island.rows).length);
+    expect(pieces.join('')).toBe(large);
+    expect(scripts(large)[0]!.body).toBe(jsonForScript(JSON.parse(scripts(large)[0]!.body)));
   });
 });
 
