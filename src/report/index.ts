@@ -2,7 +2,7 @@ import type { ScanResult } from '../engine/result.ts';
 import { renderHtml, renderHtmlChunks } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
-import { renderSarif } from './sarif.ts';
+import { renderSarif, renderSarifChunks } from './sarif.ts';
 import { renderTable } from './table.ts';
 
 export const FORMATS = ['table', 'json', 'md', 'html', 'sarif', 'junit'] as const;
@@ -57,13 +57,14 @@ export function* renderJsonChunks(result: ScanResult): Generator<string> {
 }
 
 /**
- * The document in pieces whose concatenation is render()'s text: JSON and HTML — the two
- * that grow with every finding and carry all of them — in batches, the others whole.
+ * The document in pieces whose concatenation is render()'s text: JSON, HTML and SARIF — which
+ * carry every finding in full — in batches, the others whole.
  * Writers use this, so that a large scan is never one string.
  */
 export function renderChunks(result: ScanResult, format: Format, opts: { color?: boolean } = {}): Iterable<string> {
   if (format === 'json') return renderJsonChunks(result);
   if (format === 'html') return renderHtmlChunks(result);
+  if (format === 'sarif') return renderSarifChunks(result);
   return [render(result, format, opts)];
 }
 

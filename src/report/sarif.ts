@@ -1,4 +1,5 @@
 import type { Result, ScanResult } from '../engine/result.ts';
+import { prettyJsonChunks } from './json-chunks.ts';
 import { allControls } from '../engine/registry.ts';
 import type { ControlMeta, Severity } from '../engine/types.ts';
 import { formatValue, subjectLabel, waiverOf } from './view.ts';
@@ -71,6 +72,16 @@ function helpText(meta: Pick<ControlMeta, 'description' | 'rationale' | 'remedia
 }
 
 export function renderSarif(result: ScanResult): string {
+  return JSON.stringify(sarifLog(result), null, 2) + '\n';
+}
+
+/** renderSarif's text in pieces (the results a batch at a time): at 10,000 Pods it is over 100 MB. */
+export function* renderSarifChunks(result: ScanResult): Generator<string> {
+  yield* prettyJsonChunks(sarifLog(result));
+  yield '\n';
+}
+
+function sarifLog(result: ScanResult): Record<string, unknown> {
   const registry = new Map(allControls().map((c) => [c.meta.id, c.meta]));
   const ruleIndex = new Map(result.controls.map((c, i) => [c.id, i]));
   const rules = result.controls.map((c) => {
@@ -193,5 +204,5 @@ export function renderSarif(result: ScanResult): string {
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return log;
 }

@@ -4,7 +4,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { allControls } from '../../src/engine/registry.ts';
-import { renderSarif, subjectUri } from '../../src/report/sarif.ts';
+import { renderSarif, renderSarifChunks, subjectUri } from '../../src/report/sarif.ts';
 import { PAYLOADS, REPO, findingCount, hostileResult, scenarioResult, workflowResult } from '../fixtures/report/results.ts';
 
 /**
@@ -92,5 +92,14 @@ describe('SARIF', () => {
   it('is deterministic', () => {
     const result = hostileResult();
     expect(renderSarif(result)).toBe(renderSarif(structuredClone(result)));
+  });
+
+  it('is written in pieces that join to the same bytes, the results a batch at a time', () => {
+    const big = structuredClone(hostileResult());
+    const fail = big.results.find((r) => r.status === 'fail')!;
+    for (let i = 0; i < 1200; i++) big.results.push({ ...fail, subject: { ...fail.subject, name: `copy-${i}` }, fingerprint: `copy${i}` });
+    const pieces = [...renderSarifChunks(big)];
+    expect(pieces.join('')).toBe(renderSarif(big));
+    expect(pieces.length).toBeGreaterThan(3);
   });
 });
