@@ -1,6 +1,6 @@
 import type { ScanResult } from '../engine/result.ts';
 import { renderHtml, renderHtmlChunks } from './html.ts';
-import { renderJunit } from './junit.ts';
+import { renderJunit, renderJunitChunks } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderSarif, renderSarifChunks } from './sarif.ts';
 import { renderTable } from './table.ts';
@@ -57,14 +57,15 @@ export function* renderJsonChunks(result: ScanResult): Generator<string> {
 }
 
 /**
- * The document in pieces whose concatenation is render()'s text: JSON, HTML and SARIF — which
- * carry every finding in full — in batches, the others whole.
+ * The document in pieces whose concatenation is render()'s text: JSON, HTML, SARIF and JUnit —
+ * which carry every finding in full — in batches, the others (Markdown, the table) whole.
  * Writers use this, so that a large scan is never one string.
  */
 export function renderChunks(result: ScanResult, format: Format, opts: { color?: boolean } = {}): Iterable<string> {
   if (format === 'json') return renderJsonChunks(result);
   if (format === 'html') return renderHtmlChunks(result);
   if (format === 'sarif') return renderSarifChunks(result);
+  if (format === 'junit') return renderJunitChunks(result);
   return [render(result, format, opts)];
 }
 

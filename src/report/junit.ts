@@ -72,6 +72,11 @@ function testcase(r: Result, classname: string): string {
 }
 
 export function renderJunit(result: ScanResult): string {
+  return [...renderJunitChunks(result)].join('');
+}
+
+/** renderJunit's text in pieces, a test suite (control) at a time: the counts come first, so they are taken in a first pass. */
+export function* renderJunitChunks(result: ScanResult): Generator<string> {
   const byControl = new Map<string, Result[]>();
   for (const r of result.results) {
     let list = byControl.get(r.controlId);
@@ -86,7 +91,7 @@ export function renderJunit(result: ScanResult): string {
   }
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
   const total = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  const suites = result.controls.map((c) => {
+  const counts = result.controls.map((c) => {
     const rs = byControl.get(c.id) ?? [];
     const counted = passesOf.get(c.id) ?? [];
     const n = {
@@ -99,6 +104,16 @@ export function renderJunit(result: ScanResult): string {
     total.failures += n.failures;
     total.errors += n.errors;
     total.skipped += n.skipped;
+    return n;
+  });
+  const name = `k8s-audit ${result.scan.context ?? result.scan.cluster ?? result.scan.source}`;
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  yield `<testsuites${attrs({ name, tests: total.tests, failures: total.failures, errors: total.errors, skipped: total.skipped, time: seconds(result.scan.durationMs) })}>\n`;
+  for (let i = 0; i < result.controls.length; i++) {
+    const c = result.controls[i]!;
+    const n = counts[i]!;
+    const rs = byControl.get(c.id) ?? [];
+    const counted = passesOf.get(c.id) ?? [];
     const classname = `k8s-audit.${c.area}.${c.id}`;
     const props = [
       ['title', c.title],
@@ -110,20 +125,13 @@ export function renderJunit(result: ScanResult): string {
     ]
       .map(([name, value]) => `      <property${attrs({ name: name!, value: value! })}/>`)
       .join('\n');
-    return [
+    yield [
       `  <testsuite${attrs({ name: c.id, tests: n.tests, failures: n.failures, errors: n.errors, skipped: n.skipped, time: '0', timestamp: result.scan.startedAt.replace(/Z$/, '').replace(/\.\d+$/, '') })}>`,
       `    <properties>\n${props}\n    </properties>`,
       ...rs.map((r) => testcase(r, classname)),
       ...counted.map((t) => passCase(t, classname)),
       '  </testsuite>',
-    ].join('\n');
-  });
-  const name = `k8s-audit ${result.scan.context ?? result.scan.cluster ?? result.scan.source}`;
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attrs({ name, tests: total.tests, failures: total.failures, errors: total.errors, skipped: total.skipped, time: seconds(result.scan.durationMs) })}>`,
-    ...suites,
-    '</testsuites>',
-    '',
-  ].join('\n');
+    ].join('\n') + '\n';
+  }
+  yield '</testsuites>\n';
 }
