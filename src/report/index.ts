@@ -1,7 +1,7 @@
 import type { ScanResult } from '../engine/result.ts';
 import { renderHtml, renderHtmlChunks } from './html.ts';
 import { renderJunit, renderJunitChunks } from './junit.ts';
-import { renderMarkdown } from './markdown.ts';
+import { renderMarkdown, renderMarkdownChunks } from './markdown.ts';
 import { renderSarif, renderSarifChunks } from './sarif.ts';
 import { renderTable } from './table.ts';
 
@@ -57,8 +57,8 @@ export function* renderJsonChunks(result: ScanResult): Generator<string> {
 }
 
 /**
- * The document in pieces whose concatenation is render()'s text: JSON, HTML, SARIF and JUnit —
- * which carry every finding in full — in batches, the others (Markdown, the table) whole.
+ * The document in pieces whose concatenation is render()'s text: the reports that carry every
+ * finding in full (JSON, HTML, Markdown, SARIF, JUnit) in batches; the terminal table whole.
  * Writers use this, so that a large scan is never one string.
  */
 export function renderChunks(result: ScanResult, format: Format, opts: { color?: boolean } = {}): Iterable<string> {
@@ -66,6 +66,7 @@ export function renderChunks(result: ScanResult, format: Format, opts: { color?:
   if (format === 'html') return renderHtmlChunks(result);
   if (format === 'sarif') return renderSarifChunks(result);
   if (format === 'junit') return renderJunitChunks(result);
+  if (format === 'md') return renderMarkdownChunks(result);
   return [render(result, format, opts)];
 }
 

@@ -51,9 +51,60 @@ No results to group.
 );
 
 let template: HandlebarsTemplateDelegate | undefined;
+/** One failing control's section of "Findings" (the `control` partial of report.md.hbs). */
+let controlTemplate: HandlebarsTemplateDelegate | undefined;
+
+/** Stands where each control's section goes when the page is rendered without them. */
+const SECTION_MARKER = '\u0000k8s-audit:control-section\u0000';
 
 export function renderMarkdown(result: ScanResult): string {
+  return [...renderMarkdownChunks(result)].join('');
+}
+
+/**
+ * renderMarkdown's text in pieces whose concatenation is byte for byte the same: the page
+ * rendered with a marker for each failing control's section, then the sections one at a
+ * time, then the rest. Blank-line runs that template control lines leave behind are
+ * collapsed across the pieces as in the whole.
+ */
+export function* renderMarkdownChunks(result: ScanResult): Generator<string> {
   template ??= loadTemplate(env, 'report.md.hbs', { noEscape: true });
-  // Collapse the blank-line runs that template control lines leave behind.
-  return template(buildView(result)).replace(/\n{3,}/g, '\n\n');
+  controlTemplate ??= loadTemplate(env, 'report.md.control.hbs', { noEscape: true });
+  const view = buildView(result);
+  const collapse = blankLineCollapser();
+  const page = template(view, { partials: { control: () => SECTION_MARKER } });
+  const first = page.indexOf(SECTION_MARKER);
+  if (first < 0) {
+    yield* collapse(page);
+    yield* collapse.end();
+    return;
+  }
+  const markers = SECTION_MARKER.repeat(view.failing.length);
+  if (page.slice(first, first + markers.length) !== markers || page.indexOf(SECTION_MARKER, first + markers.length) >= 0) {
+    throw new Error('report.md.hbs must render the control partial once per failing control, with nothing between');
+  }
+  yield* collapse(page.slice(0, first));
+  for (const control of view.failing) yield* collapse(controlTemplate(control));
+  yield* collapse(page.slice(first + markers.length));
+  yield* collapse.end();
+}
+
+/**
+ * `text.replace(/\n{3,}/g, '\n\n')` over a text given in pieces: a run of newlines at the end
+ * of a piece is held back until the next piece shows where it ends.
+ */
+function blankLineCollapser(): ((piece: string) => Generator<string>) & { end: () => Generator<string> } {
+  let held = '';
+  const feed = function* (piece: string): Generator<string> {
+    const text = (held + piece).replace(/\n{3,}/g, '\n\n');
+    const trailing = /\n*$/.exec(text)![0].length;
+    held = text.slice(text.length - trailing);
+    if (text.length > trailing) yield text.slice(0, text.length - trailing);
+  };
+  return Object.assign(feed, {
+    end: function* (): Generator<string> {
+      if (held) yield held;
+      held = '';
+    },
+  });
 }

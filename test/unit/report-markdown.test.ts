@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/result.ts';
-import { renderMarkdown } from '../../src/report/markdown.ts';
+import { renderMarkdown, renderMarkdownChunks } from '../../src/report/markdown.ts';
 import { findingCount, hostileResult, scenarioResult, workflowResult } from '../fixtures/report/results.ts';
 
 /** Cell separators of a GFM table row: `|` not escaped by a backslash (GFM splits cells on these even inside code spans). */
@@ -168,5 +168,21 @@ describe('Markdown report: waivers and a baseline', () => {
     const changes = md.slice(md.indexOf('## Changes since the baseline'), md.indexOf('## Not assessed'));
     expect(changes).toContain('retired\\-app');
     expect((md.match(/ \*\*new\*\* /g) ?? []).length).toBe(result.results.filter((r) => r.change === 'new').length);
+  });
+});
+
+describe('Markdown report: written in pieces', () => {
+  it('a section per failing control, no marker left, blank-line runs collapsed across the pieces', () => {
+    for (const result of [scenarioResult('demo'), hostileResult(), workflowResult()]) {
+      const pieces = [...renderMarkdownChunks(result)];
+      const text = pieces.join('');
+      expect(text).toBe(renderMarkdown(result));
+      const failing = result.controls.filter((c) => c.status === 'fail').length;
+      expect(failing).toBeGreaterThan(0);
+      expect(pieces.length).toBeGreaterThan(failing);
+      expect(text).not.toContain('\u0000');
+      expect(text).not.toMatch(/\n{3,}/);
+      expect(text.match(/^### /gm)?.length ?? 0).toBeGreaterThanOrEqual(failing);
+    }
   });
 });
