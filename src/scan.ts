@@ -35,6 +35,8 @@ export interface ScanOptions {
    * collection, as tests of the equivalence do.
    */
   overlap?: boolean;
+  /** Called with the finished snapshot before it is evaluated (tests compare against a plain evaluation of it). */
+  onSnapshot?: (snapshot: Snapshot) => void;
 }
 
 /** Collect from a live cluster and evaluate: the whole scan, minus rendering. */
@@ -77,6 +79,7 @@ export async function scanCluster(target: Target, opts: ScanOptions): Promise<Sc
     snapshot = snapshot.withExtras(await extras!);
   }
   const collectMs = performance.now() - t0;
+  opts.onSnapshot?.(snapshot);
   const result = evaluateSnapshot(snapshot, opts, startedAt, collectMs, early.outcome());
   result.scan.server = target.server;
   if (target.context) result.scan.context = target.context;
