@@ -4,6 +4,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import type https from 'node:https';
 import { ConfigError } from '../errors.ts';
 import { credentialFactsFromKubeconfig, kubeconfigEntries, type CredentialFacts } from './extras.ts';
+import { mergeKubeconfigs } from './kubeconfig-merge.ts';
 import { StaticKubeConfig, Unsupported } from './kubeconfig-static.ts';
 import { PROXY_SCHEMES, environmentProxy } from './proxy.ts';
 
@@ -34,8 +35,13 @@ interface KubeConfigLike {
   applyToHTTPSOptions(opts: https.RequestOptions): Promise<void>;
 }
 
-/** Where the configuration comes from, found before either implementation reads it. */
-type Source = { kind: 'file'; file: string; text: string } | { kind: 'in-cluster' };
+/**
+ * Where the configuration comes from, found before either implementation reads it: `file`
+ * names it (several files joined by the path-list delimiter when $KUBECONFIG lists more than
+ * one: `text` is then their merge, its relative paths already resolved); `dir` is what
+ * relative paths in `text` are relative to.
+ */
+type Source = { kind: 'file'; file: string; text: string; dir: string } | { kind: 'in-cluster' };
 
 /** Test hooks of resolveTargetVia. */
 export interface ResolveInternals {
@@ -46,9 +52,9 @@ export interface ResolveInternals {
 }
 
 /**
- * Resolve the cluster to scan: `--kubeconfig`, else $KUBECONFIG (first
- * existing file of the list), else ~/.kube/config, else the in-cluster
- * service account when running in a pod. Every failure is a ConfigError with
+ * Resolve the cluster to scan: `--kubeconfig`, else $KUBECONFIG (every
+ * existing file of the list, merged as kubectl merges them), else
+ * ~/.kube/config, else the in-cluster service account when running in a pod. Every failure is a ConfigError with
  * one line naming the file or context at fault.
  *
  * Static kubeconfigs and the in-cluster service account are resolved without
@@ -69,7 +75,7 @@ export async function resolveTargetVia(
   const source = findSource(opts, saRoot);
   if (internals.via !== 'client-node') {
     try {
-      const kc = source.kind === 'file' ? StaticKubeConfig.fromString(source.text, join(source.file, '..')) : StaticKubeConfig.fromCluster(saRoot);
+      const kc = source.kind === 'file' ? StaticKubeConfig.fromString(source.text, source.dir) : StaticKubeConfig.fromCluster(saRoot);
       return { target: await targetOf(kc, source, opts), via: 'static' };
     } catch (err) {
       if (!(err instanceof Unsupported)) throw err;
@@ -80,7 +86,7 @@ export async function resolveTargetVia(
   if (source.kind === 'file') {
     try {
       kc.loadFromString(source.text);
-      kc.makePathsAbsolute(join(source.file, '..'));
+      kc.makePathsAbsolute(source.dir);
     } catch (err) {
       throw new ConfigError(`invalid kubeconfig ${source.file}: ${firstLine((err as Error).message)}`);
     }
@@ -93,14 +99,19 @@ export async function resolveTargetVia(
 function findSource(opts: { kubeconfig?: string; context?: string }, saRoot: string): Source {
   const explicit = opts.kubeconfig;
   const candidates = explicit ? [explicit] : (process.env.KUBECONFIG?.split(delimiter).filter(Boolean) ?? [join(homedir(), '.kube', 'config')]);
-  const file = candidates.find((f) => existsSync(f));
-  if (explicit && !file) throw new ConfigError(`kubeconfig not found: ${explicit}`);
-  if (file) {
-    try {
-      return { kind: 'file', file, text: readFileSync(file, 'utf8') };
-    } catch (err) {
-      throw new ConfigError(`cannot read kubeconfig ${file}: ${(err as Error).message}`);
-    }
+  // Every existing file of $KUBECONFIG counts, merged as kubectl merges them (kubeconfig-merge.ts); --kubeconfig is one file.
+  const files = [...new Set(candidates)].filter((f) => existsSync(f));
+  if (explicit && files.length === 0) throw new ConfigError(`kubeconfig not found: ${explicit}`);
+  if (files.length > 0) {
+    const read = files.map((file) => {
+      try {
+        return { path: file, text: readFileSync(file, 'utf8') };
+      } catch (err) {
+        throw new ConfigError(`cannot read kubeconfig ${file}: ${(err as Error).message}`);
+      }
+    });
+    if (read.length === 1) return { kind: 'file', file: read[0]!.path, text: read[0]!.text, dir: dirname(read[0]!.path) };
+    return { kind: 'file', file: files.join(delimiter), text: mergeKubeconfigs(read), dir: dirname(resolve(files[0]!)) };
   }
   if (process.env.KUBERNETES_SERVICE_HOST && existsSync(join(saRoot + SA_DIR, 'token'))) {
     if (opts.context) throw new ConfigError(`--context ${opts.context} given, but there is no kubeconfig (running in-cluster)`);
@@ -142,6 +153,7 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
     if (err instanceof Unsupported) throw err;
     throw new ConfigError(`cannot use credentials of context "${contextName}": ${firstLine((err as Error).message)}`);
   }
+  if (source.kind === 'file' && !user) applyClusterTls(tls, source, contextName, origin);
   if (source.kind === 'file') applyTokenFile(tls, source, contextName, origin);
   const target: Target = { origin, server: cluster.server, tls };
   const proxy = proxyOf(source, contextName, cluster, origin);
@@ -160,27 +172,63 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
 }
 
 /**
+ * The cluster's TLS settings (CA, insecure-skip-tls-verify, tls-server-name) for a
+ * context with no user, or naming one that is not defined: client-go applies them
+ * all the same, while @kubernetes/client-node (and so the fast path, which mirrors
+ * it) applies them only along with a user's credentials — without this, such a
+ * context would verify the server against the system's CAs instead of its own.
+ */
+function applyClusterTls(tls: https.RequestOptions, source: { dir: string; text: string }, contextName: string, origin: string): void {
+  const cluster = kubeconfigEntries(source.text, contextName || undefined)?.cluster;
+  if (!cluster) return;
+  if (cluster['insecure-skip-tls-verify'] === true) tls.rejectUnauthorized = false;
+  const sni: unknown = cluster['tls-server-name'];
+  if (typeof sni === 'string' && sni !== '') tls.servername = sni;
+  const caFile: unknown = cluster['certificate-authority'];
+  const caData: unknown = cluster['certificate-authority-data'];
+  if (typeof caFile === 'string' && caFile !== '') {
+    const path = resolve(source.dir, caFile);
+    try {
+      tls.ca = readFileSync(path);
+    } catch (err) {
+      throw new ConfigError(`cannot use context "${contextName}" in ${origin}: cannot read certificate-authority ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  } else if (typeof caData === 'string' && caData !== '') {
+    tls.ca = Buffer.from(caData, 'base64');
+  }
+}
+
+/**
  * A user's `tokenFile` (the field kubectl writes, e.g. for a projected token): a
  * bearer token read from that file, relative to the kubeconfig's directory, as
- * client-go does — when the user has no `token` and nothing else (a plugin) set
- * the Authorization header. @kubernetes/client-node reads only `token-file`, so
- * without this such a kubeconfig would reach the server with no credentials.
+ * client-go does. client-go sends the file's content (trimmed) whenever it can
+ * read it and it is not empty, even when the user also has a `token`, which is
+ * then only the fallback (transport.NewBearerAuthWithRefreshRoundTripper).
+ * Left alone when something else (a plugin) set the Authorization header.
+ * @kubernetes/client-node reads only `token-file`, so without this such a
+ * kubeconfig would reach the server with no credentials.
  */
-function applyTokenFile(tls: https.RequestOptions, source: { file: string; text: string }, contextName: string, origin: string): void {
+function applyTokenFile(tls: https.RequestOptions, source: { dir: string; text: string }, contextName: string, origin: string): void {
   const user = kubeconfigEntries(source.text, contextName || undefined)?.user;
   const tokenFile: unknown = user?.tokenFile;
   if (typeof tokenFile !== 'string' || tokenFile === '') return;
-  if (typeof user.token === 'string' && user.token !== '') return; // client-go: token wins over tokenFile
+  const inline = typeof user.token === 'string' && user.token !== '' ? (user.token as string) : undefined;
   const headers = (tls.headers ?? {}) as Record<string, string>;
-  if (headers.Authorization || headers.authorization) return;
-  const path = resolve(dirname(source.file), tokenFile);
+  const auth = headers.Authorization ?? headers.authorization;
+  if (auth && auth !== `Bearer ${inline}`) return;
+  const path = resolve(source.dir, tokenFile);
   let token: string;
   try {
     token = readFileSync(path, 'utf8').trim();
   } catch (err) {
+    if (inline) return; // the user's own token stays
     throw new ConfigError(`cannot use credentials of context "${contextName}" in ${origin}: cannot read tokenFile ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  if (token === '') throw new ConfigError(`cannot use credentials of context "${contextName}" in ${origin}: tokenFile ${path} is empty`);
+  if (token === '') {
+    if (inline) return;
+    throw new ConfigError(`cannot use credentials of context "${contextName}" in ${origin}: tokenFile ${path} is empty`);
+  }
+  delete headers.authorization;
   tls.headers = { ...headers, Authorization: `Bearer ${token}` };
 }
 

@@ -1,5 +1,5 @@
 // Builds the control-plane binaries (kube-apiserver, kube-controller-manager,
-// an embedded etcd and the PKI helper) from test/cluster/go.mod into
+// an embedded etcd, the PKI helper and the client-go kubeconfig oracle) from test/cluster/go.mod into
 // test/cluster/bin/. The build is skipped when a stamp — a hash of go.mod,
 // go.sum, the Go sources, the ldflags and the Go version — matches the last
 // successful build.
@@ -17,10 +17,10 @@ export const BUILD_LOG_DIR = join(CLUSTER_SRC_DIR, '.build');
 const STAMP_FILE = join(BIN_DIR, '.stamp');
 
 /** Binaries produced by the build, keyed by name (file names in BIN_DIR). */
-export const BINARIES = ['kube-apiserver', 'kube-controller-manager', 'etcd', 'pki'] as const;
+export const BINARIES = ['kube-apiserver', 'kube-controller-manager', 'etcd', 'pki', 'kubeconfig'] as const;
 export type BinaryName = (typeof BINARIES)[number];
 
-const PACKAGES = ['k8s.io/kubernetes/cmd/kube-apiserver', 'k8s.io/kubernetes/cmd/kube-controller-manager', './etcd', './pki'];
+const PACKAGES = ['k8s.io/kubernetes/cmd/kube-apiserver', 'k8s.io/kubernetes/cmd/kube-controller-manager', './etcd', './pki', './kubeconfig'];
 
 /** An error whose message is meant for the user as is (the CLI prints it without a stack). */
 export class HarnessError extends Error {

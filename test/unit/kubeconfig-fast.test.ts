@@ -134,12 +134,19 @@ describe('the fast path gives the Target client-node gives', () => {
     expect(t.credentials?.tokenFile).toBe(true);
   });
 
-  it('tokenFile relative to the kubeconfig directory, trimmed; a token beside it wins', async () => {
+  it('tokenFile relative to the kubeconfig directory, trimmed; beside a token, the file wins while it can be read', async () => {
     file('kc-tf/sa-token', '  projected-token\n');
     const rel = kubeconfig(simple(`{${SERVER}}`, '{tokenFile: ./sa-token}'), 'kc-tf');
     expect((await expectSame({ kubeconfig: rel }, 'static')).tls.headers).toEqual({ Authorization: 'Bearer projected-token' });
+    // client-go sends the file's token whenever it reads one (transport.NewBearerAuthWithRefreshRoundTripper) ...
     const both = kubeconfig(simple(`{${SERVER}}`, `{token: inline, tokenFile: ${tokenPath}}`));
-    expect((await expectSame({ kubeconfig: both }, 'static')).tls.headers).toEqual({ Authorization: 'Bearer inline' });
+    expect((await expectSame({ kubeconfig: both }, 'static')).tls.headers).toEqual({ Authorization: 'Bearer token-from-a-file' });
+    // ... and the user's token when the file is missing or empty.
+    file('kc-tf2/empty-token', ' \n');
+    for (const tf of ['./missing-token', './empty-token']) {
+      const fallback = kubeconfig(simple(`{${SERVER}}`, `{token: inline, tokenFile: ${tf}}`), 'kc-tf2');
+      expect((await expectSame({ kubeconfig: fallback }, 'static')).tls.headers).toEqual({ Authorization: 'Bearer inline' });
+    }
   });
 
   it('tokenFile that cannot be read: one clear error, the same by both paths', async () => {
@@ -205,12 +212,37 @@ current-context: cloud
     expect(t2.server).toBe('https://one.example:6443');
   });
 
-  it('KUBECONFIG: the first existing file of the list', async () => {
-    const a = kubeconfig(simple(`{${SERVER}}`, '{token: from-a}'));
-    const b = kubeconfig(simple(`{${SERVER}}`, '{token: from-b}'));
-    const t = await expectSame({}, 'static', {}, { KUBECONFIG: [join(tmp, 'missing'), a, b].join(':') });
-    expect(t.origin).toBe(a);
-    expect(t.tls.headers).toEqual({ Authorization: 'Bearer from-a' });
+  it('KUBECONFIG: every existing file of the list, merged as kubectl merges them', async () => {
+    // a: no current-context, user u; b: user u again (ignored: the first file's entry wins whole), cluster k2 with a CA
+    // and a token file relative to b's directory, current-context c2.
+    const a = kubeconfig(`clusters: [{name: k, cluster: {${SERVER}}}]\nusers: [{name: u, user: {token: from-a}}]\ncontexts: [{name: c, context: {cluster: k, user: u}}]\n`, 'merge-a');
+    file('merge-b/ca.crt', CA);
+    file('merge-b/tok', 'from-b-file\n');
+    const b = kubeconfig(
+      `clusters: [{name: k2, cluster: {server: "https://b.example:6443", certificate-authority: ca.crt}}]\n` +
+        `users: [{name: u, user: {token: from-b, client-certificate: nope.crt}}, {name: u2, user: {tokenFile: tok}}]\n` +
+        `contexts: [{name: c2, context: {cluster: k2, user: u2}}, {name: c3, context: {cluster: k2, user: u}}, {name: c, context: {cluster: k2, user: u2}}]\n` +
+        `current-context: c2\n`,
+      'merge-b',
+    );
+    const env = { KUBECONFIG: [join(tmp, 'missing'), a, '', b].join(':') };
+    const current = await expectSame({}, 'static', {}, env);
+    expect(current).toMatchObject({ origin: `${a}:${b}`, context: 'c2', cluster: 'k2', user: 'u2', server: 'https://b.example:6443' });
+    expect(String(current.tls.ca)).toBe(CA);
+    expect(current.tls.headers).toEqual({ Authorization: 'Bearer from-b-file' });
+    const c3 = await expectSame({ context: 'c3' }, 'static', {}, env);
+    expect(c3.tls.headers).toEqual({ Authorization: 'Bearer from-a' });
+    expect(c3.tls).not.toHaveProperty('cert');
+    expect(await expectSame({ context: 'c' }, 'static', {}, env)).toMatchObject({ cluster: 'k', server: 'https://127.0.0.1:6443' });
+    const { auto } = await both({ context: 'nope' }, {}, env);
+    expect('error' in auto && auto.error.message).toBe(`context "nope" not found in ${a}:${b} (available: c, c2, c3)`);
+  });
+
+  it('KUBECONFIG: a broken file in the list is an error naming it, as in kubectl', async () => {
+    const a = kubeconfig(simple(`{${SERVER}}`, '{token: t}'));
+    const broken = kubeconfig('clusters: [unclosed\n');
+    const { auto } = await both({}, {}, { KUBECONFIG: [a, broken].join(':') });
+    expect('error' in auto && auto.error.message).toMatch(new RegExp(`^invalid kubeconfig ${broken}: `));
   });
 
   it('an http server with insecure-skip-tls-verify: an http.Agent', async () => {
@@ -219,11 +251,15 @@ current-context: cloud
     expect(t.tls.agent).not.toBeInstanceOf(https.Agent);
   });
 
-  it('a context without a user, or naming an undefined user: no CA applied, as client-node', async () => {
-    const noUser = `clusters: [{name: k, cluster: {${SERVER}, certificate-authority-data: ${b64(CA)}, insecure-skip-tls-verify: true}}]\ncontexts: [{name: c, context: {cluster: k}}]\ncurrent-context: c\n`;
+  it("a context without a user, or naming an undefined user: the cluster's CA and TLS settings still apply, as in client-go", async () => {
+    // (client-node applies them only with a user; resolveTarget adds them for both paths.)
+    const noUser = `clusters: [{name: k, cluster: {${SERVER}, certificate-authority-data: ${b64(CA)}, insecure-skip-tls-verify: true, tls-server-name: api.internal}}]\ncontexts: [{name: c, context: {cluster: k}}]\ncurrent-context: c\n`;
     const t = await expectSame({ kubeconfig: kubeconfig(noUser) }, 'static');
-    expect(t.tls).not.toHaveProperty('ca');
+    expect(String(t.tls.ca)).toBe(CA);
+    expect(t.tls).toMatchObject({ rejectUnauthorized: false, servername: 'api.internal' });
     expect(t.tls).not.toHaveProperty('headers');
+    const caFile = kubeconfig(`clusters: [{name: k, cluster: {${SERVER}, certificate-authority: ../certs/ca.crt}}]\ncontexts: [{name: c, context: {cluster: k}}]\ncurrent-context: c\n`);
+    expect(String((await expectSame({ kubeconfig: caFile }, 'static')).tls.ca)).toBe(CA);
     const ghost = noUser.replace('{cluster: k}', '{cluster: k, user: ghost}');
     expect((await expectSame({ kubeconfig: kubeconfig(ghost) }, 'static')).user).toBe('ghost');
   });
