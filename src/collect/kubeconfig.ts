@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type https from 'node:https';
 import { ConfigError } from '../errors.ts';
 import { credentialFactsFromKubeconfig, kubeconfigEntries, type CredentialFacts } from './extras.ts';
@@ -87,6 +87,12 @@ export async function resolveTargetVia(
     try {
       kc.loadFromString(source.text);
       kc.makePathsAbsolute(source.dir);
+      // client-go runs an exec plugin given by a path (a command with a `/`) relative to the kubeconfig's
+      // directory; client-node would run it relative to the working directory.
+      for (const u of kc.users) {
+        const command: unknown = u.exec?.command;
+        if (typeof command === 'string' && command.includes('/') && !isAbsolute(command)) u.exec.command = join(source.dir, command);
+      }
     } catch (err) {
       throw new ConfigError(`invalid kubeconfig ${source.file}: ${firstLine((err as Error).message)}`);
     }
@@ -155,6 +161,10 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
   }
   if (source.kind === 'file' && !user) applyClusterTls(tls, source, contextName, origin);
   if (source.kind === 'file') applyTokenFile(tls, source, contextName, origin);
+  if (tls.ca && tls.rejectUnauthorized === false) {
+    // kubectl refuses this too (client-go: "specifying a root certificates file with the insecure flag is not allowed").
+    throw new ConfigError(`cluster "${cluster.name}" in ${origin} sets both a certificate authority and insecure-skip-tls-verify; remove one`);
+  }
   const target: Target = { origin, server: cluster.server, tls };
   const proxy = proxyOf(source, contextName, cluster, origin);
   if (proxy) target.proxy = proxy;

@@ -6,7 +6,7 @@
 // context, cluster, user and server and send the same CA, certificate, key and
 // token, or both refuse the configuration.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,24 @@ afterAll(() => {
   if (!process.env.KUBECONFIG_GO_KEEP) rmSync(tmp, { recursive: true, force: true });
 });
 
-const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${Buffer.from(body.repeat(8)).toString('base64')}\n-----END ${label}-----\n`;
+// Real certificates (client-go parses them before it would connect), from the harness's PKI helper: a few CAs and
+// client key pairs, handed out in turn so that neighbouring entries differ.
+const PAIRS = 8;
+const pkiDir = join(tmp, 'pki');
+const pki = spawnSync(binPath('pki'), ['--dir', pkiDir], {
+  input: JSON.stringify({
+    cas: Array.from({ length: PAIRS }, (_, i) => ({ name: `ca${i}`, commonName: `ca${i}` })),
+    certs: Array.from({ length: PAIRS }, (_, i) => ({ name: `client${i}`, commonName: `user${i}`, client: true })),
+  }),
+  encoding: 'utf8',
+});
+if (pki.status !== 0) throw new Error(`pki helper failed: ${pki.stderr}`);
+let turn = 0;
+const nextCa = () => readFileSync(join(pkiDir, `ca${turn++ % PAIRS}.crt`), 'utf8');
+const nextPair = () => {
+  const i = turn++ % PAIRS;
+  return { cert: readFileSync(join(pkiDir, `client${i}.crt`), 'utf8'), key: readFileSync(join(pkiDir, `client${i}.key`), 'utf8') };
+};
 
 interface Seen {
   error?: boolean;
@@ -33,6 +50,8 @@ interface Seen {
   cert?: string;
   key?: string;
   insecure?: boolean;
+  sni?: string;
+  basic?: string;
 }
 
 function clientGo(kubeconfigEnv: string, context: string | undefined): Seen & { message?: string } {
@@ -44,8 +63,11 @@ function clientGo(kubeconfigEnv: string, context: string | undefined): Seen & { 
   const out = JSON.parse(r.stdout) as Record<string, unknown>;
   if (out.error) return { error: true, message: String(out.error) };
   const seen: Seen = {};
-  for (const k of ['context', 'cluster', 'user', 'server', 'ca', 'token', 'cert', 'key'] as const) if (out[k]) seen[k] = String(out[k]);
+  for (const k of ['context', 'cluster', 'user', 'server', 'ca', 'token', 'cert', 'key', 'sni', 'basic'] as const) if (out[k]) seen[k] = String(out[k]);
   if (out.insecure) seen.insecure = true;
+  // client-go runs an exec plugin when a request is made; the oracle names the command it would run (made absolute
+  // when the kubeconfig gives a path). The generated plugins print `exec-<their path>`: the token k8s-audit must send.
+  if (out.exec) seen.token = `exec-${String(out.exec)}`;
   return seen;
 }
 
@@ -78,6 +100,8 @@ async function ours(kubeconfigEnv: string, context: string | undefined): Promise
   const auth = (t.tls.headers as Record<string, string> | undefined)?.Authorization;
   if (auth) seen.token = auth.replace(/^Bearer /, '');
   if (t.tls.rejectUnauthorized === false) seen.insecure = true;
+  if (t.tls.servername) seen.sni = t.tls.servername;
+  if (t.tls.auth) seen.basic = t.tls.auth;
   return seen;
 }
 
@@ -103,22 +127,32 @@ function scenario(seed: number): { env: string; files: string[] } {
     const clusters = r.some(CLUSTERS, 0, 3).map((name) => {
       const cluster: Record<string, unknown> = { server: `https://${name}-${tag}.example:6443` };
       const ca = r.int(5);
-      if (ca === 1) cluster['certificate-authority'] = write(`${name}-ca.crt`, pem('CERTIFICATE', `ca ${name} ${tag} `));
-      if (ca === 2) cluster['certificate-authority'] = join(dir, write(`${name}-abs-ca.crt`, pem('CERTIFICATE', `abs ca ${name} ${tag} `)));
-      if (ca === 3) cluster['certificate-authority-data'] = Buffer.from(pem('CERTIFICATE', `inline ca ${name} ${tag} `)).toString('base64');
-      if (ca === 4 || r.chance(0.1)) cluster['insecure-skip-tls-verify'] = true;
+      if (ca === 1) cluster['certificate-authority'] = write(`${name}-ca.crt`, nextCa());
+      if (ca === 2) cluster['certificate-authority'] = join(dir, write(`${name}-abs-ca.crt`, nextCa()));
+      if (ca === 3) cluster['certificate-authority-data'] = Buffer.from(nextCa()).toString('base64');
+      if (ca === 4 || r.chance(0.04)) cluster['insecure-skip-tls-verify'] = true;
+      if (r.chance(0.15)) cluster['tls-server-name'] = `api-${name}-${tag}.internal`;
       return { name, cluster };
     });
     const users = r.some(USERS, 0, 3).map((name) => {
       const user: Record<string, unknown> = {};
-      const kind = r.int(6);
+      const kind = r.int(8);
       if (kind === 1 || kind === 4) user.token = `token-${name}-${tag}`;
       if (kind === 2 || kind === 4) user.tokenFile = write(`${name}-token`, r.chance(0.8) ? `  file-token-${name}-${tag}\n` : '\n');
       if (kind === 3) {
-        user['client-certificate'] = write(`${name}.crt`, pem('CERTIFICATE', `cert ${name} ${tag} `));
-        user['client-key'] = write(`${name}.key`, pem('EC PRIVATE KEY', `key ${name} ${tag} `));
+        const pair = nextPair();
+        user['client-certificate'] = write(`${name}.crt`, pair.cert);
+        user['client-key'] = write(`${name}.key`, pair.key);
       }
       if (kind === 5) user.tokenFile = 'no-such-token';
+      if (kind === 6) Object.assign(user, { username: `basic-${name}`, password: `pw-${tag}` });
+      if (kind === 7) {
+        // An exec credential plugin, by a path relative to the kubeconfig (client-go resolves it against the file's
+        // directory) or an absolute one; it prints a token naming its own path.
+        const script = write(`exec-${name}.sh`, `#!/bin/sh\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"exec-%s"}}' "$0"\n`);
+        chmodSync(join(dir, script), 0o755);
+        user.exec = { apiVersion: 'client.authentication.k8s.io/v1', command: r.chance(0.5) ? `./${script}` : join(dir, script), interactiveMode: 'Never' };
+      }
       return { name, user };
     });
     const contexts = r.some(CONTEXTS, 0, 4).map((name) => ({ name, context: { cluster: r.pick(CLUSTERS), ...(r.chance(0.9) ? { user: r.pick(USERS) } : {}) } }));
@@ -143,6 +177,7 @@ describe('kubeconfig loading: the same as client-go (kubectl)', () => {
     let compared = 0;
     let resolved = 0;
     let merged = 0;
+    let viaPlugin = 0;
     for (let i = 0; i < N; i++) {
       const { env, files } = scenario(SEED + i);
       if (files.length > 1) merged++;
@@ -151,10 +186,11 @@ describe('kubeconfig loading: the same as client-go (kubectl)', () => {
         const got = await ours(env, context);
         const where = `seed ${SEED + i}, context ${context ?? '(current)'}, KUBECONFIG=${env}`;
         if (want.error || got.error) {
-          expect({ error: !!got.error, where, message: got.message }).toEqual({ error: !!want.error, where, message: got.message });
+          expect(!!got.error, `${where}: k8s-audit ${got.message ? `refused it: ${got.message}` : 'accepted it'}; client-go ${want.message ? `refused it: ${want.message}` : 'accepted it'}`).toBe(!!want.error);
         } else {
           expect({ ...got, where }).toEqual({ ...want, where });
           resolved++;
+          if (want.token?.startsWith('exec-')) viaPlugin++;
         }
         compared++;
       }
@@ -163,5 +199,6 @@ describe('kubeconfig loading: the same as client-go (kubectl)', () => {
     expect(merged).toBeGreaterThan(N / 3);
     expect(resolved).toBeGreaterThan(compared / 5);
     expect(compared - resolved).toBeGreaterThan(compared / 10);
+    expect(viaPlugin).toBeGreaterThan(N / 10);
   });
 });

@@ -251,13 +251,22 @@ current-context: cloud
     expect(t.tls.agent).not.toBeInstanceOf(https.Agent);
   });
 
+  it('a certificate authority together with insecure-skip-tls-verify: refused, as kubectl refuses it', async () => {
+    const f = kubeconfig(simple(`{${SERVER}, certificate-authority-data: ${b64(CA)}, insecure-skip-tls-verify: true}`, '{token: t}'));
+    for (const via of ['auto', 'client-node'] as const) {
+      await expect(resolveTargetVia({ kubeconfig: f }, { via })).rejects.toThrow(/^cluster "k" in .* sets both a certificate authority and insecure-skip-tls-verify; remove one$/);
+    }
+  });
+
   it("a context without a user, or naming an undefined user: the cluster's CA and TLS settings still apply, as in client-go", async () => {
     // (client-node applies them only with a user; resolveTarget adds them for both paths.)
-    const noUser = `clusters: [{name: k, cluster: {${SERVER}, certificate-authority-data: ${b64(CA)}, insecure-skip-tls-verify: true, tls-server-name: api.internal}}]\ncontexts: [{name: c, context: {cluster: k}}]\ncurrent-context: c\n`;
+    const noUser = `clusters: [{name: k, cluster: {${SERVER}, certificate-authority-data: ${b64(CA)}, tls-server-name: api.internal}}]\ncontexts: [{name: c, context: {cluster: k}}]\ncurrent-context: c\n`;
     const t = await expectSame({ kubeconfig: kubeconfig(noUser) }, 'static');
     expect(String(t.tls.ca)).toBe(CA);
-    expect(t.tls).toMatchObject({ rejectUnauthorized: false, servername: 'api.internal' });
+    expect(t.tls).toMatchObject({ servername: 'api.internal' });
     expect(t.tls).not.toHaveProperty('headers');
+    const insecure = `clusters: [{name: k, cluster: {${SERVER}, insecure-skip-tls-verify: true}}]\ncontexts: [{name: c, context: {cluster: k}}]\ncurrent-context: c\n`;
+    expect((await expectSame({ kubeconfig: kubeconfig(insecure) }, 'static')).tls).toMatchObject({ rejectUnauthorized: false });
     const caFile = kubeconfig(`clusters: [{name: k, cluster: {${SERVER}, certificate-authority: ../certs/ca.crt}}]\ncontexts: [{name: c, context: {cluster: k}}]\ncurrent-context: c\n`);
     expect(String((await expectSame({ kubeconfig: caFile }, 'static')).tls.ca)).toBe(CA);
     const ghost = noUser.replace('{cluster: k}', '{cluster: k, user: ghost}');

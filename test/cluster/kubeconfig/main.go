@@ -17,6 +17,7 @@ import (
 	"os"
 	"strings"
 
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
@@ -31,6 +32,8 @@ type result struct {
 	Cert     string `json:"cert,omitempty"`
 	Key      string `json:"key,omitempty"`
 	Insecure bool   `json:"insecure,omitempty"`
+	SNI      string `json:"sni,omitempty"`
+	Basic    string `json:"basic,omitempty"`
 	Exec     string `json:"exec,omitempty"`
 }
 
@@ -55,11 +58,19 @@ func describe(cc clientcmd.ClientConfig) result {
 	if err != nil {
 		return result{Error: err.Error()}
 	}
+	// What kubectl does next: build the transport (TLS settings, credential plugins), which refuses some
+	// configurations ClientConfig accepts — a CA together with insecure-skip-tls-verify, say.
+	if _, err := rest.TransportFor(rc); err != nil {
+		return result{Error: err.Error()}
+	}
 	ctxName := raw.CurrentContext
 	if o := flag.Lookup("context").Value.String(); o != "" {
 		ctxName = o
 	}
-	r := result{Context: ctxName, Server: rc.Host, Insecure: rc.TLSClientConfig.Insecure}
+	r := result{Context: ctxName, Server: rc.Host, Insecure: rc.TLSClientConfig.Insecure, SNI: rc.TLSClientConfig.ServerName}
+	if rc.Username != "" || rc.Password != "" {
+		r.Basic = rc.Username + ":" + rc.Password
+	}
 	if ctx := raw.Contexts[ctxName]; ctx != nil {
 		r.Cluster, r.User = ctx.Cluster, ctx.AuthInfo
 	}
