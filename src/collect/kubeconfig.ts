@@ -161,6 +161,7 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
   }
   if (source.kind === 'file' && !user) applyClusterTls(tls, source, contextName, origin);
   if (source.kind === 'file') applyTokenFile(tls, source, contextName, origin);
+  if (source.kind === 'file') applyImpersonation(tls, source, contextName, user?.name ?? ctx?.user, origin);
   if (tls.ca && tls.rejectUnauthorized === false) {
     // kubectl refuses this too (client-go: "specifying a root certificates file with the insecure flag is not allowed").
     throw new ConfigError(`cluster "${cluster.name}" in ${origin} sets both a certificate authority and insecure-skip-tls-verify; remove one`);
@@ -206,6 +207,55 @@ function applyClusterTls(tls: https.RequestOptions, source: { dir: string; text:
   } else if (typeof caData === 'string' && caData !== '') {
     tls.ca = Buffer.from(caData, 'base64');
   }
+}
+
+/**
+ * A user's impersonation (`as`, `as-uid`, `as-groups`, `as-user-extra`), as
+ * client-go's impersonating round tripper sends it: nothing unless `as` names a
+ * user; one Impersonate-Group header per group and one Impersonate-Extra-<key>
+ * per value, the key %-encoded where it is not an HTTP token. @kubernetes/client-node
+ * sends only Impersonate-User: without the rest, a scan meant to run as a user
+ * and its groups would run with other permissions than the ones asked for.
+ */
+function applyImpersonation(tls: https.RequestOptions, source: { text: string }, contextName: string, userName: string | undefined, origin: string): void {
+  const user = kubeconfigEntries(source.text, contextName || undefined)?.user;
+  const as: unknown = user?.as;
+  if (typeof as !== 'string' || as === '') {
+    const nonEmpty = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v && typeof v === 'object' ? Object.keys(v).length > 0 : typeof v === 'string' && v !== '');
+    if (user && (nonEmpty(user['as-uid']) || nonEmpty(user['as-groups']) || nonEmpty(user['as-user-extra']))) {
+      // client-go refuses it (validation.go) rather than impersonate nobody.
+      throw new ConfigError(`user "${userName ?? ''}" in ${origin} sets as-uid, as-groups or as-user-extra without as (the user to impersonate)`);
+    }
+    // `as: ""` impersonates nobody (client-node would send an empty Impersonate-User).
+    const headers = tls.headers as Record<string, unknown> | undefined;
+    if (headers) for (const k of Object.keys(headers)) if (/^impersonate-/i.test(k)) delete headers[k];
+    return;
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries((tls.headers ?? {}) as Record<string, string | string[]>)) if (!/^impersonate-/i.test(k)) headers[k] = v;
+  headers['Impersonate-User'] = as;
+  const uid: unknown = user['as-uid'];
+  if (typeof uid === 'string' && uid !== '') headers['Impersonate-Uid'] = uid;
+  const groups: unknown = user['as-groups'];
+  if (Array.isArray(groups) && groups.length > 0) headers['Impersonate-Group'] = groups.map(String);
+  const extra: unknown = user['as-user-extra'];
+  if (extra && typeof extra === 'object' && !Array.isArray(extra)) {
+    for (const [key, values] of Object.entries(extra as Record<string, unknown>)) {
+      const list = Array.isArray(values) ? values.map(String) : [];
+      if (list.length > 0) headers[`Impersonate-Extra-${headerKeyEscape(key)}`] = list;
+    }
+  }
+  tls.headers = headers;
+}
+
+/** client-go's headerKeyEscape: %-encode every byte of the UTF-8 key that is not an HTTP token character, and `%`. */
+function headerKeyEscape(key: string): string {
+  let out = '';
+  for (const b of Buffer.from(key, 'utf8')) {
+    const c = String.fromCharCode(b);
+    out += b < 0x80 && c !== '%' && /[!#$&'*+\-.^_`|~0-9A-Za-z]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
 }
 
 /**

@@ -11,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { binPath } from '../cluster/build.ts';
+import { testKubeconfig } from '../cluster/fixtures.ts';
+import https from 'node:https';
+import YAML from 'yaml';
 import { resolveTargetVia, type Target } from '../../src/collect/kubeconfig.ts';
 import { seeded } from '../helpers/random.ts';
 
@@ -52,6 +55,8 @@ interface Seen {
   insecure?: boolean;
   sni?: string;
   basic?: string;
+  /** Impersonate-* headers, names lower-cased (header names are case-insensitive). */
+  impersonate?: Record<string, string[]>;
 }
 
 function clientGo(kubeconfigEnv: string, context: string | undefined): Seen & { message?: string } {
@@ -65,6 +70,7 @@ function clientGo(kubeconfigEnv: string, context: string | undefined): Seen & { 
   const seen: Seen = {};
   for (const k of ['context', 'cluster', 'user', 'server', 'ca', 'token', 'cert', 'key', 'sni', 'basic'] as const) if (out[k]) seen[k] = String(out[k]);
   if (out.insecure) seen.insecure = true;
+  if (out.impersonate) seen.impersonate = out.impersonate as Record<string, string[]>;
   // client-go runs an exec plugin when a request is made; the oracle names the command it would run (made absolute
   // when the kubeconfig gives a path). The generated plugins print `exec-<their path>`: the token k8s-audit must send.
   if (out.exec) seen.token = `exec-${String(out.exec)}`;
@@ -102,6 +108,11 @@ async function ours(kubeconfigEnv: string, context: string | undefined): Promise
   if (t.tls.rejectUnauthorized === false) seen.insecure = true;
   if (t.tls.servername) seen.sni = t.tls.servername;
   if (t.tls.auth) seen.basic = t.tls.auth;
+  for (const [k, v] of Object.entries((t.tls.headers ?? {}) as Record<string, string | string[]>)) {
+    if (!/^impersonate-/i.test(k)) continue;
+    // Percent-encoding is case-insensitive too: compare as client-go's lower-cased header map shows it.
+    (seen.impersonate ??= {})[k.toLowerCase()] = Array.isArray(v) ? v : [v];
+  }
   return seen;
 }
 
@@ -153,6 +164,14 @@ function scenario(seed: number): { env: string; files: string[] } {
         chmodSync(join(dir, script), 0o755);
         user.exec = { apiVersion: 'client.authentication.k8s.io/v1', command: r.chance(0.5) ? `./${script}` : join(dir, script), interactiveMode: 'Never' };
       }
+      if (r.chance(0.4)) {
+        // Impersonation: `as` (sometimes missing or empty, when client-go sends none of it), a UID, groups, extras
+        // whose keys need escaping.
+        if (r.chance(0.8)) user.as = r.chance(0.9) ? `imp-${name}-${tag}` : '';
+        if (r.chance(0.4)) user['as-uid'] = `uid-${tag}`;
+        if (r.chance(0.6)) user['as-groups'] = r.some(['g1', 'system:authenticated', 'team a', 'ops/ro'], 1, 3);
+        if (r.chance(0.4)) user['as-user-extra'] = Object.fromEntries(r.some(['reason', 'scopes.example.com/x', 'a b%', 'ünï'], 1, 2).map((k) => [k, r.some(['v1', 'v 2', 'x/y'], 1, 2)]));
+      }
       return { name, user };
     });
     const contexts = r.some(CONTEXTS, 0, 4).map((name) => ({ name, context: { cluster: r.pick(CLUSTERS), ...(r.chance(0.9) ? { user: r.pick(USERS) } : {}) } }));
@@ -178,6 +197,7 @@ describe('kubeconfig loading: the same as client-go (kubectl)', () => {
     let resolved = 0;
     let merged = 0;
     let viaPlugin = 0;
+    let impersonating = 0;
     for (let i = 0; i < N; i++) {
       const { env, files } = scenario(SEED + i);
       if (files.length > 1) merged++;
@@ -191,6 +211,7 @@ describe('kubeconfig loading: the same as client-go (kubectl)', () => {
           expect({ ...got, where }).toEqual({ ...want, where });
           resolved++;
           if (want.token?.startsWith('exec-')) viaPlugin++;
+          if (want.impersonate) impersonating++;
         }
         compared++;
       }
@@ -200,5 +221,38 @@ describe('kubeconfig loading: the same as client-go (kubectl)', () => {
     expect(resolved).toBeGreaterThan(compared / 5);
     expect(compared - resolved).toBeGreaterThan(compared / 10);
     expect(viaPlugin).toBeGreaterThan(N / 10);
+    expect(impersonating).toBeGreaterThan(N / 10);
+  });
+});
+
+describe('impersonation reaches the API server as asked', () => {
+  it('as, as-uid, as-groups and as-user-extra: a SelfSubjectReview names that user, uid, groups and extras', async () => {
+    // The test control plane's admin (system:masters may impersonate), with impersonation added to its user entry.
+    const doc = YAML.parse(readFileSync(testKubeconfig(), 'utf8'));
+    const ctx = doc.contexts.find((c: { name: string }) => c.name === 'admin').context;
+    const user = doc.users.find((u: { name: string }) => u.name === ctx.user).user;
+    Object.assign(user, { as: 'jane@example.com', 'as-uid': 'uid-42', 'as-groups': ['auditors', 'team a'], 'as-user-extra': { 'scopes.example.com/ro le': ['read only'] } });
+    const dir = join(tmp, 'impersonation');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, 'config');
+    writeFileSync(path, YAML.stringify({ ...doc, 'current-context': 'admin' }));
+    const { target } = await resolveTargetVia({ kubeconfig: path });
+    const url = new URL('/apis/authentication.k8s.io/v1/selfsubjectreviews', target.server);
+    const body = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+    // (A review is not stored: the scanner itself never writes; this only asks the server who the request is from.)
+    const review = await new Promise<any>((resolveReview, reject) => {
+      const req = https.request(url, { ...target.tls, method: 'POST', headers: { ...(target.tls.headers as object), 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => (res.statusCode === 201 || res.statusCode === 200 ? resolveReview(JSON.parse(text)) : reject(new Error(`${res.statusCode}: ${text}`))));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const info = review.status.userInfo;
+    expect(info.username).toBe('jane@example.com');
+    expect(info.uid).toBe('uid-42');
+    expect(info.groups).toEqual(expect.arrayContaining(['auditors', 'team a', 'system:authenticated']));
+    expect(info.extra).toEqual({ 'scopes.example.com/ro le': ['read only'] });
   });
 });

@@ -251,6 +251,21 @@ current-context: cloud
     expect(t.tls.agent).not.toBeInstanceOf(https.Agent);
   });
 
+  it('impersonation: every as-* field sent as client-go sends it; as-groups without as refused, as kubectl refuses it', async () => {
+    const imp = kubeconfig(simple(`{${SERVER}}`, '{token: t, as: jane, as-uid: "7", as-groups: [a, "b c"], as-user-extra: {"x.io/k y": [v]}}'));
+    expect((await expectSame({ kubeconfig: imp }, 'client-node')).tls.headers).toEqual({
+      Authorization: 'Bearer t',
+      'Impersonate-User': 'jane',
+      'Impersonate-Uid': '7',
+      'Impersonate-Group': ['a', 'b c'],
+      'Impersonate-Extra-x.io%2Fk%20y': ['v'],
+    });
+    const noAs = kubeconfig(simple(`{${SERVER}}`, '{token: t, as-groups: [a]}'));
+    for (const via of ['auto', 'client-node'] as const) {
+      await expect(resolveTargetVia({ kubeconfig: noAs }, { via })).rejects.toThrow(/^user "u" in .* sets as-uid, as-groups or as-user-extra without as \(the user to impersonate\)$/);
+    }
+  });
+
   it('a certificate authority together with insecure-skip-tls-verify: refused, as kubectl refuses it', async () => {
     const f = kubeconfig(simple(`{${SERVER}, certificate-authority-data: ${b64(CA)}, insecure-skip-tls-verify: true}`, '{token: t}'));
     for (const via of ['auto', 'client-node'] as const) {
@@ -357,7 +372,7 @@ describe('what the fast path leaves to client-node', () => {
     ['proxy-url', simple(`{${SERVER}, proxy-url: "http://127.0.0.1:3128"}`, '{token: t}')],
     ['token-file (read by client-node while loading)', simple(`{${SERVER}}`, `{token-file: "${tokenPath}"}`)],
     ['impersonation', simple(`{${SERVER}}`, '{token: t, as: someone}')],
-    ['an unknown user field', simple(`{${SERVER}}`, '{token: t, as-groups: [a]}')],
+    ['an unknown user field', simple(`{${SERVER}}`, '{token: t, colour: blue}')],
     ['an unknown cluster field', simple(`{${SERVER}, certificate-authority-bundle: x}`, '{token: t}')],
     ['a token that is a number', simple(`{${SERVER}}`, '{token: 12345}')],
     ['a name that looks like a number', simple(`{${SERVER}}`, '{token: t}').replace(/\bu\b/g, '1e3')],

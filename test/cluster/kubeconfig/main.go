@@ -14,11 +14,13 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"net/http"
 	"os"
 	"strings"
 
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/client-go/transport"
 )
 
 type result struct {
@@ -35,6 +37,16 @@ type result struct {
 	SNI      string `json:"sni,omitempty"`
 	Basic    string `json:"basic,omitempty"`
 	Exec     string `json:"exec,omitempty"`
+	// The Impersonate-* headers a request carries, names lower-cased.
+	Impersonate map[string][]string `json:"impersonate,omitempty"`
+}
+
+// capture is the end of a round-tripper chain: it keeps the request's headers.
+type capture struct{ header http.Header }
+
+func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
+	c.header = req.Header.Clone()
+	return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: req}, nil
 }
 
 func main() {
@@ -94,6 +106,23 @@ func describe(cc clientcmd.ClientConfig) result {
 			r.Token = inline
 		} else {
 			return result{Error: "token file " + rc.BearerTokenFile + " is unreadable or empty"}
+		}
+	}
+	imp := rc.Impersonate
+	if imp.UserName != "" || imp.UID != "" || len(imp.Groups) > 0 || len(imp.Extra) > 0 {
+		c := &capture{}
+		req, _ := http.NewRequest(http.MethodGet, "https://cluster.invalid/api", nil)
+		rt := transport.NewImpersonatingRoundTripper(transport.ImpersonationConfig{UserName: imp.UserName, UID: imp.UID, Groups: imp.Groups, Extra: imp.Extra}, c)
+		if _, err := rt.RoundTrip(req); err != nil {
+			return result{Error: err.Error()}
+		}
+		for k, v := range c.header {
+			if k := strings.ToLower(k); strings.HasPrefix(k, "impersonate-") {
+				if r.Impersonate == nil {
+					r.Impersonate = map[string][]string{}
+				}
+				r.Impersonate[k] = v
+			}
 		}
 	}
 	if rc.ExecProvider != nil {
