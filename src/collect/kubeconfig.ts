@@ -161,6 +161,7 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
   }
   if (source.kind === 'file' && !user) applyClusterTls(tls, source, contextName, origin);
   if (source.kind === 'file') applyTokenFile(tls, source, contextName, origin);
+  if (source.kind === 'file') refuseTwoMethods(source, contextName, user?.name ?? ctx?.user, origin);
   if (source.kind === 'file') applyImpersonation(tls, source, contextName, user?.name ?? ctx?.user, origin);
   if (tls.ca && tls.rejectUnauthorized === false) {
     // kubectl refuses this too (client-go: "specifying a root certificates file with the insecure flag is not allowed").
@@ -206,6 +207,15 @@ function applyClusterTls(tls: https.RequestOptions, source: { dir: string; text:
     }
   } else if (typeof caData === 'string' && caData !== '') {
     tls.ca = Buffer.from(caData, 'base64');
+  }
+}
+
+/** A token and a username/password in one user: kubectl refuses it ("more than one authentication method"), so does k8s-audit. */
+function refuseTwoMethods(source: { text: string }, contextName: string, userName: string | undefined, origin: string): void {
+  const user = kubeconfigEntries(source.text, contextName || undefined)?.user;
+  const set = (v: unknown) => typeof v === 'string' && v !== '';
+  if (user && set(user.token) && (set(user.username) || set(user.password))) {
+    throw new ConfigError(`user "${userName ?? ''}" in ${origin} has both a token and a username/password; keep one`);
   }
 }
 

@@ -147,7 +147,7 @@ function scenario(seed: number): { env: string; files: string[] } {
     });
     const users = r.some(USERS, 0, 3).map((name) => {
       const user: Record<string, unknown> = {};
-      const kind = r.int(8);
+      const kind = r.int(9);
       if (kind === 1 || kind === 4) user.token = `token-${name}-${tag}`;
       if (kind === 2 || kind === 4) user.tokenFile = write(`${name}-token`, r.chance(0.8) ? `  file-token-${name}-${tag}\n` : '\n');
       if (kind === 3) {
@@ -156,7 +156,8 @@ function scenario(seed: number): { env: string; files: string[] } {
         user['client-key'] = write(`${name}.key`, pair.key);
       }
       if (kind === 5) user.tokenFile = 'no-such-token';
-      if (kind === 6) Object.assign(user, { username: `basic-${name}`, password: `pw-${tag}` });
+      if (kind === 6 || kind === 8) Object.assign(user, { username: `basic-${name}`, password: `pw-${tag}` });
+      if (kind === 8) user.token = `token-${name}-${tag}`; // two methods: kubectl refuses it
       if (kind === 7) {
         // An exec credential plugin, by a path relative to the kubeconfig (client-go resolves it against the file's
         // directory) or an absolute one; it prints a token naming its own path.

@@ -266,6 +266,13 @@ current-context: cloud
     }
   });
 
+  it('a token and a username/password in one user: refused, as kubectl refuses it', async () => {
+    const f = kubeconfig(simple(`{${SERVER}}`, '{token: t, username: me, password: pw}'));
+    for (const via of ['auto', 'client-node'] as const) {
+      await expect(resolveTargetVia({ kubeconfig: f }, { via })).rejects.toThrow(/^user "u" in .* has both a token and a username\/password; keep one$/);
+    }
+  });
+
   it('a certificate authority together with insecure-skip-tls-verify: refused, as kubectl refuses it', async () => {
     const f = kubeconfig(simple(`{${SERVER}, certificate-authority-data: ${b64(CA)}, insecure-skip-tls-verify: true}`, '{token: t}'));
     for (const via of ['auto', 'client-node'] as const) {
