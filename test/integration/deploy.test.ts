@@ -12,8 +12,7 @@
 // 3. The CronJob's pod template is admitted by a dry-run Pod create into a namespace enforcing the
 //    restricted Pod Security level (and the same template, loosened, is rejected there).
 import https from 'node:https';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKustomization } from '../../src/collect/kustomize.ts';
@@ -25,9 +24,10 @@ import { KubeClient, createNamespace, deleteNamespace, kubeClient, testKubeconfi
 import { serviceAccountToken } from '../cluster/harness.ts';
 import { loadConnection } from '../cluster/kube.ts';
 import { runCli } from '../helpers/io.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-deploy-it-'));
+const tmp = tempDir('k8s-audit-deploy-it-');
 const FIELD_MANAGER = 'k8s-audit-deploy-test';
 const NS = 'k8s-audit';
 const SA = 'k8s-audit';

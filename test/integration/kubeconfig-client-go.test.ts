@@ -6,22 +6,19 @@
 // context, cluster, user and server and send the same CA, certificate, key and
 // token, or both refuse the configuration.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { delimiter, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { binPath } from '../cluster/build.ts';
 import { testKubeconfig } from '../cluster/fixtures.ts';
-import https from 'node:https';
-import YAML from 'yaml';
 import { resolveTargetVia, type Target } from '../../src/collect/kubeconfig.ts';
 import { seeded } from '../helpers/random.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-kubeconfig-go-'));
-// KUBECONFIG_GO_KEEP=1 keeps the generated files, to replay a failure by hand with test/cluster/bin/kubeconfig.
-afterAll(() => {
-  if (!process.env.KUBECONFIG_GO_KEEP) rmSync(tmp, { recursive: true, force: true });
-});
+// K8S_AUDIT_KEEP_TMP=1 keeps the generated files, to replay a failure by hand with test/cluster/bin/kubeconfig.
+const tmp = tempDir('k8s-audit-kubeconfig-go-');
 
 // Real certificates (client-go parses them before it would connect), from the harness's PKI helper: a few CAs and
 // client key pairs, handed out in turn so that neighbouring entries differ.

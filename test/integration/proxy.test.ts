@@ -2,17 +2,17 @@
 // through a CONNECT tunnel (TLS to the API server end to end inside it); a proxy that
 // refuses, or one the scanner cannot use, is one clear error — never a silent direct
 // connection.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { testKubeconfig } from '../cluster/fixtures.ts';
 import { runCli } from '../helpers/io.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-proxy-it-'));
+const tmp = tempDir('k8s-audit-proxy-it-');
 
 interface Proxy {
   url: string;

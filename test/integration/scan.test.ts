@@ -2,8 +2,7 @@
 // not-assessed guarantee, exit codes, pagination, metadata-only Secrets and the
 // JSON schema.
 import { createServer, type Server, type Socket } from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../src/collect/cluster.ts';
@@ -12,8 +11,9 @@ import type { ScanResult } from '../../src/engine/result.ts';
 import { applyObjects, createNamespace, deleteNamespace, grantAuditor, kubeClient, revokeAuditor, testKubeconfig, uniqueName } from '../cluster/fixtures.ts';
 import { runCli } from '../helpers/io.ts';
 import { scanResultValidator } from '../helpers/schema.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-scan-it-'));
+const tmp = tempDir('k8s-audit-scan-it-');
 let ns: string;
 
 beforeAll(async () => {

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/io.ts';
@@ -7,9 +6,10 @@ import { scanManifests } from '../helpers/scan.ts';
 import { scanResultValidator } from '../helpers/schema.ts';
 import { exitCodeFor } from '../../src/cli/exit.ts';
 import { destinations, parseFormats } from '../../src/cli/output.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-cli-'));
+const tmp = tempDir('k8s-audit-cli-');
 const scanFile = join(tmp, 'scan.json');
 writeFileSync(scanFile, JSON.stringify(scanManifests(join(repo, 'test/scenarios/demo'))));
 

@@ -1,13 +1,13 @@
 // What the CronJob does in its pod: scan --history <dir> --keep <n>.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listRuns, runName } from '../../src/cli/history.ts';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { runCli } from '../helpers/io.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-history-'));
+const tmp = tempDir('k8s-audit-history-');
 
 function manifests(privileged: string[]): string {
   const f = join(tmp, `m-${privileged.join('-') || 'none'}.yaml`);

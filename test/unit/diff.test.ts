@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifests, snapshotFromObjects } from '../../src/collect/manifests.ts';
@@ -11,8 +10,9 @@ import { renderDiff } from '../../src/cli/diff.ts';
 import { exitCodeForNew } from '../../src/cli/exit.ts';
 import { runCli } from '../helpers/io.ts';
 import { scanResultValidator } from '../helpers/schema.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-diff-'));
+const tmp = tempDir('k8s-audit-diff-');
 
 function deployment(name: string, ns: string, securityContext: Record<string, unknown>, image = 'registry.example/app:1.0'): string {
   return `---

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -12,9 +11,10 @@ import { UsageError } from '../../src/errors.ts';
 import { evaluateSnapshot } from '../../src/scan.ts';
 import { runCli } from '../helpers/io.ts';
 import { scanResultValidator } from '../helpers/schema.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-static-'));
+const tmp = tempDir('k8s-audit-static-');
 
 function write(path: string, text: string): string {
   mkdirSync(join(path, '..'), { recursive: true });

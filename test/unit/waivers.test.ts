@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifests, snapshotFromObjects } from '../../src/collect/manifests.ts';
@@ -12,8 +11,9 @@ import { UsageError } from '../../src/errors.ts';
 import { evaluateSnapshot } from '../../src/scan.ts';
 import { runCli } from '../helpers/io.ts';
 import { scanResultValidator } from '../helpers/schema.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-waivers-'));
+const tmp = tempDir('k8s-audit-waivers-');
 
 const WORKLOADS = `
 apiVersion: v1
