@@ -93,6 +93,7 @@ export async function resolveTargetVia(
         const command: unknown = u.exec?.command;
         if (typeof command === 'string' && command.includes('/') && !isAbsolute(command)) u.exec.command = join(source.dir, command);
       }
+      setExecInfo(kc, source, opts.context ?? kc.getCurrentContext());
     } catch (err) {
       throw new ConfigError(`invalid kubeconfig ${source.file}: ${firstLine((err as Error).message)}`);
     }
@@ -100,6 +101,47 @@ export async function resolveTargetVia(
     kc.loadFromCluster(saRoot);
   }
   return { target: await targetOf(kc, source, opts), via: 'client-node' };
+}
+
+/**
+ * KUBERNETES_EXEC_INFO for the exec plugin of the context in use, as client-go
+ * gives it (plugin/pkg/client/auth/exec): an ExecCredential whose spec says the
+ * plugin runs without a terminal (k8s-audit gives it none) and, when the user
+ * asks `provideClusterInfo`, describes the cluster (server, TLS settings, CA
+ * bytes, proxy, the cluster's `client.authentication.k8s.io/exec` extension).
+ * Plugins read it to pick their output version, or which cluster to get a token
+ * for; @kubernetes/client-node does not set it. Passed through the plugin's env,
+ * last, so that it wins over an env entry of the same name, as in client-go.
+ */
+function setExecInfo(kc: { users: { name: string; exec?: any }[]; getContextObject(name: string): { user?: string } | null }, source: { text: string; dir: string }, contextName: string): void {
+  const user = kc.getContextObject(contextName)?.user;
+  const exec = kc.users.find((u) => u.name === user)?.exec;
+  if (!exec || typeof exec !== 'object') return;
+  const spec: Record<string, unknown> = { interactive: false };
+  if (exec.provideClusterInfo === true) {
+    const raw = kubeconfigEntries(source.text, contextName)?.cluster ?? {};
+    const cluster: Record<string, unknown> = { server: raw.server };
+    if (typeof raw['tls-server-name'] === 'string' && raw['tls-server-name']) cluster['tls-server-name'] = raw['tls-server-name'];
+    if (raw['insecure-skip-tls-verify'] === true) cluster['insecure-skip-tls-verify'] = true;
+    let ca: Buffer | undefined;
+    if (typeof raw['certificate-authority-data'] === 'string' && raw['certificate-authority-data']) ca = Buffer.from(raw['certificate-authority-data'], 'base64');
+    else if (typeof raw['certificate-authority'] === 'string' && raw['certificate-authority']) {
+      try {
+        ca = readFileSync(resolve(source.dir, raw['certificate-authority']));
+      } catch {
+        /* reported when the CA itself is loaded */
+      }
+    }
+    if (ca?.length) cluster['certificate-authority-data'] = ca.toString('base64');
+    if (typeof raw['proxy-url'] === 'string' && raw['proxy-url']) cluster['proxy-url'] = raw['proxy-url'];
+    if (raw['disable-compression'] === true) cluster['disable-compression'] = true;
+    const extension = (Array.isArray(raw.extensions) ? raw.extensions : []).find((e: any) => e?.name === 'client.authentication.k8s.io/exec')?.extension;
+    cluster.config = extension ?? null; // client-go writes `"config": null` when the cluster has no such extension
+    spec.cluster = cluster;
+  }
+  const info = JSON.stringify({ kind: 'ExecCredential', apiVersion: exec.apiVersion, spec });
+  const env = Array.isArray(exec.env) ? exec.env.filter((e: any) => e?.name !== 'KUBERNETES_EXEC_INFO') : [];
+  exec.env = [...env, { name: 'KUBERNETES_EXEC_INFO', value: info }];
 }
 
 function findSource(opts: { kubeconfig?: string; context?: string }, saRoot: string): Source {

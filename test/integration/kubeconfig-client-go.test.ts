@@ -46,14 +46,12 @@ interface Seen {
   user?: string;
   server?: string;
   ca?: string;
-  token?: string;
   cert?: string;
   key?: string;
   insecure?: boolean;
   sni?: string;
-  basic?: string;
-  /** Impersonate-* headers, names lower-cased (header names are case-insensitive). */
-  impersonate?: Record<string, string[]>;
+  /** The Authorization and Impersonate-* headers a request carries, names lower-cased (header names are case-insensitive). */
+  headers?: Record<string, string[]>;
 }
 
 function clientGo(kubeconfigEnv: string, context: string | undefined): Seen & { message?: string } {
@@ -65,12 +63,9 @@ function clientGo(kubeconfigEnv: string, context: string | undefined): Seen & { 
   const out = JSON.parse(r.stdout) as Record<string, unknown>;
   if (out.error) return { error: true, message: String(out.error) };
   const seen: Seen = {};
-  for (const k of ['context', 'cluster', 'user', 'server', 'ca', 'token', 'cert', 'key', 'sni', 'basic'] as const) if (out[k]) seen[k] = String(out[k]);
+  for (const k of ['context', 'cluster', 'user', 'server', 'ca', 'cert', 'key', 'sni'] as const) if (out[k]) seen[k] = String(out[k]);
   if (out.insecure) seen.insecure = true;
-  if (out.impersonate) seen.impersonate = out.impersonate as Record<string, string[]>;
-  // client-go runs an exec plugin when a request is made; the oracle names the command it would run (made absolute
-  // when the kubeconfig gives a path). The generated plugins print `exec-<their path>`: the token k8s-audit must send.
-  if (out.exec) seen.token = `exec-${String(out.exec)}`;
+  if (out.headers) seen.headers = out.headers as Record<string, string[]>;
   return seen;
 }
 
@@ -100,17 +95,28 @@ async function ours(kubeconfigEnv: string, context: string | undefined): Promise
   if (cert) seen.cert = cert;
   const key = str(t.tls.key);
   if (key) seen.key = key;
-  const auth = (t.tls.headers as Record<string, string> | undefined)?.Authorization;
-  if (auth) seen.token = auth.replace(/^Bearer /, '');
   if (t.tls.rejectUnauthorized === false) seen.insecure = true;
   if (t.tls.servername) seen.sni = t.tls.servername;
-  if (t.tls.auth) seen.basic = t.tls.auth;
+  const headers: Record<string, string[]> = {};
   for (const [k, v] of Object.entries((t.tls.headers ?? {}) as Record<string, string | string[]>)) {
-    if (!/^impersonate-/i.test(k)) continue;
-    // Percent-encoding is case-insensitive too: compare as client-go's lower-cased header map shows it.
-    (seen.impersonate ??= {})[k.toLowerCase()] = Array.isArray(v) ? v : [v];
+    // Percent-encoding in Impersonate-Extra-<key> is case-insensitive too: compare as client-go's lower-cased map shows it.
+    if (/^(authorization|impersonate-.*)$/i.test(k)) headers[k.toLowerCase()] = Array.isArray(v) ? v : [v];
   }
+  // Basic credentials go as node's `auth` option, which sends them as this header.
+  if (t.tls.auth) headers.authorization = [`Basic ${Buffer.from(t.tls.auth).toString('base64')}`];
+  if (Object.keys(headers).length > 0) seen.headers = headers;
   return seen;
+}
+
+/** In a generated plugin's token, KUBERNETES_EXEC_INFO decoded and with its keys sorted: compared as JSON, not as bytes. */
+function execInfoReadable(seen: Seen): void {
+  const auth = seen.headers?.authorization?.[0];
+  const m = auth ? /^Bearer exec-([A-Za-z0-9+/=]*)-(.*)$/.exec(auth) : null;
+  if (!m || !seen.headers) return;
+  const sortKeys = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sortKeys) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sortKeys(x)])) : v;
+  const text = Buffer.from(m[1]!, 'base64').toString('utf8');
+  seen.headers.authorization = [`Bearer exec-${text ? JSON.stringify(sortKeys(JSON.parse(text))) : '(no KUBERNETES_EXEC_INFO)'}-${m[2]}`];
 }
 
 const CLUSTERS = ['k1', 'k2', 'k3'];
@@ -140,6 +146,8 @@ function scenario(seed: number): { env: string; files: string[] } {
       if (ca === 3) cluster['certificate-authority-data'] = Buffer.from(nextCa()).toString('base64');
       if (ca === 4 || r.chance(0.04)) cluster['insecure-skip-tls-verify'] = true;
       if (r.chance(0.15)) cluster['tls-server-name'] = `api-${name}-${tag}.internal`;
+      // What an exec plugin asking for cluster info gets as spec.cluster.config.
+      if (r.chance(0.3)) cluster.extensions = [{ name: 'client.authentication.k8s.io/exec', extension: { audience: `aud-${name}-${tag}`, n: [1, 2] } }];
       return { name, cluster };
     });
     const users = r.some(USERS, 0, 3).map((name) => {
@@ -157,10 +165,24 @@ function scenario(seed: number): { env: string; files: string[] } {
       if (kind === 8) user.token = `token-${name}-${tag}`; // two methods: kubectl refuses it
       if (kind === 7) {
         // An exec credential plugin, by a path relative to the kubeconfig (client-go resolves it against the file's
-        // directory) or an absolute one; it prints a token naming its own path.
-        const script = write(`exec-${name}.sh`, `#!/bin/sh\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"exec-%s"}}' "$0"\n`);
+        // directory) or an absolute one, with or without args, env and cluster info. The token it prints tells what
+        // it was run with: KUBERNETES_EXEC_INFO (base64), its path, first argument and PLUGIN_ENV.
+        const version = r.pick(['v1', 'v1beta1']);
+        const script = write(
+          `exec-${name}.sh`,
+          '#!/bin/sh\n' +
+            'info=$(printf %s "$KUBERNETES_EXEC_INFO" | base64 -w0)\n' +
+            `printf '{"apiVersion":"client.authentication.k8s.io/${version}","kind":"ExecCredential","status":{"token":"exec-%s-%s-%s-%s"}}' "$info" "$0" "$1" "$PLUGIN_ENV"\n`,
+        );
         chmodSync(join(dir, script), 0o755);
-        user.exec = { apiVersion: 'client.authentication.k8s.io/v1', command: r.chance(0.5) ? `./${script}` : join(dir, script), interactiveMode: 'Never' };
+        user.exec = {
+          apiVersion: `client.authentication.k8s.io/${version}`,
+          command: r.chance(0.5) ? `./${script}` : join(dir, script),
+          ...(version === 'v1' || r.chance(0.5) ? { interactiveMode: r.pick(['Never', 'IfAvailable']) } : {}),
+          ...(r.chance(0.5) ? { args: [`arg-${tag}`] } : {}),
+          ...(r.chance(0.5) ? { env: [{ name: 'PLUGIN_ENV', value: `env-${tag}` }] } : {}),
+          ...(r.chance(0.3) ? { provideClusterInfo: true } : {}),
+        };
       }
       if (r.chance(0.4)) {
         // Impersonation: `as` (sometimes missing or empty, when client-go sends none of it), a UID, groups, extras
@@ -203,13 +225,14 @@ describe('kubeconfig loading: the same as client-go (kubectl)', () => {
         const want = clientGo(env, context);
         const got = await ours(env, context);
         const where = `seed ${SEED + i}, context ${context ?? '(current)'}, KUBECONFIG=${env}`;
+        for (const seen of [want, got]) execInfoReadable(seen);
         if (want.error || got.error) {
           expect(!!got.error, `${where}: k8s-audit ${got.message ? `refused it: ${got.message}` : 'accepted it'}; client-go ${want.message ? `refused it: ${want.message}` : 'accepted it'}`).toBe(!!want.error);
         } else {
           expect({ ...got, where }).toEqual({ ...want, where });
           resolved++;
-          if (want.token?.startsWith('exec-')) viaPlugin++;
-          if (want.impersonate) impersonating++;
+          if (want.headers?.authorization?.[0]?.startsWith('Bearer exec-')) viaPlugin++;
+          if (Object.keys(want.headers ?? {}).some((h) => h.startsWith('impersonate-'))) impersonating++;
         }
         compared++;
       }

@@ -8,19 +8,21 @@
 //
 // Prints one JSON object: {"error": "..."} when client-go refuses the
 // configuration, else the fields below (file contents, not paths, so that a
-// caller can compare them with what it loaded itself).
+// caller can compare them with what it loaded itself). An exec credential
+// plugin is run, as kubectl runs it, to get the Authorization header.
 package main
 
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
 
+	"golang.org/x/net/http/httpguts"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
-	"k8s.io/client-go/transport"
 )
 
 type result struct {
@@ -30,21 +32,26 @@ type result struct {
 	User     string `json:"user,omitempty"`
 	Server   string `json:"server,omitempty"`
 	CA       string `json:"ca,omitempty"`
-	Token    string `json:"token,omitempty"`
 	Cert     string `json:"cert,omitempty"`
 	Key      string `json:"key,omitempty"`
 	Insecure bool   `json:"insecure,omitempty"`
 	SNI      string `json:"sni,omitempty"`
-	Basic    string `json:"basic,omitempty"`
-	Exec     string `json:"exec,omitempty"`
-	// The Impersonate-* headers a request carries, names lower-cased.
-	Impersonate map[string][]string `json:"impersonate,omitempty"`
+	// The Authorization and Impersonate-* headers a request carries, names lower-cased.
+	Headers map[string][]string `json:"headers,omitempty"`
 }
 
 // capture is the end of a round-tripper chain: it keeps the request's headers.
 type capture struct{ header http.Header }
 
 func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
+	// What net/http's transport would refuse to send (a token file holding only a newline gives "Bearer \n").
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			if !httpguts.ValidHeaderFieldValue(v) {
+				return nil, fmt.Errorf("net/http: invalid header field value for %q", k)
+			}
+		}
+	}
 	c.header = req.Header.Clone()
 	return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: req}, nil
 }
@@ -80,53 +87,31 @@ func describe(cc clientcmd.ClientConfig) result {
 		ctxName = o
 	}
 	r := result{Context: ctxName, Server: rc.Host, Insecure: rc.TLSClientConfig.Insecure, SNI: rc.TLSClientConfig.ServerName}
-	if rc.Username != "" || rc.Password != "" {
-		r.Basic = rc.Username + ":" + rc.Password
-	}
 	if ctx := raw.Contexts[ctxName]; ctx != nil {
 		r.Cluster, r.User = ctx.Cluster, ctx.AuthInfo
 	}
 	r.CA = dataOrFile(rc.TLSClientConfig.CAData, rc.TLSClientConfig.CAFile, &r.Error)
 	r.Cert = dataOrFile(rc.TLSClientConfig.CertData, rc.TLSClientConfig.CertFile, &r.Error)
 	r.Key = dataOrFile(rc.TLSClientConfig.KeyData, rc.TLSClientConfig.KeyFile, &r.Error)
-	// What a request carries (transport.NewBearerAuthWithRefreshRoundTripper): the token file's
-	// content, trimmed, whenever it can be read; else the token.
-	// content, trimmed, whenever it can be read and is not empty; else the user's own token; with
-	// neither, no usable client (the round tripper cannot be built, or sends an empty token).
-	r.Token = rc.BearerToken
-	if rc.BearerTokenFile != "" {
-		inline := ""
-		if ctx := raw.Contexts[ctxName]; ctx != nil && raw.AuthInfos[ctx.AuthInfo] != nil {
-			inline = raw.AuthInfos[ctx.AuthInfo].Token
-		}
-		b, err := os.ReadFile(rc.BearerTokenFile)
-		if tok := strings.TrimSpace(string(b)); err == nil && tok != "" {
-			r.Token = tok
-		} else if inline != "" {
-			r.Token = inline
-		} else {
-			return result{Error: "token file " + rc.BearerTokenFile + " is unreadable or empty"}
-		}
+	// What a request carries: client-go's own wrappers (bearer token or token file, basic auth,
+	// impersonation, an exec plugin — run here as kubectl would run it) over a round tripper that
+	// keeps the headers instead of sending them.
+	c := &capture{}
+	rt, err := rest.HTTPWrappersForConfig(rc, c)
+	if err != nil {
+		return result{Error: err.Error()}
 	}
-	imp := rc.Impersonate
-	if imp.UserName != "" || imp.UID != "" || len(imp.Groups) > 0 || len(imp.Extra) > 0 {
-		c := &capture{}
-		req, _ := http.NewRequest(http.MethodGet, "https://cluster.invalid/api", nil)
-		rt := transport.NewImpersonatingRoundTripper(transport.ImpersonationConfig{UserName: imp.UserName, UID: imp.UID, Groups: imp.Groups, Extra: imp.Extra}, c)
-		if _, err := rt.RoundTrip(req); err != nil {
-			return result{Error: err.Error()}
-		}
-		for k, v := range c.header {
-			if k := strings.ToLower(k); strings.HasPrefix(k, "impersonate-") {
-				if r.Impersonate == nil {
-					r.Impersonate = map[string][]string{}
-				}
-				r.Impersonate[k] = v
+	req, _ := http.NewRequest(http.MethodGet, "https://cluster.invalid/api", nil)
+	if _, err := rt.RoundTrip(req); err != nil {
+		return result{Error: err.Error()}
+	}
+	for k, v := range c.header {
+		if k := strings.ToLower(k); k == "authorization" || strings.HasPrefix(k, "impersonate-") {
+			if r.Headers == nil {
+				r.Headers = map[string][]string{}
 			}
+			r.Headers[k] = v
 		}
-	}
-	if rc.ExecProvider != nil {
-		r.Exec = rc.ExecProvider.Command
 	}
 	return r
 }
