@@ -5,6 +5,7 @@ import type https from 'node:https';
 import { ConfigError } from '../errors.ts';
 import { credentialFactsFromKubeconfig, kubeconfigEntries, type CredentialFacts } from './extras.ts';
 import { mergeKubeconfigs } from './kubeconfig-merge.ts';
+import { ExecPluginError, runExecPlugin } from './exec-credential.ts';
 import { StaticKubeConfig, Unsupported } from './kubeconfig-static.ts';
 import { PROXY_SCHEMES, environmentProxy } from './proxy.ts';
 
@@ -93,10 +94,10 @@ export async function resolveTargetVia(
         const command: unknown = u.exec?.command;
         if (typeof command === 'string' && command.includes('/') && !isAbsolute(command)) u.exec.command = join(source.dir, command);
       }
-      setExecInfo(kc, source, opts.context ?? kc.getCurrentContext());
     } catch (err) {
       throw new ConfigError(`invalid kubeconfig ${source.file}: ${firstLine((err as Error).message)}`);
     }
+    await runExec(kc, source, opts.context ?? kc.getCurrentContext());
   } else {
     kc.loadFromCluster(saRoot);
   }
@@ -104,44 +105,57 @@ export async function resolveTargetVia(
 }
 
 /**
- * KUBERNETES_EXEC_INFO for the exec plugin of the context in use, as client-go
- * gives it (plugin/pkg/client/auth/exec): an ExecCredential whose spec says the
- * plugin runs without a terminal (k8s-audit gives it none) and, when the user
- * asks `provideClusterInfo`, describes the cluster (server, TLS settings, CA
- * bytes, proxy, the cluster's `client.authentication.k8s.io/exec` extension).
- * Plugins read it to pick their output version, or which cluster to get a token
- * for; @kubernetes/client-node does not set it. Passed through the plugin's env,
- * last, so that it wins over an env entry of the same name, as in client-go.
+ * The exec credential plugin of the context in use, run as client-go runs it
+ * (exec-credential.ts), its token or client certificate then handed to
+ * client-node as if the kubeconfig held it. Not run when the user also has a
+ * token, token file or username/password: client-go's bearer or basic-auth
+ * header is set before the plugin's and wins, so the plugin is never asked.
  */
-function setExecInfo(kc: { users: { name: string; exec?: any }[]; getContextObject(name: string): { user?: string } | null }, source: { text: string; dir: string }, contextName: string): void {
-  const user = kc.getContextObject(contextName)?.user;
-  const exec = kc.users.find((u) => u.name === user)?.exec;
-  if (!exec || typeof exec !== 'object') return;
-  const spec: Record<string, unknown> = { interactive: false };
-  if (exec.provideClusterInfo === true) {
-    const raw = kubeconfigEntries(source.text, contextName)?.cluster ?? {};
-    const cluster: Record<string, unknown> = { server: raw.server };
-    if (typeof raw['tls-server-name'] === 'string' && raw['tls-server-name']) cluster['tls-server-name'] = raw['tls-server-name'];
-    if (raw['insecure-skip-tls-verify'] === true) cluster['insecure-skip-tls-verify'] = true;
-    let ca: Buffer | undefined;
-    if (typeof raw['certificate-authority-data'] === 'string' && raw['certificate-authority-data']) ca = Buffer.from(raw['certificate-authority-data'], 'base64');
-    else if (typeof raw['certificate-authority'] === 'string' && raw['certificate-authority']) {
-      try {
-        ca = readFileSync(resolve(source.dir, raw['certificate-authority']));
-      } catch {
-        /* reported when the CA itself is loaded */
-      }
-    }
-    if (ca?.length) cluster['certificate-authority-data'] = ca.toString('base64');
-    if (typeof raw['proxy-url'] === 'string' && raw['proxy-url']) cluster['proxy-url'] = raw['proxy-url'];
-    if (raw['disable-compression'] === true) cluster['disable-compression'] = true;
-    const extension = (Array.isArray(raw.extensions) ? raw.extensions : []).find((e: any) => e?.name === 'client.authentication.k8s.io/exec')?.extension;
-    cluster.config = extension ?? null; // client-go writes `"config": null` when the cluster has no such extension
-    spec.cluster = cluster;
+async function runExec(kc: { users: { name: string; exec?: any }[]; getContextObject(name: string): { user?: string } | null }, source: { text: string; dir: string; file: string }, contextName: string): Promise<void> {
+  const userName = kc.getContextObject(contextName)?.user;
+  const user = kc.users.find((u) => u.name === userName) as ({ name: string; exec?: any } & Record<string, unknown>) | undefined;
+  if (!user?.exec || typeof user.exec !== 'object') return;
+  const raw = kubeconfigEntries(source.text, contextName) ?? { cluster: {}, user: {} };
+  const set = (v: unknown) => typeof v === 'string' && v !== '';
+  if (set(raw.user.token) || set(raw.user.tokenFile) || set(raw.user.username) || set(raw.user.password)) {
+    delete user.exec;
+    return;
   }
-  const info = JSON.stringify({ kind: 'ExecCredential', apiVersion: exec.apiVersion, spec });
-  const env = Array.isArray(exec.env) ? exec.env.filter((e: any) => e?.name !== 'KUBERNETES_EXEC_INFO') : [];
-  exec.env = [...env, { name: 'KUBERNETES_EXEC_INFO', value: info }];
+  let status;
+  try {
+    status = await runExecPlugin(user.exec, user.exec.provideClusterInfo === true ? { cluster: execCluster(raw.cluster, source.dir) } : {});
+  } catch (err) {
+    if (err instanceof ExecPluginError) throw new ConfigError(`cannot use credentials of context "${contextName}" in ${source.file}: ${err.message}`);
+    throw err;
+  }
+  delete user.exec;
+  if (status.token) user.token = status.token;
+  if (status.clientCertificateData && status.clientKeyData) {
+    user.certData = Buffer.from(status.clientCertificateData).toString('base64');
+    user.keyData = Buffer.from(status.clientKeyData).toString('base64');
+  }
+}
+
+/** spec.cluster of KUBERNETES_EXEC_INFO, as client-go's rest.ConfigToExecCluster fills it from the kubeconfig's cluster. */
+function execCluster(raw: Record<string, any>, dir: string): Record<string, unknown> {
+  const cluster: Record<string, unknown> = { server: raw.server };
+  if (typeof raw['tls-server-name'] === 'string' && raw['tls-server-name']) cluster['tls-server-name'] = raw['tls-server-name'];
+  if (raw['insecure-skip-tls-verify'] === true) cluster['insecure-skip-tls-verify'] = true;
+  let ca: Buffer | undefined;
+  if (typeof raw['certificate-authority-data'] === 'string' && raw['certificate-authority-data']) ca = Buffer.from(raw['certificate-authority-data'], 'base64');
+  else if (typeof raw['certificate-authority'] === 'string' && raw['certificate-authority']) {
+    try {
+      ca = readFileSync(resolve(dir, raw['certificate-authority']));
+    } catch {
+      /* reported when the CA itself is loaded */
+    }
+  }
+  if (ca?.length) cluster['certificate-authority-data'] = ca.toString('base64');
+  if (typeof raw['proxy-url'] === 'string' && raw['proxy-url']) cluster['proxy-url'] = raw['proxy-url'];
+  if (raw['disable-compression'] === true) cluster['disable-compression'] = true;
+  const extension = (Array.isArray(raw.extensions) ? raw.extensions : []).find((e: any) => e?.name === 'client.authentication.k8s.io/exec')?.extension;
+  cluster.config = extension ?? null; // client-go writes `"config": null` when the cluster has no such extension
+  return cluster;
 }
 
 function findSource(opts: { kubeconfig?: string; context?: string }, saRoot: string): Source {

@@ -374,7 +374,7 @@ users:
 
 describe('what the fast path leaves to client-node', () => {
   const cases: [string, string][] = [
-    ['exec plugin', simple(`{${SERVER}}`, `{exec: {apiVersion: client.authentication.k8s.io/v1, command: "${process.execPath}", args: ["${execScript}"]}}`)],
+    ['exec plugin', simple(`{${SERVER}}`, `{exec: {apiVersion: client.authentication.k8s.io/v1, interactiveMode: Never, command: "${process.execPath}", args: ["${execScript}"]}}`)],
     ['auth-provider', simple(`{${SERVER}}`, `{auth-provider: {name: file, config: {tokenFile: "${tokenPath}"}}}`)],
     ['proxy-url', simple(`{${SERVER}, proxy-url: "http://127.0.0.1:3128"}`, '{token: t}')],
     ['token-file (read by client-node while loading)', simple(`{${SERVER}}`, `{token-file: "${tokenPath}"}`)],
@@ -620,7 +620,7 @@ registerHooks({ resolve(specifier, context, next) { const r = next(specifier, co
   });
 
   it('but yes for an exec plugin (the check does see it)', () => {
-    const f = kubeconfig(simple(`{${SERVER}}`, `{exec: {command: "${process.execPath}", args: ["${execScript}"]}}`));
+    const f = kubeconfig(simple(`{${SERVER}}`, `{exec: {apiVersion: client.authentication.k8s.io/v1, interactiveMode: Never, command: "${process.execPath}", args: ["${execScript}"]}}`));
     const r = run(`const { resolveTargetVia } = await import(${mod});\nconst { via } = await resolveTargetVia({ kubeconfig: ${JSON.stringify(f)} });\nif (via !== 'client-node') throw new Error(via);`);
     expect(r.clientNode).toBeGreaterThan(0);
   });
