@@ -215,16 +215,21 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
     if (err instanceof Unsupported) throw err;
     throw new ConfigError(`cannot use credentials of context "${contextName}": ${firstLine((err as Error).message)}`);
   }
-  if (source.kind === 'file' && !user) applyClusterTls(tls, source, contextName, origin);
-  if (source.kind === 'file') applyTokenFile(tls, source, contextName, origin);
-  if (source.kind === 'file') refuseTwoMethods(source, contextName, user?.name ?? ctx?.user, origin);
-  if (source.kind === 'file') applyImpersonation(tls, source, contextName, user?.name ?? ctx?.user, origin);
+  // What client-node does not apply as client-go does, read from the entries in use (read once).
+  const entries = source.kind === 'file' ? kubeconfigEntries(source.text, contextName || undefined) : undefined;
+  if (source.kind === 'file' && entries) {
+    const userName = user?.name ?? ctx?.user;
+    if (!user) applyClusterTls(tls, entries.cluster, source.dir, contextName, origin);
+    applyTokenFile(tls, entries.user, source.dir, contextName, origin);
+    refuseTwoMethods(entries.user, userName, origin);
+    applyImpersonation(tls, entries.user, userName, origin);
+  }
   if (tls.ca && tls.rejectUnauthorized === false) {
     // kubectl refuses this too (client-go: "specifying a root certificates file with the insecure flag is not allowed").
     throw new ConfigError(`cluster "${cluster.name}" in ${origin} sets both a certificate authority and insecure-skip-tls-verify; remove one`);
   }
   const target: Target = { origin, server: cluster.server, tls };
-  const proxy = proxyOf(source, contextName, cluster, origin);
+  const proxy = proxyOf(entries?.cluster?.['proxy-url'], cluster, origin);
   if (proxy) target.proxy = proxy;
   if (contextName) target.context = contextName;
   if (cluster.name) target.cluster = cluster.name;
@@ -246,16 +251,14 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
  * it) applies them only along with a user's credentials — without this, such a
  * context would verify the server against the system's CAs instead of its own.
  */
-function applyClusterTls(tls: https.RequestOptions, source: { dir: string; text: string }, contextName: string, origin: string): void {
-  const cluster = kubeconfigEntries(source.text, contextName || undefined)?.cluster;
-  if (!cluster) return;
+function applyClusterTls(tls: https.RequestOptions, cluster: Record<string, any>, dir: string, contextName: string, origin: string): void {
   if (cluster['insecure-skip-tls-verify'] === true) tls.rejectUnauthorized = false;
   const sni: unknown = cluster['tls-server-name'];
   if (typeof sni === 'string' && sni !== '') tls.servername = sni;
   const caFile: unknown = cluster['certificate-authority'];
   const caData: unknown = cluster['certificate-authority-data'];
   if (typeof caFile === 'string' && caFile !== '') {
-    const path = resolve(source.dir, caFile);
+    const path = resolve(dir, caFile);
     try {
       tls.ca = readFileSync(path);
     } catch (err) {
@@ -267,10 +270,9 @@ function applyClusterTls(tls: https.RequestOptions, source: { dir: string; text:
 }
 
 /** A token and a username/password in one user: kubectl refuses it ("more than one authentication method"), so does k8s-audit. */
-function refuseTwoMethods(source: { text: string }, contextName: string, userName: string | undefined, origin: string): void {
-  const user = kubeconfigEntries(source.text, contextName || undefined)?.user;
+function refuseTwoMethods(user: Record<string, any>, userName: string | undefined, origin: string): void {
   const set = (v: unknown) => typeof v === 'string' && v !== '';
-  if (user && set(user.token) && (set(user.username) || set(user.password))) {
+  if (set(user.token) && (set(user.username) || set(user.password))) {
     throw new ConfigError(`user "${userName ?? ''}" in ${origin} has both a token and a username/password; keep one`);
   }
 }
@@ -283,12 +285,11 @@ function refuseTwoMethods(source: { text: string }, contextName: string, userNam
  * sends only Impersonate-User: without the rest, a scan meant to run as a user
  * and its groups would run with other permissions than the ones asked for.
  */
-function applyImpersonation(tls: https.RequestOptions, source: { text: string }, contextName: string, userName: string | undefined, origin: string): void {
-  const user = kubeconfigEntries(source.text, contextName || undefined)?.user;
-  const as: unknown = user?.as;
+function applyImpersonation(tls: https.RequestOptions, user: Record<string, any>, userName: string | undefined, origin: string): void {
+  const as: unknown = user.as;
   if (typeof as !== 'string' || as === '') {
     const nonEmpty = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v && typeof v === 'object' ? Object.keys(v).length > 0 : typeof v === 'string' && v !== '');
-    if (user && (nonEmpty(user['as-uid']) || nonEmpty(user['as-groups']) || nonEmpty(user['as-user-extra']))) {
+    if (nonEmpty(user['as-uid']) || nonEmpty(user['as-groups']) || nonEmpty(user['as-user-extra'])) {
       // client-go refuses it (validation.go) rather than impersonate nobody.
       throw new ConfigError(`user "${userName ?? ''}" in ${origin} sets as-uid, as-groups or as-user-extra without as (the user to impersonate)`);
     }
@@ -334,15 +335,14 @@ function headerKeyEscape(key: string): string {
  * @kubernetes/client-node reads only `token-file`, so without this such a
  * kubeconfig would reach the server with no credentials.
  */
-function applyTokenFile(tls: https.RequestOptions, source: { dir: string; text: string }, contextName: string, origin: string): void {
-  const user = kubeconfigEntries(source.text, contextName || undefined)?.user;
-  const tokenFile: unknown = user?.tokenFile;
+function applyTokenFile(tls: https.RequestOptions, user: Record<string, any>, dir: string, contextName: string, origin: string): void {
+  const tokenFile: unknown = user.tokenFile;
   if (typeof tokenFile !== 'string' || tokenFile === '') return;
   const inline = typeof user.token === 'string' && user.token !== '' ? (user.token as string) : undefined;
   const headers = (tls.headers ?? {}) as Record<string, string>;
   const auth = headers.Authorization ?? headers.authorization;
   if (auth && auth !== `Bearer ${inline}`) return;
-  const path = resolve(source.dir, tokenFile);
+  const path = resolve(dir, tokenFile);
   let token: string;
   try {
     token = readFileSync(path, 'utf8').trim();
@@ -363,8 +363,7 @@ function applyTokenFile(tls: https.RequestOptions, source: { dir: string; text: 
  * `proxy-url`, else the environment (HTTPS_PROXY/NO_PROXY; never for a loopback
  * server). What cannot be honoured is an error, never a silent direct connection.
  */
-function proxyOf(source: Source, contextName: string, cluster: { name: string; server: string }, origin: string): string | undefined {
-  const raw: unknown = source.kind === 'file' ? kubeconfigEntries(source.text, contextName || undefined)?.cluster?.['proxy-url'] : undefined;
+function proxyOf(raw: unknown, cluster: { name: string; server: string }, origin: string): string | undefined {
   const server = new URL(cluster.server);
   if (raw === undefined || raw === null || raw === '') return environmentProxy(server);
   const where = `cluster "${cluster.name}" in ${origin}`;

@@ -11,7 +11,7 @@ import { afterAll } from 'vitest';
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   afterAll(() => {
-    if (!process.env.K8S_AUDIT_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
+    if (!process.env.K8S_AUDIT_KEEP_TMP) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   });
   return dir;
 }
