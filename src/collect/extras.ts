@@ -71,7 +71,11 @@ export interface CredentialFacts {
 }
 
 export interface KubeconfigFacts extends ExtraCollection, CredentialFacts {
+  /** The kubeconfig file (several, joined by the path-list delimiter, when $KUBECONFIG merged them), or `in-cluster`. */
   origin: string;
+  /** When several files were merged: the one holding the cluster entry in use, and the one holding the user entry. */
+  clusterOrigin?: string;
+  userOrigin?: string;
   context?: string;
   cluster?: string;
   user?: string;
@@ -250,6 +254,8 @@ async function kubeconfigFacts(target: Target): Promise<KubeconfigFacts> {
   if (target.context) facts.context = target.context;
   if (target.cluster) facts.cluster = target.cluster;
   if (target.user) facts.user = target.user;
+  if (target.clusterOrigin) facts.clusterOrigin = target.clusterOrigin;
+  if (target.userOrigin) facts.userOrigin = target.userOrigin;
   if (isIP(host)) {
     facts.addresses = [host];
   } else {

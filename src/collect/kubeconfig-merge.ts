@@ -27,7 +27,16 @@ export interface KubeconfigFile {
 type Entry = Record<string, unknown> & { name?: unknown };
 const LISTS = ['clusters', 'users', 'contexts'] as const;
 
-export function mergeKubeconfigs(files: readonly KubeconfigFile[]): string {
+export interface MergedKubeconfig {
+  /** The merged document (JSON). */
+  text: string;
+  /** The file each cluster and user was taken from, by name: what to edit to change it. */
+  clusterFiles: Record<string, string>;
+  userFiles: Record<string, string>;
+}
+
+export function mergeKubeconfigs(files: readonly KubeconfigFile[]): MergedKubeconfig {
+  const from = { clusters: {} as Record<string, string>, users: {} as Record<string, string>, contexts: {} as Record<string, string> };
   const merged: Record<(typeof LISTS)[number], Entry[]> = { clusters: [], users: [], contexts: [] };
   const seen = { clusters: new Set<string>(), users: new Set<string>(), contexts: new Set<string>() };
   let currentContext: string | undefined;
@@ -51,13 +60,15 @@ export function mergeKubeconfigs(files: readonly KubeconfigFile[]): string {
         const name = (entry as Entry).name as string;
         if (seen[list].has(name)) continue;
         seen[list].add(name);
+        from[list][name] = file.path;
         merged[list].push(resolvePaths(list, entry as Entry, base));
       }
     }
     const cc = config['current-context'];
     if (currentContext === undefined && typeof cc === 'string' && cc !== '') currentContext = cc;
   }
-  return JSON.stringify({ apiVersion: 'v1', kind: 'Config', ...merged, ...(currentContext ? { 'current-context': currentContext } : {}) });
+  const text = JSON.stringify({ apiVersion: 'v1', kind: 'Config', ...merged, ...(currentContext ? { 'current-context': currentContext } : {}) });
+  return { text, clusterFiles: from.clusters, userFiles: from.users };
 }
 
 /** The entry with its file references made absolute against `base` (client-go's GetClusterFileReferences / GetAuthInfoFileReferences). */

@@ -19,6 +19,10 @@ export interface Target {
   tls: https.RequestOptions;
   /** What the kubeconfig entry in use holds (booleans only, never the secrets): for the kubeconfig controls. */
   credentials?: CredentialFacts;
+  /** With several $KUBECONFIG files: the file the cluster entry in use came from (edit it to change the cluster). */
+  clusterOrigin?: string;
+  /** With several $KUBECONFIG files: the file the user entry in use came from. */
+  userOrigin?: string;
   /** The proxy requests go through: the cluster's `proxy-url`, else HTTPS_PROXY unless NO_PROXY names the server (proxy.ts). */
   proxy?: string;
 }
@@ -42,7 +46,9 @@ interface KubeConfigLike {
  * one: `text` is then their merge, its relative paths already resolved); `dir` is what
  * relative paths in `text` are relative to.
  */
-type Source = { kind: 'file'; file: string; text: string; dir: string } | { kind: 'in-cluster' };
+type Source =
+  | { kind: 'file'; file: string; text: string; dir: string; entryFiles?: { clusters: Record<string, string>; users: Record<string, string> } }
+  | { kind: 'in-cluster' };
 
 /** Test hooks of resolveTargetVia. */
 export interface ResolveInternals {
@@ -173,7 +179,8 @@ function findSource(opts: { kubeconfig?: string; context?: string }, saRoot: str
       }
     });
     if (read.length === 1) return { kind: 'file', file: read[0]!.path, text: read[0]!.text, dir: dirname(read[0]!.path) };
-    return { kind: 'file', file: files.join(delimiter), text: mergeKubeconfigs(read), dir: dirname(resolve(files[0]!)) };
+    const merged = mergeKubeconfigs(read);
+    return { kind: 'file', file: files.join(delimiter), text: merged.text, dir: dirname(resolve(files[0]!)), entryFiles: { clusters: merged.clusterFiles, users: merged.userFiles } };
   }
   if (process.env.KUBERNETES_SERVICE_HOST && existsSync(join(saRoot + SA_DIR, 'token'))) {
     if (opts.context) throw new ConfigError(`--context ${opts.context} given, but there is no kubeconfig (running in-cluster)`);
@@ -234,6 +241,12 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
   if (contextName) target.context = contextName;
   if (cluster.name) target.cluster = cluster.name;
   if (user?.name ?? ctx?.user) target.user = user?.name ?? ctx?.user;
+  if (source.kind === 'file' && source.entryFiles) {
+    const clusterFile = cluster.name ? source.entryFiles.clusters[cluster.name] : undefined;
+    const userFile = target.user ? source.entryFiles.users[target.user] : undefined;
+    if (clusterFile) target.clusterOrigin = clusterFile;
+    if (userFile) target.userOrigin = userFile;
+  }
   const credentials =
     origin === 'in-cluster'
       ? { insecureSkipTlsVerify: false, embeddedToken: false, embeddedPassword: false, tokenFile: true, embeddedClientKey: false }

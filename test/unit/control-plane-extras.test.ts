@@ -3,6 +3,9 @@ import { isPublicAddress } from '../../checks/control-plane/kubeconfig/_addresse
 import { hostOf, isLoopback } from '../../checks/control-plane/_shared.ts';
 import { credentialFactsFromKubeconfig } from '../../src/collect/extras.ts';
 import { RELEASES, RELEASES_AS_OF } from '../../checks/control-plane/versions/_releases.ts';
+import { getControl } from '../../src/engine/registry.ts';
+import { evaluate } from '../../src/engine/run.ts';
+import { Snapshot } from '../../src/model/snapshot.ts';
 
 const kubeconfig = `
 apiVersion: v1
@@ -116,5 +119,34 @@ describe('release calendar', () => {
       expect(r.latestPatch.startsWith(`${r.minor}.`), r.minor).toBe(true);
       if (r.final) expect(r.endOfLife <= RELEASES_AS_OF, r.minor).toBe(true);
     }
+  });
+});
+
+describe('kubeconfig controls with several $KUBECONFIG files', () => {
+  it('name the file that holds the entry to fix, not the whole list', () => {
+    const kubeconfig = {
+      state: 'ok' as const,
+      origin: '/home/ops/.kube/config:/home/ops/.kube/prod.yaml',
+      clusterOrigin: '/home/ops/.kube/prod.yaml',
+      userOrigin: '/home/ops/.kube/config',
+      context: 'prod',
+      cluster: 'prod',
+      user: 'ops',
+      server: 'https://10.0.0.10:6443',
+      host: '10.0.0.10',
+      addresses: ['10.0.0.10'],
+      insecureSkipTlsVerify: true,
+      embeddedToken: true,
+      embeddedPassword: false,
+      tokenFile: false,
+      embeddedClientKey: false,
+    };
+    const snapshot = new Snapshot({ source: 'cluster', objects: {}, extras: { kubeconfig } });
+    const { results } = evaluate(snapshot, [getControl('kubeconfig-embedded-credentials')!, getControl('kubeconfig-insecure-skip-tls-verify')!]);
+    const fail = (id: string) => results.find((r) => r.controlId === id && r.status === 'fail')!;
+    expect(fail('kubeconfig-embedded-credentials').message).toContain('(/home/ops/.kube/config)');
+    expect(fail('kubeconfig-embedded-credentials').remediation).toContain('in /home/ops/.kube/config with');
+    expect(fail('kubeconfig-insecure-skip-tls-verify').message).toContain('(/home/ops/.kube/prod.yaml)');
+    expect(fail('kubeconfig-insecure-skip-tls-verify').remediation).toContain('in /home/ops/.kube/prod.yaml and');
   });
 });

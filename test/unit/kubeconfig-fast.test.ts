@@ -230,8 +230,11 @@ current-context: cloud
     expect(current).toMatchObject({ origin: `${a}:${b}`, context: 'c2', cluster: 'k2', user: 'u2', server: 'https://b.example:6443' });
     expect(String(current.tls.ca)).toBe(CA);
     expect(current.tls.headers).toEqual({ Authorization: 'Bearer from-b-file' });
+    expect(current).toMatchObject({ clusterOrigin: b, userOrigin: b });
     const c3 = await expectSame({ context: 'c3' }, 'static', {}, env);
     expect(c3.tls.headers).toEqual({ Authorization: 'Bearer from-a' });
+    // What to edit: the cluster entry is b's, the user entry a's.
+    expect(c3).toMatchObject({ clusterOrigin: b, userOrigin: a });
     expect(c3.tls).not.toHaveProperty('cert');
     expect(await expectSame({ context: 'c' }, 'static', {}, env)).toMatchObject({ cluster: 'k', server: 'https://127.0.0.1:6443' });
     const { auto } = await both({ context: 'nope' }, {}, env);

@@ -25,7 +25,7 @@ export default defineControl({
     const k = kubeconfigFacts(snapshot, report);
     if (!k) return;
     const subject = kubeconfigSubject(k);
-    const data = { origin: k.origin, user: k.user ?? '' };
+    const data = { origin: k.userOrigin ?? k.origin, user: k.user ?? '' };
     if (k.embeddedToken) report.fail(subject, { messageId: 'token', data, path: `users[${k.user ?? ''}].user.token`, observed: 'a token', expected: 'no static token' });
     if (k.embeddedPassword) report.fail(subject, { messageId: 'password', data, path: `users[${k.user ?? ''}].user.password`, observed: 'a password', expected: 'no password' });
     if (!k.embeddedToken && !k.embeddedPassword) report.pass(subject, { path: `users[${k.user ?? ''}].user` });

@@ -25,6 +25,6 @@ export default defineControl({
     const subject = kubeconfigSubject(k);
     const path = `clusters[${k.cluster ?? ''}].cluster.insecure-skip-tls-verify`;
     if (!k.insecureSkipTlsVerify) return report.pass(subject, { path });
-    report.fail(subject, { messageId: 'skip', data: { origin: k.origin, server: k.server, cluster: k.cluster ?? '' }, path, observed: true, expected: false });
+    report.fail(subject, { messageId: 'skip', data: { origin: k.clusterOrigin ?? k.origin, server: k.server, cluster: k.cluster ?? '' }, path, observed: true, expected: false });
   },
 });
