@@ -61,13 +61,18 @@ export interface ResolveInternals {
 /**
  * Resolve the cluster to scan: `--kubeconfig`, else $KUBECONFIG (every
  * existing file of the list, merged as kubectl merges them), else
- * ~/.kube/config, else the in-cluster service account when running in a pod. Every failure is a ConfigError with
- * one line naming the file or context at fault.
+ * ~/.kube/config, else the in-cluster service account when running in a pod.
+ * Every failure is a ConfigError with one line naming the file or context at
+ * fault. What is resolved is what client-go (kubectl) would use:
+ * test/integration/kubeconfig-client-go.test.ts compares the two.
  *
  * Static kubeconfigs and the in-cluster service account are resolved without
  * loading @kubernetes/client-node (see kubeconfig-static.ts); it is imported
  * only for what the fast path leaves to it (exec and auth-provider plugins,
  * proxy-url, anything unusual), with the same result and the same errors.
+ * Where client-node differs from client-go, the difference is mended here for
+ * both paths (cluster TLS without a user, token files, impersonation, exec
+ * plugins, refusals kubectl makes).
  */
 export async function resolveTarget(opts: { kubeconfig?: string; context?: string }): Promise<Target> {
   return (await resolveTargetVia(opts)).target;
