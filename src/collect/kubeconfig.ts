@@ -220,15 +220,22 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
     throw new ConfigError(`cluster "${cluster.name}" in ${origin} has an invalid server address: ${cluster.server}`);
   }
   const user = kc.getCurrentUser();
+  // What client-node does not apply as client-go does, read from the entries in use (read once).
+  const entries = source.kind === 'file' ? kubeconfigEntries(source.text, contextName || undefined) : undefined;
+  const authProvider: unknown = entries?.user?.['auth-provider']?.name;
   const tls: https.RequestOptions = {};
   try {
     await kc.applyToHTTPSOptions(tls);
   } catch (err) {
     if (err instanceof Unsupported) throw err;
-    throw new ConfigError(`cannot use credentials of context "${contextName}": ${firstLine((err as Error).message)}`);
+    const what = typeof authProvider === 'string' ? `the ${authProvider} auth-provider could not get a token: ` : '';
+    throw new ConfigError(`cannot use credentials of context "${contextName}": ${what}${firstLine((err as Error).message)}`);
   }
-  // What client-node does not apply as client-go does, read from the entries in use (read once).
-  const entries = source.kind === 'file' ? kubeconfigEntries(source.text, contextName || undefined) : undefined;
+  if (typeof authProvider === 'string' && !(tls.headers as Record<string, unknown> | undefined)?.Authorization) {
+    // client-node then sends nothing and the scan would run as anonymous; kubectl refuses ("No valid id-token, and
+    // cannot refresh without refresh-token").
+    throw new ConfigError(`cannot use credentials of context "${contextName}": the ${authProvider} auth-provider gave no token (an expired id-token and no refresh-token?); log in again`);
+  }
   if (source.kind === 'file' && entries) {
     const userName = user?.name ?? ctx?.user;
     if (!user) applyClusterTls(tls, entries.cluster, source.dir, contextName, origin);

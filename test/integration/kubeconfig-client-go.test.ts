@@ -152,7 +152,7 @@ function scenario(seed: number): { env: string; files: string[] } {
     });
     const users = r.some(USERS, 0, 3).map((name) => {
       const user: Record<string, unknown> = {};
-      const kind = r.int(9);
+      const kind = r.int(10);
       if (kind === 1 || kind === 4) user.token = `token-${name}-${tag}`;
       if (kind === 2 || kind === 4) user.tokenFile = write(`${name}-token`, r.chance(0.8) ? `  file-token-${name}-${tag}\n` : '\n');
       if (kind === 3) {
@@ -163,6 +163,14 @@ function scenario(seed: number): { env: string; files: string[] } {
       if (kind === 5) user.tokenFile = 'no-such-token';
       if (kind === 6 || kind === 8) Object.assign(user, { username: `basic-${name}`, password: `pw-${tag}` });
       if (kind === 8) user.token = `token-${name}-${tag}`; // two methods: kubectl refuses it
+      if (kind === 9) {
+        // The oidc auth-provider (the one kubectl still carries) with an id-token, unexpired or expired without a
+        // refresh-token (nothing to send: kubectl refuses it).
+        const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const exp = r.chance(0.7) ? 4_102_444_800 : 1_000;
+        const idToken = `${b64url({ alg: 'RS256' })}.${b64url({ iss: 'https://issuer.example', sub: `${name}-${tag}`, exp })}.c2ln`;
+        user['auth-provider'] = { name: 'oidc', config: { 'client-id': 'kubernetes', 'idp-issuer-url': 'https://issuer.example', 'id-token': idToken } };
+      }
       if (kind === 7) {
         // An exec credential plugin, by a path relative to the kubeconfig (client-go resolves it against the file's
         // directory) or an absolute one, with or without args, env and cluster info. The token it prints tells what

@@ -269,6 +269,17 @@ current-context: cloud
     }
   });
 
+  it('an oidc auth-provider whose id-token expired, with no refresh-token: refused (client-node would send nothing)', async () => {
+    const jwt = (exp: number) => `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'me', exp })).toString('base64url')}.c2ln`;
+    const user = (exp: number) => `{auth-provider: {name: oidc, config: {client-id: k, idp-issuer-url: "https://issuer.example", id-token: "${jwt(exp)}"}}}`;
+    const valid = await expectSame({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, user(4_102_444_800))) }, 'client-node');
+    expect(valid.tls.headers).toEqual({ Authorization: `Bearer ${jwt(4_102_444_800)}` });
+    const expired = kubeconfig(simple(`{${SERVER}}`, user(1_000)));
+    for (const via of ['auto', 'client-node'] as const) {
+      await expect(resolveTargetVia({ kubeconfig: expired }, { via })).rejects.toThrow(/^cannot use credentials of context "c": the oidc auth-provider gave no token \(an expired id-token and no refresh-token\?\); log in again$/);
+    }
+  });
+
   it('a token and a username/password in one user: refused, as kubectl refuses it', async () => {
     const f = kubeconfig(simple(`{${SERVER}}`, '{token: t, username: me, password: pw}'));
     for (const via of ['auto', 'client-node'] as const) {

@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/http/httpguts"
+	_ "k8s.io/client-go/plugin/pkg/client/auth/oidc" // as kubectl: the one auth-provider it still carries
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
