@@ -249,7 +249,7 @@ describe('kubeconfig loading: the same as client-go (kubectl)', () => {
     expect(merged).toBeGreaterThan(N / 3);
     expect(resolved).toBeGreaterThan(compared / 5);
     expect(compared - resolved).toBeGreaterThan(compared / 10);
-    expect(viaPlugin).toBeGreaterThan(N / 10);
+    expect(viaPlugin).toBeGreaterThan(N / 20);
     expect(impersonating).toBeGreaterThan(N / 10);
   });
 });
