@@ -31,15 +31,17 @@ export function environmentProxy(server: URL, env: NodeJS.ProcessEnv = process.e
   const host = server.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const port = server.port || '443';
   if (isLoopback(host)) return undefined;
-  if (noProxyMatches(env.NO_PROXY ?? env.no_proxy ?? '', host, port)) return undefined;
+  if (noProxyMatches(env.NO_PROXY || env.no_proxy || '', host, port)) return undefined; // Go: the first non-empty of the two
   // Go assumes http:// when the value has no scheme.
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
 }
 
+/** As Go's http.ProxyFromEnvironment decides it: the name `localhost` (not its subdomains), or a loopback address. */
 function isLoopback(host: string): boolean {
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === 'localhost') return true;
   if (net.isIPv4(host)) return host.startsWith('127.');
-  if (net.isIPv6(host)) return host === '::1';
+  // ::1, and 127.0.0.0/8 mapped into IPv6 (::ffff:127.0.0.1, which URL parsing writes as ::ffff:7f00:1).
+  if (net.isIPv6(host)) return host === '::1' || /^::ffff:(7f[0-9a-f]{2}:|127\.)/.test(host);
   return false;
 }
 

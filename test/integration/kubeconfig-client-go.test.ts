@@ -285,3 +285,65 @@ describe('impersonation reaches the API server as asked', () => {
     expect(info.extra).toEqual({ 'scopes.example.com/ro le': ['read only'] });
   });
 });
+
+describe('the proxy: the same as client-go', () => {
+  /** A proxy URL as scheme, host and port (default filled in), credentials: how Go and Node print it differs. */
+  const proxyOf = (p: string | undefined) => {
+    if (!p) return 'direct';
+    const u = new URL(p);
+    return `${u.protocol}//${u.username ? `${u.username}:${u.password}@` : ''}${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+  };
+  const HOSTS = ['api.corp.example', 'corp.example', 'x.api.corp.example', 'API.Corp.Example', 'other.example', 'localhost', 'foo.localhost', '127.0.0.1', '127.1.2.3', '10.1.2.3', '192.168.5.5', '[::1]', '[2001:db8::5]'];
+  const NO_PROXY = ['corp.example', '.corp.example', '*.corp.example', 'api.corp.example:6443', 'api.corp.example:443', '10.0.0.0/8', '10.1.2.3', '10.1.2.3:6443', '2001:db8::/32', '[2001:db8::5]:6443', '2001:db8::5', '*', 'localhost', 'example', ' spaced.example ', 'CORP.EXAMPLE', 'x.api.corp.example'];
+  const PROXIES = ['proxy.corp:3128', 'http://proxy.corp:3128', 'https://p.example:443', 'http://user:pw@proxy.corp:8080'];
+  const SEED = Number(process.env.KUBECONFIG_GO_SEED ?? 20_261_123);
+  const N = Number(process.env.KUBECONFIG_GO_PROXY_N ?? 150);
+
+  it(`${N} seeded servers and HTTPS_PROXY/NO_PROXY settings from seed ${SEED}`, async () => {
+    const r = seeded(SEED);
+    const dir = join(tmp, 'proxy');
+    mkdirSync(dir, { recursive: true });
+    let proxied = 0;
+    let excluded = 0;
+    for (let i = 0; i < N; i++) {
+      const server = `https://${r.pick(HOSTS)}${r.pick(['', ':6443', ':8443', ':443'])}`;
+      const path = join(dir, `config-${i}`);
+      // Now and then the cluster's own proxy-url, which wins over the environment (http/https only: k8s-audit
+      // refuses socks5 rather than connect directly, where client-go would use it).
+      const proxyUrl = r.chance(0.15) ? `, proxy-url: "${r.pick(['http://cluster-proxy.example:3128', 'https://u:p@cp.example:8443'])}"` : '';
+      writeFileSync(path, `clusters: [{name: k, cluster: {server: "${server}"${proxyUrl}}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: c, context: {cluster: k, user: u}}]\ncurrent-context: c\n`);
+      const env: Record<string, string> = {};
+      const proxy = r.pick(PROXIES);
+      const proxyVar = r.pick(['HTTPS_PROXY', 'https_proxy', 'both', 'empty-upper']);
+      if (proxyVar === 'both') Object.assign(env, { HTTPS_PROXY: proxy, https_proxy: 'http://lower.example:1' });
+      else if (proxyVar === 'empty-upper') Object.assign(env, { HTTPS_PROXY: '', https_proxy: proxy });
+      else env[proxyVar] = proxy;
+      if (r.chance(0.8)) {
+        const list = r.some(NO_PROXY, 1, 4).join(',');
+        const noProxyVar = r.pick(['NO_PROXY', 'no_proxy', 'empty-upper']);
+        if (noProxyVar === 'empty-upper') Object.assign(env, { NO_PROXY: '', no_proxy: list });
+        else env[noProxyVar] = list;
+      }
+      const o = spawnSync(binPath('kubeconfig'), ['--kubeconfig', path], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: tmp, ...env } });
+      const want = JSON.parse(o.stdout) as { error?: string; proxy?: string };
+      const saved = Object.fromEntries(['HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy', 'HTTP_PROXY', 'http_proxy'].map((k) => [k, process.env[k]]));
+      for (const k of Object.keys(saved)) delete process.env[k];
+      Object.assign(process.env, env);
+      let got: string;
+      try {
+        got = proxyOf((await resolveTargetVia({ kubeconfig: path })).target.proxy);
+      } catch (err) {
+        got = `error: ${(err as Error).message}`;
+      } finally {
+        for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+      }
+      const where = `server ${server}, env ${JSON.stringify(env)}`;
+      expect({ where, proxy: got }).toEqual({ where, proxy: want.error ? `error: ${want.error}` : proxyOf(want.proxy) });
+      if (want.proxy) proxied++;
+      else excluded++;
+    }
+    expect(proxied).toBeGreaterThan(N / 5);
+    expect(excluded).toBeGreaterThan(N / 5);
+  });
+});

@@ -13,9 +13,15 @@ describe('environmentProxy (HTTPS_PROXY / NO_PROXY as client-go reads them)', ()
   });
 
   it('never proxies loopback or plain-http servers', () => {
-    for (const u of ['https://127.0.0.1:6443', 'https://127.3.4.5', 'https://localhost:6443', 'https://[::1]:6443', 'http://api.prod.example']) {
+    for (const u of ['https://127.0.0.1:6443', 'https://127.3.4.5', 'https://localhost:6443', 'https://[::1]:6443', 'https://[::ffff:127.0.0.1]', 'http://api.prod.example']) {
       expect(environmentProxy(server(u), env), u).toBeUndefined();
     }
+    // Go excludes the name localhost only, not its subdomains.
+    expect(environmentProxy(server('https://api.localhost:6443'), env)).toBe('http://proxy.corp:3128');
+  });
+
+  it('an empty NO_PROXY gives way to no_proxy, as in Go (the first non-empty of the two)', () => {
+    expect(environmentProxy(server('https://api.prod.example:6443'), { ...env, NO_PROXY: '', no_proxy: 'prod.example' })).toBeUndefined();
   });
 
   it('leaves out what NO_PROXY names', () => {

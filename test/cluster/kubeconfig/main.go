@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/http/httpguts"
+	utilnet "k8s.io/apimachinery/pkg/util/net"
 	_ "k8s.io/client-go/plugin/pkg/client/auth/oidc" // as kubectl: the one auth-provider it still carries
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -39,6 +40,9 @@ type result struct {
 	SNI      string `json:"sni,omitempty"`
 	// The Authorization and Impersonate-* headers a request carries, names lower-cased.
 	Headers map[string][]string `json:"headers,omitempty"`
+	// The proxy a request to the server goes through: the cluster's proxy-url, else the environment
+	// (HTTPS_PROXY, NO_PROXY) as client-go's transport reads it; empty for none.
+	Proxy string `json:"proxy,omitempty"`
 }
 
 // capture is the end of a round-tripper chain: it keeps the request's headers.
@@ -105,6 +109,19 @@ func describe(cc clientcmd.ClientConfig) result {
 	req, _ := http.NewRequest(http.MethodGet, "https://cluster.invalid/api", nil)
 	if _, err := rt.RoundTrip(req); err != nil {
 		return result{Error: err.Error()}
+	}
+	proxy := rc.Proxy
+	if proxy == nil {
+		proxy = utilnet.NewProxierWithNoProxyCIDR(http.ProxyFromEnvironment) // what utilnet.SetTransportDefaults installs
+	}
+	serverReq, err := http.NewRequest(http.MethodGet, rc.Host, nil)
+	if err != nil {
+		return result{Error: err.Error()}
+	}
+	if p, err := proxy(serverReq); err != nil {
+		return result{Error: err.Error()}
+	} else if p != nil {
+		r.Proxy = p.String()
 	}
 	for k, v := range c.header {
 		if k := strings.ToLower(k); k == "authorization" || strings.HasPrefix(k, "impersonate-") {
