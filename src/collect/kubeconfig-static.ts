@@ -11,8 +11,8 @@
  * quirks, so that resolveTarget returns the same Target either way. Anything
  * else throws Unsupported, and resolveTarget starts over with client-node:
  *
- * - a user with `exec`, `auth-provider`, `as`/`as-*` (impersonation), or any
- *   field not in USER_FIELDS; a cluster with `proxy-url` or a field not in
+ * - a user with `auth-provider`, or any field not in USER_FIELDS (`exec` and
+ *   `as`/`as-*` are in it: resolveTarget handles them for both implementations); a cluster with `proxy-url` or a field not in
  *   CLUSTER_FIELDS; a context with a field not in CONTEXT_FIELDS (each only
  *   when it is the one in use);
  * - `token-file` on any user (client-node reads it, relative to the working
@@ -86,7 +86,9 @@ const SERVICEACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 // Fields client-node reads (or that it and this module ignore, like `extensions`).
 const CLUSTER_FIELDS = new Set(['server', 'certificate-authority', 'certificate-authority-data', 'insecure-skip-tls-verify', 'tls-server-name', 'extensions', 'disable-compression']);
-const USER_FIELDS = new Set(['client-certificate', 'client-certificate-data', 'client-key', 'client-key-data', 'token', 'tokenFile', 'username', 'password', 'extensions']);
+// exec and as/as-*: left alone here, as client-node's part is replaced: resolveTarget runs the plugin and sets the
+// impersonation headers itself (kubeconfig.ts), for either implementation.
+const USER_FIELDS = new Set(['client-certificate', 'client-certificate-data', 'client-key', 'client-key-data', 'token', 'tokenFile', 'username', 'password', 'extensions', 'exec', 'as', 'as-uid', 'as-groups', 'as-user-extra']);
 const CONTEXT_FIELDS = new Set(['cluster', 'user', 'namespace', 'extensions']);
 const ENTRY_FIELDS = { cluster: new Set(['name', 'cluster']), user: new Set(['name', 'user']), context: new Set(['name', 'context']) };
 

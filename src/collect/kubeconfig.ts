@@ -99,16 +99,11 @@ export async function resolveTargetVia(
     try {
       kc.loadFromString(source.text);
       kc.makePathsAbsolute(source.dir);
-      // client-go runs an exec plugin given by a path (a command with a `/`) relative to the kubeconfig's
-      // directory; client-node would run it relative to the working directory.
-      for (const u of kc.users) {
-        const command: unknown = u.exec?.command;
-        if (typeof command === 'string' && command.includes('/') && !isAbsolute(command)) u.exec.command = join(source.dir, command);
-      }
+      // Exec plugins are run by targetOf (applyExec), as client-go runs them, not by client-node.
+      for (const u of kc.users) delete (u as { exec?: unknown }).exec;
     } catch (err) {
       throw new ConfigError(`invalid kubeconfig ${source.file}: ${firstLine((err as Error).message)}`);
     }
-    await runExec(kc, source, opts.context ?? kc.getCurrentContext());
   } else {
     kc.loadFromCluster(saRoot);
   }
@@ -116,34 +111,32 @@ export async function resolveTargetVia(
 }
 
 /**
- * The exec credential plugin of the context in use, run as client-go runs it
- * (exec-credential.ts), its token or client certificate then handed to
- * client-node as if the kubeconfig held it. Not run when the user also has a
- * token, token file or username/password: client-go's bearer or basic-auth
- * header is set before the plugin's and wins, so the plugin is never asked.
+ * The exec credential plugin of the user in use, run as client-go runs it
+ * (exec-credential.ts): its token as the bearer token, or its client
+ * certificate and key. A command given by a path (it holds a `/`) is relative
+ * to the kubeconfig's directory, as in client-go. Not run when the user also
+ * has a token, token file or username/password: client-go's bearer or
+ * basic-auth header is set before the plugin's and wins, so the plugin is
+ * never asked.
  */
-async function runExec(kc: { users: { name: string; exec?: any }[]; getContextObject(name: string): { user?: string } | null }, source: { text: string; dir: string; file: string }, contextName: string): Promise<void> {
-  const userName = kc.getContextObject(contextName)?.user;
-  const user = kc.users.find((u) => u.name === userName) as ({ name: string; exec?: any } & Record<string, unknown>) | undefined;
-  if (!user?.exec || typeof user.exec !== 'object') return;
-  const raw = kubeconfigEntries(source.text, contextName) ?? { cluster: {}, user: {} };
+async function applyExec(tls: https.RequestOptions, entries: { cluster: Record<string, any>; user: Record<string, any> }, dir: string, contextName: string, origin: string): Promise<void> {
+  const exec = entries.user.exec;
+  if (!exec || typeof exec !== 'object') return;
   const set = (v: unknown) => typeof v === 'string' && v !== '';
-  if (set(raw.user.token) || set(raw.user.tokenFile) || set(raw.user.username) || set(raw.user.password)) {
-    delete user.exec;
-    return;
-  }
+  if (set(entries.user.token) || set(entries.user.tokenFile) || set(entries.user.username) || set(entries.user.password)) return;
+  const command: unknown = exec.command;
+  const resolved = typeof command === 'string' && command.includes('/') && !isAbsolute(command) ? { ...exec, command: join(dir, command) } : exec;
   let status;
   try {
-    status = await runExecPlugin(user.exec, user.exec.provideClusterInfo === true ? { cluster: execCluster(raw.cluster, source.dir) } : {});
+    status = await runExecPlugin(resolved, exec.provideClusterInfo === true ? { cluster: execCluster(entries.cluster, dir) } : {});
   } catch (err) {
-    if (err instanceof ExecPluginError) throw new ConfigError(`cannot use credentials of context "${contextName}" in ${source.file}: ${err.message}`);
+    if (err instanceof ExecPluginError) throw new ConfigError(`cannot use credentials of context "${contextName}" in ${origin}: ${err.message}`);
     throw err;
   }
-  delete user.exec;
-  if (status.token) user.token = status.token;
+  if (status.token) tls.headers = { ...((tls.headers ?? {}) as Record<string, string>), Authorization: `Bearer ${status.token}` };
   if (status.clientCertificateData && status.clientKeyData) {
-    user.certData = Buffer.from(status.clientCertificateData).toString('base64');
-    user.keyData = Buffer.from(status.clientKeyData).toString('base64');
+    tls.cert = Buffer.from(status.clientCertificateData);
+    tls.key = Buffer.from(status.clientKeyData);
   }
 }
 
@@ -239,6 +232,7 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
   if (source.kind === 'file' && entries) {
     const userName = user?.name ?? ctx?.user;
     if (!user) applyClusterTls(tls, entries.cluster, source.dir, contextName, origin);
+    if (user) await applyExec(tls, entries, source.dir, contextName, origin);
     applyTokenFile(tls, entries.user, source.dir, contextName, origin);
     refuseTwoMethods(entries.user, userName, origin);
     applyImpersonation(tls, entries.user, userName, origin);
