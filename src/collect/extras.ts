@@ -301,8 +301,11 @@ export function kubeconfigEntries(text: string, context: string | undefined): { 
  */
 export function credentialFactsFromKubeconfig(text: string, context: string | undefined): CredentialFacts | undefined {
   const entries = kubeconfigEntries(text, context);
-  if (!entries) return undefined;
-  const { cluster, user } = entries;
+  return entries ? credentialFactsOf(entries) : undefined;
+}
+
+/** credentialFactsFromKubeconfig for entries already read with kubeconfigEntries. */
+export function credentialFactsOf({ cluster, user }: { cluster: any; user: any }): CredentialFacts {
   const facts: CredentialFacts = {
     insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true,
     embeddedToken: typeof user.token === 'string' && user.token.length > 0,

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type https from 'node:https';
 import { ConfigError } from '../errors.ts';
-import { credentialFactsFromKubeconfig, kubeconfigEntries, type CredentialFacts } from './extras.ts';
+import { credentialFactsOf, kubeconfigEntries, type CredentialFacts } from './extras.ts';
 import { mergeKubeconfigs } from './kubeconfig-merge.ts';
 import { ExecPluginError, runExecPlugin } from './exec-credential.ts';
 import { StaticKubeConfig, Unsupported } from './kubeconfig-static.ts';
@@ -257,7 +257,7 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
     origin === 'in-cluster'
       ? { insecureSkipTlsVerify: false, embeddedToken: false, embeddedPassword: false, tokenFile: true, embeddedClientKey: false }
       : source.kind === 'file'
-        ? credentialFactsFromKubeconfig(source.text, contextName || undefined)
+        ? entries && credentialFactsOf(entries)
         : undefined;
   if (credentials) target.credentials = credentials;
   return target;

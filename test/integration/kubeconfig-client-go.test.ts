@@ -14,6 +14,7 @@ import YAML from 'yaml';
 import { binPath } from '../cluster/build.ts';
 import { testKubeconfig } from '../cluster/fixtures.ts';
 import { resolveTargetVia, type Target } from '../../src/collect/kubeconfig.ts';
+import { withEnv } from '../helpers/env.ts';
 import { seeded } from '../helpers/random.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -70,18 +71,11 @@ function clientGo(kubeconfigEnv: string, context: string | undefined): Seen & { 
 }
 
 async function ours(kubeconfigEnv: string, context: string | undefined): Promise<Seen & { message?: string }> {
-  const saved = { KUBECONFIG: process.env.KUBECONFIG, HOME: process.env.HOME, KUBERNETES_SERVICE_HOST: process.env.KUBERNETES_SERVICE_HOST };
-  process.env.KUBECONFIG = kubeconfigEnv;
-  process.env.HOME = tmp;
-  delete process.env.KUBERNETES_SERVICE_HOST;
   let t: Target;
   try {
-    t = (await resolveTargetVia(context ? { context } : {})).target;
+    t = await withEnv({ KUBECONFIG: kubeconfigEnv, HOME: tmp, KUBERNETES_SERVICE_HOST: undefined }, async () => (await resolveTargetVia(context ? { context } : {})).target);
   } catch (err) {
     return { error: true, message: (err as Error).message };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
   }
   const seen: Seen = {};
   if (t.context) seen.context = t.context;
@@ -326,17 +320,12 @@ describe('the proxy: the same as client-go', () => {
       }
       const o = spawnSync(binPath('kubeconfig'), ['--kubeconfig', path], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: tmp, ...env } });
       const want = JSON.parse(o.stdout) as { error?: string; proxy?: string };
-      const saved = Object.fromEntries(['HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy', 'HTTP_PROXY', 'http_proxy'].map((k) => [k, process.env[k]]));
-      for (const k of Object.keys(saved)) delete process.env[k];
-      Object.assign(process.env, env);
+      const proxyEnv = { HTTPS_PROXY: undefined, https_proxy: undefined, NO_PROXY: undefined, no_proxy: undefined, HTTP_PROXY: undefined, http_proxy: undefined, ...env };
       let got: string;
       try {
-        got = proxyOf((await resolveTargetVia({ kubeconfig: path })).target.proxy);
+        got = proxyOf(await withEnv(proxyEnv, async () => (await resolveTargetVia({ kubeconfig: path })).target.proxy));
       } catch (err) {
         got = `error: ${(err as Error).message}`;
-      } finally {
-        for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-          else process.env[k] = v;
       }
       const where = `server ${server}, env ${JSON.stringify(env)}`;
       expect({ where, proxy: got }).toEqual({ where, proxy: want.error ? `error: ${want.error}` : proxyOf(want.proxy) });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveTargetVia, type ResolveInternals, type Target } from '../../src/collect/kubeconfig.ts';
+import { withEnv } from '../helpers/env.ts';
 import { seeded } from '../helpers/random.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
@@ -52,16 +53,6 @@ function comparable(t: Target): unknown {
   const { agent, ...tls } = t.tls;
   const a = agent as (http.Agent & { options?: unknown }) | undefined;
   return { ...t, tls: { ...tls, agent: a ? { class: a.constructor.name, options: a.options } : a } };
-}
-
-function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  const set = (v: Record<string, string | undefined>) => {
-    for (const [k, x] of Object.entries(v)) if (x === undefined) delete process.env[k];
-      else process.env[k] = x;
-  };
-  set(vars);
-  return fn().finally(() => set(saved));
 }
 
 type Opts = { kubeconfig?: string; context?: string };
