@@ -216,6 +216,7 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
   // What client-node does not apply as client-go does, read from the entries in use (read once).
   const entries = source.kind === 'file' ? kubeconfigEntries(source.text, contextName || undefined) : undefined;
   const authProvider: unknown = entries?.user?.['auth-provider']?.name;
+  if (entries) refuseAmbiguousTls(entries.cluster, cluster.name, entries.user, user?.name ?? ctx?.user, origin);
   const tls: https.RequestOptions = {};
   try {
     await kc.applyToHTTPSOptions(tls);
@@ -237,6 +238,8 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
     refuseTwoMethods(entries.user, userName, origin);
     applyImpersonation(tls, entries.user, userName, origin);
   }
+  // A key with no certificate is no client certificate: client-go sends none (HasCertAuth needs both).
+  if (tls.key && !tls.cert) delete tls.key;
   if (tls.ca && tls.rejectUnauthorized === false) {
     // kubectl refuses this too (client-go: "specifying a root certificates file with the insecure flag is not allowed").
     throw new ConfigError(`cluster "${cluster.name}" in ${origin} sets both a certificate authority and insecure-skip-tls-verify; remove one`);
@@ -285,6 +288,27 @@ function applyClusterTls(tls: https.RequestOptions, cluster: Record<string, any>
     }
   } else if (typeof caData === 'string' && caData !== '') {
     tls.ca = Buffer.from(caData, 'base64');
+  }
+}
+
+/**
+ * What kubectl refuses as an invalid configuration (client-go's clientcmd validation of the
+ * cluster and user in use) rather than picking one silently: a certificate authority, client
+ * certificate or client key given both as a file and as data, and a client certificate
+ * without a key. Unset and empty are the same here, as they are to client-go.
+ */
+function refuseAmbiguousTls(cluster: Record<string, any> | undefined, clusterName: string | undefined, user: Record<string, any> | undefined, userName: string | undefined, origin: string): void {
+  const set = (v: unknown) => typeof v === 'string' && v !== '';
+  const both = (entry: Record<string, any> | undefined, file: string) => !!entry && set(entry[file]) && set(entry[`${file}-data`]);
+  if (both(cluster, 'certificate-authority')) {
+    throw new ConfigError(`cluster "${clusterName ?? ''}" in ${origin} sets both certificate-authority and certificate-authority-data; keep one`);
+  }
+  if (!user || !(set(user['client-certificate']) || set(user['client-certificate-data']))) return;
+  for (const field of ['client-certificate', 'client-key']) {
+    if (both(user, field)) throw new ConfigError(`user "${userName ?? ''}" in ${origin} sets both ${field} and ${field}-data; keep one`);
+  }
+  if (!set(user['client-key']) && !set(user['client-key-data'])) {
+    throw new ConfigError(`user "${userName ?? ''}" in ${origin} has a client certificate but no client-key or client-key-data`);
   }
 }
 

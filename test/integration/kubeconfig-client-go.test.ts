@@ -137,7 +137,7 @@ function scenario(seed: number): { env: string; files: string[] } {
       const ca = r.int(5);
       if (ca === 1) cluster['certificate-authority'] = write(`${name}-ca.crt`, nextCa());
       if (ca === 2) cluster['certificate-authority'] = join(dir, write(`${name}-abs-ca.crt`, nextCa()));
-      if (ca === 3) cluster['certificate-authority-data'] = Buffer.from(nextCa()).toString('base64');
+      if (ca === 3 || (ca === 1 && r.chance(0.2))) cluster['certificate-authority-data'] = Buffer.from(nextCa()).toString('base64'); // with a file too: kubectl refuses it
       if (ca === 4 || r.chance(0.04)) cluster['insecure-skip-tls-verify'] = true;
       if (r.chance(0.15)) cluster['tls-server-name'] = `api-${name}-${tag}.internal`;
       // What an exec plugin asking for cluster info gets as spec.cluster.config.
@@ -150,9 +150,21 @@ function scenario(seed: number): { env: string; files: string[] } {
       if (kind === 1 || kind === 4) user.token = `token-${name}-${tag}`;
       if (kind === 2 || kind === 4) user.tokenFile = write(`${name}-token`, r.chance(0.8) ? `  file-token-${name}-${tag}\n` : '\n');
       if (kind === 3) {
+        // Files, data, or both (kubectl refuses a file and data for the same thing); a certificate without its key
+        // (refused), a key without a certificate (no client certificate is sent).
         const pair = nextPair();
-        user['client-certificate'] = write(`${name}.crt`, pair.cert);
-        user['client-key'] = write(`${name}.key`, pair.key);
+        const form = r.int(7);
+        const certFile = () => (user['client-certificate'] = write(`${name}.crt`, pair.cert));
+        const certData = () => (user['client-certificate-data'] = Buffer.from(pair.cert).toString('base64'));
+        const keyFile = () => (user['client-key'] = write(`${name}.key`, pair.key));
+        const keyData = () => (user['client-key-data'] = Buffer.from(pair.key).toString('base64'));
+        if (form === 0) { certFile(); keyFile() }
+        if (form === 1) { certFile(); keyData() }
+        if (form === 2) { certData(); keyData() }
+        if (form === 3) { certFile(); certData(); keyData() } // refused
+        if (form === 4) { certFile(); keyFile(); keyData() } // refused
+        if (form === 5) keyFile(); // no client certificate
+        if (form === 6) certData(); // refused: no key
       }
       if (kind === 5) user.tokenFile = 'no-such-token';
       if (kind === 6 || kind === 8) Object.assign(user, { username: `basic-${name}`, password: `pw-${tag}` });

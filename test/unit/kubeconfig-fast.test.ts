@@ -107,11 +107,6 @@ describe('the fast path gives the Target client-node gives', () => {
     expect(t.tls.cert).toEqual(Buffer.from(CERT));
   });
 
-  it('a file takes precedence over inline data', async () => {
-    const f = kubeconfig(simple(`{${SERVER}, certificate-authority: ../certs/ca.crt, certificate-authority-data: ${b64('other')}}`, '{token: t}'));
-    expect((await expectSame({ kubeconfig: f }, 'static')).tls.ca).toEqual(Buffer.from(CA));
-  });
-
   it('token', async () => {
     const f = kubeconfig(simple(`{${SERVER}, certificate-authority-data: ${b64(CA)}}`, '{token: eyJhbGciOiJSUzI1NiJ9.abc.def}'));
     const t = await expectSame({ kubeconfig: f }, 'static');
@@ -285,6 +280,24 @@ current-context: cloud
     }
   });
 
+  it('a CA, client certificate or key given both as a file and as data, or a certificate without a key: refused, as kubectl refuses them', async () => {
+    const refused: [cluster: string, user: string, message: RegExp][] = [
+      [`{${SERVER}, certificate-authority: ../certs/ca.crt, certificate-authority-data: ${b64(CA)}}`, '{token: t}', /^cluster "k" in .* sets both certificate-authority and certificate-authority-data; keep one$/],
+      [`{${SERVER}}`, `{client-certificate: ../certs/client.crt, client-certificate-data: ${b64(CERT)}, client-key-data: ${b64(KEY)}}`, /^user "u" in .* sets both client-certificate and client-certificate-data; keep one$/],
+      [`{${SERVER}}`, `{client-certificate-data: ${b64(CERT)}, client-key: ../certs/client.key, client-key-data: ${b64(KEY)}}`, /^user "u" in .* sets both client-key and client-key-data; keep one$/],
+      [`{${SERVER}}`, `{client-certificate-data: ${b64(CERT)}}`, /^user "u" in .* has a client certificate but no client-key or client-key-data$/],
+    ];
+    for (const [cluster, user, message] of refused) {
+      const f = kubeconfig(simple(cluster, user));
+      for (const via of ['auto', 'client-node'] as const) await expect(resolveTargetVia({ kubeconfig: f }, { via })).rejects.toThrow(message);
+    }
+    // Data that is empty counts as unset (as in client-go); a key with no certificate sends no client certificate.
+    const emptyData = await expectSame({ kubeconfig: kubeconfig(simple(`{${SERVER}, certificate-authority: ../certs/ca.crt, certificate-authority-data: ""}`, `{client-key-data: ${b64(KEY)}}`)) }, 'static');
+    expect(String(emptyData.tls.ca)).toBe(CA);
+    expect(emptyData.tls).not.toHaveProperty('key');
+    expect(emptyData.tls).not.toHaveProperty('cert');
+  });
+
   it("a context without a user, or naming an undefined user: the cluster's CA and TLS settings still apply, as in client-go", async () => {
     // (client-node applies them only with a user; resolveTarget adds them for both paths.)
     const noUser = `clusters: [{name: k, cluster: {${SERVER}, certificate-authority-data: ${b64(CA)}, tls-server-name: api.internal}}]\ncontexts: [{name: c, context: {cluster: k}}]\ncurrent-context: c\n`;
@@ -348,6 +361,7 @@ users:
   user:
     client-certificate-data: >-
       ${b64(CERT)}
+    client-key-data: "${b64(KEY)}"
     token: "double\\tquoted\\u0041"
 `;
     const t = await expectSame({ kubeconfig: kubeconfig(yaml) }, 'static');
