@@ -8,16 +8,20 @@ export function interpolate(template: string, data: Record<string, unknown>, quo
   // A scan fills the same few templates for every finding: split each once into
   // literal text (even indices) and placeholder names (odd indices).
   const parts = compiled(template);
-  let out = parts[0]!;
+  if (parts.length === 1) return parts[0]!;
+  // Joined once rather than appended piece by piece: `+=` builds a tree of string pieces that a
+  // finding holds until its report is written (and that JSON.stringify then copies flat); at
+  // 10,000 Pods that was 11 MB more heap after evaluation.
+  const out = parts.slice();
   for (let i = 1; i < parts.length; i += 2) {
     const key = parts[i]!;
     if (!(key in data) || data[key] === undefined) {
       throw new Error(`template placeholder {{${key}}} has no value`);
     }
     const value = String(data[key]);
-    out += (quote ? quote(value) : value) + parts[i + 1]!;
+    out[i] = quote ? quote(value) : value;
   }
-  return out;
+  return out.join('');
 }
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
