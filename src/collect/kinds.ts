@@ -17,17 +17,24 @@ export interface KindInfo {
    * Secrets so that the scanner never receives a Secret's data.
    */
   metadataOnly?: boolean;
+  /**
+   * The only `status` fields any control or insight reads; the collector drops the rest as
+   * pages are parsed. A running Pod's status (container statuses, conditions, IPs) is often
+   * as large as its spec, and a Node's lists every image it holds; neither is read.
+   * Absent: the status is kept whole.
+   */
+  statusFields?: readonly string[];
 }
 
 export const KINDS = {
   namespaces: { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false },
-  pods: { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true },
+  pods: { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, statusFields: ['phase'] },
   serviceaccounts: { group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
   services: { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true },
   configmaps: { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true },
   limitranges: { group: '', version: 'v1', resource: 'limitranges', kind: 'LimitRange', namespaced: true },
   secrets: { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, metadataOnly: true },
-  nodes: { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false },
+  nodes: { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false, statusFields: ['nodeInfo'] },
   replicationcontrollers: { group: '', version: 'v1', resource: 'replicationcontrollers', kind: 'ReplicationController', namespaced: true },
   deployments: { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true },
   replicasets: { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true },
@@ -49,6 +56,14 @@ export const KINDS = {
 } as const satisfies Record<string, KindInfo>;
 
 export type KindKey = keyof typeof KINDS;
+
+/** Only `fields` of a status object (KindInfo.statusFields). */
+export function keepFields(status: unknown, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (status === null || typeof status !== 'object') return out;
+  for (const f of fields) if (Object.hasOwn(status, f)) out[f] = (status as Record<string, unknown>)[f];
+  return out;
+}
 
 export const KIND_KEYS = Object.keys(KINDS) as KindKey[];
 

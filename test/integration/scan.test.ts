@@ -227,6 +227,33 @@ describe('collector', () => {
     expect(names(small, 'clusterroles')).toEqual(names(big, 'clusterroles'));
   });
 
+  it("keeps only the status fields controls read: a Pod's phase (not its container statuses, IPs, conditions)", async () => {
+    const client = kubeClient();
+    const name = uniqueName('status');
+    const base = `/api/v1/namespaces/${ns}/pods`;
+    const created = await client.call('POST', base, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1.0' }] } } });
+    // What a kubelet would write (there is none here), through the status subresource.
+    await client.call('PUT', `${base}/${name}/status`, {
+      body: {
+        ...created,
+        status: {
+          phase: 'Running',
+          podIP: '10.244.0.7',
+          podIPs: [{ ip: '10.244.0.7' }],
+          conditions: [{ type: 'Ready', status: 'True' }],
+          containerStatuses: [{ name: 'app', ready: true, restartCount: 0, image: 'registry.example/app:1.0', imageID: 'registry.example/app@sha256:0123', state: { running: { startedAt: '2026-12-01T10:00:00Z' } } }],
+        },
+      },
+    });
+    const written = await client.call('GET', `${base}/${name}`);
+    expect(written.status.containerStatuses).toHaveLength(1);
+    const target = await resolveTarget({ kubeconfig: testKubeconfig(), context: 'admin' });
+    const { snapshot } = await collect(target, { kinds: ['pods'], namespaces: [ns] });
+    const pod = snapshot.list('pods').find((p) => p.metadata.name === name);
+    expect(pod?.status).toEqual({ phase: 'Running' });
+    expect(pod?.spec).toMatchObject({ containers: [{ name: 'app' }] });
+  });
+
   it('lists Secrets as metadata only: no value ever reaches the snapshot', async () => {
     const target = await resolveTarget({ kubeconfig: testKubeconfig(), context: 'admin' });
     const { snapshot } = await collect(target, { kinds: ['secrets'], namespaces: [ns] });

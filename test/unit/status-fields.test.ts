@@ -1,0 +1,107 @@
+/**
+ * The collector keeps only the status fields KINDS declares (`statusFields`: a Pod's phase, a
+ * Node's nodeInfo) and drops the rest as pages are parsed. That is safe only while no control or
+ * insight reads anything else: every check fixture and scenario must give the same results and
+ * insights with statuses trimmed as with them whole.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseManifests, snapshotFromObjects } from '../../src/collect/manifests.ts';
+import { KINDS, keepFields, kindKeyOf } from '../../src/collect/kinds.ts';
+import { computeInsights } from '../../src/engine/insights.ts';
+import { allControls } from '../../src/engine/registry.ts';
+import { evaluate } from '../../src/engine/run.ts';
+import type { K8sObject } from '../../src/model/k8s.ts';
+
+const SERVER_VERSION = { gitVersion: 'v1.37.2', major: '1', minor: '37' };
+const root = new URL('../', import.meta.url).pathname;
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? yamlFiles(join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : []));
+}
+
+function trimmed(obj: K8sObject): K8sObject {
+  const key = kindKeyOf(obj.kind);
+  const info = key ? KINDS[key] : undefined;
+  const fields = info && 'statusFields' in info ? info.statusFields : undefined;
+  if (!fields || obj.status === undefined) return obj;
+  return { ...obj, status: keepFields(obj.status, fields) };
+}
+
+function outcome(objects: K8sObject[]): unknown {
+  const snapshot = snapshotFromObjects(objects, { asCluster: true, serverVersion: SERVER_VERSION });
+  const { results, controls, summary } = evaluate(snapshot, allControls(), {}, { passes: 'list' });
+  // Plain data, so that a failure shows only what differs.
+  return JSON.parse(JSON.stringify({ results, controls, summary, insights: computeInsights(snapshot) }));
+}
+
+const files = [...yamlFiles(join(root, 'checks')), ...yamlFiles(join(root, 'scenarios'))];
+
+/** What a kubelet writes: the status fields the fixtures leave out, beside the demo scenario's objects. */
+const LIVE = `
+apiVersion: v1
+kind: Node
+metadata: {name: node-a, labels: {kubernetes.io/hostname: node-a}}
+status:
+  nodeInfo: {kubeletVersion: v1.37.2, containerRuntimeVersion: containerd://2.1.0, osImage: Debian, kernelVersion: 6.1.0, architecture: amd64, operatingSystem: linux}
+  addresses: [{type: InternalIP, address: 10.0.0.5}, {type: Hostname, address: node-a}]
+  images: [{names: ["registry.example/app@sha256:0123", "registry.example/app:1.2"], sizeBytes: 12345678}]
+  conditions: [{type: Ready, status: "True", reason: KubeletReady}]
+  capacity: {cpu: "4", memory: 16Gi, pods: "110"}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-0, namespace: default, labels: {app: web}}
+spec:
+  nodeName: node-a
+  containers: [{name: web, image: "registry.example/app:1.2"}]
+status:
+  phase: Running
+  podIP: 10.244.0.7
+  podIPs: [{ip: 10.244.0.7}]
+  hostIP: 10.0.0.5
+  qosClass: BestEffort
+  startTime: "2026-12-01T10:00:00Z"
+  conditions: [{type: Ready, status: "True"}, {type: PodScheduled, status: "True"}]
+  containerStatuses:
+  - {name: web, ready: true, restartCount: 0, image: "registry.example/app:1.2", imageID: "registry.example/app@sha256:0123", containerID: "containerd://abc", started: true, state: {running: {startedAt: "2026-12-01T10:00:05Z"}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: batch-1, namespace: default, labels: {app: web}}
+spec:
+  containers: [{name: run, image: "registry.example/app:1.2", securityContext: {privileged: true}}]
+status:
+  phase: Succeeded
+  containerStatuses:
+  - {name: run, ready: false, restartCount: 0, image: "registry.example/app:1.2", imageID: "", state: {terminated: {exitCode: 0, reason: Completed}}}
+`;
+
+describe('statuses trimmed to KINDS[kind].statusFields', () => {
+  it('change no result and no insight on any fixture', () => {
+    let withStatus = 0;
+    for (const file of files) {
+      let objects: K8sObject[];
+      try {
+        objects = parseManifests(readFileSync(file, 'utf8'), file);
+      } catch {
+        continue; // fixtures of malformed input
+      }
+      const cut = objects.map(trimmed);
+      if (!cut.some((o, i) => o !== objects[i])) continue;
+      withStatus++;
+      expect(outcome(cut), file).toEqual(outcome(objects));
+    }
+    // Fixtures that exercise it: Pods with a phase, Nodes with nodeInfo.
+    expect(withStatus).toBeGreaterThan(5);
+  });
+
+  it('change nothing when live statuses are dropped (container statuses, IPs, conditions, a Node\'s images)', () => {
+    const demo = yamlFiles(join(root, 'scenarios/demo')).flatMap((f) => parseManifests(readFileSync(f, 'utf8'), f));
+    const objects = [...demo, ...parseManifests(LIVE, 'live')];
+    const cut = objects.map(trimmed);
+    expect(cut.filter((o, i) => JSON.stringify(o) !== JSON.stringify(objects[i])).map((o) => o.metadata.name)).toEqual(['node-a', 'web-0', 'batch-1']);
+    expect(outcome(cut)).toEqual(outcome(objects));
+  });
+});
