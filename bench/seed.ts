@@ -10,7 +10,10 @@
 // Pods: measured on this machine, 1,000 Pods took 49 s through Deployments (slow-start
 // batches, an Event per Pod, status updates) against 6.3 s written directly.
 //
-// Pods stay Pending: there is no scheduler and no kubelet.
+// There is no scheduler and no kubelet, so the seeder also writes each Pod's status as a
+// kubelet would (kubeletStatus): Running — Succeeded for Jobs' Pods — with its container
+// statuses, conditions and IPs. Real Pods carry one, often as large as the spec, and the
+// floor reads it as the scan does.
 
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
@@ -37,7 +40,7 @@ export const SIZES: Record<SizeName, SizeSpec> = {
 };
 
 /** Bump when the plan changes: a data dir seeded by another plan version is wiped and seeded again. */
-export const PLAN_VERSION = 1;
+export const PLAN_VERSION = 2;
 
 export const SERVICE_ACCOUNTS_PER_NAMESPACE = 4;
 export const ROLES_PER_NAMESPACE = 6;
@@ -184,6 +187,52 @@ function podSpec(level: Level, w: number, ns: number): Obj {
     if (w % 12 === 0) spec.hostPID = true;
   }
   return spec;
+}
+
+const hex = (text: string, n: number) => createHash('sha256').update(text).digest('hex').slice(0, n);
+
+/**
+ * The status a kubelet writes for a Pod that started (the seeder PUTs it to the status
+ * subresource after creating the Pod): phase, conditions, IPs, and a status for every init
+ * container (terminated) and container (running, or terminated for a Job's Pods, which
+ * have succeeded).
+ */
+export function kubeletStatus(pod: Obj): Obj {
+  const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+  const index = parseInt(hex(key, 8), 16);
+  const done = pod.metadata.ownerReferences?.some((o: Obj) => o.kind === 'Job') === true;
+  const at = (s: number) => new Date(Date.UTC(2026, 10, 1, 8, 0, s)).toISOString().replace('.000', '');
+  const condition = (type: string, status = 'True', reason?: string) => ({ type, status, lastProbeTime: null, lastTransitionTime: at(type.length), ...(reason ? { reason } : {}) });
+  const image = (c: Obj) => (c.image.includes('/') ? c.image : `docker.io/library/${c.image}`);
+  const base = (c: Obj, i: number) => ({
+    name: c.name,
+    image: image(c),
+    imageID: `${image(c).replace(/:[^:/]*$/, '')}@sha256:${hex(`image ${c.image}`, 64)}`,
+    containerID: `containerd://${hex(`${key} ${c.name} ${i}`, 64)}`,
+    lastState: {},
+    restartCount: index % 17 === 0 ? 1 : 0,
+    volumeMounts: (c.volumeMounts ?? []).map((m: Obj) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}) })),
+  });
+  const terminated = (i: number) => ({ terminated: { exitCode: 0, reason: 'Completed', startedAt: at(2 + i), finishedAt: at(4 + i), containerID: `containerd://${hex(`${key} ${i}`, 64)}` } });
+  const node = 1 + (index % 40);
+  return {
+    phase: done ? 'Succeeded' : 'Running',
+    conditions: [
+      condition('PodReadyToStartContainers', done ? 'False' : 'True'),
+      condition('Initialized', 'True', done ? 'PodCompleted' : undefined),
+      condition('Ready', done ? 'False' : 'True', done ? 'PodCompleted' : undefined),
+      condition('ContainersReady', done ? 'False' : 'True', done ? 'PodCompleted' : undefined),
+      condition('PodScheduled'),
+    ],
+    hostIP: `10.0.0.${node}`,
+    hostIPs: [{ ip: `10.0.0.${node}` }],
+    podIP: `10.244.${index % 250}.${1 + ((index / 250) | 0) % 250}`,
+    podIPs: [{ ip: `10.244.${index % 250}.${1 + ((index / 250) | 0) % 250}` }],
+    startTime: at(1),
+    ...(pod.spec.initContainers ? { initContainerStatuses: pod.spec.initContainers.map((c: Obj, i: number) => ({ ...base(c, i), ready: true, started: false, state: terminated(i) })) } : {}),
+    containerStatuses: pod.spec.containers.map((c: Obj, i: number) => ({ ...base(c, i + 10), ready: !done, started: !done, state: done ? terminated(i + 10) : { running: { startedAt: at(6 + i) } } })),
+    qosClass: pod.status?.qosClass ?? 'BestEffort',
+  };
 }
 
 function ownerRef(owner: Obj): Obj {
@@ -371,13 +420,19 @@ export async function seed(kubeconfigPath: string, spec: SizeSpec, opts: SeedOpt
       for (let attempt = 0; ; attempt++) {
         const res: HttpResponse = await api.request('POST', path(obj, plural), { body: obj });
         if (res.status === 201 || res.status === 200) {
+          let created = JSON.parse(res.body) as Obj;
+          if (plural === 'pods') {
+            const put = await api.request('PUT', `${path(obj, plural)}/${obj.metadata.name}/status`, { body: { ...created, status: kubeletStatus(created) } });
+            if (put.status !== 200) throw new CreateError(`PUT ${path(obj, plural)}/${obj.metadata.name}/status: HTTP ${put.status} ${put.body.slice(0, 300)}`);
+            created = JSON.parse(put.body) as Obj;
+          }
           done++;
           if (performance.now() - lastLog > 5000) {
             lastLog = performance.now();
             const s = (performance.now() - t0) / 1000;
             log(`seeded ${done}/${total} objects (${(done / s).toFixed(0)}/s)`);
           }
-          return JSON.parse(res.body) as Obj;
+          return created;
         }
         const waiting = res.status === 403 && /serviceaccount|service account/i.test(res.body);
         if (waiting && attempt < 100) {
