@@ -1,13 +1,12 @@
 /**
  * The fast path of resolveTarget: static kubeconfigs (CA, client certificate
- * and key, bearer token, basic auth, TLS options) and the in-cluster service
- * account, resolved without importing @kubernetes/client-node, whose config
+ * and key, bearer token, basic auth, TLS options), resolved without importing
+ * @kubernetes/client-node, whose config
  * module alone takes ~0.4 s to import (it pulls in the generated API model,
  * undici, socks, openid-client…).
  *
  * StaticKubeConfig does, for what it accepts, exactly what client-node 2.x's
- * KubeConfig does (loadFromString + makePathsAbsolute, loadFromCluster,
- * getContextObject, getCurrentCluster/User, applyToHTTPSOptions), down to the
+ * KubeConfig does (loadFromString + makePathsAbsolute, getContextObject, getCurrentCluster/User, applyToHTTPSOptions), down to the
  * quirks, so that resolveTarget returns the same Target either way. Anything
  * else throws Unsupported, and resolveTarget starts over with client-node:
  *
@@ -35,13 +34,14 @@
  *   implementation (kubeconfig.ts applyTokenFile), as client-go does;
  * - with no user entry for the context, neither the CA nor the TLS options are
  *   applied;
- * - the server keeps no trailing slash; an in-cluster IPv6 host is bracketed;
- * - the in-cluster token is sent as read, not trimmed.
+ * - the server keeps no trailing slash.
+ *
+ * (The in-cluster service account is resolved by kubeconfig.ts itself, as
+ * client-go resolves it.)
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { isIPv6 } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 
@@ -70,8 +70,6 @@ interface StaticUser {
   token?: string;
   username?: string;
   password?: string;
-  /** The in-cluster service account token (client-node: auth-provider `tokenFile`, FileAuth). */
-  serviceAccountTokenFile?: string;
   unsupported?: string;
 }
 
@@ -82,7 +80,6 @@ interface StaticContext {
   unsupported?: string;
 }
 
-const SERVICEACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 // Fields client-node reads (or that it and this module ignore, like `extensions`).
 const CLUSTER_FIELDS = new Set(['server', 'certificate-authority', 'certificate-authority-data', 'insecure-skip-tls-verify', 'tls-server-name', 'extensions', 'disable-compression']);
@@ -145,29 +142,6 @@ export class StaticKubeConfig {
     return kc;
   }
 
-  /** KubeConfig.loadFromCluster(pathPrefix). */
-  static fromCluster(pathPrefix = ''): StaticKubeConfig {
-    const host = process.env.KUBERNETES_SERVICE_HOST;
-    const port = process.env.KUBERNETES_SERVICE_PORT;
-    const scheme = port === '80' || port === '8080' || port === '8001' ? 'http' : 'https';
-    const serverHost = host && isIPv6(host) ? `[${host}]` : host;
-    // client-node reads the namespace file (and throws if it exists but cannot be read).
-    const namespaceFile = `${pathPrefix}${SERVICEACCOUNT_DIR}/namespace`;
-    if (existsSync(namespaceFile)) {
-      try {
-        readFileSync(namespaceFile);
-      } catch {
-        throw new Unsupported('unreadable namespace file');
-      }
-    }
-    const kc = new StaticKubeConfig();
-    kc.#clusters = [{ name: 'inCluster', caFile: `${pathPrefix}${SERVICEACCOUNT_DIR}/ca.crt`, server: `${scheme}://${serverHost}:${port}`, skipTLSVerify: false }];
-    kc.#users = [{ name: 'inClusterUser', serviceAccountTokenFile: `${pathPrefix}${SERVICEACCOUNT_DIR}/token` }];
-    kc.#contexts = [{ cluster: 'inCluster', name: 'inClusterContext', user: 'inClusterUser' }];
-    kc.#currentContext = 'inClusterContext';
-    return kc;
-  }
-
   getContexts(): readonly StaticContext[] {
     return this.#contexts;
   }
@@ -215,10 +189,6 @@ export class StaticKubeConfig {
         if (key) opts.key = key;
         // applyAuthorizationHeader
         const headers: Record<string, string> = (opts.headers ??= {}) as Record<string, string>;
-        if (user.serviceAccountTokenFile) {
-          const token = readFileSync(user.serviceAccountTokenFile).toString('utf-8');
-          if (token) headers['Authorization'] = `Bearer ${token}`;
-        }
         if (user.token) headers.Authorization = `Bearer ${user.token}`;
         if (user.username) opts.auth = `${user.username}:${user.password}`;
       }

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type https from 'node:https';
@@ -46,9 +47,8 @@ interface KubeConfigLike {
  * one: `text` is then their merge, its relative paths already resolved); `dir` is what
  * relative paths in `text` are relative to.
  */
-type Source =
-  | { kind: 'file'; file: string; text: string; dir: string; entryFiles?: { clusters: Record<string, string>; users: Record<string, string> } }
-  | { kind: 'in-cluster' };
+type FileSource = { kind: 'file'; file: string; text: string; dir: string; entryFiles?: { clusters: Record<string, string>; users: Record<string, string> } };
+type Source = FileSource | { kind: 'in-cluster' };
 
 /** Test hooks of resolveTargetVia. */
 export interface ResolveInternals {
@@ -85,9 +85,10 @@ export async function resolveTargetVia(
 ): Promise<{ target: Target; via: 'static' | 'client-node' }> {
   const saRoot = internals.serviceAccountRoot ?? '';
   const source = findSource(opts, saRoot);
+  if (source.kind === 'in-cluster') return { target: inClusterTarget(saRoot), via: 'static' };
   if (internals.via !== 'client-node') {
     try {
-      const kc = source.kind === 'file' ? StaticKubeConfig.fromString(source.text, source.dir) : StaticKubeConfig.fromCluster(saRoot);
+      const kc = StaticKubeConfig.fromString(source.text, source.dir);
       return { target: await targetOf(kc, source, opts), via: 'static' };
     } catch (err) {
       if (!(err instanceof Unsupported)) throw err;
@@ -95,19 +96,54 @@ export async function resolveTargetVia(
   }
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
-  if (source.kind === 'file') {
-    try {
-      kc.loadFromString(source.text);
-      kc.makePathsAbsolute(source.dir);
-      // Exec plugins are run by targetOf (applyExec), as client-go runs them, not by client-node.
-      for (const u of kc.users) delete (u as { exec?: unknown }).exec;
-    } catch (err) {
-      throw new ConfigError(`invalid kubeconfig ${source.file}: ${firstLine((err as Error).message)}`);
-    }
-  } else {
-    kc.loadFromCluster(saRoot);
+  try {
+    kc.loadFromString(source.text);
+    kc.makePathsAbsolute(source.dir);
+    // Exec plugins are run by targetOf (applyExec), as client-go runs them, not by client-node.
+    for (const u of kc.users) delete (u as { exec?: unknown }).exec;
+  } catch (err) {
+    throw new ConfigError(`invalid kubeconfig ${source.file}: ${firstLine((err as Error).message)}`);
   }
   return { target: await targetOf(kc, source, opts), via: 'client-node' };
+}
+
+/**
+ * The pod's service account, as client-go uses it (rest.InClusterConfig, then its
+ * token-file round tripper): always https to KUBERNETES_SERVICE_HOST and _PORT (an
+ * IPv6 host bracketed), the token file's content trimmed (an empty one refused),
+ * ca.crt as the CA when it holds a certificate — else the system's CAs, as client-go
+ * falls back to them. (client-node differs on the first three: http for ports 80,
+ * 8080 and 8001, the token untrimmed, no ca.crt an error.) Compared with client-go in
+ * test/integration/kubeconfig-client-go.test.ts.
+ */
+function inClusterTarget(saRoot: string): Target {
+  const host = process.env.KUBERNETES_SERVICE_HOST ?? '';
+  const port = process.env.KUBERNETES_SERVICE_PORT ?? '';
+  const tokenPath = join(saRoot + SA_DIR, 'token');
+  let token: string;
+  try {
+    token = readFileSync(tokenPath, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(`cannot read the service account token ${tokenPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (!token) throw new ConfigError(`the service account token ${tokenPath} is empty`);
+  const tls: https.RequestOptions = { headers: { Authorization: `Bearer ${token}` } };
+  try {
+    const ca = readFileSync(join(saRoot + SA_DIR, 'ca.crt'));
+    new X509Certificate(ca); // throws unless it holds a certificate
+    tls.ca = ca;
+  } catch {
+    // As client-go: the system's CAs.
+  }
+  return {
+    origin: 'in-cluster',
+    server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    tls,
+    context: 'inClusterContext',
+    cluster: 'inCluster',
+    user: 'inClusterUser',
+    credentials: { insecureSkipTlsVerify: false, embeddedToken: false, embeddedPassword: false, tokenFile: true, embeddedClientKey: false },
+  };
 }
 
 /**
@@ -180,16 +216,25 @@ function findSource(opts: { kubeconfig?: string; context?: string }, saRoot: str
     const merged = mergeKubeconfigs(read);
     return { kind: 'file', file: files.join(delimiter), text: merged.text, dir: dirname(resolve(files[0]!)), entryFiles: { clusters: merged.clusterFiles, users: merged.userFiles } };
   }
-  if (process.env.KUBERNETES_SERVICE_HOST && existsSync(join(saRoot + SA_DIR, 'token'))) {
+  // client-go's inClusterClientConfig.Possible(): both variables set and the token file there.
+  if (process.env.KUBERNETES_SERVICE_HOST && process.env.KUBERNETES_SERVICE_PORT && isFile(join(saRoot + SA_DIR, 'token'))) {
     if (opts.context) throw new ConfigError(`--context ${opts.context} given, but there is no kubeconfig (running in-cluster)`);
     return { kind: 'in-cluster' };
   }
   throw new ConfigError(`no kubeconfig found (looked at ${candidates.join(', ')}) and not running in a cluster; pass --kubeconfig or set KUBECONFIG`);
 }
 
+function isFile(path: string): boolean {
+  try {
+    return !statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The part both implementations share: context selection, checks, credentials. Unsupported passes through. */
-async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: string }): Promise<Target> {
-  const origin = source.kind === 'file' ? source.file : 'in-cluster';
+async function targetOf(kc: KubeConfigLike, source: FileSource, opts: { context?: string }): Promise<Target> {
+  const origin = source.file;
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
       const names = kc.getContexts().map((c) => c.name);
@@ -198,7 +243,7 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
       );
     }
     kc.setCurrentContext(opts.context);
-  } else if (origin !== 'in-cluster' && !kc.getCurrentContext()) {
+  } else if (!kc.getCurrentContext()) {
     throw new ConfigError(`kubeconfig ${origin} has no current-context; pass --context`);
   }
 
@@ -214,7 +259,7 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
   }
   const user = kc.getCurrentUser();
   // What client-node does not apply as client-go does, read from the entries in use (read once).
-  const entries = source.kind === 'file' ? kubeconfigEntries(source.text, contextName || undefined) : undefined;
+  const entries = kubeconfigEntries(source.text, contextName || undefined);
   const authProvider: unknown = entries?.user?.['auth-provider']?.name;
   if (entries) refuseAmbiguousTls(entries.cluster, cluster.name, entries.user, user?.name ?? ctx?.user, origin);
   const tls: https.RequestOptions = {};
@@ -230,7 +275,7 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
     // cannot refresh without refresh-token").
     throw new ConfigError(`cannot use credentials of context "${contextName}": the ${authProvider} auth-provider gave no token (an expired id-token and no refresh-token?); log in again`);
   }
-  if (source.kind === 'file' && entries) {
+  if (entries) {
     const userName = user?.name ?? ctx?.user;
     if (!user) applyClusterTls(tls, entries.cluster, source.dir, contextName, origin);
     if (user) await applyExec(tls, entries, source.dir, contextName, origin);
@@ -250,19 +295,13 @@ async function targetOf(kc: KubeConfigLike, source: Source, opts: { context?: st
   if (contextName) target.context = contextName;
   if (cluster.name) target.cluster = cluster.name;
   if (user?.name ?? ctx?.user) target.user = user?.name ?? ctx?.user;
-  if (source.kind === 'file' && source.entryFiles) {
+  if (source.entryFiles) {
     const clusterFile = cluster.name ? source.entryFiles.clusters[cluster.name] : undefined;
     const userFile = target.user ? source.entryFiles.users[target.user] : undefined;
     if (clusterFile) target.clusterOrigin = clusterFile;
     if (userFile) target.userOrigin = userFile;
   }
-  const credentials =
-    origin === 'in-cluster'
-      ? { insecureSkipTlsVerify: false, embeddedToken: false, embeddedPassword: false, tokenFile: true, embeddedClientKey: false }
-      : source.kind === 'file'
-        ? entries && credentialFactsOf(entries)
-        : undefined;
-  if (credentials) target.credentials = credentials;
+  if (entries) target.credentials = credentialFactsOf(entries);
   return target;
 }
 

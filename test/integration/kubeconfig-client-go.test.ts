@@ -6,7 +6,7 @@
 // context, cluster, user and server and send the same CA, certificate, key and
 // token, or both refuse the configuration.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -346,5 +346,68 @@ describe('the proxy: the same as client-go', () => {
     }
     expect(proxied).toBeGreaterThan(N / 5);
     expect(excluded).toBeGreaterThan(N / 5);
+  });
+});
+
+describe('in-cluster: the service account as client-go uses it', () => {
+  // rest.InClusterConfig reads fixed paths under /var/run/secrets, so the oracle runs in a user and mount namespace of
+  // its own (unshare -rm) with a tmpfs over /var/run (a symlink to /run on current distributions) holding the case's
+  // files; k8s-audit reads the same files through its serviceAccountRoot test hook.
+  const SA = 'var/run/secrets/kubernetes.io/serviceaccount';
+  const runDir = realpathSync('/var/run');
+  const probe = spawnSync('unshare', ['-rm', 'sh', '-c', `mount -t tmpfs none ${runDir}`], { encoding: 'utf8' });
+
+  it('unshare can give the oracle its own /var/run (needed to compare in-cluster configuration)', () => {
+    expect(probe.error?.message ?? probe.stderr.trim(), 'unshare -rm with a tmpfs over /var/run').toBe('');
+    expect(probe.status).toBe(0);
+  });
+
+  const HOSTS = ['10.96.0.1', 'fd00:10:96::1', 'kubernetes.default.svc'];
+  const PORTS = ['443', '6443', '80', ''];
+  const TOKENS: (string | null)[] = ['sa-token', 'sa-token\n', '  sa-token \n', '', '\n', null];
+  const CAS = ['valid', 'garbage', 'empty', 'missing'] as const;
+
+  it(`${HOSTS.length * PORTS.length * TOKENS.length * CAS.length} combinations of host, port, token file and ca.crt`, async () => {
+    if (probe.status !== 0) throw new Error('unshare is not available here; see the previous test');
+    const ca = nextCa();
+    let accepted = 0;
+    let refused = 0;
+    let i = 0;
+    for (const host of HOSTS) {
+      for (const port of PORTS) {
+        for (const token of TOKENS) {
+          for (const caKind of CAS) {
+            const root = join(tmp, 'in-cluster', String(i++));
+            const sa = join(root, SA);
+            mkdirSync(sa, { recursive: true });
+            if (token !== null) writeFileSync(join(sa, 'token'), token);
+            if (caKind !== 'missing') writeFileSync(join(sa, 'ca.crt'), caKind === 'valid' ? ca : caKind === 'garbage' ? 'not a certificate\n' : '');
+            writeFileSync(join(sa, 'namespace'), 'k8s-audit');
+            const env = { KUBERNETES_SERVICE_HOST: host, KUBERNETES_SERVICE_PORT: port };
+            const o = spawnSync('unshare', ['-rm', 'sh', '-c', `mount -t tmpfs none "${runDir}" && mkdir -p /${SA} && cp -R "${sa}/." /${SA}/ && exec "$0"`, binPath('kubeconfig')], {
+              encoding: 'utf8',
+              env: { PATH: process.env.PATH ?? '', HOME: tmp, KUBECONFIG: join(tmp, 'no-such-kubeconfig'), ...env },
+            });
+            if (o.status !== 0) throw new Error(`oracle under unshare failed: ${o.stderr}`);
+            const out = JSON.parse(o.stdout) as { error?: string; server?: string; ca?: string; headers?: Record<string, string[]> };
+            const want = out.error ? { error: true } : { server: out.server, ca: out.ca ?? '', authorization: out.headers?.authorization ?? [] };
+            let got: typeof want;
+            try {
+              const t = await withEnv({ ...env, KUBECONFIG: join(tmp, 'no-such-kubeconfig'), HOME: tmp }, async () => (await resolveTargetVia({}, { serviceAccountRoot: root })).target);
+              const auth = (t.tls.headers as Record<string, string> | undefined)?.Authorization;
+              got = { server: t.server, ca: t.tls.ca ? String(t.tls.ca) : '', authorization: auth ? [auth] : [] };
+            } catch {
+              got = { error: true };
+            }
+            const where = `host ${JSON.stringify(host)}, port ${JSON.stringify(port)}, token ${JSON.stringify(token)}, ca.crt ${caKind}`;
+            expect({ where, ...got }).toEqual({ where, ...want });
+            if (out.error) refused++;
+            else accepted++;
+          }
+        }
+      }
+    }
+    expect(accepted).toBeGreaterThan(20);
+    expect(refused).toBeGreaterThan(20);
   });
 });

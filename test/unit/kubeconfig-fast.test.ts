@@ -19,6 +19,19 @@ const tmp = mkdtempSync(join(tmpdir(), 'k8s-audit-kubeconfig-'));
 // Certificates and keys need not be valid: client-node and the fast path only read and decode them.
 const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${Buffer.from(body.repeat(20)).toString('base64')}\n-----END ${label}-----\n`;
 const CA = pem('CERTIFICATE', 'the cluster CA ');
+/** A parseable certificate (a throwaway self-signed CA, its key discarded), for what checks that ca.crt holds one. */
+const REAL_CA = `-----BEGIN CERTIFICATE-----
+MIIBmjCCAT+gAwIBAgIUbY7bmzvhshnF2Y4nCApUzRKt9nIwCgYIKoZIzj0EAwIw
+ITEfMB0GA1UEAwwWazhzLWF1ZGl0LXVuaXQtdGVzdC1jYTAgFw0yNjEyMDUwMzQ5
+MDBaGA8yMTI2MTExMTAzNDkwMFowITEfMB0GA1UEAwwWazhzLWF1ZGl0LXVuaXQt
+dGVzdC1jYTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABP2nCZcsCaSaxG5jdSY4
+/ni9vs88SXzPTSFCGJ+dR2I/aYRqiPuWN4RTbEBGKktUjP1s64CiXL1MAVIeDheO
+hYGjUzBRMB0GA1UdDgQWBBSRdB96pHcdaprjQEDdc8PAXViyAjAfBgNVHSMEGDAW
+gBSRdB96pHcdaprjQEDdc8PAXViyAjAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49
+BAMCA0kAMEYCIQCgeeVkvPwYpL/PZgF5Jw4tsqnq4+tZN9M/81YetevZlwIhAJd7
+BGh42HkkHOUsVZ6B/MDG0KUsrYDngxLaABncVolj
+-----END CERTIFICATE-----
+`;
 const CERT = pem('CERTIFICATE', 'a client certificate ');
 const KEY = pem('EC PRIVATE KEY', 'a client key ');
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -369,25 +382,34 @@ users:
     expect(t.tls.headers).toEqual({ Authorization: 'Bearer double\tquotedA' });
   });
 
-  it('in-cluster: service-account token and CA, KUBERNETES_SERVICE_HOST/PORT (IPv4, IPv6 bracketed, http port)', async () => {
+  it('in-cluster: the service account as client-go uses it (https always, token trimmed, CA when valid)', async () => {
+    // Compared with client-go itself in test/integration/kubeconfig-client-go.test.ts; these are the cases where
+    // client-node differs.
     const root = join(tmp, 'sa-root');
     const sa = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
     mkdirSync(sa, { recursive: true });
     writeFileSync(join(sa, 'token'), 'sa-token\n');
-    writeFileSync(join(sa, 'ca.crt'), CA);
+    writeFileSync(join(sa, 'ca.crt'), REAL_CA);
     writeFileSync(join(sa, 'namespace'), 'k8s-audit');
     const env = { KUBECONFIG: join(tmp, 'missing'), KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
-    const t = await expectSame({}, 'static', { serviceAccountRoot: root }, env);
+    const resolve = (e: Record<string, string>) => withEnv(e, () => resolveTargetVia({}, { serviceAccountRoot: root }));
+    const { target: t, via } = await resolve(env);
+    expect(via).toBe('static');
     expect(t).toMatchObject({ origin: 'in-cluster', server: 'https://10.96.0.1:443', context: 'inClusterContext', cluster: 'inCluster', user: 'inClusterUser' });
-    // Not trimmed, by client-node either.
-    expect(t.tls.headers).toEqual({ Authorization: 'Bearer sa-token\n' });
-    expect(t.tls.ca).toEqual(Buffer.from(CA));
-    const v6 = await expectSame({}, 'static', { serviceAccountRoot: root }, { ...env, KUBERNETES_SERVICE_HOST: 'fd00:10:96::1' });
-    expect(v6.server).toBe('https://[fd00:10:96::1]:443');
-    // Port 80: client-node refuses http without insecure-skip-tls-verify; the fast path leaves it the error.
-    const { auto, clientNode } = await both({}, { serviceAccountRoot: root }, { ...env, KUBERNETES_SERVICE_PORT: '80' });
-    expect('error' in auto && auto.error.message).toBe('error' in clientNode && clientNode.error.message);
-    expect('error' in auto && auto.error.message).toMatch(/^cannot use credentials of context "inClusterContext": HTTP protocol is not allowed/);
+    expect(t.tls.headers).toEqual({ Authorization: 'Bearer sa-token' });
+    expect(String(t.tls.ca)).toBe(REAL_CA);
+    expect(t.credentials).toMatchObject({ tokenFile: true, embeddedToken: false });
+    expect((await resolve({ ...env, KUBERNETES_SERVICE_HOST: 'fd00:10:96::1' })).target.server).toBe('https://[fd00:10:96::1]:443');
+    // Port 80 is still https (client-node would speak http, with the token in clear).
+    expect((await resolve({ ...env, KUBERNETES_SERVICE_PORT: '80' })).target.server).toBe('https://10.96.0.1:80');
+    // A ca.crt that holds no certificate: the system's CAs, as client-go falls back to them.
+    writeFileSync(join(sa, 'ca.crt'), 'not a certificate');
+    expect((await resolve(env)).target.tls).not.toHaveProperty('ca');
+    // An empty token: refused with one line.
+    writeFileSync(join(sa, 'token'), ' \n');
+    await expect(resolve(env)).rejects.toThrow(/^the service account token .*\/token is empty$/);
+    // Without KUBERNETES_SERVICE_PORT this is not in-cluster (client-go's inClusterClientConfig.Possible).
+    await expect(resolve({ ...env, KUBERNETES_SERVICE_PORT: '' })).rejects.toThrow(/^no kubeconfig found/);
   });
 });
 
@@ -477,13 +499,7 @@ describe('errors: the same message either way', () => {
     mkdirSync(join(root, 'var/run/secrets/kubernetes.io/serviceaccount'), { recursive: true });
     writeFileSync(join(root, 'var/run/secrets/kubernetes.io/serviceaccount/token'), 't');
     const env = { KUBECONFIG: join(tmp, 'missing'), KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
-    const { auto, clientNode } = await both({ context: 'x' }, { serviceAccountRoot: root }, env);
-    expect('error' in auto && auto.error.message).toBe('--context x given, but there is no kubeconfig (running in-cluster)');
-    expect('error' in clientNode && clientNode.error.message).toBe('--context x given, but there is no kubeconfig (running in-cluster)');
-    // No ca.crt: the credentials cannot be used, with client-node's message.
-    const noCa = await both({}, { serviceAccountRoot: root }, env);
-    expect('error' in noCa.auto && noCa.auto.error.message).toMatch(/^cannot use credentials of context "inClusterContext": ENOENT/);
-    expect('error' in noCa.auto && noCa.auto.error.message).toBe('error' in noCa.clientNode && noCa.clientNode.error.message);
+    await expect(withEnv(env, () => resolveTargetVia({ context: 'x' }, { serviceAccountRoot: root }))).rejects.toThrow(/^--context x given, but there is no kubeconfig \(running in-cluster\)$/);
   });
 });
 
