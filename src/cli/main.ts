@@ -12,7 +12,7 @@ import { scanCluster } from '../scan.ts';
 import { TOOL } from '../version.ts';
 import { FAIL_ON, exitCodeFor, exitCodeForNew, type FailOn } from './exit.ts';
 import { DIFF_FORMATS, renderDiff, type DiffFormat } from './diff.ts';
-import { readScan } from './scan-file.ts';
+import { readBaseline, readScan } from './scan-file.ts';
 import { parseKeep, prepareWorkflow, type WorkflowFlags } from './workflow.ts';
 import { destinations, formatFromPath, parseFormats, writeOutput } from './output.ts';
 import { progressReporter } from './progress.ts';
@@ -114,7 +114,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .option('-o, --output <path>', 'write to this file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a new failing finding is at or above this severity').choices(FAIL_ON).default('none'))
     .action((before: string, after: string, opts: { format: DiffFormat; output?: string; failOn: FailOn }) => {
-      const d = diffScans(readScan(before), readScan(after), { before, after });
+      const d = diffScans(readBaseline(before), readScan(after), { before, after });
       const text = renderDiff(d, opts.format);
       if (opts.output) writeOutput(opts.output, text);
       else io.stdout.write(text);

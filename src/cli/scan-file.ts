@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ScanResult } from '../engine/result.ts';
+import type { Result, ScanResult } from '../engine/result.ts';
 import { SCHEMA_VERSION } from '../engine/result.ts';
 import { UsageError } from '../errors.ts';
 
@@ -24,4 +24,152 @@ export function readScan(file: string): ScanResult {
     throw new UsageError(`${file} has schemaVersion ${data.schemaVersion}; this k8s-audit reads ${SCHEMA_VERSION.split('.')[0]}.x`);
   }
   return data as ScanResult;
+}
+
+/** What a comparison needs of an earlier scan (diffScans' `before`): when it ran, and its findings. */
+export type BaselineScan = Pick<ScanResult, 'schemaVersion'> & { scan: Pick<ScanResult['scan'], 'startedAt'>; results: Result[] };
+
+/**
+ * Read a saved scan as a baseline: only its findings (fail and waived results), and of
+ * each only what a comparison reads — identity, severity, status and message, not the
+ * remediation, evidence or data. An earlier scan of a large cluster is as large as the
+ * current one (about 1 GB of heap parsed whole at 50,000 Pods, and its text near V8's
+ * 512 MB string limit), and a `--history` run holds its baseline while it scans.
+ *
+ * A file as k8s-audit writes it (`JSON.stringify(…, null, 2)`) is read a piece at a time
+ * and never becomes one string: every raw newline in it is layout (strings escape
+ * theirs), so a line starting `  "` opens a top-level member and, inside `results`, a
+ * line `    {` opens an element and `    }` closes it. Any other JSON (minified by a
+ * tool, say) is parsed whole, as readScan does. Checked as readScan checks.
+ */
+export function readBaseline(file: string): BaselineScan {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  try {
+    const read = readPretty(buf, file);
+    if (read) return read;
+  } catch {
+    // Not laid out as k8s-audit writes it after all: read it whole, which says what is wrong with it.
+  }
+  return compactBaseline(readScan(file));
+}
+
+/** readBaseline's piecewise reading alone: undefined when the layout is not k8s-audit's (exported for tests). */
+export function readPretty(buf: Buffer, file: string): BaselineScan | undefined {
+  const pieces = prettyMembers(buf);
+  if (!pieces) return undefined;
+  const member = (key: string) => pieces.get(key);
+  const parse = (key: string): unknown => {
+    const m = member(key);
+    if (!m) return undefined;
+    try {
+      return JSON.parse(buf.toString('utf8', m.start, m.end));
+    } catch (err) {
+      throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
+    }
+  };
+  const schemaVersion = parse('schemaVersion');
+  const scan = parse('scan') as ScanResult['scan'] | undefined;
+  const results = member('results');
+  if (typeof schemaVersion !== 'string' || !scan || typeof scan !== 'object' || !results || !member('controls') || !member('summary')) {
+    throw new UsageError(`${file} is not a k8s-audit scan result (write one with: k8s-audit scan --format json -o scan.json)`);
+  }
+  if (schemaVersion.split('.')[0] !== SCHEMA_VERSION.split('.')[0]) {
+    throw new UsageError(`${file} has schemaVersion ${schemaVersion}; this k8s-audit reads ${SCHEMA_VERSION.split('.')[0]}.x`);
+  }
+  const findings: Result[] = [];
+  for (const [start, end] of elements(buf, results.start, results.end)) {
+    let r: Result;
+    try {
+      r = JSON.parse(buf.toString('utf8', start, end)) as Result;
+    } catch (err) {
+      throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
+    }
+    if (isFindingResult(r)) findings.push(compactFinding(r));
+  }
+  return { schemaVersion, scan: { startedAt: scan.startedAt }, results: findings };
+}
+
+function isFindingResult(r: Result): boolean {
+  return r !== null && typeof r === 'object' && (r.status === 'fail' || r.status === 'waived');
+}
+
+/** A finding with what diffScans reads (sorting, identity, the fixed list), in results' key order. */
+function compactFinding(r: Result): Result {
+  const f: Result = { controlId: r.controlId, severity: r.severity, subject: r.subject, status: r.status, message: r.message, fingerprint: r.fingerprint };
+  if (r.path) f.path = r.path;
+  if (r.container) f.container = r.container;
+  return f;
+}
+
+/** readBaseline's result from a scan parsed whole. */
+export function compactBaseline(result: ScanResult): BaselineScan {
+  return { schemaVersion: result.schemaVersion, scan: { startedAt: result.scan.startedAt }, results: result.results.filter(isFindingResult).map(compactFinding) };
+}
+
+const NL = 0x0a;
+const SPACE = 0x20;
+const QUOTE = 0x22;
+
+/** Whether `n` spaces and then `ch` follow position `i` exactly (and no further space). */
+function indentedAt(buf: Buffer, i: number, n: number, ch: number): boolean {
+  for (let k = 0; k < n; k++) if (buf[i + k] !== SPACE) return false;
+  return buf[i + n] === ch;
+}
+
+/**
+ * The top-level members of a document laid out as JSON.stringify(value, null, 2) lays
+ * it out — `{`, then `\n  "key": value` separated by `,` — as byte ranges of their
+ * values; undefined for any other layout.
+ */
+function prettyMembers(buf: Buffer): Map<string, { start: number; end: number }> | undefined {
+  if (buf[0] !== 0x7b || buf[1] !== NL || !indentedAt(buf, 2, 2, QUOTE)) return undefined;
+  let last = buf.length;
+  while (last > 0 && (buf[last - 1] === NL || buf[last - 1] === SPACE)) last--;
+  if (buf[last - 1] !== 0x7d || buf[last - 2] !== NL) return undefined; // "\n}" closes it
+  const starts: number[] = [];
+  for (let i = buf.indexOf(NL); i !== -1 && i < last - 2; i = buf.indexOf(NL, i + 1)) {
+    if (indentedAt(buf, i + 1, 2, QUOTE)) starts.push(i + 3); // the key's opening quote
+  }
+  const out = new Map<string, { start: number; end: number }>();
+  for (let m = 0; m < starts.length; m++) {
+    const keyStart = starts[m]!;
+    const sep = buf.indexOf('": ', keyStart + 1);
+    if (sep === -1) return undefined;
+    let key: unknown;
+    try {
+      key = JSON.parse(buf.toString('utf8', keyStart, sep + 1));
+    } catch {
+      return undefined;
+    }
+    // The value runs to the comma before the next member's newline, or to the closing "\n}".
+    const end = m + 1 < starts.length ? starts[m + 1]! - 4 : last - 2;
+    if (m + 1 < starts.length && buf[end] !== 0x2c) return undefined;
+    if (typeof key !== 'string') return undefined;
+    out.set(key, { start: sep + 3, end });
+  }
+  return out;
+}
+
+/** The byte ranges of the elements of a top-level array member laid out by JSON.stringify(…, null, 2). */
+function* elements(buf: Buffer, start: number, end: number): Generator<[number, number]> {
+  // "[]" or "[\n    {…},\n    {…}\n  ]"
+  if (buf[start] !== 0x5b) throw new UsageError('the results member is not an array');
+  if (buf[start + 1] === 0x5d) return;
+  let i = start + 1;
+  while (i < end) {
+    if (buf[i] !== NL || !indentedAt(buf, i + 1, 4, 0x7b)) throw new UsageError('the results array is not laid out as k8s-audit writes it');
+    const open = i + 5;
+    // The element ends at the first "\n    }" after it opens: deeper lines are indented further.
+    let close = buf.indexOf('\n    }', open);
+    if (close === -1 || close >= end) throw new UsageError('the results array is not laid out as k8s-audit writes it');
+    close += 6; // past the "}"
+    yield [open, close];
+    i = buf[close] === 0x2c ? close + 1 : close;
+    if (buf[i] === NL && indentedAt(buf, i + 1, 2, 0x5d)) return;
+  }
 }

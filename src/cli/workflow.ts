@@ -18,7 +18,7 @@ import { summaryLine } from '../report/table.ts';
 import { evaluateSnapshot } from '../scan.ts';
 import { latestScan, prepareHistory, runName, writeRun } from './history.ts';
 import { writeOutput } from './output.ts';
-import { readScan } from './scan-file.ts';
+import { readBaseline, type BaselineScan } from './scan-file.ts';
 
 export interface WorkflowFlags {
   filename?: string[];
@@ -82,14 +82,15 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
 
   const waivers: Waiver[] = [...(flags.waivers ? loadWaivers(flags.waivers) : []), ...(flags.defaultWaivers === false ? [] : defaultWaivers())];
 
-  let baseline: { result: ScanResult; file: string } | undefined;
-  if (flags.baseline) baseline = { result: readScan(flags.baseline), file: flags.baseline };
+  // Only the findings of the earlier scan, compacted (readBaseline): a --history run holds it while it scans.
+  let baseline: { result: BaselineScan; file: string } | undefined;
+  if (flags.baseline) baseline = { result: readBaseline(flags.baseline), file: flags.baseline };
   if (flags.history) {
     prepareHistory(flags.history);
     const previous = latestScan(flags.history);
     if (previous) {
       try {
-        baseline = { result: readScan(previous), file: previous };
+        baseline = { result: readBaseline(previous), file: previous };
       } catch (err) {
         // A damaged earlier run must not stop every later one: compare with nothing, and say so.
         io.stderr.write(`k8s-audit: warning: the previous scan cannot be used as a baseline (${(err as Error).message}); every finding counts as new\n`);

@@ -40,8 +40,11 @@ function baselineFinding(r: Result): BaselineFinding {
   return f;
 }
 
+/** What a comparison reads of the earlier scan (a whole ScanResult, or readBaseline's findings only). */
+export type Earlier = { scan: { startedAt: string }; results: readonly Result[] };
+
 /** Compare two scans. Pure; lists are sorted like results (control id, namespace, kind, name, path). */
-export function diffScans(before: ScanResult, after: ScanResult, files: { before?: string; after?: string } = {}): Diff {
+export function diffScans(before: Earlier, after: ScanResult, files: { before?: string; after?: string } = {}): Diff {
   const beforeFindings = new Map<string, Result>();
   for (const r of before.results) if (isFinding(r)) beforeFindings.set(r.fingerprint, r);
   const afterFindings = new Set<string>();
@@ -95,7 +98,7 @@ function scopeOf(scan: ScanResult): (r: Result) => boolean {
  * and attach the comparison (counts, fixed and not re-assessed findings).
  * Pure: returns a new ScanResult.
  */
-export function applyBaseline(result: ScanResult, baseline: ScanResult, file?: string): ScanResult {
+export function applyBaseline(result: ScanResult, baseline: Earlier, file?: string): ScanResult {
   const d = diffScans(baseline, result);
   const isNew = new Set(d.new.map((r) => r.fingerprint));
   const results = result.results.map((r) => (isFinding(r) ? { ...r, change: isNew.has(r.fingerprint) ? ('new' as const) : ('unchanged' as const) } : r));
