@@ -3,19 +3,38 @@ import type { Result, ScanResult } from '../engine/result.ts';
 import { SCHEMA_VERSION } from '../engine/result.ts';
 import { UsageError } from '../errors.ts';
 
-/** Read a saved scan (`scan --format json`), checking that it is one and that its schema's major version is ours. */
+/**
+ * Read a saved scan (`scan --format json`), checking that it is one and that its schema's
+ * major version is ours. A file laid out as k8s-audit writes it is parsed a member, and a
+ * result, at a time (see readBaseline), so that it may be larger than the longest string
+ * V8 can hold (512 MB: a scan of 50,000 Pods writes about 540 MB); any other JSON is
+ * parsed whole.
+ */
 export function readScan(file: string): ScanResult {
-  let text: string;
+  let buf: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    buf = readFileSync(file);
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
-  let data: Partial<ScanResult>;
+  let data: Partial<ScanResult> | undefined;
   try {
-    data = JSON.parse(text) as Partial<ScanResult>;
-  } catch (err) {
-    throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
+    data = readPrettyWhole(buf);
+  } catch {
+    data = undefined; // not laid out as k8s-audit writes it after all: parsed whole below, which says what is wrong
+  }
+  if (!data) {
+    let text: string;
+    try {
+      text = buf.toString('utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+    }
+    try {
+      data = JSON.parse(text) as Partial<ScanResult>;
+    } catch (err) {
+      throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
+    }
   }
   if (typeof data !== 'object' || data === null || typeof data.schemaVersion !== 'string' || !Array.isArray(data.results) || !Array.isArray(data.controls) || !data.summary || !data.scan) {
     throw new UsageError(`${file} is not a k8s-audit scan result (write one with: k8s-audit scan --format json -o scan.json)`);
@@ -24,6 +43,26 @@ export function readScan(file: string): ScanResult {
     throw new UsageError(`${file} has schemaVersion ${data.schemaVersion}; this k8s-audit reads ${SCHEMA_VERSION.split('.')[0]}.x`);
   }
   return data as ScanResult;
+}
+
+/** The whole document, parsed a top-level member at a time and `results` an element at a time; undefined for another layout. */
+function readPrettyWhole(buf: Buffer): Partial<ScanResult> | undefined {
+  const pieces = prettyMembers(buf);
+  if (!pieces) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, { start, end }] of pieces) {
+    let value: unknown;
+    if (key === 'results' && buf[start] === 0x5b) {
+      const list: unknown[] = [];
+      for (const [a, b] of elements(buf, start, end)) list.push(JSON.parse(buf.toString('utf8', a, b)));
+      value = list;
+    } else {
+      value = JSON.parse(buf.toString('utf8', start, end));
+    }
+    // As JSON.parse makes it: an own property, whatever the key (even "__proto__").
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out as Partial<ScanResult>;
 }
 
 /** What a comparison needs of an earlier scan (diffScans' `before`): when it ran, and its findings. */

@@ -56,6 +56,20 @@ describe('readBaseline', () => {
     expect(compactBaseline(demo).results.length).toBeGreaterThan(20);
   });
 
+  it('readScan parses such a file a piece at a time to exactly what JSON.parse gives, and any other layout whole', () => {
+    const tricky: ScanResult = structuredClone(demo);
+    tricky.results.find((r) => r.status === 'fail')!.message = 'a\n    }\n  "x": [\n    {\n  ]\n}';
+    for (const result of [demo, hostile, tricky, { ...demo, results: [] }]) {
+      const file = written(result);
+      expect(readScan(file)).toStrictEqual(JSON.parse(readFileSync(file, 'utf8')));
+    }
+    const odd = join(tmp, 'proto.json');
+    writeFileSync(odd, JSON.stringify({ ...JSON.parse(readFileSync(written(demo), 'utf8')), ['__proto__']: { polluted: true } }, null, 2));
+    const parsed = readScan(odd) as unknown as Record<string, unknown>;
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+    expect(parsed.polluted).toBeUndefined();
+  });
+
   it('gives the same comparison as the whole earlier scan', () => {
     const after = scanOf('demo', '2026-03-02T00:00:00Z');
     // Some findings fixed (dropped from the earlier scan's point of view) and some new (dropped from the later one).
@@ -111,7 +125,7 @@ describe('readBaseline', () => {
       closeSync(fd);
     }
     try {
-      expect(() => readScan(file)).toThrow(/Cannot create a string longer than/); // what reading it whole did
+      expect(() => readFileSync(file, 'utf8')).toThrow(/Cannot create a string longer than/); // what reading it whole did
       const baseline = readBaseline(file);
       expect(baseline.results).toHaveLength(count);
       expect(baseline.results[count - 1]).toEqual(compactBaseline({ ...demo, results: [demo.results.find((r) => r.status === 'fail')!] }).results[0]);
