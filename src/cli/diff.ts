@@ -7,6 +7,7 @@ import Table from 'cli-table3';
 import { diffCounts, diffLine, type Diff } from '../engine/diff.ts';
 import type { BaselineFinding, Result } from '../engine/result.ts';
 import { escapeMarkdown, markdownCode, showInvisible } from '../report/escape.ts';
+import { prettyJsonChunks } from '../report/json-chunks.ts';
 
 export const DIFF_FORMATS = ['table', 'json', 'md'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -34,24 +35,33 @@ const SECTIONS = [
   ['notReassessed', 'Gone, but not re-assessed (not counted as fixed)'],
 ] as const;
 
-export function renderDiff(d: Diff, format: DiffFormat): string {
-  if (format === 'json') {
-    return (
-      JSON.stringify(
-        {
-          before: d.before,
-          after: d.after,
-          counts: { new: d.new.length, unchanged: d.unchanged.length, fixed: d.fixed.length, notReassessed: d.notReassessed.length },
-          new: d.new,
-          fixed: d.fixed,
-          notReassessed: d.notReassessed,
-          unchanged: d.unchanged,
-        },
-        null,
-        2,
-      ) + '\n'
-    );
+function diffDocument(d: Diff) {
+  return {
+    before: d.before,
+    after: d.after,
+    counts: { new: d.new.length, unchanged: d.unchanged.length, fixed: d.fixed.length, notReassessed: d.notReassessed.length },
+    new: d.new,
+    fixed: d.fixed,
+    notReassessed: d.notReassessed,
+    unchanged: d.unchanged,
+  };
+}
+
+/**
+ * renderDiff's text in pieces: the JSON (which lists every finding of both scans in full) a
+ * batch of findings at a time, so that two large scans' diff is never one string.
+ */
+export function* renderDiffChunks(d: Diff, format: DiffFormat): Generator<string> {
+  if (format !== 'json') {
+    yield renderDiff(d, format);
+    return;
   }
+  yield* prettyJsonChunks(diffDocument(d));
+  yield '\n';
+}
+
+export function renderDiff(d: Diff, format: DiffFormat): string {
+  if (format === 'json') return JSON.stringify(diffDocument(d), null, 2) + '\n';
   if (format === 'md') return renderMarkdown(d);
   const lines: string[] = [];
   for (const [key, title] of SECTIONS) {

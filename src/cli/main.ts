@@ -11,7 +11,7 @@ import { parseRegistryPattern } from '../model/images.ts';
 import { scanCluster } from '../scan.ts';
 import { TOOL } from '../version.ts';
 import { FAIL_ON, exitCodeFor, exitCodeForNew, type FailOn } from './exit.ts';
-import { DIFF_FORMATS, renderDiff, type DiffFormat } from './diff.ts';
+import { DIFF_FORMATS, renderDiffChunks, type DiffFormat } from './diff.ts';
 import { readBaseline, readScan } from './scan-file.ts';
 import { parseKeep, prepareWorkflow, type WorkflowFlags } from './workflow.ts';
 import { destinations, formatFromPath, parseFormats, writeOutput } from './output.ts';
@@ -115,9 +115,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a new failing finding is at or above this severity').choices(FAIL_ON).default('none'))
     .action((before: string, after: string, opts: { format: DiffFormat; output?: string; failOn: FailOn }) => {
       const d = diffScans(readBaseline(before), readScan(after), { before, after });
-      const text = renderDiff(d, opts.format);
-      if (opts.output) writeOutput(opts.output, text);
-      else io.stdout.write(text);
+      const chunks = renderDiffChunks(d, opts.format);
+      if (opts.output) writeOutput(opts.output, chunks);
+      else for (const chunk of chunks) io.stdout.write(chunk);
       exitCode = exitCodeFor({ results: d.new.filter((r) => r.status === 'fail') }, opts.failOn);
     });
 

@@ -6,7 +6,7 @@ import { applyBaseline, diffScans } from '../../src/engine/diff.ts';
 import { selectControls } from '../../src/engine/registry.ts';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { evaluateSnapshot } from '../../src/scan.ts';
-import { renderDiff } from '../../src/cli/diff.ts';
+import { renderDiff, renderDiffChunks } from '../../src/cli/diff.ts';
 import { exitCodeForNew } from '../../src/cli/exit.ts';
 import { runCli } from '../helpers/io.ts';
 import { scanResultValidator } from '../helpers/schema.ts';
@@ -149,6 +149,18 @@ describe('k8s-audit diff and scan --baseline', () => {
     expect(md).not.toContain('<img');
     expect(md).not.toMatch(/\n# heading/);
     expect(md).toContain('x\\|&lt;img src=x&gt;');
+  });
+
+  it('writes the JSON in pieces, byte for byte what one string gives (also with more findings than a piece holds)', () => {
+    const many = structuredClone(AFTER);
+    const f = many.results.find((r) => r.status === 'fail')!;
+    many.results = Array.from({ length: 1_300 }, (_, i) => ({ ...f, fingerprint: i.toString(16).padStart(16, '0'), message: `${f.message} #${i}` }));
+    for (const d of [diffScans(BEFORE, AFTER), diffScans(BEFORE, many), diffScans(many, AFTER)]) {
+      const pieces = [...renderDiffChunks(d, 'json')];
+      expect(pieces.join('')).toBe(renderDiff(d, 'json'));
+      for (const format of ['md', 'table'] as const) expect([...renderDiffChunks(d, format)].join('')).toBe(renderDiff(d, format));
+    }
+    expect([...renderDiffChunks(diffScans(BEFORE, many), 'json')].length).toBeGreaterThan(3);
   });
 
   it('unreadable inputs exit 2 with one line', async () => {
