@@ -3,6 +3,14 @@ import type { Result, ScanResult } from '../engine/result.ts';
 import { SCHEMA_VERSION } from '../engine/result.ts';
 import { UsageError } from '../errors.ts';
 
+function readBytes(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+}
+
 /**
  * Read a saved scan (`scan --format json`), checking that it is one and that its schema's
  * major version is ours. A file laid out as k8s-audit writes it is parsed a member, and a
@@ -11,12 +19,7 @@ import { UsageError } from '../errors.ts';
  * parsed whole.
  */
 export function readScan(file: string): ScanResult {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
+  const buf = readBytes(file);
   let data: Partial<ScanResult> | undefined;
   try {
     data = readPrettyWhole(buf);
@@ -82,12 +85,7 @@ export type BaselineScan = Pick<ScanResult, 'schemaVersion'> & { scan: Pick<Scan
  * tool, say) is parsed whole, as readScan does. Checked as readScan checks.
  */
 export function readBaseline(file: string): BaselineScan {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
+  const buf = readBytes(file);
   try {
     const read = readPretty(buf, file);
     if (read) return read;
