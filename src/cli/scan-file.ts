@@ -19,7 +19,10 @@ function readBytes(file: string): Buffer {
  * parsed whole.
  */
 export function readScan(file: string): ScanResult {
-  const buf = readBytes(file);
+  return scanFromBytes(readBytes(file), file);
+}
+
+function scanFromBytes(buf: Buffer, file: string): ScanResult {
   let data: Partial<ScanResult> | undefined;
   try {
     data = readPrettyWhole(buf);
@@ -39,13 +42,19 @@ export function readScan(file: string): ScanResult {
       throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
     }
   }
-  if (typeof data !== 'object' || data === null || typeof data.schemaVersion !== 'string' || !Array.isArray(data.results) || !Array.isArray(data.controls) || !data.summary || !data.scan) {
+  const shaped = typeof data === 'object' && data !== null && Array.isArray(data.results) && Array.isArray(data.controls) && !!data.summary && !!data.scan;
+  assertScan(file, data?.schemaVersion, shaped);
+  return data as ScanResult;
+}
+
+/** That a document read from `file` is a k8s-audit scan (`shaped`: it has its parts) of a schema major version this one reads. */
+function assertScan(file: string, schemaVersion: unknown, shaped: boolean): asserts schemaVersion is string {
+  if (typeof schemaVersion !== 'string' || !shaped) {
     throw new UsageError(`${file} is not a k8s-audit scan result (write one with: k8s-audit scan --format json -o scan.json)`);
   }
-  if (data.schemaVersion.split('.')[0] !== SCHEMA_VERSION.split('.')[0]) {
-    throw new UsageError(`${file} has schemaVersion ${data.schemaVersion}; this k8s-audit reads ${SCHEMA_VERSION.split('.')[0]}.x`);
+  if (schemaVersion.split('.')[0] !== SCHEMA_VERSION.split('.')[0]) {
+    throw new UsageError(`${file} has schemaVersion ${schemaVersion}; this k8s-audit reads ${SCHEMA_VERSION.split('.')[0]}.x`);
   }
-  return data as ScanResult;
 }
 
 /** The whole document, parsed a top-level member at a time and `results` an element at a time; undefined for another layout. */
@@ -92,7 +101,7 @@ export function readBaseline(file: string): BaselineScan {
   } catch {
     // Not laid out as k8s-audit writes it after all: read it whole, which says what is wrong with it.
   }
-  return compactBaseline(readScan(file));
+  return compactBaseline(scanFromBytes(buf, file));
 }
 
 /** readBaseline's piecewise reading alone: undefined when the layout is not k8s-audit's (exported for tests). */
@@ -112,12 +121,8 @@ export function readPretty(buf: Buffer, file: string): BaselineScan | undefined 
   const schemaVersion = parse('schemaVersion');
   const scan = parse('scan') as ScanResult['scan'] | undefined;
   const results = member('results');
-  if (typeof schemaVersion !== 'string' || !scan || typeof scan !== 'object' || !results || !member('controls') || !member('summary')) {
-    throw new UsageError(`${file} is not a k8s-audit scan result (write one with: k8s-audit scan --format json -o scan.json)`);
-  }
-  if (schemaVersion.split('.')[0] !== SCHEMA_VERSION.split('.')[0]) {
-    throw new UsageError(`${file} has schemaVersion ${schemaVersion}; this k8s-audit reads ${SCHEMA_VERSION.split('.')[0]}.x`);
-  }
+  assertScan(file, schemaVersion, !!scan && typeof scan === 'object' && !!results && !!member('controls') && !!member('summary'));
+  if (!scan || !results) return undefined; // (asserted above)
   const findings: Result[] = [];
   for (const [start, end] of elements(buf, results.start, results.end)) {
     let r: Result;
