@@ -3,6 +3,9 @@ import type { Result, ScanResult } from '../engine/result.ts';
 import { SCHEMA_VERSION } from '../engine/result.ts';
 import { UsageError } from '../errors.ts';
 
+/** A file that looked laid out as k8s-audit writes it, but is not: it is read whole instead. */
+class NotPretty extends Error {}
+
 function readBytes(file: string): Buffer {
   try {
     return readFileSync(file);
@@ -26,8 +29,10 @@ function scanFromBytes(buf: Buffer, file: string): ScanResult {
   let data: Partial<ScanResult> | undefined;
   try {
     data = readPrettyWhole(buf);
-  } catch {
-    data = undefined; // not laid out as k8s-audit writes it after all: parsed whole below, which says what is wrong
+  } catch (err) {
+    // Not laid out as k8s-audit writes it after all: parsed whole below, which says what is wrong.
+    if (!(err instanceof NotPretty || err instanceof SyntaxError)) throw err;
+    data = undefined;
   }
   if (!data) {
     let text: string;
@@ -98,8 +103,9 @@ export function readBaseline(file: string): BaselineScan {
   try {
     const read = readPretty(buf, file);
     if (read) return read;
-  } catch {
+  } catch (err) {
     // Not laid out as k8s-audit writes it after all: read it whole, which says what is wrong with it.
+    if (!(err instanceof NotPretty)) throw err;
   }
   return compactBaseline(scanFromBytes(buf, file));
 }
@@ -114,8 +120,8 @@ export function readPretty(buf: Buffer, file: string): BaselineScan | undefined 
     if (!m) return undefined;
     try {
       return JSON.parse(buf.toString('utf8', m.start, m.end));
-    } catch (err) {
-      throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
+    } catch {
+      throw new NotPretty();
     }
   };
   const schemaVersion = parse('schemaVersion');
@@ -128,8 +134,8 @@ export function readPretty(buf: Buffer, file: string): BaselineScan | undefined 
     let r: Result;
     try {
       r = JSON.parse(buf.toString('utf8', start, end)) as Result;
-    } catch (err) {
-      throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
+    } catch {
+      throw new NotPretty();
     }
     if (isFindingResult(r)) findings.push(compactFinding(r));
   }
@@ -200,15 +206,15 @@ function prettyMembers(buf: Buffer): Map<string, { start: number; end: number }>
 /** The byte ranges of the elements of a top-level array member laid out by JSON.stringify(…, null, 2). */
 function* elements(buf: Buffer, start: number, end: number): Generator<[number, number]> {
   // "[]" or "[\n    {…},\n    {…}\n  ]"
-  if (buf[start] !== 0x5b) throw new UsageError('the results member is not an array');
+  if (buf[start] !== 0x5b) throw new NotPretty();
   if (buf[start + 1] === 0x5d) return;
   let i = start + 1;
   while (i < end) {
-    if (buf[i] !== NL || !indentedAt(buf, i + 1, 4, 0x7b)) throw new UsageError('the results array is not laid out as k8s-audit writes it');
+    if (buf[i] !== NL || !indentedAt(buf, i + 1, 4, 0x7b)) throw new NotPretty();
     const open = i + 5;
     // The element ends at the first "\n    }" after it opens: deeper lines are indented further.
     let close = buf.indexOf('\n    }', open);
-    if (close === -1 || close >= end) throw new UsageError('the results array is not laid out as k8s-audit writes it');
+    if (close === -1 || close >= end) throw new NotPretty();
     close += 6; // past the "}"
     yield [open, close];
     i = buf[close] === 0x2c ? close + 1 : close;

@@ -6,9 +6,10 @@
  * undici, socks, openid-client…).
  *
  * StaticKubeConfig does, for what it accepts, exactly what client-node 2.x's
- * KubeConfig does (loadFromString + makePathsAbsolute, getContextObject, getCurrentCluster/User, applyToHTTPSOptions), down to the
- * quirks, so that resolveTarget returns the same Target either way. Anything
- * else throws Unsupported, and resolveTarget starts over with client-node:
+ * KubeConfig does (loadFromString + makePathsAbsolute, getContextObject,
+ * getCurrentCluster/User, applyToHTTPSOptions), down to the quirks, so that
+ * resolveTarget returns the same Target either way. Anything else throws
+ * Unsupported, and resolveTarget starts over with client-node:
  *
  * - a user with `auth-provider`, or any field not in USER_FIELDS (`exec` and
  *   `as`/`as-*` are in it: resolveTarget handles them for both implementations); a cluster with `proxy-url` or a field not in
