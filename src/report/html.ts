@@ -207,7 +207,8 @@ export function* renderHtmlChunks(result: ScanResult): Generator<string> {
       yield `${i ? ',' : ''}${jsonForScript(id)}:[`;
       for (let j = 0; j < list.length; j += ROW_BATCH) {
         const batch = jsonForScript(list.slice(j, j + ROW_BATCH));
-        yield `${j ? ',' : ''}${batch.slice(1, -1)}`;
+        if (j) yield ','; // on its own: see renderJsonChunks
+        yield batch.slice(1, -1);
       }
       yield ']';
     }

@@ -31,7 +31,8 @@ function* chunks(value: unknown, depth: number, batch: number): Generator<string
         let j = i;
         while (j < value.length && j - i < batch && !hasLargeArray(value[j], batch)) j++;
         const text = atDepth(value.slice(i, j), depth); // "[\n<inner>a,\n<inner>b\n<indent>]"
-        yield `${first ? '' : ','}${text.slice(1, text.length - 1 - (INDENT.length * depth + 1))}`;
+        if (!first) yield ','; // on its own, not prefixed to the batch: see renderJsonChunks
+        yield text.slice(1, text.length - 1 - (INDENT.length * depth + 1));
         i = j;
       }
       first = false;

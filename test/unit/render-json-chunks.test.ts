@@ -39,4 +39,27 @@ describe('renderJsonChunks', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('writeOutput encodes every piece as Buffer.from would: multi-byte, astral and lone surrogates, pieces larger than a block', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-json-'));
+    try {
+      const pieces = [
+        '{"a": "',
+        'é→'.repeat(200_000), // fills most of a block, so the next piece starts a new one
+        '😀'.repeat(600_000), // 1.2 M code units: one piece larger than any block
+        'a\ud83d', // a pair split between two pieces is still one character
+        '\ude00b\ud800', // a lone high surrogate (U+FFFD)…
+        'c\udc00', // …and a lone low one
+        '\ud800', // a whole piece of one lone high surrogate
+        ...Array.from({ length: 3000 }, (_, i) => `${i},`), // many small pieces
+        '"}',
+        '\ud83d', // and one as the last piece
+      ];
+      const file = join(dir, 'out.json');
+      writeOutput(file, pieces);
+      expect(readFileSync(file).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
