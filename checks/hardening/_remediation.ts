@@ -10,12 +10,72 @@
 import type { Snapshot } from '../../src/model/snapshot.ts';
 import { containersOf, podsWithOwnEphemeralContainers, workloads, type ContainerRef, type Workload } from '../../src/model/workloads.ts';
 
-/** What a remediation says about objects a patch cannot change. */
-export const IMMUTABLE_NOTE =
-  "A Pod's spec (apart from its images) and a Job's pod template cannot be changed in place, and an ephemeral container not at all: make the change in the manifest and recreate the object.";
-
 /** The patch command every workload remediation uses, with `{{kindLower}}` and `{{patch}}` from containerPatch/podSpecPatch. */
 export const PATCH_COMMAND = 'kubectl -n {{namespace}} patch {{kindLower}} {{name}} --type=strategic -p {{patch}}';
+
+/**
+ * How a fix to a workload reaches the cluster (a finding's remediationId; undefined: the patch applies and the
+ * controller rolls it out). The API server judges these in test/integration/workload-remediation.test.ts.
+ * - `patch-live`: the patch applies, but Pods already running keep the old spec (a ReplicaSet or ReplicationController
+ *   of its own, a DaemonSet or StatefulSet updated OnDelete);
+ * - `pod`: a Pod's spec cannot be changed, apart from its containers' images;
+ * - `job`: a Job's pod template cannot be changed;
+ * - `ephemeral`: an ephemeral container cannot be changed or removed at all.
+ */
+export type WorkloadApply = 'patch-live' | 'pod' | 'job' | 'ephemeral';
+
+export interface WorkloadFix {
+  /** What to change, one sentence without a final stop, with the finding's placeholders. */
+  action: string;
+  /** Commands shown before the patch, which every variant needs (creating a ServiceAccount, say). */
+  before?: string;
+  /** Commands shown after the patch that act on something other than the workload (the ServiceAccount's own setting). */
+  after?: string;
+}
+
+/**
+ * A workload control's `remediation` (the object is patched and rolls out) and its `remediations` for the
+ * objects a patch does not fix: see WorkloadApply. A control's findings pick one with applyVia().
+ */
+export function workloadRemediations(fix: WorkloadFix): { remediation: string; remediations: Record<WorkloadApply, string> } {
+  const before = fix.before ? `${fix.before}\n` : '';
+  const after = fix.after ? `\n${fix.after}` : '';
+  const commands = `${before}${PATCH_COMMAND}${after}`;
+  const others = before || after ? `\n\n${before}${fix.after ?? ''}`.trimEnd() : '';
+  return {
+    remediation: `${fix.action}:\n\n${commands}`,
+    remediations: {
+      'patch-live': `${fix.action}:\n\n${commands}\n\nPods already running keep their old spec: {{kind}} {{name}} replaces a Pod only when it is deleted, so delete them one at a time once the patch is in.`,
+      pod: `${fix.action}. A Pod's spec cannot be changed in place, apart from its containers' images: make the change where Pod {{name}} comes from (its manifest, or the controller that created it), then delete the Pod and create it again.${others}`,
+      job: `${fix.action}. A Job's pod template cannot be changed: make the change in the manifest of Job {{name}}, then delete the Job and create it again.${others}`,
+      ephemeral:
+        'Ephemeral container {{container}} of Pod {{namespace}}/{{name}} cannot be changed or removed: delete the Pod (a controller that owns it creates a new one without the container), and give the setting to future debug containers (kubectl debug --custom=<partial container spec>).',
+    },
+  };
+}
+
+/**
+ * Which of workloadRemediations' variants a finding on workload `w` (and container `c`) takes.
+ * - `imageOnly`: the fix changes nothing but a container's image, which a Pod allows (an ephemeral container's excepted);
+ * - `suspendedJob`: a suspended Job accepts the fix in place (see suspendedJobTakesResources).
+ */
+export function applyVia(w: Workload, c?: ContainerRef, opts: { imageOnly?: boolean; suspendedJob?: boolean } = {}): WorkloadApply | undefined {
+  if (c?.type === 'ephemeralContainers') return 'ephemeral';
+  switch (w.subject.kind) {
+    case 'Pod':
+      return opts.imageOnly ? undefined : 'pod';
+    case 'Job':
+      return opts.suspendedJob && (w.object.spec as { suspend?: boolean } | undefined)?.suspend === true ? undefined : 'job';
+    case 'ReplicaSet':
+    case 'ReplicationController':
+      return 'patch-live';
+    case 'DaemonSet':
+    case 'StatefulSet':
+      return (w.object.spec as { updateStrategy?: { type?: string } } | undefined)?.updateStrategy?.type === 'OnDelete' ? 'patch-live' : undefined;
+    default:
+      return undefined;
+  }
+}
 
 function nest(path: string, leaf: unknown): unknown {
   return path
@@ -69,4 +129,16 @@ function listTargets(snapshot: Snapshot, opts: { ephemeral: boolean }): Containe
     }
   }
   return out;
+}
+
+/**
+ * Whether a suspended Job's container resources can be changed in place: from Kubernetes v1.36, where
+ * MutablePodResourcesForSuspendedJobs is beta and on by default (alpha, off, in v1.35).
+ */
+export function suspendedJobTakesResources(snapshot: Snapshot): boolean {
+  const v = snapshot.serverVersion;
+  if (!v) return false;
+  const major = Number.parseInt(v.major, 10);
+  const minor = Number.parseInt(v.minor, 10);
+  return major > 1 || (major === 1 && minor >= 36);
 }

@@ -1,7 +1,7 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { bindingsOfAccount, isMirrorPod, resolveAutomount, type AutomountResolution } from '../../src/model/serviceaccounts.ts';
 import { WORKLOAD_KINDS, workloads } from '../../src/model/workloads.ts';
-import { IMMUTABLE_NOTE, PATCH_COMMAND, podSpecPatch } from './_remediation.ts';
+import { applyVia, podSpecPatch, workloadRemediations } from './_remediation.ts';
 
 function sourceText(r: AutomountResolution): string {
   switch (r.source) {
@@ -26,8 +26,11 @@ export default defineControl({
       'Flags workloads whose pods get a ServiceAccount token mounted although, by a heuristic, they do not need it. Automount is resolved as the ServiceAccount admission plugin resolves it when it creates a pod: the pod spec\'s automountServiceAccountToken, else the ServiceAccount\'s, else true. "Does not need it" is a heuristic, not a fact: no RoleBinding or ClusterRoleBinding names the account (as a ServiceAccount, or by its User name system:serviceaccount:<namespace>:<name>), so the token grants nothing beyond what groups of identities get. Grants to the groups system:serviceaccounts, system:serviceaccounts:<namespace> and system:authenticated do not count: Kubernetes binds the first to every account by default, and none of them says what one workload needs. A workload that presents its token elsewhere (Vault\'s Kubernetes auth, a service mesh) needs it without any binding: waive it. A bound account passes, whether or not the workload really calls the API. Static pods\' mirrors are not applicable: they get no token.',
     rationale:
       'A mounted token is a credential waiting in the filesystem of every container in the pod: whoever gets code execution there can call the API server as the workload. Where the workload never uses it, it is pure exposure.',
-    remediation:
-      `Turn off the token mount in the pod spec of {{kind}} {{namespace}}/{{name}}, or, for every pod that runs as ServiceAccount {{serviceAccount}}, on the account itself:\n\n${PATCH_COMMAND}\nkubectl -n {{namespace}} patch serviceaccount {{serviceAccount}} -p '{"automountServiceAccountToken":false}'\n\n${IMMUTABLE_NOTE}`,
+    ...workloadRemediations({
+      action:
+        'Turn off the token mount in the pod spec of {{kind}} {{namespace}}/{{name}}, or, for every pod that runs as ServiceAccount {{serviceAccount}}, on the account itself',
+      after: `kubectl -n {{namespace}} patch serviceaccount {{serviceAccount}} -p '{"automountServiceAccountToken":false}'`,
+    }),
     references: {
       cis: ['5.1.6'],
       links: ['https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting'],
@@ -51,6 +54,7 @@ export default defineControl({
         continue;
       }
       report.fail(w.subject, {
+        remediationId: applyVia(w),
         messageId: 'unneeded',
         data: { serviceAccount: r.serviceAccount, sourceText: sourceText(r), ...podSpecPatch(w, { automountServiceAccountToken: false }) },
         path,

@@ -1,7 +1,7 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
 import { hostPathMounts } from './_hostpath.ts';
-import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch, containerTargets } from './_remediation.ts';
+import { applyVia, containerPatch, containerTargets, workloadRemediations } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -13,7 +13,10 @@ export default defineControl({
       'For every volumeMount (init, regular and ephemeral containers) of a hostPath volume, flags the mount unless it sets readOnly: true. A hostPath volume is writable from a container unless every mount of it there is read-only, so each writable mount is its own finding. Which host paths are sensitive, writable or not, is pod-hostpath-sensitive\'s concern.',
     rationale:
       'A writable host path lets a container plant files the node later executes or trusts (cron jobs, systemd units, binaries, kubeconfigs, other pods\' data), fill the node\'s disk, and leave traces that outlive the container.',
-    remediation: `Mount {{hostPath}} read-only in container {{container}} of {{kind}} {{namespace}}/{{name}}, or replace the hostPath with a PersistentVolumeClaim, emptyDir or CSI volume if the workload needs to write:\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
+    ...workloadRemediations({
+      action:
+        'Mount {{hostPath}} read-only in container {{container}} of {{kind}} {{namespace}}/{{name}}, or replace the hostPath with a PersistentVolumeClaim, emptyDir or CSI volume if the workload needs to write',
+    }),
     references: {
       cis: ['5.2.11'],
       pss: ['hostPathVolumes'],
@@ -31,6 +34,7 @@ export default defineControl({
         if (!m.writable) continue;
         failed = true;
         report.fail(w.subject, {
+          remediationId: applyVia(w, m.container),
           messageId: 'writable',
           data: {
             containerType: m.container.type,

@@ -1,7 +1,7 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { parseImage } from '../../src/model/images.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
-import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch, containerTargets } from './_remediation.ts';
+import { applyVia, containerPatch, containerTargets, workloadRemediations } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -13,8 +13,10 @@ export default defineControl({
       'Flags every init, regular and ephemeral container whose image reference carries no digest (`@sha256:…`). Tags, even version tags, can be moved to other content by anyone who can push to the repository. An image reference that cannot be parsed is reported too.',
     rationale:
       'A digest names the image\'s content: every node runs the same bytes, and a registry compromise or a re-pushed tag cannot change what runs. It is also what image signatures and scan results refer to.',
-    remediation:
-      `Resolve the digest of the image container {{container}} of {{kind}} {{namespace}}/{{name}} runs (crane digest, or docker buildx imagetools inspect) and add it to the image reference (replace <DIGEST>):\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
+    ...workloadRemediations({
+      action:
+        'Resolve the digest of the image container {{container}} of {{kind}} {{namespace}}/{{name}} runs (crane digest, or docker buildx imagetools inspect) and add it to the image reference (replace <DIGEST>)',
+    }),
     references: {
       links: ['https://kubernetes.io/docs/concepts/containers/images/#image-names'],
     },
@@ -34,6 +36,7 @@ export default defineControl({
         failed = true;
         const pinned = ref ? `${ref.name}${ref.tag ? `:${ref.tag}` : ''}@sha256:<DIGEST>` : '<REGISTRY>/<REPOSITORY>@sha256:<DIGEST>';
         report.fail(w.subject, {
+          remediationId: applyVia(w, c, { imageOnly: true }),
           messageId: ref ? 'tagOnly' : 'unparseable',
           data: { containerType: c.type, image, ...containerPatch(w, c, { image: pinned }) },
           path: `${c.path}.image`,

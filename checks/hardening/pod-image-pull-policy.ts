@@ -1,7 +1,7 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { defaultPullPolicy, parseImage } from '../../src/model/images.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
-import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch, containerTargets } from './_remediation.ts';
+import { applyVia, containerPatch, containerTargets, workloadRemediations } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -13,8 +13,10 @@ export default defineControl({
       'Flags every init, regular and ephemeral container whose image is not pinned by digest and whose imagePullPolicy — as written, or as the API server defaults it (Always for `latest` or no tag, IfNotPresent otherwise) — is not Always. Digest-pinned images pass with any policy: their content cannot change. A cluster running the AlwaysPullImages admission plugin rewrites the policy of every Pod at creation, but controllers\' templates keep the written value and are still reported; waive the control there.',
     rationale:
       'With IfNotPresent or Never a node starts whatever it cached under the tag: nodes drift apart after a tag is re-pushed, and a pod can start a private image another pod pulled, without the registry checking its own pull credentials.',
-    remediation:
-      `Pin the image of container {{container}} of {{kind}} {{namespace}}/{{name}} by digest, or set its imagePullPolicy to Always:\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
+    ...workloadRemediations({
+      action:
+        'Pin the image of container {{container}} of {{kind}} {{namespace}}/{{name}} by digest, or set its imagePullPolicy to Always',
+    }),
     references: {
       links: ['https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy'],
     },
@@ -34,6 +36,7 @@ export default defineControl({
         if (policy === 'Always') continue;
         failed = true;
         report.fail(w.subject, {
+          remediationId: applyVia(w, c),
           messageId: 'notAlways',
           data: {
             containerType: c.type,

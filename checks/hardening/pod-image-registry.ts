@@ -2,7 +2,7 @@ import { CLUSTER_SUBJECT } from '../../src/engine/run.ts';
 import { defineControl } from '../../src/engine/types.ts';
 import { allowedBy, parseImage, parseRegistryPattern, type RegistryPattern } from '../../src/model/images.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
-import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch, containerTargets } from './_remediation.ts';
+import { applyVia, containerPatch, containerTargets, workloadRemediations } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -14,8 +14,10 @@ export default defineControl({
       'With `--allowed-registries`, flags every init, regular and ephemeral container whose image comes from elsewhere. Unqualified names resolve as the runtime resolves them (`nginx` is `docker.io/library/nginx`; `index.docker.io` is `docker.io`). An entry is a registry host with its port if any (`registry.example.com:5000`), a host and repository prefix matched on whole path components (`ghcr.io/acme` admits `ghcr.io/acme/app`, not `ghcr.io/acme-evil/app`), or `*.` and a domain for any of its subdomains (`*.dkr.ecr.eu-west-1.amazonaws.com`). Without the option the control is not applicable.',
     rationale:
       'An allowlist keeps workloads on registries the organisation controls, scans and signs, so a typo-squatted or attacker-controlled image cannot be pulled by editing one line of a manifest.',
-    remediation:
-      `Mirror the image of container {{container}} of {{kind}} {{namespace}}/{{name}} into an allowed registry and use it from there (replace the placeholders), or add its registry to --allowed-registries if it is trusted:\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
+    ...workloadRemediations({
+      action:
+        'Mirror the image of container {{container}} of {{kind}} {{namespace}}/{{name}} into an allowed registry and use it from there (replace the placeholders), or add its registry to --allowed-registries if it is trusted',
+    }),
     references: {
       cis: ['5.5.1'],
       links: ['https://kubernetes.io/docs/concepts/containers/images/'],
@@ -46,6 +48,7 @@ export default defineControl({
         failed = true;
         const image = c.container.image ?? '';
         report.fail(w.subject, {
+          remediationId: applyVia(w, c, { imageOnly: true }),
           messageId: ref ? 'notAllowed' : 'unparseable',
           data: {
             containerType: c.type,

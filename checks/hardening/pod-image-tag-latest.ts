@@ -1,7 +1,7 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { parseImage } from '../../src/model/images.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
-import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch, containerTargets } from './_remediation.ts';
+import { applyVia, containerPatch, containerTargets, workloadRemediations } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -13,8 +13,10 @@ export default defineControl({
       'Flags every init, regular and ephemeral container whose image has no digest and either no tag (the runtime pulls `latest`) or the tag `latest`. A digest pins the image whatever tag is written beside it. An image reference that cannot be parsed is reported too.',
     rationale:
       '`latest` names whatever was pushed last: two nodes can run different code for the same spec, a rollback returns to nothing known, and a compromised push reaches production at the next restart without any change to the manifest.',
-    remediation:
-      `Pin the image of container {{container}} of {{kind}} {{namespace}}/{{name}} to a released version, better also to its digest (replace <VERSION>):\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
+    ...workloadRemediations({
+      action:
+        'Pin the image of container {{container}} of {{kind}} {{namespace}}/{{name}} to a released version, better also to its digest (replace <VERSION>)',
+    }),
     references: {
       links: ['https://kubernetes.io/docs/concepts/containers/images/#image-names'],
     },
@@ -46,6 +48,7 @@ export default defineControl({
         }
         failed = true;
         report.fail(w.subject, {
+          remediationId: applyVia(w, c, { imageOnly: true }),
           messageId,
           data: { containerType: c.type, image, ...containerPatch(w, c, { image: pinTo }) },
           path: `${c.path}.image`,

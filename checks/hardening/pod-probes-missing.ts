@@ -1,11 +1,23 @@
 import { defineControl } from '../../src/engine/types.ts';
+import type { Container } from '../../src/model/k8s.ts';
 import { WORKLOAD_KINDS, containersOf, workloads } from '../../src/model/workloads.ts';
-import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch } from './_remediation.ts';
+import { applyVia, containerPatch, workloadRemediations } from './_remediation.ts';
 
 const PROBES = [
   { field: 'livenessProbe', word: 'liveness' },
   { field: 'readinessProbe', word: 'readiness' },
 ] as const;
+
+/**
+ * The port a suggested probe names: the container's first declared port, by name if it has one (a probe that
+ * names a port follows it when its number changes), else a placeholder. A number must not be quoted in the patch
+ * (a quoted one is read as a port name, and refused), so the placeholder's text says how to fill it.
+ */
+function probePort(container: Container): string | number {
+  const port = container.ports?.find((p) => typeof p.containerPort === 'number');
+  if (!port) return '<PORT>';
+  return port.name ? port.name : port.containerPort;
+}
 
 /** Kinds whose pods run to completion; their templates must use restartPolicy Never or OnFailure. */
 const BATCH_KINDS = new Set(['Job', 'CronJob']);
@@ -20,8 +32,10 @@ export default defineControl({
       'For every regular container, and every sidecar (an init container with restartPolicy: Always), looks for a livenessProbe and a readinessProbe, and reports each one missing. A startupProbe does not replace them. Exempt, by design: ordinary init containers and ephemeral containers (the API server refuses probes on them), and pods that run to completion — Jobs, CronJobs and any pod spec with restartPolicy Never or OnFailure — where a readiness gate has no Service to gate and a hung run is bounded by activeDeadlineSeconds instead; those subjects are reported not-applicable.',
     rationale:
       'Without a liveness probe a deadlocked process keeps its pod Running forever; without a readiness probe traffic reaches a pod before it can serve, and keeps reaching it while it cannot. Both turn partial failures into outages that nobody is alerted to.',
-    remediation:
-      `Add a {{probe}} probe to container {{container}} of {{kind}} {{namespace}}/{{name}}, pointing at an endpoint that reflects the application's health (replace <PATH> and <PORT>, or use a tcpSocket or exec probe):\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
+    ...workloadRemediations({
+      action:
+        "Add a {{probe}} probe to container {{container}} of {{kind}} {{namespace}}/{{name}}, pointing at an endpoint that reflects the application's health (replace <PATH>, and a \"<PORT>\" with the port's name in quotes or its number without; or use a tcpSocket or exec probe)",
+    }),
     references: {
       links: ['https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/'],
     },
@@ -49,11 +63,12 @@ export default defineControl({
           if (c.container[field] != null) continue;
           failed = true;
           report.fail(w.subject, {
+            remediationId: applyVia(w, c),
             messageId: 'missing',
             data: {
               containerType: c.type === 'initContainers' ? 'sidecar initContainers' : c.type,
               probe: word,
-              ...containerPatch(w, c, { [field]: { httpGet: { path: '<PATH>', port: '<PORT>' }, periodSeconds: 10 } }),
+              ...containerPatch(w, c, { [field]: { httpGet: { path: '<PATH>', port: probePort(c.container) }, periodSeconds: 10 } }),
             },
             path: `${c.path}.${field}`,
             container: c.container.name,

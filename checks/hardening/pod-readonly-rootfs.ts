@@ -1,6 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
-import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch, containerTargets } from './_remediation.ts';
+import { applyVia, containerPatch, containerTargets, workloadRemediations } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -12,8 +12,10 @@ export default defineControl({
       'Flags every init, regular and ephemeral container whose securityContext.readOnlyRootFilesystem is not true (unset counts as writable: that is the runtime default). There is no pod-level setting. Windows pods (spec.os.name: windows) are not applicable: the API server refuses the field for them.',
     rationale:
       'A writable root filesystem lets an intruder drop tools and binaries, or alter the application, inside the container. A read-only one, with emptyDir volumes only where the application writes, keeps the image as built.',
-    remediation:
-      `Set readOnlyRootFilesystem: true in the securityContext of container {{container}} of {{kind}} {{namespace}}/{{name}}, and mount an emptyDir volume at each directory it must write to (for example /tmp):\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
+    ...workloadRemediations({
+      action:
+        'Set readOnlyRootFilesystem: true in the securityContext of container {{container}} of {{kind}} {{namespace}}/{{name}}, and mount an emptyDir volume at each directory it must write to (for example /tmp)',
+    }),
     references: {
       cis: ['5.6.3'],
       links: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'],
@@ -36,6 +38,7 @@ export default defineControl({
         failed = true;
         report.fail(w.subject, {
           messageId: 'writable',
+          remediationId: applyVia(w, c),
           data: {
             containerType: c.type,
             observedText: value === undefined ? 'unset' : String(value),

@@ -2,7 +2,7 @@ import { defineControl } from '../../src/engine/types.ts';
 import type { K8sObject, PodSpec } from '../../src/model/k8s.ts';
 import type { Snapshot } from '../../src/model/snapshot.ts';
 import { WORKLOAD_KINDS, containersOf, workloads } from '../../src/model/workloads.ts';
-import { IMMUTABLE_NOTE, PATCH_COMMAND, containerPatch } from './_remediation.ts';
+import { applyVia, containerPatch, suspendedJobTakesResources, workloadRemediations } from './_remediation.ts';
 
 const RESOURCES = ['cpu', 'memory'] as const;
 const KINDS = ['requests', 'limits'] as const;
@@ -58,8 +58,10 @@ export default defineControl({
       'For every init and regular container, looks for a CPU and a memory request and limit, and reports each one missing at its exact path. Counted as present: a value on the container; for a request, the container\'s limit (the API server copies limits into missing requests when it creates the Pod); a pod-level `spec.resources` value; a default from a LimitRange of type Container in the namespace (applied to Pods at admission, with the API\'s LimitRange defaulting: default limit from `default` or `max`, default request from `defaultRequest`, the default limit, or `min`). Ephemeral containers are exempt: they may not declare resources.',
     rationale:
       'Without requests the scheduler packs pods blindly and they are evicted first under pressure; without limits one container can take a node\'s memory or CPU from every other pod on it, which turns a compromised or faulty workload into a node-wide denial of service.',
-    remediation:
-      `Give container {{container}} of {{kind}} {{namespace}}/{{name}} a {{resource}} {{kindWord}} sized from its observed usage (replace <VALUE>, for example 250m of CPU or 256Mi of memory), or give namespace {{namespace}} a LimitRange with defaults:\n\n${PATCH_COMMAND}\n\n${IMMUTABLE_NOTE}`,
+    ...workloadRemediations({
+      action:
+        'Give container {{container}} of {{kind}} {{namespace}}/{{name}} a {{resource}} {{kindWord}} sized from its observed usage (replace <VALUE>, for example 250m of CPU or 256Mi of memory), or give namespace {{namespace}} a LimitRange with defaults',
+    }),
     references: {
       links: [
         'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/',
@@ -72,6 +74,7 @@ export default defineControl({
   },
   reads: [...WORKLOAD_KINDS, 'limitranges'],
   evaluate(snapshot, report) {
+    const resourcesInPlace = suspendedJobTakesResources(snapshot);
     for (const w of workloads(snapshot)) {
       const ranges = rangesOf(snapshot, w.subject.namespace);
       let failed = false;
@@ -86,6 +89,7 @@ export default defineControl({
             if (limitRangeDefault(ranges, kind, r)) continue;
             failed = true;
             report.fail(w.subject, {
+              remediationId: applyVia(w, c, { suspendedJob: resourcesInPlace }),
               messageId: 'missing',
               data: {
                 containerType: c.type,
