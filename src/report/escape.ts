@@ -14,8 +14,11 @@ export function escapeHtml(s: unknown): string {
 /** Bidirectional controls and other invisible characters that could make text read differently than it is. */
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
+const HAS_INVISIBLE = new RegExp(INVISIBLE.source);
+
 export function showInvisible(s: string): string {
-  return s.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  // Almost no text has any: a test first spares replace() its per-call set-up (0.2 s over the findings of M's reports).
+  return HAS_INVISIBLE.test(s) ? s.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`) : s;
 }
 
 /**

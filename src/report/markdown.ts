@@ -96,8 +96,10 @@ export function* renderMarkdownChunks(result: ScanResult): Generator<string> {
 function blankLineCollapser(): ((piece: string) => Generator<string>) & { end: () => Generator<string> } {
   let held = '';
   const feed = function* (piece: string): Generator<string> {
-    const text = (held + piece).replace(/\n{3,}/g, '\n\n');
-    const trailing = /\n*$/.exec(text)![0].length;
+    const text = (held ? held + piece : piece).replace(/\n{3,}/g, '\n\n');
+    // The newlines at the end, counted from the end (a /\n*$/ scan tries every position of the piece: 0.13 s at M).
+    let trailing = 0;
+    while (trailing < text.length && text.charCodeAt(text.length - 1 - trailing) === 10) trailing++;
     held = text.slice(text.length - trailing);
     if (text.length > trailing) yield text.slice(0, text.length - trailing);
   };
