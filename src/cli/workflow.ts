@@ -136,9 +136,11 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
       if (!dir) return;
       const name = runName(dir, result.scan.startedAt);
       const { path } = writeRun(dir, name, flags.keep ?? DEFAULT_KEEP, (into) => {
+        // scan.json first: the HTML and Markdown reports share one view of the findings (buildView), built for the
+        // first and kept for the second, and the JSON needs none, so it is not written while that view is held.
+        writeOutput(join(into, 'scan.json'), renderChunks(result, 'json'));
         writeOutput(join(into, 'report.html'), renderChunks(result, 'html'));
         writeOutput(join(into, 'report.md'), renderChunks(result, 'md'));
-        writeOutput(join(into, 'scan.json'), renderChunks(result, 'json'));
       });
       const compared = result.baseline ? diffLine(comparisonCounts(result.baseline)) : 'no earlier scan to compare with';
       io.stdout.write(`k8s-audit ${result.scan.startedAt}: ${summaryLine(result)}; ${compared}; wrote ${path}\n`);

@@ -360,7 +360,20 @@ function scoreRows(entries: Record<string, ScoreEntry>, results: Result[], keyOf
     .sort((a, b) => (a.score ?? 101) - (b.score ?? 101) || b.fail - a.fail || cmpStr(a.key, b.key));
 }
 
+const views = new WeakMap<ScanResult, ReportView>();
+
+/**
+ * The view of a scan result, built once per result object: `--history` renders the same result as HTML and
+ * Markdown, and at 10,000 Pods building the view of every finding takes about 0.3 s. A ScanResult is not changed
+ * once rendering starts; renderers treat the view as read-only.
+ */
 export function buildView(result: ScanResult): ReportView {
+  let view = views.get(result);
+  if (!view) views.set(result, (view = makeView(result)));
+  return view;
+}
+
+function makeView(result: ScanResult): ReportView {
   const registry = new Map(allControls().map((c) => [c.meta.id, c.meta]));
   const summaries = new Map(result.controls.map((c) => [c.id, c]));
   const byControl = new Map<string, Result[]>();
