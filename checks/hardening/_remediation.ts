@@ -8,7 +8,7 @@
  * a name, and a JSON patch arrives as one single-quoted shell word.
  */
 import type { Snapshot } from '../../src/model/snapshot.ts';
-import { containersOf, podsWithOwnEphemeralContainers, workloads, type ContainerRef, type Workload } from '../../src/model/workloads.ts';
+import { containersOf, podsWithOwnEphemeralContainers, templateChangesRollOut, workloads, type ContainerRef, type Workload } from '../../src/model/workloads.ts';
 
 /** The patch command every workload remediation uses, with `{{kindLower}}` and `{{patch}}` from containerPatch/podSpecPatch. */
 export const PATCH_COMMAND = 'kubectl -n {{namespace}} patch {{kindLower}} {{name}} --type=strategic -p {{patch}}';
@@ -66,14 +66,8 @@ export function applyVia(w: Workload, c?: ContainerRef, opts: { imageOnly?: bool
       return opts.imageOnly ? undefined : 'pod';
     case 'Job':
       return opts.suspendedJob && (w.object.spec as { suspend?: boolean } | undefined)?.suspend === true ? undefined : 'job';
-    case 'ReplicaSet':
-    case 'ReplicationController':
-      return 'patch-live';
-    case 'DaemonSet':
-    case 'StatefulSet':
-      return (w.object.spec as { updateStrategy?: { type?: string } } | undefined)?.updateStrategy?.type === 'OnDelete' ? 'patch-live' : undefined;
     default:
-      return undefined;
+      return templateChangesRollOut(w) ? undefined : 'patch-live';
   }
 }
 

@@ -30,7 +30,7 @@ import {
   type PssViolation,
 } from '../../src/model/pss.ts';
 import type { Snapshot } from '../../src/model/snapshot.ts';
-import { WORKLOAD_KINDS, podsWithOwnEphemeralContainers, workloads, type Workload } from '../../src/model/workloads.ts';
+import { WORKLOAD_KINDS, podsWithOwnEphemeralContainers, templateChangesRollOut, workloads, type Workload } from '../../src/model/workloads.ts';
 
 /** Kinds every PSS control reads: the workloads, and namespaces for their `enforce-version` label. */
 export const PSS_READS = [...WORKLOAD_KINDS, 'namespaces'] as const;
@@ -267,8 +267,7 @@ function applyMode(w: Workload, v: PssViolation, fix: Fix): { mode: string; data
       }
       patch = JSON.stringify(ops);
     }
-    const live = w.subject.kind === 'ReplicaSet' || w.subject.kind === 'ReplicationController';
-    return { mode: live ? 'patch-live' : 'patch', data: { resource, patchType, patch } };
+    return { mode: templateChangesRollOut(w) ? 'patch' : 'patch-live', data: { resource, patchType, patch } };
   } catch {
     return { mode: 'manual' };
   }

@@ -70,6 +70,26 @@ export function isReportedThroughOwner(obj: K8sObject, snapshot?: Snapshot): boo
   return !!owner && (!ref.uid || !owner.metadata.uid || ref.uid === owner.metadata.uid);
 }
 
+/**
+ * Whether a change to a workload's pod template reaches its running Pods by itself. A Deployment, and a DaemonSet or
+ * StatefulSet updated RollingUpdate (the default), replace them; a ReplicaSet or ReplicationController of its own, and a
+ * DaemonSet or StatefulSet updated OnDelete, leave them running with the old spec until they are deleted. Pods and Jobs
+ * answer true for want of anything better (their specs do not change at all), CronJobs too (a template applies to the
+ * next Jobs).
+ */
+export function templateChangesRollOut(w: Workload): boolean {
+  switch (w.subject.kind) {
+    case 'ReplicaSet':
+    case 'ReplicationController':
+      return false;
+    case 'DaemonSet':
+    case 'StatefulSet':
+      return (w.object.spec as { updateStrategy?: { type?: string } } | undefined)?.updateStrategy?.type !== 'OnDelete';
+    default:
+      return true;
+  }
+}
+
 function templateOf(obj: K8sObject): { meta: ObjectMeta; spec: PodSpec; path: string } | undefined {
   const spec = obj.spec as Record<string, any> | undefined;
   if (!spec) return undefined;
