@@ -21,6 +21,8 @@ export interface FloorResult {
   listMs: number;
   /** Since the process started (module loading included). */
   processMs: number;
+  /** CPU time of the whole process (user + system, all threads), module loading included. */
+  cpuMs: number;
   objects: number;
   bytes: number;
   pages: number;
@@ -67,6 +69,7 @@ export async function floor(kubeconfig: string, context: string, kinds: KindKey[
   return {
     listMs: Math.round(listMs),
     processMs: Math.round(performance.now()),
+    cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
     objects,
     bytes,
     pages,

@@ -147,6 +147,10 @@ interface ScanRun {
   /** Waivers and baseline comparison, between evaluation and rendering. */
   waiversMs: number;
   renderMs: number;
+  /** CPU time of the scan process (user + system, all threads), from its --debug timings. */
+  cpuMs: number;
+  /** CPU time the API server and etcd spent while the scan ran. */
+  serverCpuMs: number;
   maxRssMB: number;
   vmHwmMB: number;
   /** Results listed in the output (passes are counted, not listed, by default). */
@@ -158,21 +162,27 @@ interface ScanRun {
 
 interface FloorRun extends FloorResult {
   wallMs: number;
+  /** CPU time the API server and etcd spent while the floor ran. */
+  serverCpuMs: number;
   load1: number;
 }
 
-async function runFloor(kubeconfig: string, kinds: string[]): Promise<FloorRun> {
+async function runFloor(kubeconfig: string, kinds: string[], server: number[]): Promise<FloorRun> {
   const load1 = loadavg()[0]!;
+  const cpu0 = cpuSeconds(server);
   const r = await runChild([join(BENCH_DIR, 'floor.ts'), kubeconfig, 'admin', kinds.join(',')]);
+  const serverCpuMs = Math.round((cpuSeconds(server) - cpu0) * 1000);
   if (r.code !== 0) throw new Error(`floor failed (exit ${r.code}): ${r.stderr.trim()}`);
-  return { ...(JSON.parse(r.stdout) as FloorResult), wallMs: Math.round(r.wallMs), load1 };
+  return { ...(JSON.parse(r.stdout) as FloorResult), wallMs: Math.round(r.wallMs), serverCpuMs, load1 };
 }
 
-async function runScan(kubeconfig: string, format: string, outDir: string): Promise<ScanRun> {
+async function runScan(kubeconfig: string, format: string, outDir: string, server: number[]): Promise<ScanRun> {
   const load1 = loadavg()[0]!;
+  const cpu0 = cpuSeconds(server);
   const out = join(outDir, format.includes(',') ? '' : `scan.${format === 'md' ? 'md' : format}`);
   const r = await runChild([CLI, 'scan', '--kubeconfig', kubeconfig, '--context', 'admin', '--format', format, '-o', out, '--quiet', '--debug']);
   // Exit 0 or 1 (findings at --fail-on) are both a completed scan.
+  const serverCpuMs = Math.round((cpuSeconds(server) - cpu0) * 1000);
   if (r.code !== 0 && r.code !== 1) throw new Error(`scan failed (exit ${r.code}): ${r.stderr.trim()}`);
   const m = /k8s-audit: timings (\{.*\})/.exec(r.stderr);
   if (!m) throw new Error(`scan printed no timings: ${r.stderr.trim()}`);
@@ -182,13 +192,14 @@ async function runScan(kubeconfig: string, format: string, outDir: string): Prom
     earlyEvaluateMs?: number;
     waiversMs?: number;
     renderMs: number;
+    cpuMs: number;
     maxRssMB: number;
     results: number;
   };
   // At L the JSON is over 512 MB: more than one JavaScript string can hold, so only its size is read here.
   const json = join(outDir, 'scan.json');
   const outputMB = format.split(',').includes('json') && existsSync(json) ? Math.round(statSync(json).size / 2 ** 20) : 0;
-  return { wallMs: Math.round(r.wallMs), ...t, earlyEvaluateMs, waiversMs, vmHwmMB: r.vmHwmMB, results, outputMB, load1 };
+  return { wallMs: Math.round(r.wallMs), ...t, earlyEvaluateMs, waiversMs, serverCpuMs, vmHwmMB: r.vmHwmMB, results, outputMB, load1 };
 }
 
 /** Node start-up plus loading the CLI's modules: `k8s-audit --version`. */
@@ -235,9 +246,17 @@ interface SizeResult {
     renderMs: number;
     maxRssMB: number;
     startupMs: number;
+    /** CPU time of the floor's process and of the scan's (user + system, all threads). */
+    floorCpuMs: number;
+    scanCpuMs: number;
+    /** CPU time the API server and etcd spent during the floor, and during the scan. */
+    floorServerCpuMs: number;
+    scanServerCpuMs: number;
   };
   /** scan wall time / floor wall time: both processes, start-up included. */
   ratio: number;
+  /** scan CPU time / floor CPU time (their own processes): less at the mercy of a shared machine than wall time. */
+  cpuRatio: number;
   /** scan wall time / the floor's listing time alone (no process start-up). */
   ratioToListing: number;
   /** scan / floor of each round (the two run back to back): how much the ratio moves within one run. */
@@ -292,17 +311,19 @@ async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<S
     const typed: TypedRun[] = [];
     try {
       // One unmeasured pass of each warms the API server's caches and the OS page cache.
-      await runFloor(cluster.kubeconfigPath, kinds);
-      await runScan(cluster.kubeconfigPath, args.format, outDir);
+      // The API server's and etcd's CPU time is read around each run (the controller-manager's is left out).
+      const server = [cluster.pids['kube-apiserver'], cluster.pids.etcd].filter((p): p is number => typeof p === 'number');
+      await runFloor(cluster.kubeconfigPath, kinds, server);
+      await runScan(cluster.kubeconfigPath, args.format, outDir, server);
       for (let round = 1; round <= args.rounds; round++) {
-        const f = await runFloor(cluster.kubeconfigPath, kinds);
-        const s = await runScan(cluster.kubeconfigPath, args.format, outDir);
+        const f = await runFloor(cluster.kubeconfigPath, kinds, server);
+        const s = await runScan(cluster.kubeconfigPath, args.format, outDir, server);
         startups.push(Math.round(await runStartup()));
         floors.push(f);
         scans.push(s);
         log(
-          `${size} round ${round}: floor ${f.wallMs} ms (listing ${f.listMs} ms, ${f.objects} objects, ${f.maxRssMB} MB); ` +
-            `scan ${s.wallMs} ms (collect ${s.collectMs}, evaluate ${s.evaluateMs} (+${s.earlyEvaluateMs} during collection), render ${s.renderMs}; ${s.maxRssMB} MB); load ${s.load1.toFixed(1)}`,
+          `${size} round ${round}: floor ${f.wallMs} ms (listing ${f.listMs} ms, ${f.objects} objects, ${f.maxRssMB} MB, CPU ${f.cpuMs} ms + server ${f.serverCpuMs} ms); ` +
+            `scan ${s.wallMs} ms (collect ${s.collectMs}, evaluate ${s.evaluateMs} (+${s.earlyEvaluateMs} during collection), render ${s.renderMs}; ${s.maxRssMB} MB, CPU ${s.cpuMs} ms + server ${s.serverCpuMs} ms); load ${s.load1.toFixed(1)}`,
         );
       }
       // The typed client's decoding of the largest list against plain JSON, each in its own process.
@@ -332,6 +353,10 @@ async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<S
       renderMs: median(scans.map((s) => s.renderMs)),
       maxRssMB: Math.max(...scans.map((s) => s.maxRssMB)),
       startupMs: median(startups),
+      floorCpuMs: median(floors.map((f) => f.cpuMs)),
+      floorServerCpuMs: median(floors.map((f) => f.serverCpuMs)),
+      scanCpuMs: median(scans.map((s) => s.cpuMs)),
+      scanServerCpuMs: median(scans.map((s) => s.serverCpuMs)),
     };
     const per = (ms: number) => Math.round((ms / objects) * 1000 * 10) / 10;
     return {
@@ -354,6 +379,8 @@ async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<S
       ratio: round2(med.scanWallMs / med.floorWallMs),
       roundRatios: scans.map((sc, i) => round2(sc.wallMs / floors[i]!.wallMs)),
       ratioToListing: round2(med.scanWallMs / med.floorListMs),
+      // CPU time of the scan's process against the floor's: steadier than wall time on a shared machine.
+      cpuRatio: round2(med.scanCpuMs / med.floorCpuMs),
       // Everything after collection: evaluation, waivers, rendering.
       evaluateRenderShare: round2((med.evaluateMs + med.waiversMs + med.renderMs) / med.scanWallMs),
       perThousandObjects: { floorMs: per(med.floorWallMs), scanMs: per(med.scanWallMs), scanMinusStartupMs: per(med.scanWallMs - med.startupMs) },
@@ -409,6 +436,11 @@ function printTable(results: SizeResult[]): void {
   process.stdout.write(t.toString() + '\n');
   process.stdout.write('floor and scan are wall times of their own processes (medians); scan / floor against the listing alone: ' + results.map((r) => `${r.size} ${r.ratioToListing.toFixed(2)}×`).join(', ') + '\n');
   process.stdout.write('scan / floor round by round: ' + results.map((r) => `${r.size} ${r.roundRatios.map((x) => `${x.toFixed(2)}×`).join(' ')}`).join(', ') + '\n');
+  process.stdout.write(
+    'CPU time, process (+ API server and etcd): ' +
+      results.map((r) => `${r.size} floor ${s(r.median.floorCpuMs)} (+ ${s(r.median.floorServerCpuMs)}), scan ${s(r.median.scanCpuMs)} (+ ${s(r.median.scanServerCpuMs)}), scan / floor ${r.cpuRatio.toFixed(2)}×`).join('; ') +
+      '\n',
+  );
 }
 
 let stopOnSignal: string | undefined;
