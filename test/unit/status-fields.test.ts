@@ -95,7 +95,7 @@ describe('statuses trimmed to KINDS[kind].statusFields', () => {
     }
     // Fixtures that exercise it: Pods with a phase, Nodes with nodeInfo.
     expect(withStatus).toBeGreaterThan(5);
-  });
+  }, 60_000); // every fixture and scenario, evaluated twice: 3–5 s alone, more on a busy machine (the default is 5 s)
 
   it('change nothing when live statuses are dropped (container statuses, IPs, conditions, a Node\'s images)', () => {
     const demo = yamlFiles(join(root, 'scenarios/demo')).flatMap((f) => parseManifests(readFileSync(f, 'utf8'), f));
