@@ -7,7 +7,7 @@
  * quotes each value that is not a plain word, so a pasted command cannot run
  * a name, and a JSON patch arrives as one single-quoted shell word.
  */
-import type { Snapshot } from '../../src/model/snapshot.ts';
+import { serverAtLeast, type Snapshot } from '../../src/model/snapshot.ts';
 import { containersOf, podsWithOwnEphemeralContainers, templateChangesRollOut, workloads, type ContainerRef, type Workload } from '../../src/model/workloads.ts';
 
 /** The patch command every workload remediation uses, with `{{kindLower}}` and `{{patch}}` from containerPatch/podSpecPatch. */
@@ -130,9 +130,5 @@ function listTargets(snapshot: Snapshot, opts: { ephemeral: boolean }): Containe
  * MutablePodResourcesForSuspendedJobs is beta and on by default (alpha, off, in v1.35).
  */
 export function suspendedJobTakesResources(snapshot: Snapshot): boolean {
-  const v = snapshot.serverVersion;
-  if (!v) return false;
-  const major = Number.parseInt(v.major, 10);
-  const minor = Number.parseInt(v.minor, 10);
-  return major > 1 || (major === 1 && minor >= 36);
+  return serverAtLeast(snapshot.serverVersion, 36);
 }

@@ -1,16 +1,12 @@
 import { capability, type RuleMatch } from '../../src/model/rbac.ts';
-import type { Snapshot } from '../../src/model/snapshot.ts';
+import { serverAtLeast, type Snapshot } from '../../src/model/snapshot.ts';
 import { RBAC_GOOD_PRACTICES, grantControl, replaceRemediation } from './_grants.ts';
 
 const probes = [...capability('exec').probes, ...capability('attach').probes, ...capability('port-forward').probes];
 
 /** Servers from 1.35 require create for WebSocket exec/attach/port-forward (AuthorizePodWebsocketUpgradeCreatePermission, on by default). */
 function createRequired(snapshot: Snapshot): boolean {
-  const v = snapshot.serverVersion;
-  if (!v) return false;
-  const major = Number.parseInt(v.major, 10);
-  const minor = Number.parseInt(v.minor, 10);
-  return major > 1 || (major === 1 && minor >= 35);
+  return serverAtLeast(snapshot.serverVersion, 35);
 }
 
 const getOnly = (matches: readonly RuleMatch[]) => matches.every((m) => m.matches.every((p) => !p.verbs.includes('create')));

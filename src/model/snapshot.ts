@@ -29,6 +29,14 @@ export interface ServerVersion {
   platform?: string;
 }
 
+/** Whether a server's `/version` is at least 1.`minor` (`"30+"`, as some managed clusters write it, counts as 30); false when unknown. */
+export function serverAtLeast(v: ServerVersion | undefined, minor: number): boolean {
+  if (!v) return false;
+  const major = Number.parseInt(v.major, 10);
+  const m = Number.parseInt(v.minor, 10);
+  return major > 1 || (major === 1 && m >= minor);
+}
+
 export interface SnapshotInput {
   source: 'cluster' | 'manifests';
   objects: Partial<Record<KindKey, K8sObject[]>>;
