@@ -1,8 +1,14 @@
 /**
  * `scan --history <dir>`: what the in-cluster CronJob runs. Each scan is kept
  * in a directory of its own named by its start time (`2026-05-01T02-00-00.123Z/`
- * holding report.html, report.md and scan.json), compared with the newest
- * earlier run in the same place, and only the newest `--keep` runs are kept.
+ * holding report.html, report.md.gz and scan.json.gz: RUN_FILES), compared with
+ * the newest earlier run in the same place, and only the newest `--keep` runs
+ * are kept.
+ *
+ * The JSON and the Markdown are gzipped: at 10,000 Pods they are 130 and 60 MB
+ * as text and 6 and 2 MB compressed, and ten runs must fit the CronJob's volume.
+ * The HTML report compresses its own findings (see report/html.ts) and still
+ * opens from the volume in a browser as it is.
  *
  * A run is written into a hidden `.partial` directory and renamed when
  * complete, so an interrupted run is never taken as the next baseline; only
@@ -11,6 +17,9 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
+
+/** The files of one run. Runs written before the JSON was compressed hold `scan.json`, which is still read. */
+export const RUN_FILES = { json: 'scan.json.gz', html: 'report.html', md: 'report.md.gz' } as const;
 
 const RUN = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z(-\d+)?$/;
 
@@ -48,8 +57,10 @@ function splitRun(name: string): [string, number] {
 export function latestScan(dir: string): string | undefined {
   const runs = listRuns(dir);
   for (let i = runs.length - 1; i >= 0; i--) {
-    const f = join(dir, runs[i]!, 'scan.json');
-    if (existsSync(f)) return f;
+    for (const file of [RUN_FILES.json, 'scan.json']) {
+      const f = join(dir, runs[i]!, file);
+      if (existsSync(f)) return f;
+    }
   }
   return undefined;
 }
@@ -65,12 +76,16 @@ export function runName(dir: string, startedAt: string): string {
 
 /**
  * Write one run: `write(partialDir)` fills a hidden directory that is then
- * renamed into place; afterwards the oldest runs beyond `keep` are removed.
- * Returns the run's directory and the runs removed.
+ * renamed into place. The oldest runs beyond `keep` are removed, as logrotate
+ * rotates: first down to `keep - 1` to make room (the newest run, the baseline,
+ * stays until the new one is in place), so that the volume never has to hold
+ * more than `keep` runs, and a full volume does not fail every run after it;
+ * then to `keep`. Returns the run's directory and the runs removed.
  */
 export function writeRun(dir: string, name: string, keep: number, write: (into: string) => void): { path: string; pruned: string[] } {
   const partial = join(dir, `.${name}.partial`);
   const final = join(dir, name);
+  const pruned = prune(dir, Math.max(1, keep - 1));
   try {
     mkdirSync(partial);
     write(partial);
@@ -79,9 +94,7 @@ export function writeRun(dir: string, name: string, keep: number, write: (into: 
     rmSync(partial, { recursive: true, force: true });
     throw err instanceof UsageError ? err : new UsageError(`--history ${dir}: cannot write ${final}: ${(err as Error).message}`);
   }
-  const runs = listRuns(dir);
-  const pruned = runs.slice(0, Math.max(0, runs.length - keep));
-  for (const old of pruned) rmSync(join(dir, old), { recursive: true, force: true });
+  pruned.push(...prune(dir, keep));
   // Left-overs of runs killed mid-write, once they are clearly not being written any more.
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const m = /^\.(.+)\.partial$/.exec(e.name);
@@ -96,3 +109,11 @@ export function writeRun(dir: string, name: string, keep: number, write: (into: 
 }
 
 const STALE_PARTIAL_MS = 60 * 60 * 1000;
+
+/** Remove the oldest runs until `keep` are left; returns their names. */
+function prune(dir: string, keep: number): string[] {
+  const runs = listRuns(dir);
+  const old = runs.slice(0, Math.max(0, runs.length - keep));
+  for (const run of old) rmSync(join(dir, run), { recursive: true, force: true });
+  return old;
+}

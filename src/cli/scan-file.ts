@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import type { Result, ScanResult } from '../engine/result.ts';
 import { SCHEMA_VERSION } from '../engine/result.ts';
 import { UsageError } from '../errors.ts';
@@ -6,11 +7,19 @@ import { UsageError } from '../errors.ts';
 /** A file that looked laid out as k8s-audit writes it, but is not: it is read whole instead. */
 class NotPretty extends Error {}
 
+/** A file's bytes; gunzipped when they are gzip's (whatever the file's name: `scan.json.gz`, or a renamed one). */
 function readBytes(file: string): Buffer {
+  let buf: Buffer;
   try {
-    return readFileSync(file);
+    buf = readFileSync(file);
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  if (buf.length < 2 || buf[0] !== 0x1f || buf[1] !== 0x8b) return buf;
+  try {
+    return gunzipSync(buf);
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: it starts as gzip but does not decompress (${(err as Error).message})`);
   }
 }
 

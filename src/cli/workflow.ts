@@ -16,7 +16,7 @@ import { UsageError } from '../errors.ts';
 import { renderChunks } from '../report/index.ts';
 import { summaryLine } from '../report/table.ts';
 import { evaluateSnapshot } from '../scan.ts';
-import { latestScan, prepareHistory, runName, writeRun } from './history.ts';
+import { latestScan, prepareHistory, RUN_FILES, runName, writeRun } from './history.ts';
 import { writeOutput } from './output.ts';
 import { readBaseline, type BaselineScan } from './scan-file.ts';
 
@@ -75,7 +75,7 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
   }
   if (flags.keep !== undefined && !flags.history) throw new UsageError('--keep needs --history');
   if (flags.history) {
-    if (flags.output || flags.format?.length) throw new UsageError('--history writes report.html, report.md and scan.json itself; leave out -o and --format');
+    if (flags.output || flags.format?.length) throw new UsageError('--history writes report.html, report.md.gz and scan.json.gz itself; leave out -o and --format');
     if (flags.baseline) throw new UsageError('--history compares with the previous scan in its directory; leave out --baseline');
   }
   if (flags.failOnNew && !flags.baseline && !flags.history) throw new UsageError('--fail-on-new needs --baseline <scan.json> or --history <dir>');
@@ -138,9 +138,9 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
       const { path } = writeRun(dir, name, flags.keep ?? DEFAULT_KEEP, (into) => {
         // scan.json first: the HTML and Markdown reports share one view of the findings (buildView), built for the
         // first and kept for the second, and the JSON needs none, so it is not written while that view is held.
-        writeOutput(join(into, 'scan.json'), renderChunks(result, 'json'));
-        writeOutput(join(into, 'report.html'), renderChunks(result, 'html'));
-        writeOutput(join(into, 'report.md'), renderChunks(result, 'md'));
+        writeOutput(join(into, RUN_FILES.json), renderChunks(result, 'json'));
+        writeOutput(join(into, RUN_FILES.html), renderChunks(result, 'html'));
+        writeOutput(join(into, RUN_FILES.md), renderChunks(result, 'md'));
       });
       const compared = result.baseline ? diffLine(comparisonCounts(result.baseline)) : 'no earlier scan to compare with';
       io.stdout.write(`k8s-audit ${result.scan.startedAt}: ${summaryLine(result)}; ${compared}; wrote ${path}\n`);

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/io.ts';
 import { scanManifests } from '../helpers/scan.ts';
@@ -46,6 +47,47 @@ describe('CLI snapshots', () => {
     const d = await runCli(['scan', '--kubeconfig', '/nonexistent/kubeconfig', '--debug']);
     expect(d.code).toBe(2);
     expect(d.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('gzip-compressed outputs and inputs', () => {
+  it('-o <file>.gz writes gzip that report, diff and --baseline read as the plain file', async () => {
+    const demo = join(repo, 'test/scenarios/demo');
+    const gz = join(tmp, 'gz', 'scan.json.gz');
+    const plain = join(tmp, 'gz', 'scan.json');
+    expect((await runCli(['scan', '-f', demo, '-o', gz])).code).not.toBe(2);
+    expect((await runCli(['scan', '-f', demo, '-o', plain])).code).not.toBe(2);
+    const bytes = readFileSync(gz);
+    expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
+    const text = gunzipSync(bytes).toString('utf8');
+    const validate = scanResultValidator();
+    expect(validate(JSON.parse(text)), JSON.stringify(validate.errors)).toBe(true);
+    // The same scan but for its start time and duration.
+    const strip = (t: string) => t.replace(/"(startedAt|finishedAt|\w+Ms)": [^,\n]+/g, '');
+    expect(strip(text)).toBe(strip(readFileSync(plain, 'utf8')));
+
+    const unzipped = join(tmp, 'gz', 'unzipped.json');
+    writeFileSync(unzipped, text);
+    const fromGz = await runCli(['report', gz, '--format', 'md']);
+    const fromPlain = await runCli(['report', unzipped, '--format', 'md']);
+    expect(fromGz.code).toBe(0);
+    expect(fromGz.stdout).toBe(fromPlain.stdout);
+    expect(fromGz.stdout.length).toBeGreaterThan(1000);
+
+    const d = await runCli(['diff', gz, unzipped, '--format', 'json']);
+    expect(d.code).toBe(0);
+    expect(JSON.parse(d.stdout)).toMatchObject({ counts: { new: 0, fixed: 0 } });
+    const b = await runCli(['scan', '-f', demo, '--baseline', gz, '-o', join(tmp, 'gz', 'again.json')]);
+    expect(b.stderr).toMatch(/^score .*\nwrote /);
+    expect(JSON.parse(readFileSync(join(tmp, 'gz', 'again.json'), 'utf8')).baseline).toMatchObject({ new: 0, file: gz });
+  });
+
+  it('a damaged gzip file is one line and exit 2', async () => {
+    const bad = join(tmp, 'bad.json.gz');
+    writeFileSync(bad, Buffer.concat([gzipSync('{"schemaVersion": "5.0"'), Buffer.from('tail')]).subarray(0, 20));
+    const r = await runCli(['report', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^k8s-audit: cannot read .*bad\.json\.gz: it starts as gzip but does not decompress \(.+\)\n$/);
   });
 });
 

@@ -1,8 +1,9 @@
 // What the CronJob does in its pod: scan --history <dir> --keep <n>.
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { listRuns, runName } from '../../src/cli/history.ts';
+import { listRuns, runName, writeRun } from '../../src/cli/history.ts';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { runCli } from '../helpers/io.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -43,7 +44,8 @@ describe('scan --history', () => {
     expect(first.stderr).toBe('');
     const runs1 = listRuns(dir);
     expect(runs1).toHaveLength(1);
-    expect(readdirSync(join(dir, runs1[0]!)).sort()).toEqual(['report.html', 'report.md', 'scan.json']);
+    expect(readdirSync(join(dir, runs1[0]!)).sort()).toEqual(['report.html', 'report.md.gz', 'scan.json.gz']);
+    expect(gunzipSync(readFileSync(join(dir, runs1[0]!, 'report.md.gz'))).toString('utf8')).toMatch(/^# /);
     expect(first.stdout.split('\n').filter(Boolean)).toHaveLength(1);
     expect(first.stdout).toMatch(/^k8s-audit \S+Z: score .*; no earlier scan to compare with; wrote .*reports\/\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z\n$/);
 
@@ -52,10 +54,52 @@ describe('scan --history', () => {
     const runs2 = listRuns(dir);
     expect(runs2).toHaveLength(2);
     expect(second.stdout).toMatch(/; 1 new, 1 unchanged, 1 fixed since \S+; wrote /);
-    const latest = JSON.parse(readFileSync(join(dir, runs2[1]!, 'scan.json'), 'utf8')) as ScanResult;
-    expect(latest.baseline).toMatchObject({ file: join(dir, runs2[0]!, 'scan.json'), new: 1, unchanged: 1 });
+    const latest = JSON.parse(gunzipSync(readFileSync(join(dir, runs2[1]!, 'scan.json.gz'))).toString('utf8')) as ScanResult;
+    expect(latest.baseline).toMatchObject({ file: join(dir, runs2[0]!, 'scan.json.gz'), new: 1, unchanged: 1 });
     expect(latest.baseline!.fixed.map((f) => f.subject.name)).toEqual(['b']);
     expect(latest.results.find((r) => r.subject.name === 'c' && r.status === 'fail')?.change).toBe('new');
+  });
+
+  it('compares with a run an earlier version wrote (an uncompressed scan.json)', async () => {
+    const dir = join(tmp, 'legacy');
+    await cronRun(dir, manifests(['a', 'b']));
+    const [old] = listRuns(dir);
+    const json = gunzipSync(readFileSync(join(dir, old!, 'scan.json.gz')));
+    writeFileSync(join(dir, old!, 'scan.json'), json);
+    renameSync(join(dir, old!, 'scan.json.gz'), join(tmp, 'legacy-moved.gz'));
+    const r = await cronRun(dir, manifests(['a', 'c']));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/; 1 new, 1 unchanged, 1 fixed since /);
+  });
+
+  it('makes room before writing: never more than --keep runs, and the newest stays until the next is written', async () => {
+    const dir = join(tmp, 'room');
+    const file = manifests(['a']);
+    for (let i = 0; i < 3; i++) expect((await cronRun(dir, file, 3)).code).toBe(0);
+    const before = listRuns(dir);
+    expect(before).toHaveLength(3);
+    let seen: string[] = [];
+    const w = writeRun(dir, runName(dir, '2999-01-01T00:00:00.000Z'), 3, () => {
+      seen = listRuns(dir);
+    });
+    expect(seen).toEqual(before.slice(1)); // while writing: keep - 1 runs
+    expect(w.pruned).toEqual([before[0]]);
+    expect(listRuns(dir)).toEqual([...before.slice(1), '2999-01-01T00-00-00.000Z']);
+    // A volume full mid-write: the run fails with one line, the room made stays made, and the next run can go on.
+    expect(() =>
+      writeRun(dir, runName(dir, '2999-01-02T00:00:00.000Z'), 3, () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      }),
+    ).toThrow(/^--history .*: cannot write .*2999-01-02T00-00-00\.000Z: ENOSPC: no space left on device, write$/);
+    expect(listRuns(dir)).toEqual([before[2], '2999-01-01T00-00-00.000Z']);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    // --keep 1: the only run stays while the next is written.
+    const one = writeRun(dir, runName(dir, '2999-01-03T00:00:00.000Z'), 1, () => {
+      seen = listRuns(dir);
+    });
+    expect(seen).toEqual(['2999-01-01T00-00-00.000Z']);
+    expect(listRuns(dir)).toEqual(['2999-01-03T00-00-00.000Z']);
+    expect(one.pruned).toEqual([before[2], '2999-01-01T00-00-00.000Z']);
   });
 
   it('keeps the newest --keep runs and touches nothing else in the directory', async () => {
@@ -77,7 +121,7 @@ describe('scan --history', () => {
     // A run killed mid-write: newer than the completed one, with a scan.json that says nothing failed.
     const killed = join(dir, '.2999-01-01T00-00-00.000Z.partial');
     mkdirSync(killed);
-    writeFileSync(join(killed, 'scan.json'), '{"truncated":');
+    writeFileSync(join(killed, 'scan.json.gz'), '{"truncated":');
     const r = await cronRun(dir, file);
     expect(r.stdout).toMatch(/0 new, 1 unchanged, 0 fixed/);
     expect(existsSync(killed)).toBe(true); // too recent to be called stale
@@ -91,7 +135,7 @@ describe('scan --history', () => {
     const dir = join(tmp, 'damaged');
     const file = manifests(['a']);
     await cronRun(dir, file);
-    writeFileSync(join(dir, listRuns(dir)[0]!, 'scan.json'), 'not json');
+    writeFileSync(join(dir, listRuns(dir)[0]!, 'scan.json.gz'), 'not json');
     const r = await cronRun(dir, file);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^k8s-audit: warning: the previous scan cannot be used as a baseline \(.*is not JSON.*\); every finding counts as new\n$/);
@@ -101,7 +145,7 @@ describe('scan --history', () => {
   it('flag combinations that make no sense exit 2 before scanning', async () => {
     const file = manifests([]);
     const cases: [string[], string][] = [
-      [['--history', join(tmp, 'x'), '-o', join(tmp, 'x.json')], '--history writes report.html, report.md and scan.json itself; leave out -o and --format'],
+      [['--history', join(tmp, 'x'), '-o', join(tmp, 'x.json')], '--history writes report.html, report.md.gz and scan.json.gz itself; leave out -o and --format'],
       [['--history', join(tmp, 'x'), '--baseline', join(tmp, 'x.json')], '--history compares with the previous scan in its directory; leave out --baseline'],
       [['--keep', '3'], '--keep needs --history'],
       [['--history', join(tmp, 'x'), '--keep', '0'], '--keep must be an integer from 1 to 1000, got "0"'],

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, gunzipSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { writeOutput } from '../../src/cli/output.ts';
 import type { ScanResult } from '../../src/engine/result.ts';
@@ -57,7 +58,26 @@ describe('renderJsonChunks', () => {
       ];
       const file = join(dir, 'out.json');
       writeOutput(file, pieces);
-      expect(readFileSync(file).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
+      const expected = Buffer.from(pieces.join(''), 'utf8');
+      expect(readFileSync(file).equals(expected)).toBe(true);
+
+      // The same pieces to a .gz path: one gzip member of several deflated blocks, whose text is the same bytes.
+      writeOutput(`${file}.gz`, pieces);
+      const gz = readFileSync(`${file}.gz`);
+      expect([...gz.subarray(0, 4)]).toEqual([0x1f, 0x8b, 8, 0]);
+      expect(gunzipSync(gz).equals(expected)).toBe(true);
+      expect(inflateRawSync(gz.subarray(10, -8)).equals(expected)).toBe(true); // one deflate stream, nothing after it
+      expect(gz.readUInt32LE(gz.length - 8)).toBe(crc32(expected));
+      expect(gz.readUInt32LE(gz.length - 4)).toBe(expected.length);
+      expect(gz.length).toBeLessThan(expected.length / 10);
+      // Deterministic: no time or name in the header.
+      writeOutput(join(dir, 'again.json.gz'), pieces);
+      expect(readFileSync(join(dir, 'again.json.gz')).equals(gz)).toBe(true);
+      // A string, and nothing at all.
+      writeOutput(join(dir, 'one.md.gz'), 'one string');
+      expect(gunzipSync(readFileSync(join(dir, 'one.md.gz'))).toString()).toBe('one string');
+      writeOutput(join(dir, 'empty.gz'), []);
+      expect(gunzipSync(readFileSync(join(dir, 'empty.gz'))).length).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -24,6 +24,10 @@ describe('report formats', () => {
     expect(formatFromPath('results/k8s.sarif')).toBe('sarif');
     expect(formatFromPath('report.junit.xml')).toBe('junit');
     expect(formatFromPath('report.html')).toBe('html');
+    expect(formatFromPath('scan.json.gz')).toBe('json');
+    expect(formatFromPath('out/report.SARIF.GZ')).toBe('sarif');
+    expect(formatFromPath('report.junit.xml.gz')).toBe('junit');
+    expect(formatFromPath('archive.gz')).toBeUndefined();
   });
 
   it('renders every format from the same result, deterministically', () => {
