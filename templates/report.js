@@ -223,7 +223,8 @@
     };
   }
 
-  if (bar && controls.length) {
+  function startFilters() {
+    if (!bar || !controls.length) return;
     fill(sev, facets.severities);
     fill(area, facets.areas);
     fill(ns, facets.namespaces, function (v) {
@@ -274,6 +275,34 @@
       apply();
     });
   }
+
+  // Large reports carry their finding rows gzipped, as base64 in a data block: unpacked here, the
+  // filters start once they are in. A browser that cannot unpack them keeps the static rows and
+  // no filters, as without JavaScript.
+  function unpack(text, done) {
+    if (typeof DecompressionStream !== 'function' || typeof Response !== 'function' || typeof Blob !== 'function') return;
+    var bytes;
+    try {
+      var bin = atob(text);
+      bytes = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    } catch (e) {
+      return;
+    }
+    new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')))
+      .text()
+      .then(function (t) {
+        return JSON.parse(t);
+      })
+      .then(done, function () {});
+  }
+  var packed = document.getElementById('report-rows');
+  if (!packed) startFilters();
+  else
+    unpack(packed.textContent, function (rows) {
+      data.rows = rows;
+      startFilters();
+    });
 
   // --- copy buttons (delegated: rows paged in later get them too) -------------------
   function copyText(text, done) {

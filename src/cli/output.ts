@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
 import { UsageError } from '../errors.ts';
+import { GzipMember, utf8Blocks } from '../report/bytes.ts';
 import { EXTENSIONS, FORMATS, type Format } from '../report/index.ts';
 
 /** Parse `--format` values (repeatable, comma lists) against the known formats. */
@@ -64,85 +64,20 @@ export function writeOutput(path: string, content: string | Iterable<string>): v
   }
 }
 
-/**
- * Write text given in pieces (e.g. renderJsonChunks) through one reusable buffer of about 1 MB: the
- * whole never sits in memory, and no piece is joined to another or copied into a fresh Buffer of its
- * own. (Joining pieces and Buffer.from()-ing each megabyte showed as 0.5 s in a profile of a 130 MB
- * scan.json at 10,000 Pods: new memory for every block, and a flattening copy of every joined
- * string.) The file holds the pieces' concatenation, encoded as UTF-8.
- */
+/** Write text given in pieces (e.g. renderJsonChunks) a block at a time (utf8Blocks), gzipped on the way when asked. */
 function writeChunks(path: string, chunks: Iterable<string>, gzip = false): void {
   const fd = openSync(path, 'w');
   try {
-    let buf = Buffer.allocUnsafe(BLOCK);
-    let used = 0;
     const out = (bytes: Uint8Array) => {
       for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
     };
     const member = gzip ? new GzipMember(out) : undefined;
-    const flush = () => {
-      if (member) member.write(buf.subarray(0, used));
-      else for (let off = 0; off < used; ) off += writeSync(fd, buf, off, used - off);
-      used = 0;
-    };
-    let carry = ''; // a high surrogate that ended the last piece: its pair may start the next
-    for (let chunk of chunks) {
-      if (carry) chunk = carry + chunk;
-      const last = chunk.charCodeAt(chunk.length - 1);
-      carry = last >= 0xd800 && last <= 0xdbff ? chunk.slice(-1) : '';
-      if (carry) chunk = chunk.slice(0, -1);
-      // UTF-8 needs at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 for 2; a lone one: U+FFFD, 3),
-      // so the piece always fits whole and buf.write never stops inside a character.
-      const most = chunk.length * 3;
-      if (used + most > buf.length) {
-        flush();
-        if (most > buf.length) buf = Buffer.allocUnsafe(most);
-      }
-      used += buf.write(chunk, used, 'utf8');
+    for (const block of utf8Blocks(chunks)) {
+      if (member) member.write(block);
+      else out(block);
     }
-    if (carry) used += buf.write(carry, used, 'utf8');
-    flush();
     member?.end();
   } finally {
     closeSync(fd);
-  }
-}
-
-const BLOCK = 1 << 20;
-
-/**
- * zlib's level 2 (its fast strategy): on a 130 MB scan.json of 10,000 Pods, 5.6 MB in 0.2 s, where
- * level 6 gives 3.4 MB in 0.5 s, block by block as written here. Findings repeat most of their text,
- * so even the fast levels compress them twentyfold.
- */
-const GZIP_LEVEL = 2;
-
-/**
- * One gzip member (RFC 1952) written a block at a time, synchronously: each block is deflated on its
- * own and ended with a sync flush, which leaves it byte-aligned and not final, so the blocks join
- * into one deflate stream that a final empty block closes (pigz does the same to compress blocks in
- * parallel). A block's back-references stay inside it: about 32 KB of context lost per megabyte.
- * The header has no file name and a zero mtime, so the same text always gives the same bytes.
- */
-class GzipMember {
-  #crc = 0;
-  #size = 0;
-  readonly #out: (bytes: Uint8Array) => void;
-  constructor(out: (bytes: Uint8Array) => void) {
-    this.#out = out;
-    out(Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3)); // deflate, no flags, mtime 0, Unix
-  }
-  write(block: Uint8Array): void {
-    if (block.length === 0) return;
-    this.#crc = crc32(block, this.#crc);
-    this.#size = (this.#size + block.length) >>> 0; // ISIZE: the length modulo 2^32
-    this.#out(deflateRawSync(block, { level: GZIP_LEVEL, finishFlush: zlibConstants.Z_SYNC_FLUSH }));
-  }
-  end(): void {
-    this.#out(deflateRawSync(Buffer.alloc(0), { finishFlush: zlibConstants.Z_FINISH })); // the final, empty block
-    const trailer = Buffer.alloc(8);
-    trailer.writeUInt32LE(this.#crc >>> 0, 0);
-    trailer.writeUInt32LE(this.#size, 4);
-    this.#out(trailer);
   }
 }

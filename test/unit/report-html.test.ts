@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { SEVERITY_WEIGHTS } from '../../src/engine/score.ts';
 import Handlebars from 'handlebars';
 import { showInvisible } from '../../src/report/escape.ts';
-import { OPEN_FINDINGS_LIMIT, STATIC_ROWS, renderHtml, renderHtmlChunks } from '../../src/report/html.ts';
+import { OPEN_FINDINGS_LIMIT, STATIC_ROWS, asciiJson, renderHtml, renderHtmlChunks } from '../../src/report/html.ts';
 import { jsonForScript } from '../../src/report/escape.ts';
 import { render } from '../../src/report/index.ts';
+import { buildView } from '../../src/report/view.ts';
 import { PAYLOADS, REPO, findingCount, hostileResult, scenarioResult, workflowResult } from '../fixtures/report/results.ts';
 
 /** How the template (Handlebars' {{…}}) escapes text. */
@@ -202,17 +204,29 @@ describe('HTML report: the demo scan', () => {
     expect(large.match(/<tbody class="finding"/g)).toHaveLength(inMarkup);
     const [id, most] = [...perControl.entries()].sort((a, b) => b[1] - a[1])[0]!;
     expect(large).toContain(`<p class="more-rows" data-control="${id}"><span class="more-note">Showing the first ${STATIC_ROWS} of ${most} findings`);
-    // Data: every finding, as a positional row.
-    const island = JSON.parse(scripts(large)[0]!.body) as { rows: Record<string, string[][]>; staticRows: number };
-    expect(island.staticRows).toBe(STATIC_ROWS);
-    expect(Object.values(island.rows).reduce((a, rows) => a + rows.length, 0)).toBe(findingCount(big));
-    const first = island.rows[fail.controlId]!.find((row) => row[0] === `f-${fail.fingerprint}`)!;
+    // Data: every finding, as a positional row, gzipped and base64-encoded in a data block of its own.
+    const s = scripts(large);
+    expect(s.map((x) => x.attrs)).toEqual([' type="application/json" id="report-data"', ' type="application/octet-stream" id="report-rows" data-encoding="gzip+base64"', '']);
+    const island = JSON.parse(s[0]!.body) as { staticRows: number; findingCount: number; rows?: unknown };
+    expect(island).toMatchObject({ staticRows: STATIC_ROWS, findingCount: findingCount(big) });
+    expect(island.rows).toBeUndefined();
+    expect(s[1]!.body).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    const rowsText = gunzipSync(Buffer.from(s[1]!.body, 'base64')).toString('utf8');
+    expect(rowsText).toMatch(/^[\x20-\x7e]*$/); // ASCII: the browser decodes it faster
+    const rows = JSON.parse(rowsText) as Record<string, string[][]>;
+    expect(Object.values(rows).reduce((a, r) => a + r.length, 0)).toBe(findingCount(big));
+    const first = rows[fail.controlId]!.find((row) => row[0] === `f-${fail.fingerprint}`)!;
     expect(first.slice(1, 4)).toEqual([fail.status, fail.subject.namespace, `${fail.subject.kind} ${fail.subject.namespace}/${fail.subject.name}`]);
-    // Written in pieces (the island a batch of rows at a time), it is byte for byte the island escaped as one string.
+    // Hostile text survives the packing as it was.
+    const view = buildView(big);
+    const hostileRow = view.failing.flatMap((c) => c.findings).find((f) => /[<>"'&\u2028]/.test(f.message))!;
+    expect(hostileRow).toBeDefined();
+    expect(Object.values(rows).flat().find((r) => r[0] === hostileRow.anchor)![6]).toBe(hostileRow.message);
+    // Written in pieces (the rows a block at a time), it is byte for byte the one-string report.
     const pieces = [...renderHtmlChunks(big)];
-    expect(pieces.length).toBeGreaterThan(Object.keys(island.rows).length);
+    expect(pieces.length).toBeGreaterThan(2);
     expect(pieces.join('')).toBe(large);
-    expect(scripts(large)[0]!.body).toBe(jsonForScript(JSON.parse(scripts(large)[0]!.body)));
+    expect(s[0]!.body).toBe(jsonForScript(JSON.parse(s[0]!.body)));
   });
 });
 
@@ -242,5 +256,23 @@ describe('HTML report: waivers and a baseline, as the CLI workflow applies them'
     expect(changes).toContain('<code>baseline.json</code>');
     expect(html).toContain(`Since the baseline scan of 2025-12-01T00:00:00.000Z: <strong>${b.new} new</strong>`);
     expect(/<section id="metadata"[\s\S]*?<\/section>/.exec(html)![0]).toContain('baseline.json, scan of 2025-12-01T00:00:00.000Z');
+  });
+});
+
+describe('asciiJson', () => {
+  it('escapes every character beyond ASCII and parses back to the same value', () => {
+    const values: unknown[] = [
+      'plain',
+      ['é', '—→', '😀', 'a\ud83d', '\ude00b', '\u2028\u2029', '\u0000\u001f\u007f\u0080', '中文', '\uffff'],
+      { 'ключ': 'значение', nested: [{ '😀': '\ud800' }] },
+      Array.from({ length: 200 }, (_, i) => String.fromCharCode(i * 331 % 0xffff)),
+    ];
+    for (const v of values) {
+      const json = asciiJson(JSON.stringify(v));
+      expect(json).toMatch(/^[\x00-\x7f]*$/);
+      expect(JSON.parse(json)).toEqual(v);
+    }
+    const ascii = JSON.stringify({ a: 'only ascii' });
+    expect(asciiJson(ascii)).toBe(ascii);
   });
 });
