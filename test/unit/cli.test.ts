@@ -74,6 +74,12 @@ describe('gzip-compressed outputs and inputs', () => {
     expect(fromGz.stdout).toBe(fromPlain.stdout);
     expect(fromGz.stdout.length).toBeGreaterThan(1000);
 
+    // Two gzip members (as `cat a.gz b.gz` makes): the size in the trailer is only the last one's.
+    const twoMembers = join(tmp, 'gz', 'two.json.gz');
+    const half = Math.floor(text.length / 2);
+    writeFileSync(twoMembers, Buffer.concat([gzipSync(text.slice(0, half)), gzipSync(text.slice(half))]));
+    expect((await runCli(['report', twoMembers, '--format', 'md'])).stdout).toBe(fromPlain.stdout);
+
     const d = await runCli(['diff', gz, unzipped, '--format', 'json']);
     expect(d.code).toBe(0);
     expect(JSON.parse(d.stdout)).toMatchObject({ counts: { new: 0, fixed: 0 } });
