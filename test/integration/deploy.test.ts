@@ -12,7 +12,7 @@
 // 3. The CronJob's pod template is admitted by a dry-run Pod create into a namespace enforcing the
 //    restricted Pod Security level (and the same template, loosened, is rejected there).
 import https from 'node:https';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKustomization } from '../../src/collect/kustomize.ts';
@@ -293,6 +293,25 @@ describe('deploy/ on the API server', () => {
     }
     for (const namespace of [restricted, NS]) {
       const pod = cronJobPod(namespace);
+      const a = await send('POST', pathOf(pod, true), { dryRun: 'All' }, pod, 'application/json');
+      expect(a.status, said(pod, a)).toBe(201);
+      expect(a.warnings).toEqual([]);
+    }
+    // The Pod the README gives for copying the reports out: admitted there too, and it mounts the CronJob's claim read-only.
+    const readerFile = parseManifests(readFileSync(`${repo}deploy/reports-reader.yaml`, 'utf8'), 'reports-reader.yaml') as any[];
+    expect(readerFile.map((o) => o.kind)).toEqual(['ServiceAccount', 'Pod']);
+    const reader = readerFile[1];
+    expect(reader.metadata.namespace).toBe(NS);
+    const claim = base.find((o) => o.kind === 'PersistentVolumeClaim')!.metadata.name;
+    expect(reader.spec.volumes).toEqual([{ name: 'reports', persistentVolumeClaim: { claimName: claim, readOnly: true } }]);
+    expect(reader.spec.containers[0].volumeMounts).toEqual([{ name: 'reports', mountPath: '/reports', readOnly: true }]);
+    expect((cronJobPod(NS) as any).spec.volumes[0].persistentVolumeClaim.claimName).toBe(claim);
+    for (const namespace of [restricted, NS]) {
+      // Its account, as `kubectl apply -f` creates it before the Pod (the ServiceAccount admission checks that it exists).
+      const sa = { ...readerFile[0], metadata: { ...readerFile[0].metadata, namespace } };
+      const created = await send('POST', pathOf(sa, true), {}, sa, 'application/json');
+      expect(created.status, said(sa, created)).toBe(201);
+      const pod = { ...reader, metadata: { ...reader.metadata, namespace } };
       const a = await send('POST', pathOf(pod, true), { dryRun: 'All' }, pod, 'application/json');
       expect(a.status, said(pod, a)).toBe(201);
       expect(a.warnings).toEqual([]);

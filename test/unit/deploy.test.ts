@@ -117,13 +117,14 @@ describe('deploy/ manifests', () => {
 });
 
 describe('dogfooding: k8s-audit scan -f deploy/', () => {
-  it('reports nothing at medium or above', async () => {
-    const r = await runCli(['scan', '-f', `${repo}deploy/`, '--format', 'json', '--fail-on', 'medium']);
+  it('reports nothing at medium or above (with the reports reader beside it)', async () => {
+    const r = await runCli(['scan', '-f', `${repo}deploy/`, '-f', `${repo}deploy/reports-reader.yaml`, '--format', 'json', '--fail-on', 'medium']);
     const result = JSON.parse(r.stdout) as ScanResult;
     const serious = result.results.filter((x) => x.status === 'fail' && ['critical', 'high', 'medium'].includes(x.severity));
     expect(serious.map((x) => `${x.controlId} ${x.subject.kind}/${x.subject.name}: ${x.message}`)).toEqual([]);
     expect(r.code).toBe(0);
-    // It did look: the CronJob, the roles and the namespace were assessed.
+    // It did look: the CronJob, the reader, the roles and the namespace were assessed.
+    expect(result.results.some((x) => x.subject.name === 'k8s-audit-reports' && x.subject.kind === 'Pod')).toBe(true);
     const assessed = (id: string) => {
       const c = result.controls.find((x) => x.id === id);
       return c !== undefined && c.counts.pass + c.counts.fail > 0;
