@@ -9,6 +9,8 @@
 //     `npm run build`): wall time from spawn to exit, and its own report of collect,
 //     evaluate and render times and peak RSS (`--debug` prints them; maxRSS from
 //     process.resourceUsage(), cross-checked by polling /proc/<pid>/status VmHWM).
+// Then, once per size, what the CronJob runs (`scan --history`, twice: the first run and one
+// compared with it) for its time, peak memory and the bytes a run leaves on the volume.
 // Writes bench/results/<date>-<size>.json and prints a table with the ratio scan / floor.
 //
 //   npm run bench                          # S, M and L, 3 rounds each
@@ -18,7 +20,7 @@
 //   npm run bench -- --sizes L --seed-only # prepare a data dir, measure nothing
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
@@ -202,6 +204,34 @@ async function runScan(kubeconfig: string, format: string, outDir: string, serve
   return { wallMs: Math.round(r.wallMs), ...t, earlyEvaluateMs, waiversMs, serverCpuMs, vmHwmMB: r.vmHwmMB, results, outputMB, load1 };
 }
 
+/** One `scan --history` run, as the CronJob makes it (HTML, Markdown and JSON, compressed; compared with the run before). */
+interface HistoryRun {
+  /** Whether an earlier run was there to compare with (read as the baseline). */
+  withBaseline: boolean;
+  wallMs: number;
+  renderMs: number;
+  cpuMs: number;
+  maxRssMB: number;
+  /** What the run left on the volume, per file and in all. */
+  files: Record<string, number>;
+  runMB: number;
+}
+
+async function runHistory(kubeconfig: string, dir: string): Promise<HistoryRun> {
+  const before = existsSync(dir) ? readdirSync(dir) : [];
+  const r = await runChild([CLI, 'scan', '--kubeconfig', kubeconfig, '--context', 'admin', '--history', dir, '--debug']);
+  if (r.code !== 0 && r.code !== 1) throw new Error(`scan --history failed (exit ${r.code}): ${r.stderr.trim()}`);
+  const m = /k8s-audit: timings (\{.*\})/.exec(r.stderr);
+  if (!m) throw new Error(`scan --history printed no timings: ${r.stderr.trim()}`);
+  const t = JSON.parse(m[1]!) as { renderMs: number; cpuMs: number; maxRssMB: number };
+  const run = readdirSync(dir).filter((n) => !before.includes(n) && !n.startsWith('.'));
+  if (run.length !== 1) throw new Error(`scan --history left ${run.length} new runs in ${dir}`);
+  const files: Record<string, number> = {};
+  for (const f of readdirSync(join(dir, run[0]!))) files[f] = statSync(join(dir, run[0]!, f)).size;
+  const bytes = Object.values(files).reduce((a, b) => a + b, 0);
+  return { withBaseline: before.length > 0, wallMs: Math.round(r.wallMs), renderMs: t.renderMs, cpuMs: t.cpuMs, maxRssMB: t.maxRssMB, files, runMB: Math.round((bytes / 2 ** 20) * 10) / 10 };
+}
+
 /** Node start-up plus loading the CLI's modules: `k8s-audit --version`. */
 async function runStartup(): Promise<number> {
   const r = await runChild([CLI, '--version']);
@@ -234,6 +264,8 @@ interface SizeResult {
   startupMs: number[];
   /** Listing every Pod with @kubernetes/client-node's typed CoreV1Api against plain JSON (bench/typed.ts), alternating. */
   typedClient: TypedRun[];
+  /** What the CronJob runs, twice into one directory: the first run, then one compared with it (memory and volume sizing). */
+  history: HistoryRun[];
   median: {
     floorListMs: number;
     floorWallMs: number;
@@ -309,6 +341,7 @@ async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<S
     const scans: ScanRun[] = [];
     const startups: number[] = [];
     const typed: TypedRun[] = [];
+    const history: HistoryRun[] = [];
     try {
       // One unmeasured pass of each warms the API server's caches and the OS page cache.
       // The API server's and etcd's CPU time is read around each run (the controller-manager's is left out).
@@ -336,6 +369,9 @@ async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<S
       }
       const t = (v: string) => typed.filter((x) => x.variant === v);
       log(`${size} pods listed typed vs plain: ${t('typed').map((x) => `${x.listMs} ms / ${x.cpuMs} ms CPU / ${x.retainedMB} MB`).join(', ')} vs ${t('plain').map((x) => `${x.listMs} ms / ${x.cpuMs} ms CPU / ${x.retainedMB} MB`).join(', ')}`);
+      // The CronJob's run: the first into an empty history, then one compared with it.
+      for (let i = 0; i < 2; i++) history.push(await runHistory(cluster.kubeconfigPath, join(outDir, 'history')));
+      log(`${size} --history runs: ${history.map((h) => `${h.withBaseline ? 'with an earlier run' : 'first'} ${h.wallMs} ms, ${h.maxRssMB} MB, ${h.runMB} MB written`).join('; ')}`);
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }
@@ -375,6 +411,7 @@ async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<S
       scan: scans,
       startupMs: startups,
       typedClient: typed,
+      history,
       median: med,
       ratio: round2(med.scanWallMs / med.floorWallMs),
       roundRatios: scans.map((sc, i) => round2(sc.wallMs / floors[i]!.wallMs)),
@@ -439,6 +476,11 @@ function printTable(results: SizeResult[]): void {
   process.stdout.write(
     'CPU time, process (+ API server and etcd): ' +
       results.map((r) => `${r.size} floor ${s(r.median.floorCpuMs)} (+ ${s(r.median.floorServerCpuMs)}), scan ${s(r.median.scanCpuMs)} (+ ${s(r.median.scanServerCpuMs)}), scan / floor ${r.cpuRatio.toFixed(2)}×`).join('; ') +
+      '\n',
+  );
+  process.stdout.write(
+    'CronJob (scan --history), first run / with an earlier run: ' +
+      results.map((r) => `${r.size} ${r.history.map((h) => `${s(h.wallMs)}, ${h.maxRssMB} MB`).join(' / ')}, ${r.history[0]?.runMB ?? 0} MB written a run`).join('; ') +
       '\n',
   );
 }
