@@ -279,27 +279,38 @@
   // Large reports carry their finding rows gzipped, as base64 in a data block: unpacked here, the
   // filters start once they are in. A browser that cannot unpack them keeps the static rows and
   // no filters, as without JavaScript.
-  function unpack(text, done) {
-    if (typeof DecompressionStream !== 'function' || typeof Response !== 'function' || typeof Blob !== 'function') return;
+  // While they unpack (seconds, for hundreds of thousands of findings), a line says so; if they
+  // cannot be, it says that instead.
+  function unpack(text, status, done) {
+    var failed = function () {
+      if (status) status.textContent = 'This browser could not unpack the findings for searching and filtering: each control shows its first ' + (data.staticRows || 0) + ' (all of them are in the Markdown report and in scan.json).';
+    };
+    if (typeof DecompressionStream !== 'function' || typeof Response !== 'function' || typeof Blob !== 'function') return failed();
     var bytes;
     try {
       var bin = atob(text);
       bytes = new Uint8Array(bin.length);
       for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     } catch (e) {
-      return;
+      return failed();
     }
+    if (status) status.textContent = 'Loading ' + total + ' findings for searching and filtering…';
     new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')))
       .text()
       .then(function (t) {
         return JSON.parse(t);
       })
-      .then(done, function () {});
+      .then(function (rows) {
+        if (status) status.hidden = true;
+        done(rows);
+      }, failed);
   }
   var packed = document.getElementById('report-rows');
+  var unpacking = document.getElementById('f-unpack');
+  if (unpacking) unpacking.hidden = false;
   if (!packed) startFilters();
   else
-    unpack(packed.textContent, function (rows) {
+    unpack(packed.textContent, unpacking, function (rows) {
       data.rows = rows;
       startFilters();
     });

@@ -372,6 +372,7 @@ describe('a report with thousands of findings', () => {
     await p.locator('#filters').waitFor({ state: 'visible', timeout: 20_000 }); // once the rows are unpacked
     const loadMs = Date.now() - t0;
     expect(loadMs).toBeLessThan(10_000);
+    expect(await p.locator('#f-unpack').isHidden()).toBe(true); // the "Loading … findings" line, once they are in
     await expectInert(o, 3);
     expect(await p.textContent('#f-count')).toBe(`${total} findings`);
 
@@ -405,11 +406,22 @@ describe('a report with thousands of findings', () => {
     const old = await open(file, { withoutDecompression: true });
     await old.page.waitForTimeout(500);
     expect(await old.page.locator('#filters').isVisible()).toBe(false);
+    expect(await old.page.textContent('#f-unpack')).toBe(
+      `This browser could not unpack the findings for searching and filtering: each control shows its first ${STATIC_ROWS} (all of them are in the Markdown report and in scan.json).`,
+    );
+    expect(await old.page.locator('#f-unpack').isVisible()).toBe(true);
     await old.page.locator(`article[data-id="${largest.id}"] summary`).first().click();
     expect(await old.page.locator(`article[data-id="${largest.id}"] tbody.finding`).count()).toBe(STATIC_ROWS);
     expect(await old.page.locator(`article[data-id="${largest.id}"] .more-note`).isVisible()).toBe(true);
     await expectInert(old, 3);
     await old.context.close();
+
+    // Rows that do not unpack (a damaged file): the same, and the line says so.
+    const damaged = write('damaged.html', html.replace(/(id="report-rows"[^>]*>)[^<]{100}/, '$1' + 'A'.repeat(100)));
+    const d = await open(damaged);
+    await expect.poll(() => d.page.textContent('#f-unpack')).toMatch(/^This browser could not unpack the findings/);
+    expect(await d.page.locator('#filters').isVisible()).toBe(false);
+    await d.context.close();
 
     const off = await open(file, { js: false });
     expect(await off.page.locator('p.more-rows .more-note').first().isVisible()).toBe(false); // folded with its control
