@@ -737,8 +737,19 @@ export function imageRepository(image: string): string {
  * and in Pods no DaemonSet owns. A heuristic by nature: it knows the images of
  * the common plugins, nothing else.
  */
-export function cniComponents(snapshot: Snapshot): CniComponent[] {
+export function cniComponents(snapshot: Snapshot): readonly CniComponent[] {
+  // The control and the insight both ask; snapshots are frozen, so once per snapshot.
+  let found = cniFound.get(snapshot);
+  if (!found) cniFound.set(snapshot, (found = Object.freeze(findCniComponents(snapshot))));
+  return found;
+}
+
+const cniFound = new WeakMap<Snapshot, readonly CniComponent[]>();
+
+function findCniComponents(snapshot: Snapshot): CniComponent[] {
   const out: CniComponent[] = [];
+  // Signatures whose image pattern matches, per repository: thousands of Pods share a few images.
+  const byRepo = new Map<string, CniSignature[]>();
   const objects = [
     ...snapshot.list('daemonsets'),
     ...snapshot.list('pods').filter((p) => !p.metadata.ownerReferences?.some((o) => o.controller === true && o.kind === 'DaemonSet')),
@@ -750,9 +761,11 @@ export function cniComponents(snapshot: Snapshot): CniComponent[] {
     for (const ref of containersOf(spec, specPath)) {
       const image = ref.container.image ?? '';
       const repo = imageRepository(image);
+      let signatures = byRepo.get(repo);
+      if (!signatures) byRepo.set(repo, (signatures = CNI_SIGNATURES.filter((sig) => sig.image.test(repo))));
+      if (signatures.length === 0) continue;
       const argv = [...(ref.container.command ?? []), ...(ref.container.args ?? [])].join(' ');
-      for (const signature of CNI_SIGNATURES) {
-        if (!signature.image.test(repo)) continue;
+      for (const signature of signatures) {
         if (signature.args && !signature.args.test(argv)) continue;
         out.push({ signature, object: obj, container: ref.container.name, image, path: `${ref.path}.image` });
       }
