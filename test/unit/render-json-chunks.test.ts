@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { crc32, gunzipSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { writeOutput } from '../../src/cli/output.ts';
+import { utf8Blocks } from '../../src/report/bytes.ts';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { renderJson, renderJsonChunks } from '../../src/report/index.ts';
 import { hostileResult, scenarioResult, workflowResult } from '../fixtures/report/results.ts';
@@ -60,6 +61,12 @@ describe('renderJsonChunks', () => {
       writeOutput(file, pieces);
       const expected = Buffer.from(pieces.join(''), 'utf8');
       expect(readFileSync(file).equals(expected)).toBe(true);
+
+      // Blocks of at most 1 MB, whatever the pieces: a piece of 1.2 M code units is cut (its surrogate pairs kept whole).
+      const blocks: Buffer[] = [];
+      for (const b of utf8Blocks(pieces)) blocks.push(Buffer.from(b)); // a copy: each block is a view, valid until the next
+      expect(Math.max(...blocks.map((b) => b.length))).toBeLessThanOrEqual(1 << 20);
+      expect(Buffer.concat(blocks).equals(expected)).toBe(true);
 
       // The same pieces to a .gz path: one gzip member of several deflated blocks, whose text is the same bytes.
       writeOutput(`${file}.gz`, pieces);
