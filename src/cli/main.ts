@@ -5,6 +5,7 @@ import { diffScans } from '../engine/diff.ts';
 import { allControls, getControl, selectControls } from '../engine/registry.ts';
 import { EXIT, K8sAuditError, UsageError } from '../errors.ts';
 import { renderChunks } from '../report/index.ts';
+import { GITHUB_RESULTS_PER_RUN, sarifResultCount } from '../report/sarif.ts';
 import { summaryLine } from '../report/table.ts';
 import { renderCatalogue, renderExplain } from '../report/catalogue.ts';
 import { parseRegistryPattern } from '../model/images.ts';
@@ -223,6 +224,14 @@ function outputPlan(formatFlags: string[] | undefined, output: string | undefine
 
 function writePlan(result: ScanResult, plan: ReturnType<typeof destinations>, io: Io) {
   for (const d of plan) {
+    if (d.format === 'sarif') {
+      const n = sarifResultCount(result);
+      if (n > GITHUB_RESULTS_PER_RUN) {
+        io.stderr.write(
+          `k8s-audit: warning: ${d.path ?? 'the SARIF log'} holds ${n.toLocaleString('en')} results in its run; GitHub code scanning refuses more than ${GITHUB_RESULTS_PER_RUN.toLocaleString('en')} (narrow the scan with -n, --exclude-namespace or --controls)\n`,
+        );
+      }
+    }
     // JSON and HTML go out in pieces: at scale they are the largest things a scan writes, and at
     // 50,000 Pods the JSON (about 500 MB) is more than one JavaScript string can hold at all.
     const chunks = renderChunks(result, d.format, { color: !d.path && io.stdout.isTTY === true && !process.env.NO_COLOR });

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../src/engine/result.ts';
 import { runCli } from '../helpers/io.ts';
 import { scanManifests } from '../helpers/scan.ts';
 import { scanResultValidator } from '../helpers/schema.ts';
@@ -95,6 +96,27 @@ describe('gzip-compressed outputs and inputs', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^k8s-audit: cannot read .*bad\.json\.gz: it starts as gzip but does not decompress \(.+\)\n$/);
   });
+});
+
+describe('SARIF for GitHub code scanning', () => {
+  it('warns when the run holds more results than GitHub accepts (25,000), and writes it anyway', async () => {
+    const demo = JSON.parse(readFileSync(scanFile, 'utf8')) as ScanResult;
+    const fail = demo.results.find((r) => r.status === 'fail')!;
+    const sized = (n: number): string => {
+      const others = demo.results.filter((r) => r.status !== 'fail' && r.status !== 'waived');
+      const fails = Array.from({ length: n }, (_, i) => ({ ...fail, subject: { ...fail.subject, name: `w-${i}` }, fingerprint: i.toString(16).padStart(16, '0') }));
+      const file = join(tmp, `sarif-${n}.json`);
+      writeFileSync(file, JSON.stringify({ ...demo, results: [...others, ...fails] }));
+      return file;
+    };
+    const at = await runCli(['report', sized(25_000), '-o', join(tmp, 'at.sarif')]);
+    expect(at.code).toBe(0);
+    expect(at.stderr).not.toMatch(/warning/);
+    const over = await runCli(['report', sized(25_001), '-o', join(tmp, 'over.sarif')]);
+    expect(over.code).toBe(0);
+    expect(over.stderr).toMatch(/^k8s-audit: warning: .*over\.sarif holds 25,001 results in its run; GitHub code scanning refuses more than 25,000 \(narrow the scan with -n, --exclude-namespace or --controls\)\n/);
+    expect((JSON.parse(readFileSync(join(tmp, 'over.sarif'), 'utf8')) as { runs: { results: unknown[] }[] }).runs[0]!.results).toHaveLength(25_001);
+  }, 60_000);
 });
 
 describe('kubeconfig problems exit 2 with one line', () => {
