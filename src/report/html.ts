@@ -156,7 +156,7 @@ function charts(view: ReportView) {
 
 /** Stands in the rendered page where the packed finding rows go (large reports), so that they can be written in pieces. */
 const ROWS_MARKER = '\u0000k8s-audit:report-rows\u0000';
-/** Finding rows per piece of the JSON island. */
+/** Finding rows serialised at a time for the packed rows. */
 const ROW_BATCH = 500;
 
 export function renderHtml(result: ScanResult): string {

@@ -78,10 +78,13 @@ function helpText(meta: Pick<ControlMeta, 'description' | 'rationale' | 'remedia
  */
 export const GITHUB_RESULTS_PER_RUN = 25_000;
 
-/** The results a SARIF log of this scan holds: failed and waived ones. */
+/** What becomes a SARIF result: a failed or waived subject. */
+const inLog = (r: Result): boolean => r.status === 'fail' || r.status === 'waived';
+
+/** The results a SARIF log of this scan holds. */
 export function sarifResultCount(result: ScanResult): number {
   let n = 0;
-  for (const r of result.results) if (r.status === 'fail' || r.status === 'waived') n++;
+  for (const r of result.results) if (inLog(r)) n++;
   return n;
 }
 
@@ -120,7 +123,7 @@ function sarifLog(result: ScanResult): Record<string, unknown> {
   });
 
   const results = result.results
-    .filter((r) => r.status === 'fail' || r.status === 'waived')
+    .filter(inLog)
     .map((r) => {
       const out: Record<string, unknown> = {
         ruleId: r.controlId,
