@@ -254,6 +254,43 @@ describe('collector', () => {
     expect(pod?.spec).toMatchObject({ containers: [{ name: 'app' }] });
   });
 
+  it("keeps of a CustomResourceDefinition only what controls read (group, names), and of any object no last-applied copy", async () => {
+    const client = kubeClient();
+    const plural = `${uniqueName('gnp').replace(/-/g, '')}s`;
+    const group = 'crd.projectcalico.org';
+    const props = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`field${i}`, { type: 'string', description: 'd'.repeat(100) }]));
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${plural}.${group}` },
+      spec: {
+        group,
+        scope: 'Cluster',
+        names: { kind: 'GlobalNetworkPolicy', plural, singular: plural.slice(0, -1), listKind: 'GlobalNetworkPolicyList' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: props } } } } }],
+      },
+    };
+    // As `kubectl apply` (client-side) writes it: with a copy of itself in an annotation.
+    const applied = { ...crd, metadata: { ...crd.metadata, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(crd) } } };
+    await client.call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { body: applied });
+    try {
+      const stored = await client.call('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`);
+      expect(JSON.stringify(stored).length).toBeGreaterThan(20_000);
+      const target = await resolveTarget({ kubeconfig: testKubeconfig(), context: 'admin' });
+      const { snapshot } = await collect(target, { kinds: ['customresourcedefinitions'] });
+      const got = snapshot.list('customresourcedefinitions').find((o) => o.metadata.name === crd.metadata.name)!;
+      expect(got.spec).toEqual({ group, names: stored.spec.names });
+      expect(got.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']).toBeUndefined();
+      expect(got.metadata).not.toHaveProperty('managedFields');
+      // What the network insight reads of it is still there.
+      const r = await runCli(['scan', '--kubeconfig', testKubeconfig(), '--context', 'admin', '--format', 'json', '--quiet']);
+      expect(JSON.stringify((JSON.parse(r.stdout) as ScanResult).insights)).toContain(crd.metadata.name);
+    } finally {
+      await client.request('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`);
+      client.close();
+    }
+  });
+
   it('lists Secrets as metadata only: no value ever reaches the snapshot', async () => {
     const target = await resolveTarget({ kubeconfig: testKubeconfig(), context: 'admin' });
     const { snapshot } = await collect(target, { kinds: ['secrets'], namespaces: [ns] });

@@ -1,14 +1,15 @@
 /**
- * The collector keeps only the status fields KINDS declares (`statusFields`: a Pod's phase, a
- * Node's nodeInfo) and drops the rest as pages are parsed. That is safe only while no control or
- * insight reads anything else: every check fixture and scenario must give the same results and
- * insights with statuses trimmed as with them whole.
+ * The collector keeps only the status and spec fields KINDS declares (`statusFields`: a Pod's
+ * phase, a Node's nodeInfo; `specFields`: a CustomResourceDefinition's group and names) and drops
+ * managedFields and the last-applied annotation, as pages are parsed (trimListed). That is safe
+ * only while no control or insight reads anything dropped: every check fixture and scenario must
+ * give the same results and insights trimmed as whole.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifests, snapshotFromObjects } from '../../src/collect/manifests.ts';
-import { KINDS, keepFields, kindKeyOf } from '../../src/collect/kinds.ts';
+import { KINDS, LAST_APPLIED, kindKeyOf, trimListed } from '../../src/collect/kinds.ts';
 import { computeInsights } from '../../src/engine/insights.ts';
 import { allControls } from '../../src/engine/registry.ts';
 import { evaluate } from '../../src/engine/run.ts';
@@ -21,12 +22,15 @@ function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? yamlFiles(join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : []));
 }
 
+/** What the collector keeps of a listed object (trimListed, on a copy: it trims in place). */
 function trimmed(obj: K8sObject): K8sObject {
   const key = kindKeyOf(obj.kind);
-  const info = key ? KINDS[key] : undefined;
-  const fields = info && 'statusFields' in info ? info.statusFields : undefined;
-  if (!fields || obj.status === undefined) return obj;
-  return { ...obj, status: keepFields(obj.status, fields) };
+  if (!key) return obj;
+  const info = KINDS[key];
+  const cut = trimListed(structuredClone(obj), info);
+  // A copy wherever trimming applies (a status or spec KINDS limits), or changed anything.
+  const applies = ('statusFields' in info && obj.status !== undefined) || ('specFields' in info && obj.spec !== undefined);
+  return applies || JSON.stringify(cut) !== JSON.stringify(obj) ? cut : obj;
 }
 
 function outcome(objects: K8sObject[]): unknown {
@@ -78,6 +82,32 @@ status:
   - {name: run, ready: false, restartCount: 0, image: "registry.example/app:1.2", imageID: "", state: {terminated: {exitCode: 0, reason: Completed}}}
 `;
 
+/** What `kubectl apply` leaves on objects, and CustomResourceDefinitions with their (large) schemas. */
+function applied(): K8sObject[] {
+  const deployment = parseManifests(
+    `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: default, labels: {app: api}}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: "registry.example/api:2.0", securityContext: {privileged: true}}]
+`,
+    'applied',
+  )[0]!;
+  deployment.metadata.annotations = { [LAST_APPLIED]: JSON.stringify(deployment), 'deployment.kubernetes.io/revision': '3' };
+  const schema = { type: 'object', properties: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`field${i}`, { type: 'string', description: 'x'.repeat(200) }])) };
+  const crd = (group: string, kind: string, plural: string): K8sObject => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}`, annotations: { [LAST_APPLIED]: '{"a":"copy"}' } },
+    spec: { group, scope: 'Cluster', names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: schema } }] },
+  });
+  return [deployment, crd('crd.projectcalico.org', 'GlobalNetworkPolicy', 'globalnetworkpolicies'), crd('example.com', 'Widget', 'widgets')];
+}
+
 describe('statuses trimmed to KINDS[kind].statusFields', () => {
   it('change no result and no insight on any fixture', () => {
     let withStatus = 0;
@@ -103,5 +133,22 @@ describe('statuses trimmed to KINDS[kind].statusFields', () => {
     const cut = objects.map(trimmed);
     expect(cut.filter((o, i) => JSON.stringify(o) !== JSON.stringify(objects[i])).map((o) => o.metadata.name)).toEqual(['node-a', 'web-0', 'batch-1']);
     expect(outcome(cut)).toEqual(outcome(objects));
+  });
+
+  it('change nothing when last-applied annotations and CustomResourceDefinition schemas are dropped', () => {
+    const demo = yamlFiles(join(root, 'scenarios/demo')).flatMap((f) => parseManifests(readFileSync(f, 'utf8'), f));
+    const objects = [...demo, ...applied()];
+    const cut = objects.map(trimmed);
+    expect(cut.filter((o, i) => o !== objects[i]).map((o) => o.metadata.name)).toEqual(['api', 'globalnetworkpolicies.crd.projectcalico.org', 'widgets.example.com']);
+    expect(cut.find((o) => o.metadata.name === 'api')!.metadata.annotations).toEqual({ 'deployment.kubernetes.io/revision': '3' });
+    expect(cut.find((o) => o.kind === 'CustomResourceDefinition')!.spec).toEqual({
+      group: 'crd.projectcalico.org',
+      names: { kind: 'GlobalNetworkPolicy', plural: 'globalnetworkpolicies', singular: 'globalnetworkpolicy', listKind: 'GlobalNetworkPolicyList' },
+    });
+    const whole = outcome(objects) as { insights: { networkIsolation?: { policyApis?: unknown } }; results: { controlId: string; subject: { name: string } }[] };
+    expect(outcome(cut)).toEqual(whole);
+    // It did look at both: the policy kind is reported, and the applied Deployment has its finding.
+    expect(JSON.stringify(whole.insights)).toContain('GlobalNetworkPolicy');
+    expect(whole.results.some((r) => r.controlId === 'pod-privileged' && r.subject.name === 'api')).toBe(true);
   });
 });
