@@ -46,8 +46,10 @@ export async function floor(kubeconfig: string, context: string, kinds: KindKey[
           const k0 = performance.now();
           let count = 0;
           let token: string | undefined;
+          const info = KINDS[kind];
+          const perPage = 'pageSize' in info ? Math.min(pageSize, info.pageSize) : pageSize; // as the scan pages it
           do {
-            const q = new URLSearchParams({ limit: String(pageSize) });
+            const q = new URLSearchParams({ limit: String(perPage) });
             if (token) q.set('continue', token);
             const res = await client.request('GET', `${listPath(KINDS[kind])}?${q}`);
             if (res.status !== 200) throw new Error(`${kind}: HTTP ${res.status}`);
