@@ -95,6 +95,13 @@ describe('gzip-compressed outputs and inputs', () => {
     const r = await runCli(['report', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^k8s-audit: cannot read .*bad\.json\.gz: it starts as gzip but does not decompress \(.+\)\n$/);
+    // A trailer that claims 4 GB: refused the same way, without reserving that much first.
+    const liar = gzipSync(readFileSync(scanFile));
+    liar.writeUInt32LE(0xffffffff, liar.length - 4);
+    writeFileSync(join(tmp, 'liar.json.gz'), liar);
+    const l = await runCli(['report', join(tmp, 'liar.json.gz')]);
+    expect(l.code).toBe(2);
+    expect(l.stderr).toMatch(/^k8s-audit: cannot read .*liar\.json\.gz: it starts as gzip but does not decompress \(.+\)\n$/);
   });
 });
 
