@@ -13,7 +13,7 @@
 
 import pLimit from 'p-limit';
 import { ApiClient } from '../src/collect/http.ts';
-import { KINDS, listPath, listingOrder, type KindKey } from '../src/collect/kinds.ts';
+import { KINDS, listPath, listingOrder, pageSizeFor, type KindKey } from '../src/collect/kinds.ts';
 import { loadConnection } from '../test/cluster/kube.ts';
 
 export interface FloorResult {
@@ -46,8 +46,7 @@ export async function floor(kubeconfig: string, context: string, kinds: KindKey[
           const k0 = performance.now();
           let count = 0;
           let token: string | undefined;
-          const info = KINDS[kind];
-          const perPage = 'pageSize' in info ? Math.min(pageSize, info.pageSize) : pageSize; // as the scan pages it
+          const perPage = pageSizeFor(KINDS[kind], pageSize); // as the scan pages it
           do {
             const q = new URLSearchParams({ limit: String(perPage) });
             if (token) q.set('continue', token);

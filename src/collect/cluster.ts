@@ -4,7 +4,7 @@ import type { Identity } from '../engine/result.ts';
 import type { K8sObject } from '../model/k8s.ts';
 import { Snapshot, type KindCollection, type ServerVersion } from '../model/snapshot.ts';
 import { ApiClient, HttpFailure } from './http.ts';
-import { KINDS, listPath, listingOrder, permissionFor, trimListed, type KindKey } from './kinds.ts';
+import { KINDS, listPath, listingOrder, pageSizeFor, permissionFor, trimListed, type KindKey } from './kinds.ts';
 import type { Target } from './kubeconfig.ts';
 
 export interface CollectOptions {
@@ -231,7 +231,7 @@ async function listAll(client: ApiClient, kind: KindKey, namespace: string | und
   const base = listPath(info, namespace);
   const accept = 'metadataOnly' in info && info.metadataOnly ? METADATA_ONLY : 'application/json';
   const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
-  if ('pageSize' in info) pageSize = Math.min(pageSize, info.pageSize); // kinds whose objects can be very large
+  pageSize = pageSizeFor(info, pageSize);
   for (let restart = 0; restart < 3; restart++) {
     const items: K8sObject[] = [];
     let token: string | undefined;

@@ -93,11 +93,16 @@ export function trimListed<T extends { metadata?: unknown; status?: unknown; spe
 }
 
 /** Only `fields` of an object (KindInfo.statusFields, specFields). */
-export function keepFields(status: unknown, fields: readonly string[]): Record<string, unknown> {
+export function keepFields(value: unknown, fields: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (status === null || typeof status !== 'object') return out;
-  for (const f of fields) if (Object.hasOwn(status, f)) out[f] = (status as Record<string, unknown>)[f];
+  if (value === null || typeof value !== 'object') return out;
+  for (const f of fields) if (Object.hasOwn(value, f)) out[f] = (value as Record<string, unknown>)[f];
   return out;
+}
+
+/** Items per page for a kind: the requested size, or less where KINDS caps it (kinds whose objects can be very large). */
+export function pageSizeFor(info: KindInfo, requested: number): number {
+  return info.pageSize ? Math.min(requested, info.pageSize) : requested;
 }
 
 export const KIND_KEYS = Object.keys(KINDS) as KindKey[];
