@@ -13,7 +13,7 @@
 
 import pLimit from 'p-limit';
 import { ApiClient } from '../src/collect/http.ts';
-import { KINDS, listPath, listingOrder, pageSizeFor, type KindKey } from '../src/collect/kinds.ts';
+import { KINDS, listingOrder, listPath, listRequest, type KindKey } from '../src/collect/kinds.ts';
 import { loadConnection } from '../test/cluster/kube.ts';
 
 export interface FloorResult {
@@ -46,16 +46,16 @@ export async function floor(kubeconfig: string, context: string, kinds: KindKey[
           const k0 = performance.now();
           let count = 0;
           let token: string | undefined;
-          const perPage = pageSizeFor(KINDS[kind], pageSize); // as the scan pages it
           do {
-            const q = new URLSearchParams({ limit: String(perPage) });
+            const { accept, query } = listRequest(KINDS[kind]); // what the scan asks for
+            const q = new URLSearchParams({ ...query, limit: String(pageSize) });
             if (token) q.set('continue', token);
-            const res = await client.request('GET', `${listPath(KINDS[kind])}?${q}`);
+            const res = await client.request('GET', `${listPath(KINDS[kind])}?${q}`, { accept });
             if (res.status !== 200) throw new Error(`${kind}: HTTP ${res.status}`);
             bytes += Buffer.byteLength(res.body);
             pages++;
-            const list = JSON.parse(res.body) as { items?: unknown[]; metadata?: { continue?: string } };
-            count += list.items?.length ?? 0;
+            const list = JSON.parse(res.body) as { items?: unknown[]; rows?: unknown[]; metadata?: { continue?: string } };
+            count += (list.items ?? list.rows)?.length ?? 0; // a names-only kind comes as a Table's rows
             token = list.metadata?.continue || undefined;
           } while (token);
           objects += count;

@@ -4,7 +4,7 @@ import type { Identity } from '../engine/result.ts';
 import type { K8sObject } from '../model/k8s.ts';
 import { Snapshot, type KindCollection, type ServerVersion } from '../model/snapshot.ts';
 import { ApiClient, HttpFailure } from './http.ts';
-import { KINDS, listPath, listingOrder, pageSizeFor, permissionFor, trimListed, type KindKey } from './kinds.ts';
+import { KINDS, listingOrder, listPath, listRequest, pageOf, permissionFor, type KindKey, type ListPage } from './kinds.ts';
 import type { Target } from './kubeconfig.ts';
 
 export interface CollectOptions {
@@ -36,9 +36,6 @@ export interface Collected {
   durationMs: number;
 }
 
-/** Accept header for metadata-only lists; with no plain-JSON fallback, a server that cannot honour it answers 406 instead of sending objects' data. */
-const METADATA_ONLY =
-  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1beta1';
 
 class ListFailure extends Error {
   readonly state: KindCollection['state'];
@@ -229,15 +226,13 @@ function failureFor(status: number, body: string): ListFailure {
 async function listAll(client: ApiClient, kind: KindKey, namespace: string | undefined, pageSize = 500): Promise<K8sObject[]> {
   const info = KINDS[kind];
   const base = listPath(info, namespace);
-  const accept = 'metadataOnly' in info && info.metadataOnly ? METADATA_ONLY : 'application/json';
-  const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
-  pageSize = pageSizeFor(info, pageSize);
+  const { accept, query } = listRequest(info);
   for (let restart = 0; restart < 3; restart++) {
     const items: K8sObject[] = [];
     let token: string | undefined;
     let expired = false;
     do {
-      const q = new URLSearchParams({ limit: String(pageSize) });
+      const q = new URLSearchParams({ ...query, limit: String(pageSize) });
       if (token) q.set('continue', token);
       const res = await client.request('GET', `${base}?${q}`, { accept });
       if (res.status === 410 && token) {
@@ -245,25 +240,20 @@ async function listAll(client: ApiClient, kind: KindKey, namespace: string | und
         break;
       }
       if (res.status !== 200) throw failureFor(res.status, res.body);
-      let list: { items?: K8sObject[]; metadata?: { continue?: string } };
+      let list: unknown;
       try {
         list = JSON.parse(res.body);
       } catch {
         throw new ListFailure('error', 'the response was not JSON');
       }
-      for (const item of list.items ?? []) {
-        trimListed(item, info);
-        // Lists omit each item's apiVersion and kind; restore them so objects look as they do alone.
-        if (accept === METADATA_ONLY) {
-          // Defence in depth: metadata only, whatever the server sent.
-          items.push({ apiVersion, kind: info.kind, metadata: item.metadata });
-        } else {
-          item.apiVersion = apiVersion;
-          item.kind = info.kind;
-          items.push(item);
-        }
+      let page: ListPage;
+      try {
+        page = pageOf(list, info);
+      } catch (err) {
+        throw new ListFailure('error', (err as Error).message);
       }
-      token = list.metadata?.continue || undefined;
+      for (const item of page.items) items.push(item);
+      token = page.continue;
     } while (token);
     if (!expired) return items;
   }

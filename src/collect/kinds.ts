@@ -3,6 +3,7 @@
  * collector lists only the kinds enabled controls declare, and `deploy/`'s
  * ClusterRole is generated from the same declarations.
  */
+import type { K8sObject } from '../model/k8s.ts';
 
 export interface KindInfo {
   /** API group; '' for the core group. */
@@ -13,10 +14,18 @@ export interface KindInfo {
   kind: string;
   namespaced: boolean;
   /**
-   * List as PartialObjectMetadata: names, labels and annotations only. Used for
-   * Secrets so that the scanner never receives a Secret's data.
+   * List as PartialObjectMetadata: names, labels and annotations only. Used for Secrets so that
+   * the scanner never receives a Secret's data.
    */
   metadataOnly?: boolean;
+  /**
+   * List as a Table without objects (`kubectl get`'s format, `includeObject=None`): names only.
+   * Used for CustomResourceDefinitions: the one control that reads them needs only the group
+   * and resource, which the name carries (`<plural>.<group>`, as the API server requires), while
+   * a CRD's schema runs to hundreds of kilobytes (operators such as Crossplane's install hundreds),
+   * and so can its `kubectl apply` annotation, which even a metadata-only list would bring.
+   */
+  namesOnly?: boolean;
   /**
    * The only `status` fields any control or insight reads; the collector drops the rest as
    * pages are parsed. A running Pod's status (container statuses, conditions, IPs) is often
@@ -24,14 +33,6 @@ export interface KindInfo {
    * Absent: the status is kept whole.
    */
   statusFields?: readonly string[];
-  /**
-   * The only `spec` fields any control or insight reads, where the rest is large and unread: a
-   * CustomResourceDefinition's schema runs to hundreds of kilobytes (operators such as Crossplane's
-   * install hundreds of them), and only its group and names are read. Absent: the spec is kept whole.
-   */
-  specFields?: readonly string[];
-  /** Items per page when listing, where objects can be very large (default 500). */
-  pageSize?: number;
 }
 
 export const KINDS = {
@@ -66,8 +67,7 @@ export const KINDS = {
     resource: 'customresourcedefinitions',
     kind: 'CustomResourceDefinition',
     namespaced: false,
-    specFields: ['group', 'names'],
-    pageSize: 50,
+    namesOnly: true,
   },
 } as const satisfies Record<string, KindInfo>;
 
@@ -79,20 +79,70 @@ export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 /**
  * What the collector keeps of a listed object, in place: no `metadata.managedFields` (server-side
  * apply's bookkeeping: about half of a typical object, 45% of the benchmark's Pods' bytes) and no
- * last-applied annotation (client-side apply's copy of the object), only the `status` and `spec`
- * fields KINDS declares where it declares them. No control or insight reads what is dropped:
+ * last-applied annotation (client-side apply's copy of the object), only the `status` fields
+ * KINDS declares where it declares them. No control or insight reads what is dropped:
  * status-fields.test.ts checks that every fixture gives the same results and insights either way.
  */
-export function trimListed<T extends { metadata?: unknown; status?: unknown; spec?: unknown }>(item: T, info: KindInfo): T {
+export function trimListed<T extends { metadata?: unknown; status?: unknown }>(item: T, info: KindInfo): T {
   const meta = item.metadata as { managedFields?: unknown; annotations?: Record<string, string> } | undefined;
   if (meta?.managedFields !== undefined) delete meta.managedFields;
   if (meta?.annotations?.[LAST_APPLIED] !== undefined) delete meta.annotations[LAST_APPLIED];
   if (info.statusFields && item.status !== undefined) item.status = keepFields(item.status, info.statusFields);
-  if (info.specFields && item.spec !== undefined) item.spec = keepFields(item.spec, info.specFields);
   return item;
 }
 
-/** Only `fields` of an object (KindInfo.statusFields, specFields). */
+/**
+ * What the collector keeps of one item of a list: trimmed (trimListed); for metadata-only kinds
+ * its metadata alone and for names-only kinds its name alone, whatever the server sent (defence
+ * in depth). Lists omit each item's apiVersion and kind; they are restored, so that objects look
+ * as they do alone.
+ */
+export function keptOf(item: K8sObject, info: KindInfo): K8sObject {
+  trimListed(item, info);
+  const apiVersion = apiVersionOf(info);
+  if (info.namesOnly) return { apiVersion, kind: info.kind, metadata: { name: item.metadata.name } };
+  if (info.metadataOnly) return { apiVersion, kind: info.kind, metadata: item.metadata };
+  item.apiVersion = apiVersion;
+  item.kind = info.kind;
+  return item;
+}
+
+/** One page of a list as the collector keeps it, and the token for the next. */
+export interface ListPage {
+  items: K8sObject[];
+  continue?: string;
+}
+
+/**
+ * A parsed page of a list (a List, a PartialObjectMetadataList, or for names-only kinds a Table)
+ * as the collector keeps it. Throws on a Table without a name column.
+ */
+export function pageOf(list: unknown, info: KindInfo): ListPage {
+  const page = (list ?? {}) as {
+    kind?: string;
+    items?: K8sObject[];
+    rows?: { cells?: unknown[] }[];
+    columnDefinitions?: { name?: string; format?: string }[];
+    metadata?: { continue?: string };
+  };
+  const token = page.metadata?.continue || undefined;
+  let items: K8sObject[];
+  if (page.kind === 'Table') {
+    const at = (page.columnDefinitions ?? []).findIndex((c) => c.format === 'name');
+    if (at < 0) throw new Error('the server listed a table without a name column');
+    const apiVersion = apiVersionOf(info);
+    items = [];
+    for (const row of page.rows ?? []) {
+      const name = row.cells?.[at];
+      if (typeof name === 'string') items.push({ apiVersion, kind: info.kind, metadata: { name } });
+    }
+  } else {
+    items = (page.items ?? []).map((item) => keptOf(item, info));
+  }
+  return token ? { items, continue: token } : { items };
+}
+
+/** Only `fields` of an object (KindInfo.statusFields). */
 export function keepFields(value: unknown, fields: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (value === null || typeof value !== 'object') return out;
@@ -100,10 +150,22 @@ export function keepFields(value: unknown, fields: readonly string[]): Record<st
   return out;
 }
 
-/** Items per page for a kind: the requested size, or less where KINDS caps it (kinds whose objects can be very large). */
-export function pageSizeFor(info: KindInfo, requested: number): number {
-  return info.pageSize ? Math.min(requested, info.pageSize) : requested;
+/**
+ * How to ask for a list of a kind: the Accept header and any query parameters beside `limit` and
+ * `continue`. Metadata-only lists have no plain-JSON fallback: a server that cannot honour it
+ * answers 406 instead of sending objects' data. Names-only lists fall back to plain JSON (as
+ * kubectl's do), which pageOf reduces to names.
+ */
+export function listRequest(info: KindInfo): { accept: string; query: Record<string, string> } {
+  if (info.metadataOnly) return { accept: METADATA_ONLY, query: {} };
+  if (info.namesOnly) return { accept: TABLE, query: { includeObject: 'None' } };
+  return { accept: 'application/json', query: {} };
 }
+
+const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+
+export const METADATA_ONLY =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1beta1';
 
 export const KIND_KEYS = Object.keys(KINDS) as KindKey[];
 

@@ -781,30 +781,47 @@ function findCniComponents(snapshot: Snapshot): CniComponent[] {
 }
 
 export interface PolicyApi {
-  /** The CRD's name, e.g. `globalnetworkpolicies.crd.projectcalico.org`. */
+  /** The CRD's name, `<resource>.<group>`, e.g. `globalnetworkpolicies.crd.projectcalico.org`. */
   crd: string;
   group: string;
-  kind: string;
+  /** The plural resource name, e.g. `globalnetworkpolicies`. */
+  resource: string;
   provider: string;
 }
 
-const POLICY_API_GROUPS: readonly { provider: string; group: RegExp; kind: RegExp }[] = [
-  { provider: 'Calico', group: /^(crd\.)?projectcalico\.org$/, kind: /NetworkPolicy$/ },
-  { provider: 'Cilium', group: /^cilium\.io$/, kind: /NetworkPolicy$/ },
-  { provider: 'Antrea', group: /^crd\.antrea\.io$/, kind: /NetworkPolicy$/ },
+/**
+ * Policy APIs by group and resource. Every kind these projects name `…NetworkPolicy` (Calico's
+ * GlobalNetworkPolicy and StagedNetworkPolicy, Cilium's CiliumClusterwideNetworkPolicy, Antrea's
+ * ClusterNetworkPolicy), and sig-network's `…Policy` kinds, have a plural ending the same way.
+ */
+const POLICY_API_GROUPS: readonly { provider: string; group: RegExp; resource: RegExp }[] = [
+  { provider: 'Calico', group: /^(crd\.)?projectcalico\.org$/, resource: /networkpolicies$/ },
+  { provider: 'Cilium', group: /^cilium\.io$/, resource: /networkpolicies$/ },
+  { provider: 'Antrea', group: /^crd\.antrea\.io$/, resource: /networkpolicies$/ },
   // AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy: evaluated before (or after) NetworkPolicies.
-  { provider: 'Kubernetes network policy API (sig-network)', group: /^policy\.networking\.k8s\.io$/, kind: /Policy$/ },
+  { provider: 'Kubernetes network policy API (sig-network)', group: /^policy\.networking\.k8s\.io$/, resource: /policies$/ },
 ];
 
-/** Policy kinds installed beside the standard NetworkPolicy: traffic rules k8s-audit does not read. */
+/**
+ * A CRD's group and plural resource. A live scan lists CRDs as metadata only (their schemas are
+ * large and unread), and the API server only accepts a CRD named `<spec.names.plural>.<spec.group>`,
+ * so the name tells both; a manifest's CRD (static scans) is read whole and its spec is used.
+ */
+function crdResource(crd: K8sObject): { group: string; resource: string } {
+  const spec = (crd.spec ?? {}) as { group?: unknown; names?: { plural?: unknown } };
+  if (typeof spec.group === 'string' && typeof spec.names?.plural === 'string') return { group: spec.group, resource: spec.names.plural };
+  const name = crd.metadata.name;
+  const dot = name.indexOf('.');
+  return dot < 0 ? { group: '', resource: name } : { group: name.slice(dot + 1), resource: name.slice(0, dot) };
+}
+
+/** Policy APIs installed beside the standard NetworkPolicy: traffic rules k8s-audit does not read. */
 export function policyApis(snapshot: Snapshot): PolicyApi[] {
   const out: PolicyApi[] = [];
   for (const crd of snapshot.list('customresourcedefinitions')) {
-    const spec = (crd.spec ?? {}) as { group?: string; names?: { kind?: string } };
-    const group = spec.group ?? '';
-    const kind = spec.names?.kind ?? '';
-    const match = POLICY_API_GROUPS.find((g) => g.group.test(group) && g.kind.test(kind));
-    if (match) out.push({ crd: crd.metadata.name, group, kind, provider: match.provider });
+    const { group, resource } = crdResource(crd);
+    const match = POLICY_API_GROUPS.find((g) => g.group.test(group) && g.resource.test(resource));
+    if (match) out.push({ crd: crd.metadata.name, group, resource, provider: match.provider });
   }
   return out.sort((a, b) => cmp(a.crd, b.crd));
 }
@@ -1032,7 +1049,7 @@ export function networkIsolationInsight(snapshot: Snapshot): NetworkIsolationIns
     const providers = [...new Set(apis.map((a) => a.provider))];
     if (providers.length > 0) {
       caveats.push(
-        `Policy kinds outside the standard API are installed (${providers.join(', ')}: ${apis.map((a) => a.kind).join(', ')}). They can allow or deny traffic that standard NetworkPolicies do not show, and k8s-audit does not read them: the isolation below covers standard NetworkPolicies only.`,
+        `Policy kinds outside the standard API are installed (${providers.join(', ')}: ${apis.map((a) => a.crd).join(', ')}). They can allow or deny traffic that standard NetworkPolicies do not show, and k8s-audit does not read them: the isolation below covers standard NetworkPolicies only.`,
       );
     }
   } else {

@@ -383,12 +383,19 @@ spec: {group: ${group}, names: {kind: ${kind}, plural: ${plural}}, scope: Namesp
       'flannel:flannel',
       'kube-router:kube-router',
     ]);
-    expect(policyApis(snapshot).map((p) => `${p.provider}:${p.kind}`)).toEqual([
-      'Kubernetes network policy API (sig-network):AdminNetworkPolicy',
-      'Cilium:CiliumClusterwideNetworkPolicy',
-      'Antrea:ClusterNetworkPolicy',
-      'Calico:GlobalNetworkPolicy',
-    ]);
+    const expected = [
+      'Kubernetes network policy API (sig-network):adminnetworkpolicies.policy.networking.k8s.io',
+      'Cilium:ciliumclusterwidenetworkpolicies.cilium.io',
+      'Antrea:clusternetworkpolicies.crd.antrea.io',
+      'Calico:globalnetworkpolicies.crd.projectcalico.org',
+    ];
+    expect(policyApis(snapshot).map((p) => `${p.provider}:${p.resource}.${p.group}`)).toEqual(expected);
+    expect(policyApis(snapshot).map((p) => `${p.provider}:${p.crd}`)).toEqual(expected);
+    // A live scan lists CRDs as metadata only: the name alone must tell the same.
+    const names = snapshot.list('customresourcedefinitions').map((c) => ({ apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.metadata.name } }));
+    expect(names).toHaveLength(6);
+    const listed = new Snapshot({ source: 'cluster', objects: { customresourcedefinitions: names } });
+    expect(policyApis(listed)).toEqual(policyApis(snapshot));
     const caveats = networkIsolationInsight(snapshot).cni.caveats;
     expect(caveats).toEqual([expect.stringContaining('Policy kinds outside the standard API are installed')]);
   });

@@ -1,15 +1,16 @@
 /**
- * The collector keeps only the status and spec fields KINDS declares (`statusFields`: a Pod's
- * phase, a Node's nodeInfo; `specFields`: a CustomResourceDefinition's group and names) and drops
- * managedFields and the last-applied annotation, as pages are parsed (trimListed). That is safe
- * only while no control or insight reads anything dropped: every check fixture and scenario must
- * give the same results and insights trimmed as whole.
+ * The collector keeps only the status fields KINDS declares (`statusFields`: a Pod's phase, a
+ * Node's nodeInfo), drops managedFields and the last-applied annotation as pages are parsed, and
+ * lists some kinds as metadata only (`metadataOnly`: Secrets) or names only (`namesOnly`:
+ * CustomResourceDefinitions) — keptOf.
+ * That is safe only while no control or insight reads anything dropped: every check fixture and
+ * scenario must give the same results and insights kept as the collector keeps them as whole.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifests, snapshotFromObjects } from '../../src/collect/manifests.ts';
-import { KINDS, LAST_APPLIED, kindKeyOf, trimListed } from '../../src/collect/kinds.ts';
+import { KINDS, LAST_APPLIED, keptOf, kindKeyOf } from '../../src/collect/kinds.ts';
 import { computeInsights } from '../../src/engine/insights.ts';
 import { allControls } from '../../src/engine/registry.ts';
 import { evaluate } from '../../src/engine/run.ts';
@@ -22,14 +23,14 @@ function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? yamlFiles(join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : []));
 }
 
-/** What the collector keeps of a listed object (trimListed, on a copy: it trims in place). */
+/** What the collector keeps of a listed object (keptOf, on a copy: it trims in place). */
 function trimmed(obj: K8sObject): K8sObject {
   const key = kindKeyOf(obj.kind);
   if (!key) return obj;
   const info = KINDS[key];
-  const cut = trimListed(structuredClone(obj), info);
-  // A copy wherever trimming applies (a status or spec KINDS limits), or changed anything.
-  const applies = ('statusFields' in info && obj.status !== undefined) || ('specFields' in info && obj.spec !== undefined);
+  const cut = keptOf(structuredClone(obj), info);
+  // A copy wherever trimming applies (a status KINDS limits, a metadata-only kind), or changed anything.
+  const applies = ('statusFields' in info && obj.status !== undefined) || 'metadataOnly' in info || 'namesOnly' in info;
   return applies || JSON.stringify(cut) !== JSON.stringify(obj) ? cut : obj;
 }
 
@@ -108,7 +109,7 @@ spec:
   return [deployment, crd('crd.projectcalico.org', 'GlobalNetworkPolicy', 'globalnetworkpolicies'), crd('example.com', 'Widget', 'widgets')];
 }
 
-describe('statuses trimmed to KINDS[kind].statusFields', () => {
+describe('objects kept as the collector keeps them (statusFields, metadataOnly, namesOnly)', () => {
   it('change no result and no insight on any fixture', () => {
     let withStatus = 0;
     for (const file of files) {
@@ -123,7 +124,7 @@ describe('statuses trimmed to KINDS[kind].statusFields', () => {
       withStatus++;
       expect(outcome(cut), file).toEqual(outcome(objects));
     }
-    // Fixtures that exercise it: Pods with a phase, Nodes with nodeInfo.
+    // Fixtures that exercise it: Pods with a phase, Nodes with nodeInfo, Secrets, CRDs.
     expect(withStatus).toBeGreaterThan(5);
   }, 60_000); // every fixture and scenario, evaluated twice: 3–5 s alone, more on a busy machine (the default is 5 s)
 
@@ -131,24 +132,28 @@ describe('statuses trimmed to KINDS[kind].statusFields', () => {
     const demo = yamlFiles(join(root, 'scenarios/demo')).flatMap((f) => parseManifests(readFileSync(f, 'utf8'), f));
     const objects = [...demo, ...parseManifests(LIVE, 'live')];
     const cut = objects.map(trimmed);
-    expect(cut.filter((o, i) => JSON.stringify(o) !== JSON.stringify(objects[i])).map((o) => o.metadata.name)).toEqual(['node-a', 'web-0', 'batch-1']);
+    // The demo's Secrets are kept as metadata, as listed; besides them, the objects with a live status.
+    expect(cut.filter((o) => o.kind === 'Secret').every((o) => o.data === undefined && Object.keys(o).length === 3)).toBe(true);
+    const changed = cut.filter((o, i) => o.kind !== 'Secret' && JSON.stringify(o) !== JSON.stringify(objects[i]));
+    expect(changed.map((o) => o.metadata.name)).toEqual(['node-a', 'web-0', 'batch-1']);
     expect(outcome(cut)).toEqual(outcome(objects));
   });
 
-  it('change nothing when last-applied annotations and CustomResourceDefinition schemas are dropped', () => {
+  it('change nothing when last-applied annotations are dropped and CustomResourceDefinitions listed as names only', () => {
     const demo = yamlFiles(join(root, 'scenarios/demo')).flatMap((f) => parseManifests(readFileSync(f, 'utf8'), f));
     const objects = [...demo, ...applied()];
     const cut = objects.map(trimmed);
-    expect(cut.filter((o, i) => o !== objects[i]).map((o) => o.metadata.name)).toEqual(['api', 'globalnetworkpolicies.crd.projectcalico.org', 'widgets.example.com']);
+    expect(cut.filter((o, i) => o.kind !== 'Secret' && o !== objects[i]).map((o) => o.metadata.name)).toEqual(['api', 'globalnetworkpolicies.crd.projectcalico.org', 'widgets.example.com']);
     expect(cut.find((o) => o.metadata.name === 'api')!.metadata.annotations).toEqual({ 'deployment.kubernetes.io/revision': '3' });
-    expect(cut.find((o) => o.kind === 'CustomResourceDefinition')!.spec).toEqual({
-      group: 'crd.projectcalico.org',
-      names: { kind: 'GlobalNetworkPolicy', plural: 'globalnetworkpolicies', singular: 'globalnetworkpolicy', listKind: 'GlobalNetworkPolicyList' },
+    expect(cut.find((o) => o.kind === 'CustomResourceDefinition')).toEqual({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'globalnetworkpolicies.crd.projectcalico.org' },
     });
     const whole = outcome(objects) as { insights: { networkIsolation?: { policyApis?: unknown } }; results: { controlId: string; subject: { name: string } }[] };
     expect(outcome(cut)).toEqual(whole);
     // It did look at both: the policy kind is reported, and the applied Deployment has its finding.
-    expect(JSON.stringify(whole.insights)).toContain('GlobalNetworkPolicy');
+    expect(JSON.stringify(whole.insights)).toContain('"crd":"globalnetworkpolicies.crd.projectcalico.org"');
     expect(whole.results.some((r) => r.controlId === 'pod-privileged' && r.subject.name === 'api')).toBe(true);
   });
 });
