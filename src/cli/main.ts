@@ -55,7 +55,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .option('--controls <ids>', 'run only these controls (comma list, repeatable)', repeatable)
     .option('--skip-controls <ids>', 'skip these controls (comma list, repeatable)', repeatable)
     .option('--allowed-registries <registries>', 'registries images may come from, for pod-image-registry: host[:port], host/path-prefix or *.domain (comma list, repeatable)', repeatable)
-    .option('--format <formats>', 'table (default on a terminal), json (default when piped), md, html, sarif, junit; comma list or repeated', repeatable)
+    .option('--format <formats>', 'table (default on a terminal), json (default when piped), md, html, sarif, junit, summary (Markdown digest for CI); comma list or repeated', repeatable)
     .option('-o, --output <path>', 'write to this file, or to this directory when several formats are given')
     .option('--include-passes', 'list every passing result in the JSON output; by default passes are counted per control and namespace')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('none'))
@@ -99,7 +99,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .command('report')
     .description('Render a saved scan (scan.json) again, with no cluster.')
     .argument('<scan.json>')
-    .option('--format <formats>', 'html, md, json, sarif, junit or table (default: from the output file name, else table)', repeatable)
+    .option('--format <formats>', 'html, md, json, sarif, junit, summary or table (default: from the output file name, else table)', repeatable)
     .option('-o, --output <path>', 'write to this file, or to this directory when several formats are given')
     .action((file: string, opts: { format?: string[]; output?: string }) => {
       const result = readScan(file);

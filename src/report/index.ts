@@ -3,13 +3,14 @@ import { renderHtml, renderHtmlChunks } from './html.ts';
 import { renderJunit, renderJunitChunks } from './junit.ts';
 import { renderMarkdown, renderMarkdownChunks } from './markdown.ts';
 import { renderSarif, renderSarifChunks } from './sarif.ts';
+import { renderSummary } from './summary.ts';
 import { renderTable } from './table.ts';
 
-export const FORMATS = ['table', 'json', 'md', 'html', 'sarif', 'junit'] as const;
+export const FORMATS = ['table', 'json', 'md', 'html', 'sarif', 'junit', 'summary'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** File extension per format, for `report.<ext>` in an output directory (json goes to scan.json). */
-export const EXTENSIONS: Record<Format, string> = { table: 'txt', json: 'json', md: 'md', html: 'html', sarif: 'sarif', junit: 'junit.xml' };
+export const EXTENSIONS: Record<Format, string> = { table: 'txt', json: 'json', md: 'md', html: 'html', sarif: 'sarif', junit: 'junit.xml', summary: 'summary.md' };
 
 export function renderJson(result: ScanResult): string {
   return JSON.stringify(result, null, 2) + '\n';
@@ -63,7 +64,8 @@ export function* renderJsonChunks(result: ScanResult): Generator<string> {
 
 /**
  * The document in pieces whose concatenation is render()'s text: the reports that carry every
- * finding in full (JSON, HTML, Markdown, SARIF, JUnit) in batches; the terminal table whole.
+ * finding in full (JSON, HTML, Markdown, SARIF, JUnit) in batches; the terminal table and the
+ * summary (both bounded) whole.
  * Writers use this, so that a large scan is never one string.
  */
 export function renderChunks(result: ScanResult, format: Format, opts: { color?: boolean } = {}): Iterable<string> {
@@ -90,5 +92,7 @@ export function render(result: ScanResult, format: Format, opts: { color?: boole
       return renderJunit(result);
     case 'table':
       return renderTable(result, opts);
+    case 'summary':
+      return renderSummary(result);
   }
 }

@@ -8,6 +8,7 @@ import { scanManifests } from '../helpers/scan.ts';
 import { scanResultValidator } from '../helpers/schema.ts';
 import { exitCodeFor } from '../../src/cli/exit.ts';
 import { destinations, parseFormats } from '../../src/cli/output.ts';
+import { renderSummary } from '../../src/report/summary.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
@@ -178,6 +179,18 @@ describe('report: re-render a saved scan with no cluster', () => {
     expect(r.code).toBe(0);
     const validate = scanResultValidator();
     expect(validate(JSON.parse(r.stdout))).toBe(true);
+  });
+
+  it('renders the CI summary of a saved scan, and writes it beside the full reports', async () => {
+    const r = await runCli(['report', scanFile, '--format', 'summary']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(renderSummary(JSON.parse(readFileSync(scanFile, 'utf8')) as ScanResult));
+    expect(r.stdout).toMatch(/^## k8s-audit: /);
+    const dir = join(tmp, 'with-summary');
+    expect((await runCli(['scan', '-f', join(repo, 'test/scenarios/demo'), '--format', 'md,summary', '-o', dir, '--quiet'])).code).not.toBe(2);
+    const summary = readFileSync(join(dir, 'report.summary.md'), 'utf8');
+    expect(summary).toMatch(/^## k8s-audit: manifests — score /);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8').length).toBeGreaterThan(5 * summary.length);
   });
 
   it('rejects a file that is not a scan result', async () => {

@@ -4,18 +4,19 @@ import { EXTENSIONS, FORMATS, render } from '../../src/report/index.ts';
 import { hostileResult } from '../fixtures/report/results.ts';
 
 describe('report formats', () => {
-  it('offers sarif and junit beside the human formats', () => {
-    expect(FORMATS).toEqual(['table', 'json', 'md', 'html', 'sarif', 'junit']);
+  it('offers sarif and junit beside the human formats, and a summary for CI', () => {
+    expect(FORMATS).toEqual(['table', 'json', 'md', 'html', 'sarif', 'junit', 'summary']);
     expect(parseFormats(['html,sarif', 'junit'])).toEqual(['html', 'sarif', 'junit']);
   });
 
   it('writes report.<ext> per format in a directory, json as scan.json', () => {
-    expect(destinations(['json', 'html', 'md', 'sarif', 'junit'], 'out/')).toEqual([
+    expect(destinations(['json', 'html', 'md', 'sarif', 'junit', 'summary'], 'out/')).toEqual([
       { format: 'json', path: 'out/scan.json' },
       { format: 'html', path: 'out/report.html' },
       { format: 'md', path: 'out/report.md' },
       { format: 'sarif', path: 'out/report.sarif' },
       { format: 'junit', path: 'out/report.junit.xml' },
+      { format: 'summary', path: 'out/report.summary.md' },
     ]);
     expect(EXTENSIONS.junit).toBe('junit.xml');
   });

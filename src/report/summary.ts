@@ -1,0 +1,201 @@
+import type { ControlSummary, Result, ScanResult } from '../engine/result.ts';
+import { SEVERITIES } from '../engine/types.ts';
+import { escapeMarkdown, markdownCode, showInvisible } from './escape.ts';
+import { baselineOf, formatScore, namespaceOf, severityRank, subjectLabel } from './view.ts';
+
+/**
+ * The `summary` format: a Markdown digest for CI, to append to a job summary or post as a
+ * pull-request comment. Its length depends on the number of controls, not on the cluster's
+ * size: the full Markdown report lists every finding and every namespace (12 MB at 2,000 Pods,
+ * 60 MB at 10,000), while GitHub takes at most 1 MiB per job summary and 65,536 characters per
+ * comment. The digest never exceeds SUMMARY_MAX_CHARS: when its lists would, their last rows
+ * give way to a line saying how many were left out.
+ *
+ * It reads the results once, without the full reports' view of every finding (0.8 s at 10,000
+ * Pods), and orders failing controls as the full reports do: by severity, then failed checks.
+ * Cluster text goes through escapeMarkdown (prose, cells) or markdownCode (names, ids).
+ */
+
+/** GitHub's limit on a pull-request or issue comment, in characters; a job summary takes more (1 MiB). */
+export const SUMMARY_MAX_CHARS = 65_536;
+
+/** Failing subjects named per control. */
+const EXAMPLES = 3;
+/** New findings listed when the scan has a baseline. */
+const NEW_LISTED = 20;
+/** The longest reason shown for a control that was not assessed. */
+const REASON_CHARS = 300;
+
+const count = (n: number) => n.toLocaleString('en');
+
+interface Failing {
+  control: ControlSummary;
+  subjects: Set<string>;
+  namespaces: Set<string>;
+  fresh: number;
+}
+
+export function renderSummary(result: ScanResult): string {
+  const s = result.summary;
+  const scan = result.scan;
+  const failing = new Map<string, Failing>();
+  const controls = new Map(result.controls.map((c) => [c.id, c]));
+  for (const c of result.controls) if (c.status === 'fail') failing.set(c.id, { control: c, subjects: new Set(), namespaces: new Set(), fresh: 0 });
+  const fresh: Result[] = [];
+  const unassessed = new Map<string, Result[]>();
+  for (const r of result.results) {
+    if (r.status === 'fail') {
+      const f = failing.get(r.controlId);
+      if (f) {
+        f.subjects.add(subjectLabel(r));
+        const ns = namespaceOf(r);
+        if (ns) f.namespaces.add(ns);
+        if (r.change === 'new') f.fresh++;
+      }
+      if (r.change === 'new') fresh.push(r);
+    } else if (r.status === 'not-assessed') {
+      const list = unassessed.get(r.controlId);
+      if (list) list.push(r);
+      else unassessed.set(r.controlId, [r]);
+    }
+  }
+
+  const head: string[] = [];
+  const target = scan.source === 'manifests' ? 'manifests' : (scan.context ?? scan.cluster ?? scan.server ?? 'cluster');
+  const score = s.score === null ? 'score n/a' : `score ${formatScore(s.score)} / 100, grade ${escapeMarkdown(s.grade)}`;
+  head.push(`## k8s-audit: ${escapeMarkdown(clip(target, 200))} — ${score}`, '');
+  const bySeverity = SEVERITIES.filter((sev) => (s.failedBySeverity[sev] ?? 0) > 0).map((sev) => `${count(s.failedBySeverity[sev])} ${sev}`);
+  const notAssessed = result.controls.filter((c) => c.status === 'not-assessed');
+  head.push(
+    `**${count(s.controls.fail)} of ${count(result.controls.length)} controls failing**, ${count(s.results.fail)} failed checks` +
+      (bySeverity.length ? ` (${bySeverity.join(', ')})` : '') +
+      (s.results.waived ? `, ${count(s.results.waived)} waived` : '') +
+      (notAssessed.length ? `; **${count(notAssessed.length)} not assessed**, not counted as passing` : '') +
+      '.',
+  );
+  const baseline = baselineOf(result);
+  if (baseline) {
+    head.push(
+      '',
+      `Since the baseline scan of ${escapeMarkdown(baseline.startedAt)}: **${count(baseline.new)} new**, ${count(baseline.unchanged)} unchanged, ${count(baseline.fixed.length)} fixed` +
+        (baseline.notReassessed.length ? `, ${count(baseline.notReassessed.length)} not re-assessed` : '') +
+        '.',
+    );
+  }
+  const about = [
+    `${result.tool.name} ${result.tool.version}`,
+    scan.source === 'manifests' ? 'manifest files' : scan.serverVersion ? `Kubernetes ${scan.serverVersion.gitVersion}` : '',
+    scan.namespaces?.length ? (scan.namespaces.length > 3 ? `${scan.namespaces.length} namespaces` : `namespaces ${scan.namespaces.join(', ')}`) : '',
+    scan.startedAt,
+  ].filter(Boolean);
+  const foot = ['', `<sub>${escapeMarkdown(clip(about.join(' · '), 400))}. Every finding, with its evidence and remediation, is in the JSON, HTML and Markdown reports.</sub>`, ''];
+
+  const budget = new Budget(SUMMARY_MAX_CHARS - length(head) - length(foot));
+  const body: string[] = [];
+
+  const worstFirst = [...failing.values()].sort(
+    (a, b) => severityRank(a.control.severity) - severityRank(b.control.severity) || b.control.counts.fail - a.control.counts.fail || (a.control.id < b.control.id ? -1 : 1),
+  );
+  if (worstFirst.length > 0) {
+    const withNew = baseline !== undefined;
+    const table = [
+      '',
+      '### Failing controls',
+      '',
+      `| Severity | Control | Failed checks | Subjects | ${withNew ? 'New | ' : ''}Namespaces | First failing subjects |`,
+      `|---|---|---:|---:|${withNew ? '---:|' : ''}---:|---|`,
+    ];
+    budget.take(length(table));
+    body.push(...table);
+    const rows = worstFirst.map((f) => controlRow(f, withNew));
+    body.push(...budget.fit(rows, (left) => `| | … and ${count(left)} more failing control(s) | | | ${withNew ? '| ' : ''}| |`));
+  } else {
+    const line = ['', 'No control failed.'];
+    budget.take(length(line));
+    body.push(...line);
+  }
+
+  if (fresh.length > 0) {
+    const listed = fresh.slice(0, NEW_LISTED);
+    const table = ['', `### New since the baseline (${count(fresh.length)})`, '', '| Severity | Control | Subject | Finding |', '|---|---|---|---|'];
+    if (budget.take(length(table))) {
+      body.push(...table);
+      const rows = listed.map((r) => `| ${r.severity} | ${markdownCode(r.controlId)} | ${markdownCode(subjectLabel(r))} | ${escapeMarkdown(clip(r.message, REASON_CHARS))} |`);
+      const more = fresh.length - listed.length;
+      body.push(...budget.fit(rows, (left) => `| | … and ${count(left)} more | | |`, more));
+    }
+  }
+
+  if (notAssessed.length > 0) {
+    const table = ['', `### Not assessed (${count(notAssessed.length)})`, '', '| Control | Why | Permission that would let it be assessed |', '|---|---|---|'];
+    if (budget.take(length(table))) {
+      body.push(...table);
+      const rows = notAssessed.map((c) => {
+        const rs = unassessed.get(c.id) ?? [];
+        const why = c.reason ?? rs[0]?.message ?? '';
+        const permissions = c.permissions?.length ? c.permissions : [...new Set(rs.map((r) => r.permission ?? '').filter(Boolean))];
+        return `| ${escapeMarkdown(controls.get(c.id)?.title ?? c.id)} (${markdownCode(c.id)}) | ${escapeMarkdown(clip(why, REASON_CHARS))} | ${escapeMarkdown(clip(permissions.join('; '), REASON_CHARS))} |`;
+      });
+      body.push(...budget.fit(rows, (left) => `| … and ${count(left)} more | | |`));
+    }
+  }
+
+  return [...head, ...body, ...foot].join('\n');
+}
+
+function controlRow(f: Failing, withNew: boolean): string {
+  const c = f.control;
+  const first = [...f.subjects].slice(0, EXAMPLES).map((x) => markdownCode(clip(showInvisible(x), 120)));
+  const examples = first.join(', ') + (f.subjects.size > first.length ? ', …' : '');
+  const fresh = withNew ? `${count(f.fresh)} | ` : '';
+  return `| ${c.severity} | ${escapeMarkdown(c.title)} (${markdownCode(c.id)}) | ${count(c.counts.fail)} | ${count(f.subjects.size)} | ${fresh}${f.namespaces.size ? count(f.namespaces.size) : '–'} | ${examples} |`;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Characters of lines joined by newlines, with the newline that joins them to what follows. */
+function length(lines: readonly string[]): number {
+  let n = 0;
+  for (const l of lines) n += l.length + 1;
+  return n;
+}
+
+/** What is left of the digest's length. */
+class Budget {
+  #left: number;
+  constructor(chars: number) {
+    this.#left = chars;
+  }
+
+  /** Spend `chars` if they fit; false (nothing spent) if not. */
+  take(chars: number): boolean {
+    if (chars > this.#left) return false;
+    this.#left -= chars;
+    return true;
+  }
+
+  /**
+   * As many of `rows` as fit, in order, then (when some did not, or `hidden` rows were never
+   * offered) the line `more(left out)`, which is always kept room for.
+   */
+  fit(rows: readonly string[], more: (leftOut: number) => string, hidden = 0): string[] {
+    const out: string[] = [];
+    // The closing line's room, at its longest.
+    const reserve = more(rows.length + hidden).length + 1;
+    for (const [i, row] of rows.entries()) {
+      const last = i === rows.length - 1 && hidden === 0;
+      if (!this.take(row.length + 1 + (last ? 0 : reserve))) break;
+      if (!last) this.#left += reserve;
+      out.push(row);
+    }
+    const leftOut = rows.length - out.length + hidden;
+    if (leftOut > 0) {
+      const line = more(leftOut);
+      this.take(line.length + 1);
+      out.push(line);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import type { ControlSummary, Result, ScanResult } from '../../src/engine/result.ts';
+import { controlStatus, summarize } from '../../src/engine/run.ts';
+import { emptyCounts } from '../../src/engine/score.ts';
+import type { Severity } from '../../src/engine/types.ts';
+import { escapeMarkdown } from '../../src/report/escape.ts';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import { renderSummary, SUMMARY_MAX_CHARS } from '../../src/report/summary.ts';
+import { buildView } from '../../src/report/view.ts';
+import { hostileResult, PAYLOADS, scenarioResult, workflowResult } from '../fixtures/report/results.ts';
+import { prose, separators, tables } from '../helpers/markdown.ts';
+
+/** The rows of the table under a `### ` heading (header and rule left out). */
+function rowsUnder(md: string, heading: string): string[] {
+  const at = md.indexOf(`\n### ${heading}`);
+  expect(at, heading).toBeGreaterThanOrEqual(0);
+  const next = md.indexOf('\n### ', at + 1);
+  return tables(md.slice(at, next < 0 ? undefined : next))[0]!.slice(2);
+}
+
+function wellFormed(md: string) {
+  for (const t of tables(md)) {
+    expect(t[1]).toMatch(/^\|(\s*:?-{3,}:?\s*\|)+$/);
+    const n = separators(t[0]!);
+    for (const row of t) expect(separators(row), row).toBe(n);
+  }
+  for (const line of prose(md)) for (const m of line.matchAll(/<[^>]*>?/g)) expect(m[0], line).toMatch(/^<\/?sub>$/);
+  const headings = prose(md).filter((l) => /^ {0,3}#{1,6}(\s|$)/.test(l));
+  expect(headings[0]).toMatch(/^## k8s-audit: /);
+  for (const h of headings.slice(1)) expect(h).toMatch(/^### (Failing controls|New since the baseline \(\d[\d,]*\)|Not assessed \(\d[\d,]*\))$/);
+  expect(md.length).toBeLessThanOrEqual(SUMMARY_MAX_CHARS);
+}
+
+/** A result with `controls` failing controls, each failing on `subjects` subjects, with long hostile names. */
+function largeResult(controlCount: number, subjects: number, opts: { notAssessed?: number; fresh?: boolean } = {}): ScanResult {
+  const severities: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+  const controls: ControlSummary[] = [];
+  const results: Result[] = [];
+  const long = (i: number) => `${PAYLOADS[i % PAYLOADS.length]}-${'x|`<'.repeat(60)}`;
+  for (let c = 0; c < controlCount; c++) {
+    const id = `x-control-${String(c).padStart(4, '0')}`;
+    controls.push({ id, title: `Control ${c} ${long(c)}`, area: 'general', severity: severities[c % 5]!, description: '', rationale: '', references: {}, status: 'pass', counts: emptyCounts() });
+    for (let i = 0; i < subjects; i++) {
+      results.push({
+        controlId: id,
+        status: 'fail',
+        severity: severities[c % 5]!,
+        subject: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: `ns-${i % 50}`, name: `app-${i}-${long(i)}` },
+        message: `Message ${long(i)}`,
+        fingerprint: `${c}-${i}`,
+        ...(opts.fresh ? { change: 'new' as const } : {}),
+      });
+    }
+  }
+  for (let c = 0; c < (opts.notAssessed ?? 0); c++) {
+    const id = `x-unread-${c}`;
+    controls.push({ id, title: `Unread ${c}`, area: 'general', severity: 'high', description: '', rationale: '', references: {}, status: 'pass', counts: emptyCounts(), reason: `Could not read ${long(c).repeat(20)}` });
+    results.push({ controlId: id, status: 'not-assessed', severity: 'high', subject: { apiVersion: 'v1', kind: 'Cluster', name: 'cluster' }, message: 'x', fingerprint: `na-${c}` });
+  }
+  for (const c of controls) {
+    for (const r of results) if (r.controlId === c.id) c.counts[r.status]++;
+    c.status = controlStatus(c.counts);
+  }
+  const result: ScanResult = {
+    schemaVersion: '1.2',
+    tool: { name: 'k8s-audit', version: '0.1.0' },
+    scan: { startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1, timings: { collectMs: 1, evaluateMs: 0 }, source: 'cluster', context: `ctx ${long(0)}`, collection: [] },
+    summary: summarize(controls, results),
+    controls,
+    results,
+  };
+  if (opts.fresh) result.baseline = { startedAt: '2025-12-01T00:00:00.000Z', new: results.filter((r) => r.status === 'fail').length, unchanged: 0, fixed: [], notReassessed: [] };
+  return result;
+}
+
+describe('summary: the demo scan', () => {
+  const result = scenarioResult('demo');
+  const md = renderSummary(result);
+
+  it('is well-formed Markdown with its own headings only', () => wellFormed(md));
+
+  it('gives the score, the counts and every failing control, worst first as the full reports order them', () => {
+    expect(md.split('\n')[0]).toBe(`## k8s-audit: ${escapeMarkdown(result.scan.context ?? 'cluster')} — score ${result.summary.score} / 100, grade ${result.summary.grade}`);
+    expect(md).toContain(`**${result.summary.controls.fail} of ${result.controls.length} controls failing**, ${result.summary.results.fail} failed checks`);
+    const ids = rowsUnder(md, 'Failing controls').map((r) => /\(`([a-z0-9-]+)`\)/.exec(r)![1]);
+    expect(ids).toEqual(buildView(result).failing.filter((c) => c.status === 'fail').map((c) => c.id));
+    expect(md).not.toContain('### New since the baseline');
+  });
+
+  it('counts failed checks, distinct subjects and namespaces per control, and names the first subjects', () => {
+    for (const row of rowsUnder(md, 'Failing controls')) {
+      const id = /\(`([a-z0-9-]+)`\)/.exec(row)![1]!;
+      const fails = result.results.filter((r) => r.controlId === id && r.status === 'fail');
+      const cells = row.split(' | ');
+      expect(cells[2], id).toBe(fails.length.toLocaleString('en'));
+      const subjects = [...new Set(fails.map((r) => (r.subject.namespace ? `${r.subject.kind} ${r.subject.namespace}/${r.subject.name}` : `${r.subject.kind} ${r.subject.name}`)))];
+      expect(cells[3], id).toBe(String(subjects.length));
+      const namespaces = new Set(fails.map((r) => (r.subject.kind === 'Namespace' ? r.subject.name : (r.subject.namespace ?? ''))).filter(Boolean));
+      expect(cells[4], id).toBe(namespaces.size ? String(namespaces.size) : '–');
+      expect(cells[5], id).toContain(`\`${subjects[0]}\``);
+      expect(cells[5]!.endsWith(', … |'), id).toBe(subjects.length > 3);
+    }
+  });
+
+  it('is a small part of the full Markdown report', () => {
+    expect(md.length * 5).toBeLessThan(renderMarkdown(result).length);
+  });
+});
+
+describe('summary: hostile strings', () => {
+  const result = hostileResult();
+  const md = renderSummary(result);
+
+  it('is well-formed Markdown with its own headings only', () => wellFormed(md));
+
+  it('shows payloads as inert text', () => {
+    const text = prose(md).join('\n');
+    expect(text).not.toContain('<script');
+    expect(text).not.toContain('<img');
+    expect(text).not.toMatch(/\]\(javascript:/);
+    expect(md).not.toContain('\u202e');
+    // The not-assessed control, with its reason and the permission to grant.
+    const na = rowsUnder(md, 'Not assessed (1)');
+    expect(na).toHaveLength(1);
+    expect(na[0]).toContain('Could not read');
+    expect(na[0]).toContain('list ');
+  });
+});
+
+describe('summary: a baseline', () => {
+  const result = workflowResult();
+  const md = renderSummary(result);
+
+  it('is well-formed Markdown with its own headings only', () => wellFormed(md));
+
+  it('counts and lists the new findings, per control too', () => {
+    const fresh = result.results.filter((r) => r.status === 'fail' && r.change === 'new');
+    expect(fresh.length).toBeGreaterThan(0);
+    expect(md).toContain(`**${result.baseline!.new} new**, ${result.baseline!.unchanged} unchanged, ${result.baseline!.fixed.length} fixed`);
+    const rows = rowsUnder(md, `New since the baseline (${fresh.length})`);
+    expect(rows.map((r) => /^\| \w+ \| `([a-z0-9-]+)`/.exec(r)![1])).toEqual(fresh.map((r) => r.controlId));
+    const perControl = rowsUnder(md, 'Failing controls').map((r) => Number(r.split(' | ')[4]));
+    expect(perControl.reduce((a, b) => a + b, 0)).toBe(fresh.length);
+    // Waived findings are counted in the headline, not listed as failing.
+    expect(md).toMatch(/failed checks \([^)]*\), \d+ waived/);
+  });
+});
+
+describe('summary: bounded whatever the cluster', () => {
+  it('stays within a pull-request comment, saying how many rows it left out', () => {
+    const result = largeResult(400, 3, { notAssessed: 100, fresh: true });
+    const md = renderSummary(result);
+    wellFormed(md);
+    expect(md.length).toBeGreaterThan(SUMMARY_MAX_CHARS - 2_000); // it used the room it had
+    const rows = rowsUnder(md, 'Failing controls');
+    const more = /… and ([\d,]+) more failing control\(s\)/.exec(rows.at(-1)!);
+    expect(more).not.toBeNull();
+    expect(rows.length - 1 + Number(more![1]!.replace(/,/g, ''))).toBe(400);
+    expect(md.trimEnd().endsWith('</sub>')).toBe(true);
+  });
+
+  it('does not grow with the number of failing subjects', () => {
+    const small = renderSummary(largeResult(3, 10));
+    const large = renderSummary(largeResult(3, 20_000));
+    expect(large.length).toBeLessThan(small.length + 50); // only the counts are longer
+    expect(large).toContain('| 20,000 | 20,000 | 50 |');
+    wellFormed(large);
+  });
+});
