@@ -14,8 +14,11 @@ export interface KindInfo {
   kind: string;
   namespaced: boolean;
   /**
-   * List as PartialObjectMetadata: names, labels and annotations only. Used for Secrets so that
-   * the scanner never receives a Secret's data.
+   * List as PartialObjectMetadata: names, labels and annotations only. Declared for Secrets, so
+   * that a Secret's data is never requested (no control lists Secrets today). One annotation can
+   * still carry it: client-side `kubectl apply` copies the whole object, data included, into
+   * `kubectl.kubernetes.io/last-applied-configuration`, which trimListed drops as the page is
+   * parsed. A control that needs no more than names should use `namesOnly`.
    */
   metadataOnly?: boolean;
   /**

@@ -13,6 +13,7 @@ import { baselineOf, formatScore, namespaceOf, severityRank, subjectLabel } from
  *
  * It reads the results once, without the full reports' view of every finding (0.8 s at 10,000
  * Pods), and orders failing controls as the full reports do: by severity, then failed checks.
+ * With a baseline, the new findings come first: in a pull request, they are what changed.
  * Cluster text goes through escapeMarkdown (prose, cells) or markdownCode (names, ids).
  */
 
@@ -93,6 +94,17 @@ export function renderSummary(result: ScanResult): string {
   const budget = new Budget(SUMMARY_MAX_CHARS - length(head) - length(foot));
   const body: string[] = [];
 
+  if (fresh.length > 0) {
+    const listed = fresh.slice(0, NEW_LISTED);
+    const table = ['', `### New since the baseline (${count(fresh.length)})`, '', '| Severity | Control | Subject | Finding |', '|---|---|---|---|'];
+    if (budget.take(length(table))) {
+      body.push(...table);
+      const rows = listed.map((r) => `| ${r.severity} | ${markdownCode(r.controlId)} | ${markdownCode(subjectLabel(r))} | ${escapeMarkdown(clip(r.message, REASON_CHARS))} |`);
+      const more = fresh.length - listed.length;
+      body.push(...budget.fit(rows, (left) => `| | … and ${count(left)} more | | |`, more));
+    }
+  }
+
   const worstFirst = [...failing.values()].sort(
     (a, b) => severityRank(a.control.severity) - severityRank(b.control.severity) || b.control.counts.fail - a.control.counts.fail || (a.control.id < b.control.id ? -1 : 1),
   );
@@ -105,25 +117,15 @@ export function renderSummary(result: ScanResult): string {
       `| Severity | Control | Failed checks | Subjects | ${withNew ? 'New | ' : ''}Namespaces | First failing subjects |`,
       `|---|---|---:|---:|${withNew ? '---:|' : ''}---:|---|`,
     ];
-    budget.take(length(table));
-    body.push(...table);
-    const rows = worstFirst.map((f) => controlRow(f, withNew));
-    body.push(...budget.fit(rows, (left) => `| | … and ${count(left)} more failing control(s) | | | ${withNew ? '| ' : ''}| |`));
+    if (budget.take(length(table))) {
+      body.push(...table);
+      const rows = worstFirst.map((f) => controlRow(f, withNew));
+      body.push(...budget.fit(rows, (left) => `| | … and ${count(left)} more failing control(s) | | | ${withNew ? '| ' : ''}| |`));
+    }
   } else {
     const line = ['', 'No control failed.'];
     budget.take(length(line));
     body.push(...line);
-  }
-
-  if (fresh.length > 0) {
-    const listed = fresh.slice(0, NEW_LISTED);
-    const table = ['', `### New since the baseline (${count(fresh.length)})`, '', '| Severity | Control | Subject | Finding |', '|---|---|---|---|'];
-    if (budget.take(length(table))) {
-      body.push(...table);
-      const rows = listed.map((r) => `| ${r.severity} | ${markdownCode(r.controlId)} | ${markdownCode(subjectLabel(r))} | ${escapeMarkdown(clip(r.message, REASON_CHARS))} |`);
-      const more = fresh.length - listed.length;
-      body.push(...budget.fit(rows, (left) => `| | … and ${count(left)} more | | |`, more));
-    }
   }
 
   if (notAssessed.length > 0) {

@@ -141,6 +141,8 @@ describe('summary: a baseline', () => {
     expect(rows.map((r) => /^\| \w+ \| `([a-z0-9-]+)`/.exec(r)![1])).toEqual(fresh.map((r) => r.controlId));
     const perControl = rowsUnder(md, 'Failing controls').map((r) => Number(r.split(' | ')[4]));
     expect(perControl.reduce((a, b) => a + b, 0)).toBe(fresh.length);
+    // In a pull request the new findings are what changed: they come first.
+    expect(md.indexOf('\n### New since the baseline')).toBeLessThan(md.indexOf('\n### Failing controls'));
     // Waived findings are counted in the headline, not listed as failing.
     expect(md).toMatch(/failed checks \([^)]*\), \d+ waived/);
   });
