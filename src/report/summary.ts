@@ -95,6 +95,7 @@ export function renderSummary(result: ScanResult): string {
   const body: string[] = [];
 
   if (fresh.length > 0) {
+    fresh.sort((a, b) => severityRank(a.severity) - severityRank(b.severity)); // stable: the engine's order within a severity
     const listed = fresh.slice(0, NEW_LISTED);
     const table = ['', `### New since the baseline (${count(fresh.length)})`, '', '| Severity | Control | Subject | Finding |', '|---|---|---|---|'];
     if (budget.take(length(table))) {
@@ -105,8 +106,13 @@ export function renderSummary(result: ScanResult): string {
     }
   }
 
+  // As buildView orders them (its findings are the failed and waived results).
   const worstFirst = [...failing.values()].sort(
-    (a, b) => severityRank(a.control.severity) - severityRank(b.control.severity) || b.control.counts.fail - a.control.counts.fail || (a.control.id < b.control.id ? -1 : 1),
+    (a, b) =>
+      severityRank(a.control.severity) - severityRank(b.control.severity) ||
+      b.control.counts.fail - a.control.counts.fail ||
+      b.control.counts.waived - a.control.counts.waived ||
+      (a.control.id < b.control.id ? -1 : a.control.id > b.control.id ? 1 : 0),
   );
   if (worstFirst.length > 0) {
     const withNew = baseline !== undefined;

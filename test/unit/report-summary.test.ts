@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ControlSummary, Result, ScanResult } from '../../src/engine/result.ts';
 import { controlStatus, summarize } from '../../src/engine/run.ts';
 import { emptyCounts } from '../../src/engine/score.ts';
-import type { Severity } from '../../src/engine/types.ts';
+import { SEVERITIES, type Severity } from '../../src/engine/types.ts';
 import { escapeMarkdown } from '../../src/report/escape.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { renderSummary, SUMMARY_MAX_CHARS } from '../../src/report/summary.ts';
@@ -138,7 +138,8 @@ describe('summary: a baseline', () => {
     expect(fresh.length).toBeGreaterThan(0);
     expect(md).toContain(`**${result.baseline!.new} new**, ${result.baseline!.unchanged} unchanged, ${result.baseline!.fixed.length} fixed`);
     const rows = rowsUnder(md, `New since the baseline (${fresh.length})`);
-    expect(rows.map((r) => /^\| \w+ \| `([a-z0-9-]+)`/.exec(r)![1])).toEqual(fresh.map((r) => r.controlId));
+    const worstFirst = SEVERITIES.flatMap((sev) => fresh.filter((r) => r.severity === sev));
+    expect(rows.map((r) => /^\| (\w+) \| `([a-z0-9-]+)`/.exec(r)!.slice(1).join(' '))).toEqual(worstFirst.map((r) => `${r.severity} ${r.controlId}`));
     const perControl = rowsUnder(md, 'Failing controls').map((r) => Number(r.split(' | ')[4]));
     expect(perControl.reduce((a, b) => a + b, 0)).toBe(fresh.length);
     // In a pull request the new findings are what changed: they come first.
