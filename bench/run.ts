@@ -27,6 +27,7 @@ import Table from 'cli-table3';
 import { allControls, kindsRead } from '../src/engine/registry.ts';
 import { HarnessError, REPO_ROOT, down, up, type ClusterInfo } from '../test/cluster/harness.ts';
 import { KubeClient } from '../test/cluster/kube.ts';
+import { cronJobHeapMiB } from './cronjob.ts';
 import type { FloorResult } from './floor.ts';
 import type { TypedRun } from './typed.ts';
 import { BENCH_CONTROLLERS, PLAN_VERSION, SIZES, planCounts, seed, type SizeName } from './seed.ts';
@@ -215,12 +216,15 @@ interface HistoryRun {
   /** What the run left on the volume, per file and in all. */
   files: Record<string, number>;
   runMB: number;
+  /** The heap ceiling it ran under (cronJobHeapMiB). */
+  heapCeilingMiB: number;
 }
 
 async function runHistory(kubeconfig: string, dir: string): Promise<HistoryRun> {
   const before = existsSync(dir) ? readdirSync(dir) : [];
-  const r = await runChild([CLI, 'scan', '--kubeconfig', kubeconfig, '--context', 'admin', '--history', dir, '--debug']);
-  if (r.code !== 0 && r.code !== 1) throw new Error(`scan --history failed (exit ${r.code}): ${r.stderr.trim()}`);
+  const heap = cronJobHeapMiB();
+  const r = await runChild([`--max-old-space-size=${heap}`, CLI, 'scan', '--kubeconfig', kubeconfig, '--context', 'admin', '--history', dir, '--debug']);
+  if (r.code !== 0 && r.code !== 1) throw new Error(`scan --history failed under the CronJob's ${heap} MiB heap (exit ${r.code}): ${r.stderr.trim().slice(-2000)}`);
   const m = /k8s-audit: timings (\{.*\})/.exec(r.stderr);
   if (!m) throw new Error(`scan --history printed no timings: ${r.stderr.trim()}`);
   const t = JSON.parse(m[1]!) as { renderMs: number; cpuMs: number; maxRssMB: number };
@@ -229,7 +233,7 @@ async function runHistory(kubeconfig: string, dir: string): Promise<HistoryRun> 
   const files: Record<string, number> = {};
   for (const f of readdirSync(join(dir, run[0]!))) files[f] = statSync(join(dir, run[0]!, f)).size;
   const bytes = Object.values(files).reduce((a, b) => a + b, 0);
-  return { withBaseline: before.length > 0, wallMs: Math.round(r.wallMs), renderMs: t.renderMs, cpuMs: t.cpuMs, maxRssMB: t.maxRssMB, files, runMB: Math.round((bytes / 2 ** 20) * 10) / 10 };
+  return { withBaseline: before.length > 0, wallMs: Math.round(r.wallMs), renderMs: t.renderMs, cpuMs: t.cpuMs, maxRssMB: t.maxRssMB, files, runMB: Math.round((bytes / 2 ** 20) * 10) / 10, heapCeilingMiB: heap };
 }
 
 /** Node start-up plus loading the CLI's modules: `k8s-audit --version`. */

@@ -1,8 +1,11 @@
 // deploy/: the generated RBAC matches the controls' declared reads (and the committed files),
 // the manifests carry what the issue promises, and k8s-audit finds nothing at medium or above in them.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { cronJobHeapMiB } from '../../bench/cronjob.ts';
 import { controlsReadingForbidden, generateRbac, readerRules, VERBS } from '../../scripts/gen-clusterrole.ts';
 import { buildKustomization } from '../../src/collect/kustomize.ts';
 import { parseManifests } from '../../src/collect/manifests.ts';
@@ -14,6 +17,8 @@ import { runCli } from '../helpers/io.ts';
 import { scanResultValidator } from '../helpers/schema.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
+/** The share of the container's memory the image gives the JavaScript heap (the README and bench/run.ts quote it). */
+const HEAP_PERCENT = 75;
 
 function find(objects: K8sObject[], kind: string, name: string): any {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
@@ -106,6 +111,21 @@ describe('deploy/ manifests', () => {
     const dockerfile = readFileSync(`${repo}Dockerfile`, 'utf8');
     expect(dockerfile).toMatch(new RegExp(`^USER ${pod.securityContext.runAsUser}:`, 'm'));
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+  });
+
+  it('the image sizes the JavaScript heap from the container\'s memory limit, at 75% of it', () => {
+    const dockerfile = readFileSync(`${repo}Dockerfile`, 'utf8');
+    const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    expect(entrypoint).toEqual(['/nodejs/bin/node', `--max-old-space-size-percentage=${HEAP_PERCENT}`, '/app/bin/k8s-audit.js']);
+    // The Node.js the image runs (24, as here) takes the flag as a share of the memory it may use: the container's
+    // limit (cgroup) or, without one, the machine's. Two shares differ by that much, whatever the young generation adds.
+    const limit = (percent: number) =>
+      Number(execFileSync(process.execPath, [`--max-old-space-size-percentage=${percent}`, '-p', 'require("v8").getHeapStatistics().heap_size_limit'], { encoding: 'utf8' }));
+    const constrained = process.constrainedMemory();
+    const memory = constrained > 0 ? Math.min(constrained, totalmem()) : totalmem();
+    expect((limit(80) - limit(40)) / (0.4 * memory)).toBeCloseTo(1, 1);
+    // The bench runs the CronJob's scans under the heap the shipped limit gives: 75% of 2 Gi.
+    expect(cronJobHeapMiB()).toBe(1536);
   });
 
   it('the kubelet overlay: the base plus get nodes/proxy, and --kubelet on the scan', () => {
