@@ -36,7 +36,6 @@ export interface Collected {
   durationMs: number;
 }
 
-
 class ListFailure extends Error {
   readonly state: KindCollection['state'];
   constructor(state: KindCollection['state'], message: string) {
