@@ -803,7 +803,7 @@ const POLICY_API_GROUPS: readonly { provider: string; group: RegExp; resource: R
 ];
 
 /**
- * A CRD's group and plural resource. A live scan lists CRDs as metadata only (their schemas are
+ * A CRD's group and plural resource. A live scan lists CRDs as names only (their schemas are
  * large and unread), and the API server only accepts a CRD named `<spec.names.plural>.<spec.group>`,
  * so the name tells both; a manifest's CRD (static scans) is read whole and its spec is used.
  */
