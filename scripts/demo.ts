@@ -33,7 +33,7 @@ async function run(): Promise<number> {
 
     const cli = spawnSync(
       process.execPath,
-      [resolve(REPO_ROOT, 'bin/k8s-audit.js'), 'scan', '--kubeconfig', cluster.kubeconfigPath, '--context', 'admin', '--format', 'html,md,json', '-o', outDir],
+      [resolve(REPO_ROOT, 'bin/k8s-audit.js'), 'scan', '--kubeconfig', cluster.kubeconfigPath, '--context', 'admin', '--format', 'html,md,json,summary', '-o', outDir],
       { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' },
     );
     process.stderr.write(cli.stderr);
@@ -42,6 +42,7 @@ async function run(): Promise<number> {
       log(`reports: ${resolve(outDir, 'report.html')}`);
       log(`         ${resolve(outDir, 'report.md')}`);
       log(`         ${resolve(outDir, 'scan.json')}`);
+      log(`         ${resolve(outDir, 'report.summary.md')} (the digest for CI)`);
       log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       code = 0;
     }
