@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import { resolveTarget } from '../collect/kubeconfig.ts';
 import type { ScanResult } from '../engine/result.ts';
@@ -187,6 +188,8 @@ async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
       renderMs: Math.round(performance.now() - renderStart),
       cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      // The ceiling the scan ran under: in a container, Node sizes it from the memory limit (see the README's CronJob sizing).
+      heapLimitMB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
       results: result.results.length,
     };
     io.stderr.write(`k8s-audit: timings ${JSON.stringify(timings)}\n`);

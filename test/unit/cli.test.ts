@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/result.ts';
@@ -41,6 +42,13 @@ describe('CLI snapshots', () => {
       expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toMatchSnapshot();
     });
   }
+
+  it('--debug prints where the time went, the peak memory and the heap ceiling', async () => {
+    const r = await runCli(['scan', '-f', join(repo, 'test/scenarios/demo'), '--format', 'json', '-o', join(tmp, 'debug.json'), '--quiet', '--debug']);
+    const timings = JSON.parse(/k8s-audit: timings (\{.*\})/.exec(r.stderr)![1]!) as Record<string, number>;
+    expect(Object.keys(timings)).toEqual(expect.arrayContaining(['collectMs', 'evaluateMs', 'renderMs', 'cpuMs', 'maxRssMB', 'heapLimitMB', 'results']));
+    expect(timings.heapLimitMB).toBe(Math.round(getHeapStatistics().heap_size_limit / 2 ** 20));
+  });
 
   it('errors are one line without a stack trace, and --debug adds the stack', async () => {
     const r = await runCli(['scan', '--kubeconfig', '/nonexistent/kubeconfig']);
