@@ -1,7 +1,7 @@
 import type { ControlSummary, Result, ScanResult } from '../engine/result.ts';
 import { SEVERITIES } from '../engine/types.ts';
 import { escapeMarkdown, markdownCode, showInvisible } from './escape.ts';
-import { baselineOf, formatScore, namespaceOf, severityRank, subjectLabel } from './view.ts';
+import { baselineOf, formatScore, namespaceOf, scanTarget, severityRank, subjectLabel, worstFirst } from './view.ts';
 
 /**
  * The `summary` format: a Markdown digest for CI, to append to a job summary or post as a
@@ -62,7 +62,7 @@ export function renderSummary(result: ScanResult): string {
   }
 
   const head: string[] = [];
-  const target = scan.source === 'manifests' ? 'manifests' : (scan.context ?? scan.cluster ?? scan.server ?? 'cluster');
+  const target = scanTarget(result);
   const score = s.score === null ? 'score n/a' : `score ${formatScore(s.score)} / 100, grade ${escapeMarkdown(s.grade)}`;
   head.push(`## k8s-audit: ${escapeMarkdown(clip(target, 200))} — ${score}`, '');
   const bySeverity = SEVERITIES.filter((sev) => (s.failedBySeverity[sev] ?? 0) > 0).map((sev) => `${count(s.failedBySeverity[sev])} ${sev}`);
@@ -106,15 +106,8 @@ export function renderSummary(result: ScanResult): string {
     }
   }
 
-  // As buildView orders them (its findings are the failed and waived results).
-  const worstFirst = [...failing.values()].sort(
-    (a, b) =>
-      severityRank(a.control.severity) - severityRank(b.control.severity) ||
-      b.control.counts.fail - a.control.counts.fail ||
-      b.control.counts.waived - a.control.counts.waived ||
-      (a.control.id < b.control.id ? -1 : a.control.id > b.control.id ? 1 : 0),
-  );
-  if (worstFirst.length > 0) {
+  const failingControls = [...failing.values()].sort((a, b) => worstFirst(a.control, b.control));
+  if (failingControls.length > 0) {
     const withNew = baseline !== undefined;
     const table = [
       '',
@@ -125,7 +118,7 @@ export function renderSummary(result: ScanResult): string {
     ];
     if (budget.take(length(table))) {
       body.push(...table);
-      const rows = worstFirst.map((f) => controlRow(f, withNew));
+      const rows = failingControls.map((f) => controlRow(f, withNew));
       body.push(...budget.fit(rows, (left) => `| | … and ${count(left)} more failing control(s) | | | ${withNew ? '| ' : ''}| |`));
     }
   } else {

@@ -217,6 +217,22 @@ export function compareSection(a: string, b: string): number {
 
 const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Failing controls in the reports' order: by severity, then failed checks, then findings (failed and waived), then id. */
+export function worstFirst(a: ControlSummary, b: ControlSummary): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    b.counts.fail - a.counts.fail ||
+    b.counts.fail + (b.counts.waived ?? 0) - (a.counts.fail + (a.counts.waived ?? 0)) || // scans before waivers (1.0) count none
+    cmpStr(a.id, b.id)
+  );
+}
+
+/** What a scan was of, for titles: `manifests`, else the context, cluster or server. */
+export function scanTarget(result: ScanResult): string {
+  const scan = result.scan;
+  return scan.source === 'manifests' ? 'manifests' : (scan.context ?? scan.cluster ?? scan.server ?? 'cluster');
+}
+
 /** `kind namespace/name`, or `kind name` for cluster-scoped subjects. */
 export function subjectLabel(r: Pick<Result, 'subject'>): string {
   const s = r.subject;
@@ -416,8 +432,6 @@ function makeView(result: ScanResult): ReportView {
     } as ControlView;
   });
 
-  const worstFirst = (a: ControlView, b: ControlView) =>
-    severityRank(a.severity) - severityRank(b.severity) || b.counts.fail - a.counts.fail || b.findings.length - a.findings.length || cmpStr(a.id, b.id);
   const failing = controls.filter((v) => v.status === 'fail' || v.status === 'waived').sort(worstFirst);
   const findings = failing.flatMap((c) => c.findings);
 
@@ -447,7 +461,7 @@ function makeView(result: ScanResult): ReportView {
 
   const s = result.summary;
   const scan = result.scan;
-  const target = scan.source === 'manifests' ? 'manifests' : (scan.context ?? scan.cluster ?? scan.server ?? 'cluster');
+  const target = scanTarget(result);
   const meta: MetaRow[] = [
     { label: 'Cluster', value: scan.cluster ?? '' },
     { label: 'Context', value: scan.context ?? '' },
