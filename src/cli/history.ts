@@ -1,7 +1,8 @@
 /**
  * `scan --history <dir>`: what the in-cluster CronJob runs. Each scan is kept
  * in a directory of its own named by its start time (`2026-05-01T02-00-00.123Z/`
- * holding report.html, report.md.gz and scan.json.gz: RUN_FILES), compared with
+ * holding report.html, report.md.gz, report.summary.md and scan.json.gz:
+ * RUN_FILES), compared with
  * the newest earlier run in the same place, and only the newest `--keep` runs
  * are kept.
  *
@@ -19,7 +20,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 
 /** The files of one run. Runs written before the JSON was compressed hold `scan.json`, which is still read. */
-export const RUN_FILES = { json: 'scan.json.gz', html: 'report.html', md: 'report.md.gz' } as const;
+export const RUN_FILES = { json: 'scan.json.gz', html: 'report.html', md: 'report.md.gz', summary: 'report.summary.md' } as const;
 
 const RUN = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z(-\d+)?$/;
 

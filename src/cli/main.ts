@@ -72,7 +72,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .option('--no-default-waivers', "do not apply k8s-audit's default waivers (for Kubernetes' own namespaces)")
     .option('--baseline <scan.json>', 'compare with an earlier scan: findings are marked new or unchanged, fixed ones listed')
     .option('--fail-on-new', 'with --baseline or --history: exit 1 only for new findings at or above --fail-on (any severity without --fail-on)')
-    .option('--history <dir>', 'keep this scan in <dir>/<start time>/ (report.html, report.md.gz, scan.json.gz), compare it with the previous one there, print one summary line')
+    .option('--history <dir>', 'keep this scan in <dir>/<start time>/ (report.html, report.md.gz, report.summary.md, scan.json.gz), compare it with the previous one there, print one summary line')
     .option('--keep <n>', `with --history: how many scans to keep (default 10)`, parseKeep)
     .option('-q, --quiet', 'no progress and no summary on stderr')
     .option('--debug', 'show stack traces on errors; timings and peak memory on stderr')

@@ -75,7 +75,7 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
   }
   if (flags.keep !== undefined && !flags.history) throw new UsageError('--keep needs --history');
   if (flags.history) {
-    if (flags.output || flags.format?.length) throw new UsageError('--history writes report.html, report.md.gz and scan.json.gz itself; leave out -o and --format');
+    if (flags.output || flags.format?.length) throw new UsageError('--history writes report.html, report.md.gz, report.summary.md and scan.json.gz itself; leave out -o and --format');
     if (flags.baseline) throw new UsageError('--history compares with the previous scan in its directory; leave out --baseline');
   }
   if (flags.failOnNew && !flags.baseline && !flags.history) throw new UsageError('--fail-on-new needs --baseline <scan.json> or --history <dir>');
@@ -139,6 +139,7 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
         // scan.json first: the HTML and Markdown reports share one view of the findings (buildView), built for the
         // first and kept for the second, and the JSON needs none, so it is not written while that view is held.
         writeOutput(join(into, RUN_FILES.json), renderChunks(result, 'json'));
+        writeOutput(join(into, RUN_FILES.summary), renderChunks(result, 'summary')); // a few KB: the run at a glance, uncompressed
         writeOutput(join(into, RUN_FILES.html), renderChunks(result, 'html'));
         writeOutput(join(into, RUN_FILES.md), renderChunks(result, 'md'));
       });

@@ -37,14 +37,15 @@ async function cronRun(dir: string, file: string, keep?: number) {
 }
 
 describe('scan --history', () => {
-  it('writes the three reports per run, compares each run with the previous one and prints one line', async () => {
+  it('writes the four reports per run, compares each run with the previous one and prints one line', async () => {
     const dir = join(tmp, 'reports');
     const first = await cronRun(dir, manifests(['a', 'b']));
     expect(first.code).toBe(0);
     expect(first.stderr).toBe('');
     const runs1 = listRuns(dir);
     expect(runs1).toHaveLength(1);
-    expect(readdirSync(join(dir, runs1[0]!)).sort()).toEqual(['report.html', 'report.md.gz', 'scan.json.gz']);
+    expect(readdirSync(join(dir, runs1[0]!)).sort()).toEqual(['report.html', 'report.md.gz', 'report.summary.md', 'scan.json.gz']);
+    expect(readFileSync(join(dir, runs1[0]!, 'report.summary.md'), 'utf8')).toMatch(/^## k8s-audit: manifests — score /);
     expect(gunzipSync(readFileSync(join(dir, runs1[0]!, 'report.md.gz'))).toString('utf8')).toMatch(/^# /);
     expect(first.stdout.split('\n').filter(Boolean)).toHaveLength(1);
     expect(first.stdout).toMatch(/^k8s-audit \S+Z: score .*; no earlier scan to compare with; wrote .*reports\/\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z\n$/);
@@ -58,6 +59,10 @@ describe('scan --history', () => {
     expect(latest.baseline).toMatchObject({ file: join(dir, runs2[0]!, 'scan.json.gz'), new: 1, unchanged: 1 });
     expect(latest.baseline!.fixed.map((f) => f.subject.name)).toEqual(['b']);
     expect(latest.results.find((r) => r.subject.name === 'c' && r.status === 'fail')?.change).toBe('new');
+    // The run at a glance says what changed since the run before.
+    const summary = readFileSync(join(dir, runs2[1]!, 'report.summary.md'), 'utf8');
+    expect(summary).toContain('**1 new**, 1 unchanged, 1 fixed');
+    expect(summary).toContain('### New since the baseline (1)');
   });
 
   it('compares with a run an earlier version wrote (an uncompressed scan.json)', async () => {
@@ -145,7 +150,7 @@ describe('scan --history', () => {
   it('flag combinations that make no sense exit 2 before scanning', async () => {
     const file = manifests([]);
     const cases: [string[], string][] = [
-      [['--history', join(tmp, 'x'), '-o', join(tmp, 'x.json')], '--history writes report.html, report.md.gz and scan.json.gz itself; leave out -o and --format'],
+      [['--history', join(tmp, 'x'), '-o', join(tmp, 'x.json')], '--history writes report.html, report.md.gz, report.summary.md and scan.json.gz itself; leave out -o and --format'],
       [['--history', join(tmp, 'x'), '--baseline', join(tmp, 'x.json')], '--history compares with the previous scan in its directory; leave out --baseline'],
       [['--keep', '3'], '--keep needs --history'],
       [['--history', join(tmp, 'x'), '--keep', '0'], '--keep must be an integer from 1 to 1000, got "0"'],
