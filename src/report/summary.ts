@@ -40,7 +40,6 @@ export function renderSummary(result: ScanResult): string {
   const s = result.summary;
   const scan = result.scan;
   const failing = new Map<string, Failing>();
-  const controls = new Map(result.controls.map((c) => [c.id, c]));
   for (const c of result.controls) if (c.status === 'fail') failing.set(c.id, { control: c, subjects: new Set(), namespaces: new Set(), fresh: 0 });
   const fresh: Result[] = [];
   const unassessed = new Map<string, Result[]>();
@@ -135,7 +134,7 @@ export function renderSummary(result: ScanResult): string {
         const rs = unassessed.get(c.id) ?? [];
         const why = c.reason ?? rs[0]?.message ?? '';
         const permissions = c.permissions?.length ? c.permissions : [...new Set(rs.map((r) => r.permission ?? '').filter(Boolean))];
-        return `| ${escapeMarkdown(controls.get(c.id)?.title ?? c.id)} (${markdownCode(c.id)}) | ${escapeMarkdown(clip(why, REASON_CHARS))} | ${escapeMarkdown(clip(permissions.join('; '), REASON_CHARS))} |`;
+        return `| ${escapeMarkdown(c.title)} (${markdownCode(c.id)}) | ${escapeMarkdown(clip(why, REASON_CHARS))} | ${escapeMarkdown(clip(permissions.join('; '), REASON_CHARS))} |`;
       });
       body.push(...budget.fit(rows, (left) => `| … and ${count(left)} more | | |`));
     }
