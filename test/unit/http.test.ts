@@ -67,6 +67,29 @@ describe('ApiClient retries', () => {
   });
 });
 
+describe('ApiClient bodies', () => {
+  it('decodes UTF-8 characters that arrive split across network reads', async () => {
+    // Names and annotations may hold any Unicode; the body is decoded as it arrives, so a
+    // character whose bytes straddle two reads must still come out whole.
+    const text = JSON.stringify({ metadata: { annotations: { note: 'Zürich €𝄞 東京 ✓' } } });
+    const bytes = Buffer.from(text, 'utf8');
+    const url = await serve(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // One byte per write, flushed apart: every multi-byte character is cut somewhere.
+      for (let i = 0; i < bytes.length; i++) {
+        res.write(bytes.subarray(i, i + 1));
+        await new Promise((r) => setImmediate(r));
+      }
+      res.end();
+    });
+    const client = new ApiClient({ server: url, tls: {} });
+    const res = await client.request('GET', '/api');
+    client.close();
+    expect(res.body).toBe(text);
+    expect(res.body).not.toContain('\ufffd');
+  });
+});
+
 describe('collect over a list whose continue token expires', () => {
   it('restarts the list from the beginning and returns one consistent pass', async () => {
     const lists: string[] = [];
