@@ -8,7 +8,7 @@
 // measure that choice rather than the cost of reading.)
 //
 // Run as its own process by bench/run.ts, so that its memory is its own:
-//   node bench/floor.ts <kubeconfig> <context> <kind,kind,...> [concurrency] [pageSize]
+//   node bench/floor.ts <kubeconfig> <context> <kind,kind,...> [concurrency] [pageSize] [--disable-compression]
 // Prints one JSON line: { listMs, processMs, objects, bytes, pages, maxRssMB, kinds }.
 
 import pLimit from 'p-limit';
@@ -30,10 +30,10 @@ export interface FloorResult {
   kinds: Record<string, { count: number; ms: number }>;
 }
 
-export async function floor(kubeconfig: string, context: string, kinds: KindKey[], concurrency = 6, pageSize = 500): Promise<FloorResult> {
+export async function floor(kubeconfig: string, context: string, kinds: KindKey[], concurrency = 6, pageSize = 500, compression = true): Promise<FloorResult> {
   const conn = loadConnection(kubeconfig, context);
   const t0 = performance.now();
-  const client = new ApiClient({ server: conn.server, tls: { ca: conn.ca, cert: conn.cert, key: conn.key }, maxSockets: concurrency });
+  const client = new ApiClient({ server: conn.server, tls: { ca: conn.ca, cert: conn.cert, key: conn.key }, maxSockets: concurrency, compression });
   const limit = pLimit(concurrency);
   let objects = 0;
   let bytes = 0;
@@ -81,11 +81,13 @@ export async function floor(kubeconfig: string, context: string, kinds: KindKey[
 }
 
 if (import.meta.main) {
-  const [kubeconfig, context, kindList, concurrency, pageSize] = process.argv.slice(2);
+  const argv = process.argv.slice(2);
+  const compression = !argv.includes('--disable-compression'); // as `k8s-audit scan --disable-compression`
+  const [kubeconfig, context, kindList, concurrency, pageSize] = argv.filter((a) => a !== '--disable-compression');
   if (!kubeconfig || !context || !kindList) {
-    console.error('usage: node bench/floor.ts <kubeconfig> <context> <kind,kind,...> [concurrency] [pageSize]');
+    console.error('usage: node bench/floor.ts <kubeconfig> <context> <kind,kind,...> [concurrency] [pageSize] [--disable-compression]');
     process.exit(2);
   }
-  const r = await floor(kubeconfig, context, kindList.split(',') as KindKey[], Number(concurrency ?? 6), Number(pageSize ?? 500));
+  const r = await floor(kubeconfig, context, kindList.split(',') as KindKey[], Number(concurrency ?? 6), Number(pageSize ?? 500), compression);
   process.stdout.write(JSON.stringify(r) + '\n');
 }

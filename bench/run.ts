@@ -16,6 +16,7 @@
 //   npm run bench                          # S, M and L, 3 rounds each
 //   npm run bench -- --sizes S,M --rounds 5
 //   npm run bench -- --sizes M --format json,html   # what the scan renders (default json)
+//   npm run bench -- --compression         # ask for gzip, as a scan does by default (both the floor and the scan)
 //   npm run bench -- --reseed              # wipe the data dirs and seed again
 //   npm run bench -- --sizes L --seed-only # prepare a data dir, measure nothing
 
@@ -44,10 +45,16 @@ interface Args {
   format: string;
   reseed: boolean;
   seedOnly: boolean;
+  /**
+   * Whether the floor and every scan ask for gzip-compressed lists. Off by default: the API server is on the same
+   * host, the case kubeconfig's `disable-compression` is for, and compressing takes its CPU from the two cores the
+   * scan and the floor run on. On this machine, at M, compression made the floor's listing 0.2–0.9 s slower.
+   */
+  compression: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { sizes: ['S', 'M', 'L'], rounds: 3, format: 'json', reseed: false, seedOnly: false };
+  const args: Args = { sizes: ['S', 'M', 'L'], rounds: 3, format: 'json', reseed: false, seedOnly: false, compression: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -60,7 +67,8 @@ function parseArgs(argv: string[]): Args {
     else if (a.startsWith('--format')) args.format = value();
     else if (a === '--reseed') args.reseed = true;
     else if (a === '--seed-only') args.seedOnly = true;
-    else throw new Error(`unknown argument ${a} (use --sizes S,M,L --rounds N --format json --reseed --seed-only)`);
+    else if (a === '--compression') args.compression = true;
+    else throw new Error(`unknown argument ${a} (use --sizes S,M,L --rounds N --format json --compression --reseed --seed-only)`);
   }
   for (const s of args.sizes) if (!(s in SIZES)) throw new Error(`unknown size ${s}: use S, M or L`);
   if (!Number.isInteger(args.rounds) || args.rounds < 1) throw new Error('--rounds must be a positive integer');
@@ -170,20 +178,23 @@ interface FloorRun extends FloorResult {
   load1: number;
 }
 
-async function runFloor(kubeconfig: string, kinds: string[], server: number[]): Promise<FloorRun> {
+/** `--disable-compression` for the floor and the scans unless the bench runs with --compression. */
+const transport = (compression: boolean) => (compression ? [] : ['--disable-compression']);
+
+async function runFloor(kubeconfig: string, kinds: string[], server: number[], compression: boolean): Promise<FloorRun> {
   const load1 = loadavg()[0]!;
   const cpu0 = cpuSeconds(server);
-  const r = await runChild([join(BENCH_DIR, 'floor.ts'), kubeconfig, 'admin', kinds.join(',')]);
+  const r = await runChild([join(BENCH_DIR, 'floor.ts'), kubeconfig, 'admin', kinds.join(','), ...transport(compression)]);
   const serverCpuMs = Math.round((cpuSeconds(server) - cpu0) * 1000);
   if (r.code !== 0) throw new Error(`floor failed (exit ${r.code}): ${r.stderr.trim()}`);
   return { ...(JSON.parse(r.stdout) as FloorResult), wallMs: Math.round(r.wallMs), serverCpuMs, load1 };
 }
 
-async function runScan(kubeconfig: string, format: string, outDir: string, server: number[]): Promise<ScanRun> {
+async function runScan(kubeconfig: string, format: string, outDir: string, server: number[], compression: boolean): Promise<ScanRun> {
   const load1 = loadavg()[0]!;
   const cpu0 = cpuSeconds(server);
   const out = join(outDir, format.includes(',') ? '' : `scan.${format === 'md' ? 'md' : format}`);
-  const r = await runChild([CLI, 'scan', '--kubeconfig', kubeconfig, '--context', 'admin', '--format', format, '-o', out, '--quiet', '--debug']);
+  const r = await runChild([CLI, 'scan', '--kubeconfig', kubeconfig, '--context', 'admin', '--format', format, '-o', out, '--quiet', '--debug', ...transport(compression)]);
   // Exit 0 or 1 (findings at --fail-on) are both a completed scan.
   const serverCpuMs = Math.round((cpuSeconds(server) - cpu0) * 1000);
   if (r.code !== 0 && r.code !== 1) throw new Error(`scan failed (exit ${r.code}): ${r.stderr.trim()}`);
@@ -220,10 +231,10 @@ interface HistoryRun {
   heapCeilingMiB: number;
 }
 
-async function runHistory(kubeconfig: string, dir: string): Promise<HistoryRun> {
+async function runHistory(kubeconfig: string, dir: string, compression: boolean): Promise<HistoryRun> {
   const before = existsSync(dir) ? readdirSync(dir) : [];
   const heap = cronJobHeapMiB();
-  const r = await runChild([`--max-old-space-size=${heap}`, CLI, 'scan', '--kubeconfig', kubeconfig, '--context', 'admin', '--history', dir, '--debug']);
+  const r = await runChild([`--max-old-space-size=${heap}`, CLI, 'scan', '--kubeconfig', kubeconfig, '--context', 'admin', '--history', dir, '--debug', ...transport(compression)]);
   if (r.code !== 0 && r.code !== 1) throw new Error(`scan --history failed under the CronJob's ${heap} MiB heap (exit ${r.code}): ${r.stderr.trim().slice(-2000)}`);
   const m = /k8s-audit: timings (\{.*\})/.exec(r.stderr);
   if (!m) throw new Error(`scan --history printed no timings: ${r.stderr.trim()}`);
@@ -263,6 +274,8 @@ interface SizeResult {
   seed: { reused: boolean; seconds?: number };
   rounds: number;
   format: string;
+  /** Whether the floor and the scans asked for gzip (`--compression`); results before this field did not. */
+  compression: boolean;
   floor: FloorRun[];
   scan: ScanRun[];
   startupMs: number[];
@@ -350,11 +363,11 @@ async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<S
       // One unmeasured pass of each warms the API server's caches and the OS page cache.
       // The API server's and etcd's CPU time is read around each run (the controller-manager's is left out).
       const server = [cluster.pids['kube-apiserver'], cluster.pids.etcd].filter((p): p is number => typeof p === 'number');
-      await runFloor(cluster.kubeconfigPath, kinds, server);
-      await runScan(cluster.kubeconfigPath, args.format, outDir, server);
+      await runFloor(cluster.kubeconfigPath, kinds, server, args.compression);
+      await runScan(cluster.kubeconfigPath, args.format, outDir, server, args.compression);
       for (let round = 1; round <= args.rounds; round++) {
-        const f = await runFloor(cluster.kubeconfigPath, kinds, server);
-        const s = await runScan(cluster.kubeconfigPath, args.format, outDir, server);
+        const f = await runFloor(cluster.kubeconfigPath, kinds, server, args.compression);
+        const s = await runScan(cluster.kubeconfigPath, args.format, outDir, server, args.compression);
         startups.push(Math.round(await runStartup()));
         floors.push(f);
         scans.push(s);
@@ -374,7 +387,7 @@ async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<S
       const t = (v: string) => typed.filter((x) => x.variant === v);
       log(`${size} pods listed typed vs plain: ${t('typed').map((x) => `${x.listMs} ms / ${x.cpuMs} ms CPU / ${x.retainedMB} MB`).join(', ')} vs ${t('plain').map((x) => `${x.listMs} ms / ${x.cpuMs} ms CPU / ${x.retainedMB} MB`).join(', ')}`);
       // The CronJob's run: the first into an empty history, then one compared with it.
-      for (let i = 0; i < 2; i++) history.push(await runHistory(cluster.kubeconfigPath, join(outDir, 'history')));
+      for (let i = 0; i < 2; i++) history.push(await runHistory(cluster.kubeconfigPath, join(outDir, 'history'), args.compression));
       log(`${size} --history runs: ${history.map((h) => `${h.withBaseline ? 'with an earlier run' : 'first'} ${h.wallMs} ms, ${h.maxRssMB} MB, ${h.runMB} MB written`).join('; ')}`);
     } finally {
       rmSync(outDir, { recursive: true, force: true });
@@ -411,6 +424,7 @@ async function benchSize(size: SizeName, args: Args, kinds: string[]): Promise<S
       seed: seedSeconds === undefined ? { reused: true } : { reused: false, seconds: Math.round(seedSeconds) },
       rounds: args.rounds,
       format: args.format,
+      compression: args.compression,
       floor: floors,
       scan: scans,
       startupMs: startups,

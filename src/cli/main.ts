@@ -67,6 +67,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     })
     .option('--kubelet', "also read each node's kubelet configuration through the API server (/configz; needs get nodes/proxy)")
     .option('--no-anonymous-probe', 'do not send the unauthenticated GETs of /version, /api and /api/v1/namespaces')
+    .option('--disable-compression', 'do not ask the API server for gzip-compressed lists (faster only where the link to it is very fast; the kubeconfig\'s disable-compression: true does the same)')
     .option('-f, --filename <path>', 'scan manifests instead of a cluster: a YAML/JSON file, a directory (a tree, or a kustomization), - for stdin (repeatable)', paths)
     .option('--waivers <file>', 'waivers (YAML): control ids, subject (kind, namespace, name; exact or glob), owner, reason, expires')
     .option('--no-default-waivers', "do not apply k8s-audit's default waivers (for Kubernetes' own namespaces)")
@@ -203,6 +204,7 @@ async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
 
 async function liveScan(opts: ScanFlags, io: Io, controls: ReturnType<typeof selectControls>): Promise<ScanResult> {
   const target = await resolveTarget({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
+  if (opts.disableCompression) target.disableCompression = true;
   const showProgress = !opts.quiet && io.stderr.isTTY === true;
   return scanCluster(target, {
     controls,

@@ -35,6 +35,7 @@ export interface WorkflowFlags {
   kubeconfig?: string;
   context?: string;
   kubelet?: boolean;
+  disableCompression?: boolean;
   format?: string[];
   output?: string;
   namespace?: string[];
@@ -68,6 +69,7 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
       ['--kubeconfig', flags.kubeconfig],
       ['--context', flags.context],
       ['--kubelet', flags.kubelet],
+      ['--disable-compression', flags.disableCompression],
     ] as const) {
       if (given) throw new UsageError(`${flag} reads a live cluster; it cannot be combined with -f (a static scan of manifests)`);
     }

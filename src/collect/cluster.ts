@@ -89,6 +89,7 @@ export async function collect(target: Target, opts: CollectOptions): Promise<Col
     server: target.server,
     tls: target.tls,
     ...(target.proxy ? { proxy: target.proxy } : {}),
+    compression: !target.disableCompression,
     connectTimeoutMs: opts.connectTimeoutMs ?? 4_000,
     requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
     maxSockets: opts.concurrency ?? 6,

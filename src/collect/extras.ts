@@ -146,7 +146,7 @@ function errorText(err: unknown): string {
 export async function collectExtras(target: Target, opts: ExtrasOptions = {}): Promise<SnapshotExtras> {
   const extras: SnapshotExtras = { collectedAt: new Date().toISOString() };
   const timeout = opts.requestTimeoutMs ?? 10_000;
-  const client = new ApiClient({ server: target.server, tls: target.tls, ...(target.proxy ? { proxy: target.proxy } : {}), connectTimeoutMs: 4_000, requestTimeoutMs: timeout, retries: 1, maxSockets: opts.concurrency ?? 6 });
+  const client = new ApiClient({ server: target.server, tls: target.tls, ...(target.proxy ? { proxy: target.proxy } : {}), compression: !target.disableCompression, connectTimeoutMs: 4_000, requestTimeoutMs: timeout, retries: 1, maxSockets: opts.concurrency ?? 6 });
   try {
     const jobs: Promise<void>[] = [];
     if (opts.kubeconfig !== false) jobs.push(kubeconfigFacts(target).then((k) => void (extras.kubeconfig = k)));
@@ -202,7 +202,7 @@ async function anonymousProbe(target: Target, timeout: number): Promise<Anonymou
   if (target.tls.ca !== undefined) tls.ca = target.tls.ca;
   if (target.tls.servername !== undefined) tls.servername = target.tls.servername;
   if (target.tls.rejectUnauthorized !== undefined) tls.rejectUnauthorized = target.tls.rejectUnauthorized;
-  const anon = new ApiClient({ server: target.server, tls, ...(target.proxy ? { proxy: target.proxy } : {}), connectTimeoutMs: 4_000, requestTimeoutMs: timeout, retries: 1, maxSockets: 2 });
+  const anon = new ApiClient({ server: target.server, tls, ...(target.proxy ? { proxy: target.proxy } : {}), compression: !target.disableCompression, connectTimeoutMs: 4_000, requestTimeoutMs: timeout, retries: 1, maxSockets: 2 });
   const results: ProbeResult[] = [];
   try {
     for (const path of PROBE_PATHS) {

@@ -1,6 +1,7 @@
 import https from 'node:https';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createGunzip } from 'node:zlib';
 import { TunnelingAgent } from './proxy.ts';
 
 /**
@@ -9,6 +10,12 @@ import { TunnelingAgent } from './proxy.ts';
  * errors with exponential backoff that honours Retry-After. Bodies are parsed
  * as plain JSON — faster than the typed client's model classes, and the field
  * names stay exactly as the API wrote them.
+ *
+ * Responses are asked for gzip-compressed, as client-go asks by default: the API
+ * server compresses those over 128 KB, and a page of 500 Pods shrinks about ten
+ * times. Over a network link that is most of a large scan's collection time; on
+ * the same host it costs the server time to compress (`compression: false`, the
+ * kubeconfig's `disable-compression`).
  */
 
 export interface HttpOptions {
@@ -23,6 +30,8 @@ export interface HttpOptions {
   maxBackoffMs?: number;
   /** An http:// or https:// proxy to tunnel through (CONNECT); see proxy.ts. Only for https:// servers. */
   proxy?: string;
+  /** Ask for gzip-compressed responses (`Accept-Encoding: gzip`). Default true. */
+  compression?: boolean;
 }
 
 export interface HttpResponse {
@@ -56,6 +65,7 @@ export class ApiClient {
       retries: opts.retries ?? 4,
       maxSockets: opts.maxSockets ?? 8,
       maxBackoffMs: opts.maxBackoffMs ?? 10_000,
+      compression: opts.compression ?? true,
     };
     this.#tls = opts.tls;
     const agentOpts = {
@@ -131,6 +141,7 @@ export class ApiClient {
       ...(this.#tls.headers as Record<string, string> | undefined),
       accept: opts.accept ?? 'application/json',
       'user-agent': 'k8s-audit',
+      ...(this.#opts.compression ? { 'accept-encoding': 'gzip' } : {}),
     };
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';
@@ -151,15 +162,24 @@ export class ApiClient {
           ...(this.#tls.auth ? { auth: this.#tls.auth } : {}),
         },
         (res) => {
+          res.on('error', (e) => reject(new HttpFailure(e.message, (e as NodeJS.ErrnoException).code ?? 'ECONNRESET', { cause: e })));
+          // Inflated on libuv's thread pool, off the thread that parses and evaluates.
+          const gzip = this.#opts.compression && /^\s*gzip\s*$/i.test(res.headers['content-encoding'] ?? '');
+          const body = gzip ? res.pipe(createGunzip()) : res;
+          if (gzip) {
+            body.on('error', (e: NodeJS.ErrnoException) => {
+              res.destroy(); // the rest of this response is of no use; do not leave its socket half read
+              reject(new HttpFailure(`the response could not be decompressed (${e.message})`, 'EBADGZIP', { cause: e }));
+            });
+          }
           // Decoded as it arrives (a character cut between two reads is held back until it is whole)
           // and joined on the JavaScript heap. Concatenating the reads into one Buffer per page
           // first left memory the process did not give back: a scan at 10,000 Pods peaked about
           // 60 MB higher (five alternating runs), in the same time.
           const chunks: string[] = [];
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: chunks.join('') }));
-          res.on('error', (e) => reject(new HttpFailure(e.message, (e as NodeJS.ErrnoException).code ?? 'ECONNRESET', { cause: e })));
+          body.setEncoding('utf8');
+          body.on('data', (c: string) => chunks.push(c));
+          body.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: chunks.join('') }));
         },
       );
       req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));

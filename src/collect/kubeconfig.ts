@@ -26,6 +26,8 @@ export interface Target {
   userOrigin?: string;
   /** The proxy requests go through: the cluster's `proxy-url`, else HTTPS_PROXY unless NO_PROXY names the server (proxy.ts). */
   proxy?: string;
+  /** Do not ask for compressed responses: the cluster's `disable-compression: true`, or `--disable-compression`. */
+  disableCompression?: boolean;
 }
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -292,6 +294,7 @@ async function targetOf(kc: KubeConfigLike, source: FileSource, opts: { context?
   const target: Target = { origin, server: cluster.server, tls };
   const proxy = proxyOf(entries?.cluster?.['proxy-url'], cluster, origin);
   if (proxy) target.proxy = proxy;
+  if (entries?.cluster?.['disable-compression'] === true) target.disableCompression = true;
   if (contextName) target.context = contextName;
   if (cluster.name) target.cluster = cluster.name;
   if (user?.name ?? ctx?.user) target.user = user?.name ?? ctx?.user;

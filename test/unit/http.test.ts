@@ -3,6 +3,7 @@
 // tokens (410). A local HTTP endpoint plays the server's part for these only;
 // everything else is tested against the real kube-apiserver.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '../../src/collect/cluster.ts';
 import { ApiClient } from '../../src/collect/http.ts';
@@ -87,6 +88,69 @@ describe('ApiClient bodies', () => {
     client.close();
     expect(res.body).toBe(text);
     expect(res.body).not.toContain('\ufffd');
+  });
+});
+
+describe('ApiClient compression', () => {
+  const DOC = JSON.stringify({ kind: 'PodList', items: Array.from({ length: 2000 }, (_, i) => ({ metadata: { name: `pod-${i}`, annotations: { note: 'é€𝄞' } } })) });
+
+  /** A server that compresses when asked, as the API server does, and records what was asked. */
+  async function gzipServer(body: (accept: string | undefined) => Buffer | string, encoding = 'gzip') {
+    const asked: (string | undefined)[] = [];
+    const url = await serve(async (req, res) => {
+      const accept = req.headers['accept-encoding'];
+      asked.push(accept);
+      const out = body(accept);
+      res.writeHead(200, { 'content-type': 'application/json', ...(accept?.includes('gzip') ? { 'content-encoding': encoding } : {}) });
+      // In small writes, flushed apart, so the inflating sees the stream arrive in pieces.
+      const bytes = Buffer.from(out);
+      for (let i = 0; i < bytes.length; i += 1000) {
+        res.write(bytes.subarray(i, i + 1000));
+        if (i % 20_000 === 0) await new Promise((r) => setImmediate(r));
+      }
+      res.end();
+    });
+    return { url, asked };
+  }
+
+  it('asks for gzip by default and inflates what comes back', async () => {
+    const { url, asked } = await gzipServer((accept) => (accept?.includes('gzip') ? gzipSync(DOC) : DOC));
+    const client = new ApiClient({ server: url, tls: {} });
+    const res = await client.request('GET', '/api/v1/pods');
+    client.close();
+    expect(asked).toEqual(['gzip']);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.body).toBe(DOC);
+  });
+
+  it('with compression off, asks for none and reads the body as sent', async () => {
+    const { url, asked } = await gzipServer((accept) => (accept?.includes('gzip') ? gzipSync(DOC) : DOC));
+    const client = new ApiClient({ server: url, tls: {}, compression: false });
+    const res = await client.request('GET', '/api/v1/pods');
+    client.close();
+    expect(asked).toEqual([undefined]);
+    expect(res.body).toBe(DOC);
+  });
+
+  it('a body that is not valid gzip: one clear error, not a hang or a garbled body', async () => {
+    const { url } = await gzipServer(() => Buffer.concat([gzipSync(DOC).subarray(0, 500), Buffer.from('not gzip at all')]));
+    const client = new ApiClient({ server: url, tls: {}, retries: 0 });
+    const err = await client.request('GET', '/api/v1/pods').then(
+      () => undefined,
+      (e: Error & { code?: string }) => e,
+    );
+    client.close();
+    expect(err?.code).toBe('EBADGZIP');
+    expect(err?.message).toMatch(/^the response could not be decompressed \(.+\)$/);
+  });
+
+  it('a content-encoding it did not ask for is not inflated', async () => {
+    // Only gzip is asked for; a body labelled otherwise is passed on as it came (and then fails as JSON where it is parsed).
+    const { url } = await gzipServer(() => DOC, 'br');
+    const client = new ApiClient({ server: url, tls: {} });
+    const res = await client.request('GET', '/api/v1/pods');
+    client.close();
+    expect(res.body).toBe(DOC);
   });
 });
 

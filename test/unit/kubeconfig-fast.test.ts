@@ -162,6 +162,15 @@ describe('the fast path gives the Target client-node gives', () => {
     expect(off.tls).not.toHaveProperty('rejectUnauthorized');
   });
 
+  it('disable-compression: true turns compression off, by both paths; false or absent leaves it on', async () => {
+    const off = await expectSame({ kubeconfig: kubeconfig(simple(`{${SERVER}, disable-compression: true}`, '{token: t}')) }, 'static');
+    expect(off.disableCompression).toBe(true);
+    const on = await expectSame({ kubeconfig: kubeconfig(simple(`{${SERVER}, disable-compression: false}`, '{token: t}')) }, 'static');
+    expect(on).not.toHaveProperty('disableCompression');
+    const unset = await expectSame({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{token: t}')) }, 'static');
+    expect(unset).not.toHaveProperty('disableCompression');
+  });
+
   it('tls-server-name', async () => {
     const t = await expectSame({ kubeconfig: kubeconfig(simple(`{${SERVER}, tls-server-name: kubernetes.default.svc}`, '{token: t}')) }, 'static');
     expect(t.tls.servername).toBe('kubernetes.default.svc');

@@ -253,7 +253,7 @@ describe('scan -f', () => {
 
   it('rejects flags that read a live cluster, and a missing path, with exit 2 and one line', async () => {
     const f = write(join(tmp, 'cli', 'b.yaml'), POD('b'));
-    for (const flag of [['--kubeconfig', '/x'], ['--context', 'prod'], ['--kubelet']]) {
+    for (const flag of [['--kubeconfig', '/x'], ['--context', 'prod'], ['--kubelet'], ['--disable-compression']]) {
       const r = await runCli(['scan', '-f', f, ...flag]);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`k8s-audit: ${flag[0]} reads a live cluster; it cannot be combined with -f (a static scan of manifests)\n`);
