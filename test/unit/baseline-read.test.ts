@@ -56,6 +56,31 @@ describe('readBaseline', () => {
     expect(compactBaseline(demo).results.length).toBeGreaterThan(20);
   });
 
+  it('keeps one subject object per subject, and never merges two that differ', () => {
+    // Memory, not meaning: a --history run holds the baseline while it scans (see Shared in scan-file.ts).
+    const odd: ScanResult = structuredClone(demo);
+    const fails = odd.results.filter((r) => r.status === 'fail');
+    const bySubject = new Map<string, number>();
+    for (const r of fails) bySubject.set(JSON.stringify(r.subject), (bySubject.get(JSON.stringify(r.subject)) ?? 0) + 1);
+    const repeated = [...bySubject].find(([, n]) => n >= 2)![0];
+    // Same kind, namespace and name, but written with one more field: a different subject as far as the file says.
+    const twin = fails.filter((r) => JSON.stringify(r.subject) === repeated)[1]!;
+    twin.subject = { ...twin.subject, extra: 'x' } as typeof twin.subject;
+    const file = written(odd);
+    for (const read of [readBaseline(file), compactBaseline(JSON.parse(readFileSync(file, 'utf8')) as ScanResult)]) {
+      const subjects = new Map<string, Set<object>>();
+      for (const r of read.results) {
+        const key = JSON.stringify(r.subject);
+        if (!subjects.has(key)) subjects.set(key, new Set());
+        subjects.get(key)!.add(r.subject);
+      }
+      expect([...subjects.values()].every((objects) => objects.size === 1)).toBe(true);
+      expect(subjects.size).toBe(new Set(read.results.map((r) => JSON.stringify(r.subject))).size);
+      expect(subjects.size).toBeLessThan(read.results.length);
+      expect(read.results.some((r) => (r.subject as { extra?: string }).extra === 'x')).toBe(true);
+    }
+  });
+
   it('readScan parses such a file a piece at a time to exactly what JSON.parse gives, and any other layout whole', () => {
     const tricky: ScanResult = structuredClone(demo);
     tricky.results.find((r) => r.status === 'fail')!.message = 'a\n    }\n  "x": [\n    {\n  ]\n}';
