@@ -144,6 +144,29 @@ describe('ApiClient compression', () => {
     expect(err?.message).toMatch(/^the response could not be decompressed \(.+\)$/);
   });
 
+  it('in a scan, a list whose compressed body cannot be read is an error of that kind that says what to do', async () => {
+    const url = await serve((req, res) => {
+      const u = new URL(req.url!, 'http://x');
+      res.setHeader('content-type', 'application/json');
+      if (u.pathname === '/version') return res.end('{"gitVersion":"v1.37.2","major":"1","minor":"37"}');
+      if (u.pathname.endsWith('/selfsubjectreviews')) {
+        res.writeHead(201);
+        return res.end('{"status":{"userInfo":{"username":"tester","groups":["system:authenticated"]}}}');
+      }
+      if (u.pathname === '/api/v1/namespaces') {
+        res.writeHead(200, { 'content-encoding': 'gzip' });
+        return res.end(Buffer.concat([gzipSync(DOC).subarray(0, 300), Buffer.from('garbage')]));
+      }
+      res.end('{"metadata":{},"items":[{"metadata":{"name":"admin"}}]}');
+    });
+    const { snapshot } = await collect({ origin: 'test', server: url, tls: {} }, { kinds: ['namespaces', 'clusterroles'] });
+    expect(snapshot.collection.clusterroles.state).toBe('ok');
+    expect(snapshot.collection.namespaces.state).toBe('error');
+    expect(snapshot.collection.namespaces.reason).toMatch(
+      new RegExp(`^${url.replace(/[.]/g, '\\.')} \\(or a proxy on the way\\) sent a compressed response that could not be read \\([^)]+\\); --disable-compression asks for none$`),
+    );
+  });
+
   it('a content-encoding it did not ask for is not inflated', async () => {
     // Only gzip is asked for; a body labelled otherwise is passed on as it came (and then fails as JSON where it is parsed).
     const { url } = await gzipServer(() => DOC, 'br');
