@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Result, ScanResult } from '../engine/result.ts';
 import { SCHEMA_VERSION } from '../engine/result.ts';
 import { UsageError } from '../errors.ts';
+import { stringPool } from '../engine/pool.ts';
 
 /** A file that looked laid out as k8s-audit writes it, but is not: it is read whole instead. */
 class NotPretty extends Error {}
@@ -169,15 +170,8 @@ function isFindingResult(r: Result): boolean {
  * to 0.9 s. Findings are read, never modified, so sharing is safe.
  */
 class Shared {
-  readonly #strings = new Map<string, string>();
+  readonly string = stringPool();
   readonly #subjects = new Map<string, Result['subject']>();
-  string<T extends string | undefined>(s: T): T {
-    if (typeof s !== 'string') return s;
-    const hit = this.#strings.get(s);
-    if (hit !== undefined) return hit as T;
-    this.#strings.set(s, s);
-    return s;
-  }
   subject(s: Result['subject']): Result['subject'] {
     if (s === null || typeof s !== 'object') return s;
     const key = JSON.stringify(s); // the whole object as written, so only identical subjects are shared
