@@ -16,6 +16,21 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
+/** What a scan asks first (the server's version, who it is): answered as an API server would; false for anything else. */
+function answeredHandshake(u: URL, res: ServerResponse): boolean {
+  res.setHeader('content-type', 'application/json');
+  if (u.pathname === '/version') {
+    res.end('{"gitVersion":"v1.37.2","major":"1","minor":"37"}');
+    return true;
+  }
+  if (u.pathname.endsWith('/selfsubjectreviews')) {
+    res.writeHead(201);
+    res.end('{"status":{"userInfo":{"username":"tester","groups":["system:authenticated"]}}}');
+    return true;
+  }
+  return false;
+}
+
 afterEach(async () => {
   server?.closeAllConnections();
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
@@ -147,12 +162,7 @@ describe('ApiClient compression', () => {
   it('in a scan, a list whose compressed body cannot be read is an error of that kind that says what to do', async () => {
     const url = await serve((req, res) => {
       const u = new URL(req.url!, 'http://x');
-      res.setHeader('content-type', 'application/json');
-      if (u.pathname === '/version') return res.end('{"gitVersion":"v1.37.2","major":"1","minor":"37"}');
-      if (u.pathname.endsWith('/selfsubjectreviews')) {
-        res.writeHead(201);
-        return res.end('{"status":{"userInfo":{"username":"tester","groups":["system:authenticated"]}}}');
-      }
+      if (answeredHandshake(u, res)) return;
       if (u.pathname === '/api/v1/namespaces') {
         res.writeHead(200, { 'content-encoding': 'gzip' });
         return res.end(Buffer.concat([gzipSync(DOC).subarray(0, 300), Buffer.from('garbage')]));
@@ -183,12 +193,7 @@ describe('collect over a list whose continue token expires', () => {
     let expired = false;
     const url = await serve((req, res) => {
       const u = new URL(req.url!, 'http://x');
-      res.setHeader('content-type', 'application/json');
-      if (u.pathname === '/version') return res.end('{"gitVersion":"v1.37.2","major":"1","minor":"37"}');
-      if (u.pathname.endsWith('/selfsubjectreviews')) {
-        res.writeHead(201);
-        return res.end('{"status":{"userInfo":{"username":"tester","groups":["system:authenticated"]}}}');
-      }
+      if (answeredHandshake(u, res)) return;
       lists.push(u.search);
       const cont = u.searchParams.get('continue');
       if (!cont) return res.end('{"metadata":{"continue":"page2"},"items":[{"metadata":{"name":"a"}}]}');
