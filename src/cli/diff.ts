@@ -6,8 +6,11 @@
 import Table from 'cli-table3';
 import { diffCounts, diffLine, type Diff } from '../engine/diff.ts';
 import type { BaselineFinding, Result } from '../engine/result.ts';
+import { Budget, length } from '../report/budget.ts';
 import { escapeMarkdown, markdownCode, showInvisible } from '../report/escape.ts';
 import { prettyJsonChunks } from '../report/json-chunks.ts';
+import { SUMMARY_MAX_CHARS } from '../report/summary.ts';
+import { severityRank } from '../report/view.ts';
 
 export const DIFF_FORMATS = ['table', 'json', 'md'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -75,8 +78,19 @@ export function renderDiff(d: Diff, format: DiffFormat): string {
   return lines.join('\n') + '\n';
 }
 
-function renderMarkdown(d: Diff): string {
-  const out = [
+/**
+ * The longest `diff --format md` document, in characters: GitHub's limit on a pull-request comment, where a
+ * diff's Markdown is usually posted. Each list gives its last rows way to a line saying how many were left out
+ * (worst severity first, so what is cut is the least severe); `--format json` lists every finding.
+ */
+export const DIFF_MD_MAX_CHARS = SUMMARY_MAX_CHARS;
+
+const count = (n: number) => n.toLocaleString('en');
+/** Rows of each list that are always listed, whatever the lists before it hold. */
+const ROWS_KEPT = 10;
+
+function renderMarkdown(d: Diff, maxChars = DIFF_MD_MAX_CHARS): string {
+  const head = [
     '# k8s-audit: changes between two scans',
     '',
     `Before: ${escapeMarkdown(d.before.startedAt)}${d.before.file ? ` (${markdownCode(d.before.file)})` : ''}  `,
@@ -84,19 +98,28 @@ function renderMarkdown(d: Diff): string {
     '',
     `**${d.new.length} new**, ${d.unchanged.length} unchanged, **${d.fixed.length} fixed**${d.notReassessed.length ? `, ${d.notReassessed.length} not re-assessed` : ''}.`,
   ];
-  for (const [key, title] of SECTIONS) {
-    const rows: (Result | BaselineFinding)[] = d[key];
-    out.push('', `## ${title} (${rows.length})`, '');
-    if (rows.length === 0) {
-      out.push('None.');
-      continue;
-    }
-    out.push('| Severity | Control | Subject | Where | Finding |', '|---|---|---|---|---|');
-    for (const r of rows as Row[]) {
-      out.push(
-        `| ${r.severity} | ${markdownCode(r.controlId)} | ${escapeMarkdown(subject(r))} | ${markdownCode(where(r))} | ${escapeMarkdown(r.message)}${r.status === 'waived' ? ' (waived)' : ''} |`,
-      );
-    }
+  const note = ['', `Lists shortened to fit ${count(maxChars)} characters (a pull-request comment), most severe first: \`--format json\` lists every finding.`];
+  const more = (n: number) => `| | … and ${count(n)} more | | | |`;
+  const sections = SECTIONS.map(([key, title]) => {
+    const sorted = [...(d[key] as Row[])].sort((a, b) => severityRank(a.severity) - severityRank(b.severity)); // stable: in result order within a severity
+    const rows = sorted.map(markdownRow);
+    const top = ['', `## ${title} (${rows.length})`, '', ...(rows.length ? ['| Severity | Control | Subject | Where | Finding |', '|---|---|---|---|---|'] : ['None.'])];
+    return { rows, top, reserve: rows.length ? more(rows.length).length + 1 + length(rows.slice(0, ROWS_KEPT)) : 0 };
+  });
+  // Every section's heading, its first rows and room for its closing line are set aside first: a long list of new
+  // findings cannot crowd the fixed ones out.
+  let fixed = length(head) + length(note);
+  for (const s of sections) fixed += length(s.top) + s.reserve;
+  const budget = new Budget(maxChars - fixed);
+  const body: string[] = [];
+  for (const s of sections) {
+    body.push(...s.top);
+    budget.give(s.reserve);
+    body.push(...budget.fit(s.rows, more));
   }
-  return out.join('\n') + '\n';
+  return [...head, ...(budget.cut ? note : []), ...body].join('\n') + '\n';
+}
+
+function markdownRow(r: Row): string {
+  return `| ${r.severity} | ${markdownCode(r.controlId)} | ${escapeMarkdown(subject(r))} | ${markdownCode(where(r))} | ${escapeMarkdown(r.message)}${r.status === 'waived' ? ' (waived)' : ''} |`;
 }

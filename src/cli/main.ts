@@ -113,7 +113,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .description('Compare two saved scans: new, fixed and unchanged findings.')
     .argument('<before.json>')
     .argument('<after.json>')
-    .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('table'))
+    .addOption(new Option('--format <format>', 'output format (md: shortened to fit a pull-request comment)').choices(DIFF_FORMATS).default('table'))
     .option('-o, --output <path>', 'write to this file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a new failing finding is at or above this severity').choices(FAIL_ON).default('none'))
     .action((before: string, after: string, opts: { format: DiffFormat; output?: string; failOn: FailOn }) => {

@@ -1,5 +1,6 @@
 import type { ControlSummary, Result, ScanResult } from '../engine/result.ts';
 import { SEVERITIES } from '../engine/types.ts';
+import { Budget, length } from './budget.ts';
 import { escapeMarkdown, markdownCode, showInvisible } from './escape.ts';
 import { baselineOf, formatScore, namespaceOf, scanTarget, severityRank, subjectLabel, worstFirst } from './view.ts';
 
@@ -153,49 +154,4 @@ function controlRow(f: Failing, withNew: boolean): string {
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-/** Characters of lines joined by newlines, with the newline that joins them to what follows. */
-function length(lines: readonly string[]): number {
-  let n = 0;
-  for (const l of lines) n += l.length + 1;
-  return n;
-}
-
-/** What is left of the digest's length. */
-class Budget {
-  #left: number;
-  constructor(chars: number) {
-    this.#left = chars;
-  }
-
-  /** Spend `chars` if they fit; false (nothing spent) if not. */
-  take(chars: number): boolean {
-    if (chars > this.#left) return false;
-    this.#left -= chars;
-    return true;
-  }
-
-  /**
-   * As many of `rows` as fit, in order, then (when some did not, or `hidden` rows were never
-   * offered) the line `more(left out)`, which is always kept room for.
-   */
-  fit(rows: readonly string[], more: (leftOut: number) => string, hidden = 0): string[] {
-    const out: string[] = [];
-    // The closing line's room, at its longest.
-    const reserve = more(rows.length + hidden).length + 1;
-    for (const [i, row] of rows.entries()) {
-      const last = i === rows.length - 1 && hidden === 0;
-      if (!this.take(row.length + 1 + (last ? 0 : reserve))) break;
-      if (!last) this.#left += reserve;
-      out.push(row);
-    }
-    const leftOut = rows.length - out.length + hidden;
-    if (leftOut > 0) {
-      const line = more(leftOut);
-      this.take(line.length + 1);
-      out.push(line);
-    }
-    return out;
-  }
 }

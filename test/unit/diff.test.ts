@@ -6,7 +6,7 @@ import { applyBaseline, diffScans } from '../../src/engine/diff.ts';
 import { selectControls } from '../../src/engine/registry.ts';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { evaluateSnapshot } from '../../src/scan.ts';
-import { renderDiff, renderDiffChunks } from '../../src/cli/diff.ts';
+import { DIFF_MD_MAX_CHARS, renderDiff, renderDiffChunks } from '../../src/cli/diff.ts';
 import { exitCodeForNew } from '../../src/cli/exit.ts';
 import { runCli } from '../helpers/io.ts';
 import { scanResultValidator } from '../helpers/schema.ts';
@@ -161,6 +161,38 @@ describe('k8s-audit diff and scan --baseline', () => {
       for (const format of ['md', 'table'] as const) expect([...renderDiffChunks(d, format)].join('')).toBe(renderDiff(d, format));
     }
     expect([...renderDiffChunks(diffScans(BEFORE, many), 'json')].length).toBeGreaterThan(3);
+  });
+
+  it('keeps the Markdown within a pull-request comment: most severe first, each list saying how many it left out', () => {
+    const small = renderDiff(diffScans(BEFORE, AFTER), 'md');
+    expect(small).not.toContain('Lists shortened');
+    expect(small).not.toContain('more |');
+    // Many new findings (critical and high, the high ones first in result order) and many fixed ones.
+    const template = AFTER.results.find((r) => r.status === 'fail')!;
+    const finding = (i: number, severity: 'critical' | 'high') => ({ ...template, severity, fingerprint: `n${i}`.padStart(16, '0'), message: `${template.message} #${i}` });
+    const before = structuredClone(AFTER);
+    before.results = Array.from({ length: 3_000 }, (_, i) => ({ ...template, fingerprint: `f${i}`.padStart(16, '0'), message: `gone #${i}` }));
+    const after = structuredClone(AFTER);
+    after.results = Array.from({ length: 4_000 }, (_, i) => finding(i, i < 2_000 ? 'high' : 'critical'));
+    const d = diffScans(before, after);
+    expect(d.new).toHaveLength(4_000);
+    expect(d.fixed).toHaveLength(3_000);
+    const md = renderDiff(d, 'md');
+    expect(md.length).toBeLessThanOrEqual(DIFF_MD_MAX_CHARS);
+    expect(md).toContain('Lists shortened to fit 65,536 characters');
+    expect(md).toContain('## New findings (4000)');
+    expect(md).toContain('## Fixed (3000)');
+    const sections = md.split(/\n## /).slice(1);
+    for (const [section, total] of [[sections[0]!, 4_000], [sections[1]!, 3_000]] as const) {
+      const rows = section.split('\n').filter((l) => /^\| (critical|high|medium) \|/.test(l));
+      const more = /\| \| … and ([\d,]+) more \|/.exec(section);
+      expect(rows.length).toBeGreaterThan(0); // the fixed list is not crowded out by the new one
+      expect(rows.length + Number(more![1]!.replace(/,/g, ''))).toBe(total);
+    }
+    const newRows = sections[0]!.split('\n').filter((l) => /^\| (critical|high) \|/.test(l));
+    expect(newRows[0]).toMatch(/^\| critical \|/); // most severe first, though the high ones came first
+    expect(newRows.every((l) => l.startsWith('| critical |'))).toBe(true); // 2,000 critical rows do not fit: no high one is listed
+    expect([...renderDiffChunks(d, 'md')].join('')).toBe(md);
   });
 
   it('unreadable inputs exit 2 with one line', async () => {
