@@ -3,6 +3,7 @@
  * hostPath volume, with the host path it reaches (the volume's path joined
  * with the mount's subPath, /var/run read as /run) and whether it is writable.
  */
+import { posix } from 'node:path';
 import type { ContainerRef } from '../../src/model/workloads.ts';
 import type { PodSpec } from '../../src/model/k8s.ts';
 
@@ -29,9 +30,13 @@ const SENSITIVE: readonly { path: string; subtree: boolean; what: string }[] = [
   { path: '/var/lib/cloud', subtree: true, what: 'cloud-init data, including instance user data that often holds bootstrap credentials' },
 ];
 
-/** Collapse slashes, drop a trailing one, and read /var/run as /run (a symlink on every current distribution). */
+/**
+ * The path as the node resolves it: slashes collapsed, `.` segments dropped and `..` applied (the API server
+ * refuses `..` in a hostPath or subPath, but manifests are not validated), no trailing slash, and /var/run read
+ * as /run (a symlink on every current distribution). `/./etc` is /etc.
+ */
 export function normalizeHostPath(path: string): string {
-  let p = path.replace(/\/+/g, '/');
+  let p = posix.normalize(path);
   if (p.length > 1) p = p.replace(/\/$/, '');
   if (p === '/var/run' || p.startsWith('/var/run/')) p = '/run' + p.slice('/var/run'.length);
   return p;
