@@ -19,7 +19,14 @@ interface LimitRangeItem {
   min?: ResourceList;
 }
 
-const has = (list: ResourceList, r: Resource) => list != null && list[r] !== undefined && list[r] !== null && list[r] !== '';
+const given = (list: ResourceList, r: Resource) => list != null && list[r] !== undefined && list[r] !== null && list[r] !== '';
+
+/** A quantity of zero in any of its spellings (`0`, `0m`, `0Mi`, `0.0`, `0e3`): the kubelet sets no limit for it, and a zero request is none. */
+const ZERO = /^[+-]?(?=\.?\d)0*(\.0*)?(?:[eE][+-]?\d+|[a-zA-Z]{1,2})?$/;
+const isZero = (v: unknown) => v === 0 || (typeof v === 'string' && v !== '' && ZERO.test(v.trim()));
+
+/** A value that sets something: given, and not zero. */
+const has = (list: ResourceList, r: Resource) => given(list, r) && !isZero(list![r]);
 
 /**
  * Whether a LimitRange of type Container fills in a default the container
@@ -39,9 +46,10 @@ function limitRangeDefault(ranges: readonly K8sObject[], kind: Kind, r: Resource
   return undefined;
 }
 
+/** A pod-level value; for a request, a pod-level limit too (the API server defaults pod-level requests to pod-level limits). */
 function podLevel(spec: PodSpec, kind: Kind, r: Resource): boolean {
   const resources = (spec as { resources?: { requests?: ResourceList; limits?: ResourceList } }).resources;
-  return has(resources?.[kind], r);
+  return has(resources?.[kind], r) || (kind === 'requests' && has(resources?.limits, r));
 }
 
 function rangesOf(snapshot: Snapshot, namespace: string | undefined): readonly K8sObject[] {
@@ -55,7 +63,7 @@ export default defineControl({
     area: 'workloads',
     severity: 'medium',
     description:
-      'For every init and regular container, looks for a CPU and a memory request and limit, and reports each one missing at its exact path. Counted as present: a value on the container; for a request, the container\'s limit (the API server copies limits into missing requests when it creates the Pod); a pod-level `spec.resources` value; a default from a LimitRange of type Container in the namespace (applied to Pods at admission, with the API\'s LimitRange defaulting: default limit from `default` or `max`, default request from `defaultRequest`, the default limit, or `min`). Ephemeral containers are exempt: they may not declare resources.',
+      'For every init and regular container, looks for a CPU and a memory request and limit, and reports each one missing at its exact path. A value of zero (`0`, `0m`, `0Mi`) counts as missing: the kubelet sets no limit for it. Counted as present: a value on the container; for a request, the container\'s limit (the API server copies limits into missing requests when it creates the Pod); a pod-level `spec.resources` value (for a request, a pod-level limit too: the API server defaults one to the other); a default from a LimitRange of type Container in the namespace (applied to Pods at admission, with the API\'s LimitRange defaulting: default limit from `default` or `max`, default request from `defaultRequest`, the default limit, or `min`). Ephemeral containers are exempt: they may not declare resources.',
     rationale:
       'Without requests the scheduler packs pods blindly and they are evicted first under pressure; without limits one container can take a node\'s memory or CPU from every other pod on it, which turns a compromised or faulty workload into a node-wide denial of service.',
     ...workloadRemediations({
@@ -70,6 +78,7 @@ export default defineControl({
     },
     messages: {
       missing: 'Container "{{container}}" ({{containerType}}) has no {{resource}} {{kindWord}}.',
+      zero: 'Container "{{container}}" ({{containerType}}) has a {{resource}} {{kindWord}} of zero, which sets none.',
     },
   },
   reads: [...WORKLOAD_KINDS, 'limitranges'],
@@ -88,9 +97,10 @@ export default defineControl({
             if (podLevel(w.podSpec, kind, r)) continue;
             if (limitRangeDefault(ranges, kind, r)) continue;
             failed = true;
+            const zero = given(res?.[kind], r);
             report.fail(w.subject, {
               remediationId: applyVia(w, c, { suspendedJob: resourcesInPlace }),
-              messageId: 'missing',
+              messageId: zero ? 'zero' : 'missing',
               data: {
                 containerType: c.type,
                 resource: r,
@@ -99,7 +109,7 @@ export default defineControl({
               },
               path: `${c.path}.resources.${kind}.${r}`,
               container: c.container.name,
-              observed: null,
+              observed: zero ? res![kind]![r] : null,
               expected: `a ${r} ${kind === 'requests' ? 'request' : 'limit'}`,
             });
           }
