@@ -9,7 +9,7 @@ export default defineControl({
     area: 'network',
     severity: 'low',
     description:
-      'Finds NetworkPolicies whose pod selector matches no workload of their namespace: neither a pod template nor an existing pod. Policies with an empty selector (`{}`) select every pod, including future ones, and pass.',
+      'Finds NetworkPolicies whose pod selector matches no workload of their namespace: neither a pod template nor an existing pod. Workloads on the host network (`hostNetwork: true`) do not count: network plugins leave their traffic to the node\'s rules, whatever policy selects them. Policies with an empty selector (`{}`) select every pod, including future ones, and pass.',
     rationale:
       'A policy that selects nothing protects nothing. It is usually a typo in a label, a label renamed in the workload but not in the policy, or a policy left behind, and it makes the namespace look protected when it is not.',
     remediation:
@@ -20,6 +20,8 @@ export default defineControl({
     static: { needsCluster: 'the pods a policy selects may be deployed from other files, so a partial set cannot show that it selects none.' },
     messages: {
       'selects-nothing': 'NetworkPolicy "{{name}}" selects no workload in namespace "{{namespace}}" (podSelector {{selector}}).',
+      'host-network-only':
+        'NetworkPolicy "{{name}}" selects only workloads on the host network ({{workloads}}), which NetworkPolicy does not govern (podSelector {{selector}}).',
     },
   },
   reads: ['networkpolicies', ...WORKLOAD_KINDS],
@@ -27,14 +29,17 @@ export default defineControl({
     const analysis = networkAnalysis(snapshot);
     for (const np of snapshot.list('networkpolicies')) {
       const subject = subjectOf(np);
-      if (selectsAllPods(np) || (analysis.selectedBy.get(np)?.length ?? 0) > 0) {
+      const selected = analysis.selectedBy.get(np) ?? [];
+      const governed = selected.filter((w) => !w.hostNetwork);
+      if (selectsAllPods(np) || governed.length > 0) {
         report.pass(subject);
         continue;
       }
       const selector = describeSelector(podSelectorOf(np));
+      const hostOnly = selected.length > 0;
       report.fail(subject, {
-        messageId: 'selects-nothing',
-        data: { selector },
+        messageId: hostOnly ? 'host-network-only' : 'selects-nothing',
+        data: hostOnly ? { selector, workloads: selected.map((w) => `${w.workload.subject.kind} ${w.workload.subject.name}`).join(', ') } : { selector },
         path: 'spec.podSelector',
         observed: selector,
         expected: 'a selector matching the labels of at least one workload',
