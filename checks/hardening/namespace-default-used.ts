@@ -10,7 +10,7 @@ export default defineControl({
     area: 'workloads',
     severity: 'low',
     description:
-      'Flags every workload (controller, CronJob or bare Pod) in the `default` namespace; the namespace itself passes when it holds none. Other kinds of objects in `default` are not examined. Not applicable when the Namespace `default` is not part of the scan (excluded, or outside `--namespace`).',
+      'Flags every workload (controller, CronJob or bare Pod) in the `default` namespace; the namespace itself passes when it holds none. Other kinds of objects in `default` are not examined. Workloads in `default` are reported even when the Namespace object is not part of the scan (manifests rarely carry it, and a manifest with no namespace lands there); with no workload in it, not applicable when the Namespace is not part of the scan (excluded, or outside `--namespace`).',
     rationale:
       'Objects land in `default` when nobody chose a namespace, which usually means nobody chose their RBAC, NetworkPolicies, quotas or Pod Security level either. Dedicated namespaces make each of those a deliberate boundary.',
     remediation:
@@ -26,10 +26,8 @@ export default defineControl({
   reads: [...WORKLOAD_KINDS, 'namespaces'],
   evaluate(snapshot, report) {
     const namespace: SubjectRef = { apiVersion: 'v1', kind: 'Namespace', name: DEFAULT_NAMESPACE };
-    if (!snapshot.get('namespaces', undefined, DEFAULT_NAMESPACE)) {
-      report.notApplicable(namespace, 'Namespace default is not in the scan (excluded, outside --namespace, or absent)');
-      return;
-    }
+    // Workloads in default are reported whether or not the Namespace object is in the scan: manifests rarely
+    // carry it (and one with no namespace lands there), while a live scan that excluded it read none of them.
     let failed = false;
     for (const w of workloads(snapshot)) {
       if (w.subject.namespace !== DEFAULT_NAMESPACE) continue;
@@ -42,6 +40,8 @@ export default defineControl({
         expected: 'a dedicated namespace',
       });
     }
-    if (!failed) report.pass(namespace);
+    if (failed) return;
+    if (snapshot.get('namespaces', undefined, DEFAULT_NAMESPACE)) report.pass(namespace);
+    else report.notApplicable(namespace, 'Namespace default is not in the scan (excluded, outside --namespace, or absent), and no workload in it is');
   },
 });
