@@ -731,7 +731,12 @@ export const CAPABILITIES: readonly Capability[] = [
     id: 'escalate',
     label: 'Escalate roles',
     description: 'Create or update Roles and ClusterRoles with permissions the subject does not hold (escalate).',
-    probes: ['roles', 'clusterroles'].map((resource) => ({ verbs: ['escalate'], group: 'rbac.authorization.k8s.io', resource })),
+    // Escalating a ClusterRole is authorized at cluster scope only (the request has no namespace), so a RoleBinding
+    // cannot grant it; binding one can be (a RoleBinding to a ClusterRole is checked in the binding's namespace).
+    probes: [
+      { verbs: ['escalate'], group: 'rbac.authorization.k8s.io', resource: 'roles' },
+      { verbs: ['escalate'], group: 'rbac.authorization.k8s.io', resource: 'clusterroles', clusterScoped: true },
+    ],
   },
   {
     id: 'bind',
