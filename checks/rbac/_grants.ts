@@ -14,6 +14,7 @@ import {
   describeRule,
   isSystemPrincipal,
   rbacModel,
+  reachesNamespace,
   subjectKey,
   type BindingInfo,
   type Probe,
@@ -210,10 +211,12 @@ export function grantControl(meta: ControlMeta, spec: GrantSpec): Control {
  * Whether a rule can allow any request where the binding applies: it needs
  * verbs, and resources with apiGroups, or non-resource URLs bound by a
  * ClusterRoleBinding (RoleBindings never apply to non-resource requests).
+ * Under a RoleBinding, resources that are all cluster-scoped grant nothing
+ * either: their requests carry no namespace (reachesNamespace).
  */
 export function ruleGrantsAnything(rule: RuleMatch['rule'], binding: BindingInfo): boolean {
   if (rule.verbs.length === 0) return false;
-  if (rule.resources?.length && rule.apiGroups?.length) return true;
+  if (rule.resources?.length && rule.apiGroups?.length) return binding.scope === null || reachesNamespace(rule);
   return !!rule.nonResourceURLs?.length && binding.scope === null;
 }
 

@@ -623,6 +623,55 @@ export function matchProbeMemo(rule: PolicyRule, probe: Probe): ProbeMatch | und
   return m ?? undefined;
 }
 
+/**
+ * Built-in resources whose objects are cluster-scoped, by API group: a request for them carries no namespace,
+ * so no RoleBinding applies to it. `namespaces` is not here: a request for a Namespace carries its name as
+ * the namespace, so a RoleBinding in `shop` can grant `get namespaces/shop`.
+ */
+const CLUSTER_SCOPED: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries({
+    '': ['nodes', 'persistentvolumes', 'componentstatuses', 'users', 'groups'],
+    'rbac.authorization.k8s.io': ['clusterroles', 'clusterrolebindings'],
+    'storage.k8s.io': ['storageclasses', 'csidrivers', 'csinodes', 'volumeattachments', 'volumeattributesclasses'],
+    'apiextensions.k8s.io': ['customresourcedefinitions'],
+    'apiregistration.k8s.io': ['apiservices'],
+    'admissionregistration.k8s.io': [
+      'validatingwebhookconfigurations',
+      'mutatingwebhookconfigurations',
+      'validatingadmissionpolicies',
+      'validatingadmissionpolicybindings',
+      'mutatingadmissionpolicies',
+      'mutatingadmissionpolicybindings',
+    ],
+    'certificates.k8s.io': ['certificatesigningrequests', 'clustertrustbundles', 'signers'],
+    'scheduling.k8s.io': ['priorityclasses'],
+    'node.k8s.io': ['runtimeclasses'],
+    'networking.k8s.io': ['ingressclasses', 'ipaddresses', 'servicecidrs'],
+    'flowcontrol.apiserver.k8s.io': ['flowschemas', 'prioritylevelconfigurations'],
+    'authentication.k8s.io': ['tokenreviews', 'selfsubjectreviews', 'uids'],
+    'authorization.k8s.io': ['subjectaccessreviews', 'selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+  }).map(([group, resources]) => [group, new Set(resources)]),
+);
+
+/**
+ * Whether a rule can allow a request inside a namespace, as it must to grant anything through a RoleBinding:
+ * some group and resource it names is not a built-in cluster-scoped one (a wildcard, a custom resource, any
+ * namespaced kind). Binding a ClusterRole is the exception: `bind` on clusterroles is checked in the namespace of
+ * the RoleBinding being written.
+ */
+export function reachesNamespace(rule: PolicyRule): boolean {
+  for (const group of rule.apiGroups ?? []) {
+    const clusterScoped = CLUSTER_SCOPED.get(group);
+    for (const resource of rule.resources ?? []) {
+      if (!clusterScoped) return true;
+      const base = resource.split('/')[0]!;
+      if (!clusterScoped.has(base)) return true;
+      if (group === 'rbac.authorization.k8s.io' && base === 'clusterroles' && resource === base && (rule.verbs.includes('bind') || rule.verbs.includes('*'))) return true;
+    }
+  }
+  return false;
+}
+
 /** Whether a binding's grant reaches where a probe asks. */
 export function scopeReaches(binding: BindingInfo, probe: Probe): boolean {
   if (binding.scope === null) return true;

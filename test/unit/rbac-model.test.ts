@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  reachesNamespace,
   RbacModel,
   matchProbe,
   nonResourceURLMatches,
@@ -227,6 +228,25 @@ describe('RbacModel: bindings, subjects and scopes', () => {
       'all-sas-pods:pod-reader:0:system:serviceaccounts:a',
       'sa-cm:cm-writer:0:',
     ]);
+  });
+});
+
+describe('reachesNamespace: what a RoleBinding can grant', () => {
+  const rule = (apiGroups: string[], resources: string[], verbs = ['get']) => ({ apiGroups, resources, verbs });
+  it('built-in cluster-scoped resources (and their subresources) only: nothing', () => {
+    expect(reachesNamespace(rule([''], ['nodes', 'nodes/proxy', 'persistentvolumes']))).toBe(false);
+    expect(reachesNamespace(rule(['rbac.authorization.k8s.io'], ['clusterroles', 'clusterrolebindings'], ['get', 'escalate']))).toBe(false);
+  });
+  it('anything namespaced, a wildcard, a custom resource, or Namespaces themselves: something', () => {
+    expect(reachesNamespace(rule([''], ['nodes', 'pods']))).toBe(true);
+    expect(reachesNamespace(rule([''], ['namespaces']))).toBe(true);
+    expect(reachesNamespace(rule(['*'], ['nodes']))).toBe(true);
+    expect(reachesNamespace(rule([''], ['*']))).toBe(true);
+    expect(reachesNamespace(rule(['example.com'], ['widgets']))).toBe(true);
+  });
+  it('bind on clusterroles: checked in the RoleBinding\'s namespace', () => {
+    expect(reachesNamespace(rule(['rbac.authorization.k8s.io'], ['clusterroles'], ['bind']))).toBe(true);
+    expect(reachesNamespace(rule(['rbac.authorization.k8s.io'], ['clusterroles'], ['*']))).toBe(true);
   });
 });
 
