@@ -10,7 +10,7 @@ export default defineControl({
     area: 'rbac',
     severity: 'medium',
     description:
-      'Flags rules that list `*` next to other entries (`verbs: [get, "*"]`), which reads like a short list but grants everything; and entries that look like wildcards but are literal to the authorizer: `*` in resourceNames (only an object named "*"), and `<resource>/*` in resources (only a subresource named "*", not every subresource).',
+      'Flags rules that list `*` next to other entries (`verbs: [get, "*"]`), which reads like a short list but grants everything; and entries that look like wildcards but are literal to the authorizer: `*` in resourceNames (only an object named "*"), and `<resource>/*` or `*/*` in resources (only a subresource named "*", not every subresource).',
     rationale:
       'Reviewers read the first entries of a list. A `*` at its end grants everything while looking harmless; a literal `*` where a wildcard was meant grants nothing, so someone will widen the rule further to make it work.',
     remediation:
@@ -47,7 +47,8 @@ export default defineControl({
           });
         }
       }
-      const literal = (rule.resources ?? []).filter((r) => /^[^*][^/]*\/\*$/.test(r));
+      // `pods/*` and `*/*` alike match only a subresource literally named `*`.
+      const literal = (rule.resources ?? []).filter((r) => /^[^/]+\/\*$/.test(r));
       if (literal.length) {
         out.push({
           ruleIndex: i,

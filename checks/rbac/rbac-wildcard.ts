@@ -3,11 +3,17 @@ import { RBAC_KINDS, describeRule, rbacModel } from '../../src/model/rbac.ts';
 import { RBAC_GOOD_PRACTICES } from './_grants.ts';
 import { reportRoles, type RuleFinding } from './_roles.ts';
 
-/** Entries of a rule field that are wildcards to the authorizer. */
+// Entries of a rule field that are wildcards to the authorizer: `*`; in resources, `*/<subresource>` (but not
+// `*/*`, which matches only a subresource literally named `*`: rbac-wildcard-in-list reports it); in
+// nonResourceURLs, any entry ending in `*`, a prefix (`/*` is every URL, as `*` is).
 function wildcards(field: 'verbs' | 'apiGroups' | 'resources' | 'nonResourceURLs', values: readonly string[]): string[] {
-  if (field === 'resources') return values.filter((v) => v === '*' || v.startsWith('*/'));
+  if (field === 'resources') return values.filter((v) => v === '*' || (v.startsWith('*/') && v !== '*/*'));
+  if (field === 'nonResourceURLs') return values.filter((v) => v.endsWith('*'));
   return values.filter((v) => v === '*');
 }
+
+/** A nonResourceURLs prefix narrower than every URL (`/healthz/*`): reported at low severity. */
+const narrowPrefix = (v: string) => v !== '*' && v !== '/*';
 
 export default defineControl({
   meta: {
@@ -16,7 +22,7 @@ export default defineControl({
     area: 'rbac',
     severity: 'medium',
     description:
-      'Flags every rule of a Role or ClusterRole with `*` in verbs, apiGroups or nonResourceURLs, or `*` or `*/<subresource>` in resources. Built-in roles are shown apart; rules an aggregated ClusterRole copied from another are reported on the source. Roles no binding references are reported at low severity.',
+      'Flags every rule of a Role or ClusterRole with `*` in verbs or apiGroups, `*` or `*/<subresource>` in resources, or a nonResourceURLs entry ending in `*` (`*` and `/*` are every URL; a narrower prefix such as `/healthz/*` is reported at low severity). Built-in roles are shown apart; rules an aggregated ClusterRole copied from another are reported on the source. Roles no binding references are reported at low severity.',
     rationale:
       'A wildcard grants everything that exists now and everything added later — new verbs, new subresources, every CustomResourceDefinition installed after the review. Least privilege means listing what is needed.',
     remediation:
@@ -43,6 +49,7 @@ export default defineControl({
             data: { wildcards: found.join(','), ruleText: describeRule(rule), roleKind: role.kind },
             observed: rule[field],
             expected: `explicit ${field}`,
+            ...(field === 'nonResourceURLs' && found.every(narrowPrefix) ? { severity: 'low' as const } : {}),
           });
         }
         return out;
