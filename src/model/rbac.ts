@@ -127,9 +127,19 @@ export function isSystemPrincipal(s: RbacSubject, bindingNamespace?: string): bo
 
 export const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
 
-/** A role or binding from Kubernetes' default policy: labelled `kubernetes.io/bootstrapping: rbac-defaults` or named `system:*`. */
+/**
+ * Roles and bindings that distributions install without the bootstrapping label, under a `system:` name: CoreDNS's,
+ * as kubeadm, kind and k3s create them.
+ */
+const UNLABELLED_BUILT_INS: ReadonlySet<string> = new Set(['system:coredns']);
+
+/**
+ * A role or binding from Kubernetes' default policy: labelled `kubernetes.io/bootstrapping: rbac-defaults`, as the
+ * API server labels every one it creates, or one of the few distributions add unlabelled. A `system:` name alone
+ * is not enough: anyone who may create a ClusterRole may name it so, and a built-in grant is shown apart, not failed.
+ */
 export function isBuiltInObject(obj: K8sObject): boolean {
-  return obj.metadata.labels?.[BOOTSTRAP_LABEL] === 'rbac-defaults' || obj.metadata.name.startsWith('system:');
+  return obj.metadata.labels?.[BOOTSTRAP_LABEL] === 'rbac-defaults' || UNLABELLED_BUILT_INS.has(obj.metadata.name);
 }
 
 // ---------------------------------------------------------------------------
