@@ -1128,7 +1128,11 @@ export function whoCan(snapshot: Snapshot): WhoCanInsight {
       return p;
     });
     if (permissions.length === 0) continue;
-    const entry: WhoCanSubject = { key, kind: id.kind, name: id.name, builtIn: id.system, implicitGroups, permissions: sortPermissions(permissions) };
+    // Built-in: one of Kubernetes' own identities holding, by its own bindings, only what the default policy grants
+    // it (what it inherits through a broad group, every member holds; the group is listed for it). A kube-system
+    // ServiceAccount that a hand-made binding gives more is listed with everyone else.
+    const builtIn = id.system && permissions.every((p) => p.provenance.binding.builtIn || p.viaGroup !== undefined);
+    const entry: WhoCanSubject = { key, kind: id.kind, name: id.name, builtIn, implicitGroups, permissions: sortPermissions(permissions) };
     if (id.namespace) entry.namespace = id.namespace;
     if (id.kind === 'ServiceAccount') {
       if (saRead) entry.exists = snapshot.get('serviceaccounts', id.namespace, id.name) !== undefined;

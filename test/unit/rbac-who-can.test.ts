@@ -145,6 +145,27 @@ describe('whoCan insight', () => {
     expect(insight.byCapability['read-secrets']).toEqual(['ServiceAccount:ci/deployer', 'ServiceAccount:kube-system/token-cleaner']);
   });
 
+  it('lists a kube-system ServiceAccount with everyone else when a binding that is not built-in grants it', () => {
+    const tiller = whoCan(
+      snapshotFromYaml(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: tiller-all}
+rules:
+  - {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: tiller}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: tiller-all}
+subjects:
+  - {kind: ServiceAccount, name: tiller, namespace: kube-system}
+`),
+    ).subjects.find((s) => s.key === 'ServiceAccount:kube-system/tiller')!;
+    expect(tiller.permissions.length).toBeGreaterThan(0);
+    expect(tiller.builtIn).toBe(false);
+  });
+
   it('is deterministic and sorted', () => {
     const again: WhoCanInsight = whoCan(snapshotFromYaml(CLUSTER.split('---').reverse().join('---')));
     expect(again).toEqual(insight);
