@@ -160,6 +160,7 @@ class EarlyEvaluation {
     const input: SnapshotInput = { source: 'cluster', objects: this.#objects, collection: this.#collection, pending: { kinds: pending, extras: this.#extrasPending } };
     if (this.#serverVersion) input.serverVersion = this.#serverVersion;
     if (this.#opts.namespaces?.length) input.namespaces = this.#opts.namespaces;
+    if (this.#opts.excludeNamespaces?.length) input.excludedNamespaces = this.#opts.excludeNamespaces;
     if (this.#extras) input.extras = this.#extras;
     const snapshot = new Snapshot(input);
     const options = this.#opts.controlOptions ?? {};

@@ -153,6 +153,7 @@ export async function collect(target: Target, opts: CollectOptions): Promise<Col
     const input: ConstructorParameters<typeof Snapshot>[0] = { source: 'cluster', objects, collection };
     if (serverVersion) input.serverVersion = serverVersion;
     if (opts.namespaces) input.namespaces = opts.namespaces;
+    if (opts.excludeNamespaces?.length) input.excludedNamespaces = opts.excludeNamespaces;
     const result: Collected = { snapshot: new Snapshot(input), durationMs: Math.round(performance.now() - started) };
     if (identity) result.identity = identity;
     if (serverVersion) result.serverVersion = serverVersion;

@@ -1135,7 +1135,8 @@ export function whoCan(snapshot: Snapshot): WhoCanInsight {
     const entry: WhoCanSubject = { key, kind: id.kind, name: id.name, builtIn, implicitGroups, permissions: sortPermissions(permissions) };
     if (id.namespace) entry.namespace = id.namespace;
     if (id.kind === 'ServiceAccount') {
-      if (saRead) entry.exists = snapshot.get('serviceaccounts', id.namespace, id.name) !== undefined;
+      // Unknown (left out) when the scan did not read the ServiceAccount's namespace.
+      if (saRead && snapshot.readsNamespace(id.namespace!)) entry.exists = snapshot.get('serviceaccounts', id.namespace, id.name) !== undefined;
       if (mounts) {
         entry.mountedBy = (mounts.get(principal.user) ?? []).map((m) => ({
           kind: m.workload.subject.kind,

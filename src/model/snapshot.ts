@@ -44,6 +44,8 @@ export interface SnapshotInput {
   serverVersion?: ServerVersion;
   /** Namespaces the scan was limited to; undefined means all. */
   namespaces?: string[];
+  /** Namespaces the scan left out (`--exclude-namespace`): their namespaced objects were not read. */
+  excludedNamespaces?: string[];
   /** Live reads beyond object lists (kubelet configz, anonymous probes, kubeconfig facts); see src/collect/extras.ts. */
   extras?: SnapshotExtras;
   /**
@@ -73,6 +75,7 @@ export class Snapshot {
   readonly source: 'cluster' | 'manifests';
   readonly serverVersion: ServerVersion | undefined;
   readonly namespaces: readonly string[] | undefined;
+  readonly excludedNamespaces: readonly string[] | undefined;
   readonly collection: Readonly<Record<KindKey, KindCollection>>;
   /** Extra live reads, each part with its own collection state; undefined when none were made (e.g. manifests). */
   readonly extras: SnapshotExtras | undefined;
@@ -86,6 +89,7 @@ export class Snapshot {
     this.source = input.source;
     this.serverVersion = input.serverVersion;
     this.namespaces = input.namespaces;
+    this.excludedNamespaces = input.excludedNamespaces;
     this.extras = input.extras;
     this.#input = input;
     const pending = new Set(input.pending?.kinds ?? []);
@@ -182,6 +186,12 @@ export class Snapshot {
     for (const ns of this.list('namespaces')) names.add(ns.metadata.name);
     if (this.namespaces) for (const n of this.namespaces) names.add(n);
     return [...names].sort();
+  }
+
+  /** Whether the scan read the namespaced objects of `ns`: not outside `--namespace`, not excluded. */
+  readsNamespace(ns: string): boolean {
+    if (this.namespaces && !this.namespaces.includes(ns)) return false;
+    return !this.excludedNamespaces?.includes(ns);
   }
 
   /** Build the indices eagerly (used by the engine before timing evaluation). */
