@@ -94,6 +94,16 @@ export default defineControl({
       // Kubernetes' own grants to its own kube-system ServiceAccounts are shown apart.
       const own = perms.filter((p) => !(p.provenance.binding.builtIn && isSystemPrincipal({ kind: 'ServiceAccount', name: saName, namespace: ns })));
       if (perms.length === 0) {
+        // Scanned files rarely hold the roles a binding names (view, edit, admin…): never pass what could not be seen.
+        const unresolved = snapshot.source === 'manifests' ? model.unresolvedBindingsOf(serviceAccountPrincipal(ns, saName)) : [];
+        if (unresolved.length > 0) {
+          const b = unresolved[0]!;
+          report.notAssessed(
+            w.subject,
+            `ServiceAccount ${key} is bound by ${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} to ${b.roleRef.kind} ${b.roleRef.name}${unresolved.length > 1 ? ` (and ${unresolved.length - 1} more binding(s))` : ''}, which is not among the scanned files, so what its token can do is unknown.`,
+          );
+          continue;
+        }
         report.pass(w.subject, { path: `${w.specPath}.serviceAccountName` });
         continue;
       }

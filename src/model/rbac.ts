@@ -497,6 +497,11 @@ export class RbacModel {
     return expand([...this.#applicable(p, this.#cluster), ...this.#applicable(p, this.#namespacedAll)]);
   }
 
+  /** Bindings that apply to a principal somewhere but whose role is not in the snapshot (they contribute no rules). */
+  unresolvedBindingsOf(p: Principal): BindingInfo[] {
+    return [...this.#applicable(p, this.#cluster), ...this.#applicable(p, this.#namespacedAll)].map((a) => a.binding).filter((b) => !b.role);
+  }
+
   /** The RBAC authorizer's decision for one request. */
   authorize(p: Principal, attrs: RequestAttributes): Decision {
     const ns = isResourceRequest(attrs) ? (attrs.namespace ?? '') : '';

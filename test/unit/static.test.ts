@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { applyOp, buildKustomization, splitImage } from '../../src/collect/kustomize.ts';
 import { parseManifests, readManifests, snapshotFromFiles } from '../../src/collect/manifests.ts';
 import { main } from '../../src/cli/main.ts';
-import { allControls } from '../../src/engine/registry.ts';
+import { allControls, selectControls } from '../../src/engine/registry.ts';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { UsageError } from '../../src/errors.ts';
 import { evaluateSnapshot } from '../../src/scan.ts';
@@ -228,6 +228,46 @@ describe('static mode: controls that need a live cluster are visibly not-applica
     const r = evaluateSnapshot(snapshotFromFiles([f]), { controls: allControls() });
     expect(r.results.find((x) => x.controlId === 'rbac-wildcard')).toMatchObject({ status: 'not-applicable', message: 'Static scan: the files hold nothing this control checks (it reads Role, RoleBinding, ClusterRole, ClusterRoleBinding).' });
     expect(r.controls.find((c) => c.id === 'pod-privileged')?.status).toBe('fail');
+  });
+});
+
+describe('static mode: RBAC the files do not hold is unknown, not absent', () => {
+  const BOUND = `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: deployer, namespace: shop}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: deployer-admin, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}
+subjects: [{kind: ServiceAccount, name: deployer, namespace: shop}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {serviceAccountName: deployer, containers: [{name: web, image: nginx:1.27}]}
+`;
+  const tokenRisk = (yaml: string) =>
+    evaluateSnapshot(snapshotFromFiles([write(join(tmp, `token-risk-${yaml.length}.yaml`), yaml)]), { controls: selectControls(['rbac-workload-token-risk']) }).results;
+
+  it('rbac-workload-token-risk: a ServiceAccount bound to a role that is not among the files is not assessed', () => {
+    const [r] = tokenRisk(BOUND);
+    expect(r).toMatchObject({ status: 'not-assessed', subject: { kind: 'Deployment', name: 'web' } });
+    expect(r!.message).toContain('ClusterRole admin, which is not among the scanned files');
+  });
+
+  it('with the role among the files, it is judged', () => {
+    const role = `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: admin}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [get, list]}]
+`;
+    expect(tokenRisk(BOUND + role).map((r) => r.status)).toEqual(['fail']);
   });
 });
 
