@@ -137,6 +137,19 @@ function bindingRef(b: BindingInfo): string {
 }
 
 /** Report a binding's grants to its subjects under a control. Returns whether anything failed. */
+/**
+ * Why what a binding grants cannot be known from scanned files, or undefined: its role is not among them (the
+ * roles Kubernetes ships, view, edit, admin…), or it is an aggregated ClusterRole, whose rules the cluster fills from
+ * every ClusterRole its selectors pick, and the cluster may hold more of them than the files.
+ */
+export function unknownInFiles(binding: BindingInfo): string | undefined {
+  if (!binding.role) return `${binding.roleRef.kind} ${binding.roleRef.name} is not among the scanned files, so what ${binding.kind} ${binding.name} grants is unknown.`;
+  if (binding.role.aggregated) {
+    return `ClusterRole ${binding.role.name} aggregates the rules of every ClusterRole its selectors pick, and the cluster may hold more of them than the scanned files, so what ${binding.kind} ${binding.name} grants is not fully known.`;
+  }
+  return undefined;
+}
+
 export function reportBinding(
   snapshot: Snapshot,
   report: Reporter,
@@ -148,9 +161,9 @@ export function reportBinding(
   const subject = subjectOf(binding.object);
   if (matches.length === 0) {
     // Scanned files rarely hold the roles Kubernetes ships (view, edit, admin…): never pass what could not be seen.
-    if (!binding.role && snapshot.source === 'manifests') {
-      report.notAssessed(subject, `${binding.roleRef.kind} ${binding.roleRef.name} is not among the scanned files, so what ${binding.kind} ${binding.name} grants is unknown.`);
-    } else report.pass(subject);
+    const unknown = snapshot.source === 'manifests' ? unknownInFiles(binding) : undefined;
+    if (unknown) report.notAssessed(subject, unknown);
+    else report.pass(subject);
     return;
   }
   const apart: string[] = [];

@@ -14,7 +14,7 @@ import {
   type WhoCanPermission,
 } from '../../src/model/rbac.ts';
 import { WORKLOAD_KINDS, workloads } from '../../src/model/workloads.ts';
-import { RBAC_GOOD_PRACTICES, lower, raise } from './_grants.ts';
+import { RBAC_GOOD_PRACTICES, lower, raise, unknownInFiles } from './_grants.ts';
 
 /** How bad a capability is in a stolen token, granted cluster-wide to every object. */
 const TIER: Record<CapabilityId, Severity> = {
@@ -95,13 +95,10 @@ export default defineControl({
       const own = perms.filter((p) => !(p.provenance.binding.builtIn && isSystemPrincipal({ kind: 'ServiceAccount', name: saName, namespace: ns })));
       if (perms.length === 0) {
         // Scanned files rarely hold the roles a binding names (view, edit, admin…): never pass what could not be seen.
-        const unresolved = snapshot.source === 'manifests' ? model.unresolvedBindingsOf(serviceAccountPrincipal(ns, saName)) : [];
-        if (unresolved.length > 0) {
-          const b = unresolved[0]!;
-          report.notAssessed(
-            w.subject,
-            `ServiceAccount ${key} is bound by ${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} to ${b.roleRef.kind} ${b.roleRef.name}${unresolved.length > 1 ? ` (and ${unresolved.length - 1} more binding(s))` : ''}, which is not among the scanned files, so what its token can do is unknown.`,
-          );
+        const unknown =
+          snapshot.source === 'manifests' ? model.bindingsOf(serviceAccountPrincipal(ns, saName)).map(unknownInFiles).filter((x) => x !== undefined) : [];
+        if (unknown.length > 0) {
+          report.notAssessed(w.subject, `ServiceAccount ${key}: ${unknown[0]}${unknown.length > 1 ? ` (${unknown.length - 1} more binding(s) likewise)` : ''}`);
           continue;
         }
         report.pass(w.subject, { path: `${w.specPath}.serviceAccountName` });

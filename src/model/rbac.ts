@@ -251,7 +251,10 @@ export interface RoleInfo {
   namespace?: string;
   name: string;
   object: K8sObject;
-  /** The rules as stored (for an aggregated ClusterRole: as the controller filled them in). */
+  /**
+   * The rules as stored (for an aggregated ClusterRole: as the controller filled them in; from manifests, as it
+   * would fill them from the ClusterRoles among the files).
+   */
   rules: readonly PolicyRule[];
   builtIn: boolean;
   /** Set for ClusterRoles with an aggregationRule. */
@@ -349,7 +352,14 @@ export class RbacModel {
   /** Each binding's position in `bindings`, to keep answers in a stable order. */
   readonly #order = new Map<BindingInfo, number>();
 
-  constructor(input: { roles: readonly K8sObject[]; clusterRoles: readonly K8sObject[]; roleBindings: readonly K8sObject[]; clusterRoleBindings: readonly K8sObject[] }) {
+  constructor(input: {
+    roles: readonly K8sObject[];
+    clusterRoles: readonly K8sObject[];
+    roleBindings: readonly K8sObject[];
+    clusterRoleBindings: readonly K8sObject[];
+    /** Objects from manifests: aggregated ClusterRoles hold the rules they were written with, not the controller's. */
+    fillAggregated?: boolean;
+  }) {
     const byName = (a: K8sObject, b: K8sObject) => cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name);
     const toRole = (obj: K8sObject, kind: 'Role' | 'ClusterRole'): RoleInfo => {
       const info: RoleInfo = {
@@ -367,6 +377,7 @@ export class RbacModel {
     this.clusterRoles = [...input.clusterRoles].sort(byName).map((o) => toRole(o, 'ClusterRole'));
     for (const r of this.roles) this.#roleByKey.set(`${r.namespace ?? ''}/${r.name}`, r);
     for (const r of this.clusterRoles) this.#clusterRoleByName.set(r.name, r);
+    if (input.fillAggregated) this.#fillAggregated();
     this.#computeAggregation();
 
     const bindings: BindingInfo[] = [];
@@ -445,6 +456,27 @@ export class RbacModel {
     return out;
   }
 
+  /**
+   * As the aggregation controller fills an aggregated ClusterRole: the rules of the ClusterRoles its selectors pick,
+   * in its order, each rule once; repeated until nothing changes, since a source may itself be aggregated. (From a
+   * live cluster the stored rules are what the authorizer uses, and are kept.)
+   */
+  #fillAggregated(): void {
+    const aggregated = this.clusterRoles.filter((r) => r.aggregated);
+    for (let round = 0; round <= aggregated.length; round++) {
+      let changed = false;
+      for (const role of aggregated) {
+        const rules: PolicyRule[] = [];
+        for (const src of this.aggregationSources(role)) for (const r of src.rules) if (!rules.some((x) => rulesEqual(x, r))) rules.push(r);
+        if (rules.length !== role.rules.length || rules.some((r, i) => !rulesEqual(r, role.rules[i]!))) {
+          role.rules = rules;
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+  }
+
   #computeAggregation(): void {
     const chains = new Map<string, (readonly string[])[]>();
     const visiting = new Set<string>();
@@ -497,9 +529,9 @@ export class RbacModel {
     return expand([...this.#applicable(p, this.#cluster), ...this.#applicable(p, this.#namespacedAll)]);
   }
 
-  /** Bindings that apply to a principal somewhere but whose role is not in the snapshot (they contribute no rules). */
-  unresolvedBindingsOf(p: Principal): BindingInfo[] {
-    return [...this.#applicable(p, this.#cluster), ...this.#applicable(p, this.#namespacedAll)].map((a) => a.binding).filter((b) => !b.role);
+  /** Every binding that applies to a principal somewhere: ClusterRoleBindings first, then RoleBindings. */
+  bindingsOf(p: Principal): BindingInfo[] {
+    return [...this.#applicable(p, this.#cluster), ...this.#applicable(p, this.#namespacedAll)].map((a) => a.binding);
   }
 
   /** The RBAC authorizer's decision for one request. */
@@ -544,6 +576,7 @@ export function rbacModel(snapshot: Snapshot): RbacModel {
       clusterRoles: snapshot.list('clusterroles'),
       roleBindings: snapshot.list('rolebindings'),
       clusterRoleBindings: snapshot.list('clusterrolebindings'),
+      fillAggregated: snapshot.source === 'manifests',
     });
     models.set(snapshot, m);
   }

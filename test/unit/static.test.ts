@@ -257,7 +257,40 @@ spec:
   it('rbac-workload-token-risk: a ServiceAccount bound to a role that is not among the files is not assessed', () => {
     const [r] = tokenRisk(BOUND);
     expect(r).toMatchObject({ status: 'not-assessed', subject: { kind: 'Deployment', name: 'web' } });
-    expect(r!.message).toContain('ClusterRole admin, which is not among the scanned files');
+    expect(r!.message).toBe('ServiceAccount shop/deployer: ClusterRole admin is not among the scanned files, so what RoleBinding deployer-admin grants is unknown.');
+  });
+
+  it('an aggregated ClusterRole among the files is filled from the ClusterRoles its selectors pick, as the controller fills it', () => {
+    const AGG = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: agg}
+aggregationRule: {clusterRoleSelectors: [{matchLabels: {example.com/agg: "true"}}]}
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: nested, labels: {example.com/agg: "true"}}
+aggregationRule: {clusterRoleSelectors: [{matchLabels: {example.com/inner: "true"}}]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: src, labels: {example.com/inner: "true"}}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [get, list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: bob-agg}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: agg}
+subjects: [{kind: User, name: bob, apiGroup: rbac.authorization.k8s.io}]
+`;
+    const scan = (yaml: string) =>
+      evaluateSnapshot(snapshotFromFiles([write(join(tmp, `agg-${yaml.length}.yaml`), yaml)]), { controls: selectControls(['rbac-secrets-read']) }).results;
+    // Through nested (itself aggregated), agg holds src's rule: bob reads Secrets everywhere.
+    expect(scan(AGG).map((r) => [r.status, r.subject.name])).toEqual([['fail', 'bob-agg']]);
+    // Without src, agg holds nothing the files show, but the cluster may hold more labelled ClusterRoles: not assessed.
+    const [unknown] = scan(AGG.split('---').filter((d) => !d.includes('name: src,')).join('---'));
+    expect(unknown).toMatchObject({ status: 'not-assessed', subject: { name: 'bob-agg' } });
+    expect(unknown!.message).toContain('ClusterRole agg aggregates the rules of every ClusterRole its selectors pick');
   });
 
   it('with the role among the files, it is judged', () => {
