@@ -29,7 +29,7 @@ export default defineControl({
     area: 'network',
     severity: 'medium',
     description:
-      'For each workload (the controller\'s pod template, and its existing pods), finds the NetworkPolicies of its namespace whose pod selector matches its labels and that isolate each direction. Fails a direction when no policy isolates it, when only some of its pods are isolated, when a rule of an isolating policy allows every peer on every port, or (ingress) when a rule admits every source on a port the workload declares. A pod that a policy merely names as a peer is not isolated by it. Host-network workloads are not applicable: NetworkPolicy does not govern them.',
+      'For each workload (the controller\'s pod template, and its existing pods), finds the NetworkPolicies of its namespace whose pod selector matches its labels and that isolate each direction. Fails a direction when no policy isolates it, when only some of its pods are isolated, when a rule of an isolating policy allows every peer on every port, or (ingress) when a rule admits every source on a port: a numbered one whether or not the workload declares it (declared ports are informational), a named one when it resolves against the workload\'s ports. A pod that a policy merely names as a peer is not isolated by it. Host-network workloads are not applicable: NetworkPolicy does not govern them.',
     rationale:
       'Isolation is per pod and per direction: a policy that only selects other pods, or only restricts ingress, leaves this workload\'s traffic open. What an isolated pod may do is the union of every selecting policy\'s rules, so one broad rule opens it whatever the others say.',
     remediation:
@@ -122,9 +122,10 @@ export default defineControl({
 
 /**
  * The first ingress rule that admits every source (no `from`, or an ipBlock of a
- * whole address space with no exception) on a port the workload declares. A
- * workload that declares no port is taken to listen on whatever numbered ports
- * the rule opens (a named port cannot resolve against it).
+ * whole address space with no exception) on a port of the workload: one it
+ * declares, else any numbered port the rule opens. Declared ports are
+ * informational (a container's process is reachable on any port it listens on,
+ * declared or not); only a named port needs the declaration to resolve.
  */
 function anySourceOnWorkloadPorts(rules: readonly Rule[], ports: readonly ContainerPort[]): { rule: Rule; text: string } | undefined {
   for (const rule of rules) {
@@ -136,6 +137,8 @@ function anySourceOnWorkloadPorts(rules: readonly Rule[], ports: readonly Contai
     }
     const hit = admittedContainerPorts(rule.ports, ports);
     if (hit.length > 0) return { rule, text: hit.map(portText).join(', ') };
+    const numbered = rule.ports === null ? null : rule.ports.filter((p) => typeof p.port !== 'string');
+    if (numbered === null || numbered.length > 0) return { rule, text: `${describePorts(numbered)} (not declared by the workload, but a container may listen on it all the same)` };
   }
   return undefined;
 }
