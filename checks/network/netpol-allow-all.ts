@@ -1,5 +1,5 @@
 import { defineControl } from '../../src/engine/types.ts';
-import { allowsAll, describeSelector, podSelectorOf, rulesOf, selectsAllPods } from '../../src/model/network.ts';
+import { allowsAll, describePorts, describeSelector, podSelectorOf, rulesOf, selectsAllPods } from '../../src/model/network.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
 
 export default defineControl({
@@ -9,7 +9,7 @@ export default defineControl({
     area: 'network',
     severity: 'high',
     description:
-      'Finds rules that name no peer and no port (`ingress: [{}]`, `egress: [{}]`, or a rule whose `from`/`to` and `ports` are empty), in a direction the policy isolates. Such a rule allows every source or destination on every port for the pods the policy selects.',
+      'Finds rules that allow every peer on every port, in a direction the policy isolates: rules that name no peer and no port (`ingress: [{}]`, `egress: [{}]`, or a rule whose `from`/`to` and `ports` are empty), and rules that name them all — every pod of every namespace (`namespaceSelector: {}`) with ipBlocks covering every address of a family, on every port of TCP, UDP and SCTP. Such a rule allows every source or destination on every port for the pods the policy selects.',
     rationale:
       'NetworkPolicies are additive. An allow-all rule beside a default-deny does not lose to it: it cancels it for every pod the allow-all\'s policy selects, while the namespace still looks protected to anyone who only checks that a default-deny exists.',
     remediation:
@@ -42,7 +42,7 @@ export default defineControl({
             selection,
           },
           path: r.path,
-          observed: {},
+          observed: r.peers === null && r.ports === null ? {} : { peers: r.peers?.length ?? 0, ports: describePorts(r.ports) },
           expected: r.direction === 'Ingress' ? 'a rule with from: and ports:' : 'a rule with to: and ports:',
         });
       }

@@ -1,6 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
-import { isWholeSpace, parseCidr } from '../../src/model/ip.ts';
-import { allowsAll, describePorts, rulesOf } from '../../src/model/network.ts';
+import { isWholeSpace, parseCidr, wholeSpaceFamilies } from '../../src/model/ip.ts';
+import { allowsAll, describePorts, ipBlocksOf, rulesOf } from '../../src/model/network.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
 
 export default defineControl({
@@ -10,7 +10,7 @@ export default defineControl({
     area: 'network',
     severity: 'medium',
     description:
-      'Finds, in directions a policy isolates, ipBlock peers that cover a whole address space (`0.0.0.0/0`, `::/0`, with or without `except`), and egress rules that name no destination but restrict ports (every host on those ports). Rules that name neither peers nor ports are `netpol-allow-all`; ingress rules that admit every source on a workload\'s ports are reported on the workload by `workload-network-isolation`.',
+      'Finds, in directions a policy isolates, ipBlock peers that cover a whole address space (`0.0.0.0/0`, `::/0`, with or without `except`), or that do so together (`0.0.0.0/1` and `128.0.0.0/1`: a rule\'s peers are ORed), and egress rules that name no destination but restrict ports (every host on those ports). Rules that allow everything (no peers and no ports, or peers and ports that cover everything) are `netpol-allow-all`; ingress rules that admit every source on a workload\'s ports are reported on the workload by `workload-network-isolation`.',
     rationale:
       'A rule that admits every address lets a compromised pod reach, or be reached from, the internet and every other network the nodes route to: exfiltration, command-and-control, and lateral movement need nothing else. An `except` list narrows it by what it names, no further.',
     remediation:
@@ -21,6 +21,7 @@ export default defineControl({
     messages: {
       'ipblock-any': 'NetworkPolicy "{{name}}" {{path}} admits {{cidr}}{{exceptText}} ({{directionLower}}, {{ports}}): every address.',
       'any-destination': 'NetworkPolicy "{{name}}" rule {{path}} allows egress to every destination on {{ports}}.',
+      'ipblocks-any': 'NetworkPolicy "{{name}}" {{path}} admits every {{family}} address through ipBlocks that together cover it ({{cidrs}}; {{directionLower}}, {{ports}}).',
     },
   },
   reads: ['networkpolicies'],
@@ -43,11 +44,13 @@ export default defineControl({
           });
           continue;
         }
+        let single = false;
         for (const p of r.peers) {
           if (p.type !== 'ipBlock') continue;
           const c = parseCidr(p.cidr);
           if (!c || !isWholeSpace(c)) continue;
           failed = true;
+          single = true;
           report.fail(subject, {
             messageId: 'ipblock-any',
             data: {
@@ -58,6 +61,21 @@ export default defineControl({
             },
             path: `${p.path}.cidr`,
             observed: p.except.length ? `${p.cidr} except ${p.except.join(', ')}` : p.cidr,
+            expected: 'the ranges the pods need',
+          });
+        }
+        // Peers are ORed: blocks that are each narrower may still cover a whole space together (as for one block,
+        // with or without except).
+        const blocks = ipBlocksOf(r);
+        const families = single ? new Set() : wholeSpaceFamilies(blocks.map((p) => ({ cidr: p.cidr, except: [] })));
+        if (families.size > 0) {
+          failed = true;
+          const cidrs = blocks.map((p) => (p.except.length ? `${p.cidr} except ${p.except.join(', ')}` : p.cidr)).join('; ');
+          report.fail(subject, {
+            messageId: 'ipblocks-any',
+            data: { cidrs, family: [...families].map((f) => `IPv${f}`).join(' and '), directionLower: r.direction.toLowerCase(), ports },
+            path: `${r.path}.${r.direction === 'Ingress' ? 'from' : 'to'}`,
+            observed: cidrs,
             expected: 'the ranges the pods need',
           });
         }

@@ -114,3 +114,56 @@ export function cidrContains(cidr: Cidr, ip: Ip): boolean {
 export function isWholeSpace(cidr: Cidr): boolean {
   return cidr.prefix === 0 || asV4(cidr)?.prefix === 0;
 }
+
+/** An ipBlock as the API reads it: a CIDR, minus the CIDRs of `except`. */
+export interface Block {
+  cidr: string;
+  except: readonly string[];
+}
+
+/** The first and last address of a CIDR, in the family it stands for (an IPv4-mapped block is IPv4, as Go reads it). */
+function rangeOf(cidr: Cidr): { family: IpFamily; lo: bigint; hi: bigint } {
+  const c = asV4(cidr) ?? cidr;
+  const size = 1n << BigInt(BITS[c.family] - c.prefix);
+  return { family: c.family, lo: c.network, hi: c.network + size - 1n };
+}
+
+/**
+ * The address families whose every address the blocks admit together: peers of a rule are ORed, so
+ * `0.0.0.0/1` and `128.0.0.0/1` admit every IPv4 address as `0.0.0.0/0` does; an `except` takes out what it
+ * names from its own block only. Blocks that do not parse admit nothing.
+ */
+export function wholeSpaceFamilies(blocks: readonly Block[]): Set<IpFamily> {
+  const ranges: Record<IpFamily, [bigint, bigint][]> = { 4: [], 6: [] };
+  for (const b of blocks) {
+    const c = parseCidr(b.cidr);
+    if (!c) continue;
+    const r = rangeOf(c);
+    let pieces: [bigint, bigint][] = [[r.lo, r.hi]];
+    for (const e of b.except) {
+      const x = parseCidr(e);
+      if (!x) continue;
+      const cut = rangeOf(x);
+      if (cut.family !== r.family) continue;
+      pieces = pieces.flatMap(([lo, hi]): [bigint, bigint][] => {
+        if (cut.hi < lo || cut.lo > hi) return [[lo, hi]];
+        const out: [bigint, bigint][] = [];
+        if (cut.lo > lo) out.push([lo, cut.lo - 1n]);
+        if (cut.hi < hi) out.push([cut.hi + 1n, hi]);
+        return out;
+      });
+    }
+    ranges[r.family].push(...pieces);
+  }
+  const out = new Set<IpFamily>();
+  for (const family of [4, 6] as const) {
+    const sorted = ranges[family].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let next = 0n; // the first address not yet covered
+    for (const [lo, hi] of sorted) {
+      if (lo > next) break;
+      if (hi + 1n > next) next = hi + 1n;
+    }
+    if (next === 1n << BigInt(BITS[family])) out.add(family);
+  }
+  return out;
+}

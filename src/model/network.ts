@@ -29,7 +29,7 @@
  *   their traffic as the node's.
  */
 import type { K8sObject, LabelSelector, PodSpec } from './k8s.ts';
-import { cidrContains, isWholeSpace, parseCidr, parseIp, type Ip } from './ip.ts';
+import { cidrContains, parseCidr, parseIp, wholeSpaceFamilies, type Ip } from './ip.ts';
 import { isSystemNamespace } from './namespaces.ts';
 import { isEmptySelector, matchesSelector, selectorToString } from './selectors.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -221,19 +221,52 @@ export function effectiveRules(np: K8sObject, direction: Direction): Rule[] {
   return rulesOf(np).filter((r) => r.direction === direction && r.effective);
 }
 
-/** A rule that admits every peer on every port. */
+/**
+ * A rule that admits every peer on every port, however it is written: `{}`; or peers that name every pod of
+ * every namespace and every address of a family (`namespaceSelector: {}` with `0.0.0.0/0`), on ports that cover
+ * every port of TCP, UDP and SCTP (the protocols NetworkPolicy governs).
+ */
 export function allowsAll(rule: Rule): boolean {
-  return rule.peers === null && rule.ports === null;
+  return admitsEveryPeer(rule) && coversEveryPort(rule.ports);
 }
 
-/** Whether a peer list admits every address: no peer at all, or an ipBlock of a whole address space without exceptions. */
+function admitsEveryPeer(rule: Rule): boolean {
+  if (rule.peers === null) return true;
+  return rule.peers.some((p) => p.type === 'pods' && p.namespaces === 'all' && p.pods === 'all') && admitsEveryAddress(rule);
+}
+
+const MAX_PORT = 65535;
+
+/** Whether port entries open every port of every protocol NetworkPolicy governs (a named port opens only what it names). */
+export function coversEveryPort(ports: readonly PortRange[] | null): boolean {
+  if (ports === null) return true;
+  return ['TCP', 'UDP', 'SCTP'].every((protocol) => {
+    const mine = ports.filter((p) => p.protocol === protocol);
+    if (mine.some((p) => p.port === undefined)) return true;
+    const ranges = mine
+      .filter((p): p is PortRange & { port: number } => typeof p.port === 'number')
+      .map((p) => [p.port, Math.max(p.port, p.endPort ?? p.port)] as const)
+      .sort((a, b) => a[0] - b[0]);
+    let next = 1;
+    for (const [lo, hi] of ranges) {
+      if (lo > next) break;
+      next = Math.max(next, hi + 1);
+    }
+    return next > MAX_PORT;
+  });
+}
+
+/**
+ * Whether a rule admits every address: no peer at all, or ipBlocks that together cover a whole address space
+ * (one `0.0.0.0/0`, or `0.0.0.0/1` and `128.0.0.0/1`; an `except` counts against its own block).
+ */
 export function admitsEveryAddress(rule: Rule): boolean {
-  return rule.peers === null || rule.peers.some((p) => p.type === 'ipBlock' && wholeSpaceWithoutExcept(p));
+  return rule.peers === null || wholeSpaceFamilies(ipBlocksOf(rule)).size > 0;
 }
 
-function wholeSpaceWithoutExcept(p: Extract<Peer, { type: 'ipBlock' }>): boolean {
-  const c = parseCidr(p.cidr);
-  return !!c && isWholeSpace(c) && p.except.length === 0;
+/** The ipBlock peers of a rule. */
+export function ipBlocksOf(rule: Rule): Extract<Peer, { type: 'ipBlock' }>[] {
+  return (rule.peers ?? []).filter((p): p is Extract<Peer, { type: 'ipBlock' }> => p.type === 'ipBlock');
 }
 
 /** A named or numbered container port of a pod. */

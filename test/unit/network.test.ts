@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../src/model/k8s.ts';
-import { cidrContains, isWholeSpace, parseCidr, parseIp } from '../../src/model/ip.ts';
+import { cidrContains, isWholeSpace, parseCidr, parseIp, wholeSpaceFamilies } from '../../src/model/ip.ts';
 import {
+  coversEveryPort,
   allowsAll,
   cniComponents,
   imageRepository,
@@ -398,5 +399,31 @@ spec: {group: ${group}, names: {kind: ${kind}, plural: ${plural}}, scope: Namesp
     expect(policyApis(listed)).toEqual(policyApis(snapshot));
     const caveats = networkIsolationInsight(snapshot).cni.caveats;
     expect(caveats).toEqual([expect.stringContaining('Policy kinds outside the standard API are installed')]);
+  });
+});
+
+describe('every address, every port: however a rule spells them', () => {
+  const b = (cidr: string, ...except: string[]) => ({ cidr, except });
+  it('ipBlocks that together cover a family, an except counting against its own block only', () => {
+    expect([...wholeSpaceFamilies([b('0.0.0.0/0')])]).toEqual([4]);
+    expect([...wholeSpaceFamilies([b('0.0.0.0/1'), b('128.0.0.0/1')])]).toEqual([4]);
+    expect([...wholeSpaceFamilies([b('0.0.0.0/1'), b('128.0.0.0/2')])]).toEqual([]);
+    expect([...wholeSpaceFamilies([b('0.0.0.0/0', '10.0.0.0/8')])]).toEqual([]);
+    // The except is covered again by another block.
+    expect([...wholeSpaceFamilies([b('0.0.0.0/0', '10.0.0.0/8'), b('10.0.0.0/8')])]).toEqual([4]);
+    expect([...wholeSpaceFamilies([b('::/1'), b('8000::/1'), b('0.0.0.0/0')])]).toEqual([4, 6]);
+    // Go reads ::ffff:0.0.0.0/96 as every IPv4 address.
+    expect([...wholeSpaceFamilies([b('::ffff:0.0.0.0/97'), b('128.0.0.0/1')])]).toEqual([4]);
+    expect([...wholeSpaceFamilies([b('not a cidr')])]).toEqual([]);
+  });
+
+  it('ports: every port of TCP, UDP and SCTP, port-less or by ranges; named ports open only what they name', () => {
+    const p = (protocol: string, port?: number | string, endPort?: number) => ({ path: 'x', protocol, ...(port !== undefined ? { port } : {}), ...(endPort ? { endPort } : {}) });
+    expect(coversEveryPort(null)).toBe(true);
+    expect(coversEveryPort([p('TCP'), p('UDP'), p('SCTP')])).toBe(true);
+    expect(coversEveryPort([p('TCP', 1, 32767), p('TCP', 32768, 65535), p('UDP'), p('SCTP')])).toBe(true);
+    expect(coversEveryPort([p('TCP'), p('UDP')])).toBe(false);
+    expect(coversEveryPort([p('TCP', 1, 65534), p('UDP'), p('SCTP')])).toBe(false);
+    expect(coversEveryPort([p('TCP', 'http'), p('UDP'), p('SCTP')])).toBe(false);
   });
 });
