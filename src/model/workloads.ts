@@ -58,7 +58,9 @@ function controllerOf(obj: K8sObject) {
  * Whether this object's pods are already reported through a controller's
  * template. With a snapshot, the controller must also be in it (same name and,
  * when both carry one, same uid): a Pod whose ReplicaSet is gone — or was not
- * part of the manifests scanned — is reported itself rather than by nobody.
+ * part of the manifests scanned — is reported itself rather than by nobody. A
+ * ReplicaSet that still runs Pods of a template its Deployment no longer has
+ * is reported itself too (runsSupersededTemplate).
  */
 export function isReportedThroughOwner(obj: K8sObject, snapshot?: Snapshot): boolean {
   const owners = TEMPLATE_OWNERS[obj.kind];
@@ -67,7 +69,57 @@ export function isReportedThroughOwner(obj: K8sObject, snapshot?: Snapshot): boo
   if (!snapshot) return true;
   const key = kindKeyOf(ref.kind);
   const owner = key ? snapshot.get(key, obj.metadata.namespace, ref.name) : undefined;
-  return !!owner && (!ref.uid || !owner.metadata.uid || ref.uid === owner.metadata.uid);
+  if (!owner || (ref.uid && owner.metadata.uid && ref.uid !== owner.metadata.uid)) return false;
+  return !(obj.kind === 'ReplicaSet' && runsSupersededTemplate(obj, owner));
+}
+
+const POD_TEMPLATE_HASH = 'pod-template-hash';
+const superseded = new WeakMap<K8sObject, boolean>();
+
+/**
+ * Whether a Deployment's ReplicaSet still runs Pods from a template the Deployment no longer has: an older
+ * revision during a rollout, or one a paused or stuck rollout left running. The Deployment's template does not
+ * describe those Pods, so the ReplicaSet is reported itself. Compared as the Deployment controller compares them
+ * (EqualIgnoreHash): equal but for the ReplicaSet's `pod-template-hash` label.
+ */
+function runsSupersededTemplate(rs: K8sObject, deployment: K8sObject): boolean {
+  let out = superseded.get(rs);
+  if (out === undefined) {
+    const spec = rs.spec as { replicas?: number; template?: unknown } | undefined;
+    const status = rs.status as { replicas?: number } | undefined;
+    const running = (spec?.replicas ?? 1) > 0 || (status?.replicas ?? 0) > 0;
+    out = running && !sameIgnoringHash(spec?.template, (deployment.spec as { template?: unknown } | undefined)?.template);
+    superseded.set(rs, out);
+  }
+  return out;
+}
+
+function sameIgnoringHash(rsTemplate: unknown, template: unknown): boolean {
+  const t = rsTemplate as { metadata?: { labels?: Record<string, string> } } | undefined;
+  const labels = t?.metadata?.labels;
+  if (!labels || !(POD_TEMPLATE_HASH in labels)) return deepEqual(rsTemplate, template);
+  const { [POD_TEMPLATE_HASH]: _hash, ...rest } = labels;
+  const withoutHash = { ...t, metadata: { ...t!.metadata, labels: rest } };
+  const d = template as { metadata?: { labels?: Record<string, string> } } | undefined;
+  // A template whose only labels were the hash compares equal to one with no labels at all.
+  if (Object.keys(rest).length === 0 && !d?.metadata?.labels) delete (withoutHash.metadata as { labels?: unknown }).labels;
+  return deepEqual(withoutHash, template);
+}
+
+/** Structural equality of JSON values (object keys in any order). */
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const y = b as unknown[];
+    return a.length === y.length && a.every((v, i) => deepEqual(v, y[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
+  if (keys.length !== Object.keys(y).filter((k) => y[k] !== undefined).length) return false;
+  return keys.every((k) => Object.hasOwn(y, k) && deepEqual(x[k], y[k]));
 }
 
 /**
