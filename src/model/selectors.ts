@@ -10,7 +10,9 @@ import type { LabelSelector } from './k8s.ts';
  * - `matchLabels` and every `matchExpressions` entry must all hold (AND).
  * - `In`/`NotIn` compare against `values`; `NotIn` and `DoesNotExist` match
  *   objects that lack the key.
- * - An unknown operator matches nothing (the API server rejects such selectors).
+ * - An unknown operator matches nothing (the API server rejects such selectors),
+ *   and so do `In`/`NotIn` without values and `Exists`/`DoesNotExist` with
+ *   values, which it rejects too (only manifests can hold them).
  *
  * Labels are looked up as own properties only: a label key such as
  * `constructor` or `toString` must not find Object.prototype's members.
@@ -34,16 +36,16 @@ export function matchesSelector(
     const values = req.values ?? [];
     switch (req.operator) {
       case 'In':
-        if (value === undefined || !values.includes(value)) return false;
+        if (values.length === 0 || value === undefined || !values.includes(value)) return false;
         break;
       case 'NotIn':
-        if (value !== undefined && values.includes(value)) return false;
+        if (values.length === 0 || (value !== undefined && values.includes(value))) return false;
         break;
       case 'Exists':
-        if (value === undefined) return false;
+        if (values.length > 0 || value === undefined) return false;
         break;
       case 'DoesNotExist':
-        if (value !== undefined) return false;
+        if (values.length > 0 || value !== undefined) return false;
         break;
       default:
         return false;

@@ -37,6 +37,13 @@ describe('matchesSelector', () => {
     expect(matchesSelector(e('DoesNotExist', 'app'), labels)).toBe(false);
     // The API server rejects unknown operators; such a selector selects nothing.
     expect(matchesSelector(e('Gt', 'app', ['1']), labels)).toBe(false);
+    // It rejects In and NotIn without values, Exists and DoesNotExist with them: manifests can hold them, and they
+    // select nothing (NotIn [] would otherwise select everything).
+    expect(matchesSelector(e('NotIn', 'app', []), labels)).toBe(false);
+    expect(matchesSelector(e('NotIn', 'zone'), labels)).toBe(false);
+    expect(matchesSelector(e('In', 'app', []), labels)).toBe(false);
+    expect(matchesSelector(e('Exists', 'app', ['web']), labels)).toBe(false);
+    expect(matchesSelector(e('DoesNotExist', 'zone', ['x']), labels)).toBe(false);
   });
 
   it('combines matchLabels and matchExpressions with AND', () => {
