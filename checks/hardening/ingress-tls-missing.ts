@@ -25,7 +25,7 @@ export default defineControl({
     area: 'workloads',
     severity: 'medium',
     description:
-      'Flags Ingresses with no `spec.tls`, and rules whose host no `spec.tls[].hosts` entry covers (exactly, or by a `*.` wildcard one label deep). Rules without a host, on an Ingress that has TLS, pass: which certificate answers them is up to the controller. Redirects from HTTP and controller-specific annotations are not examined.',
+      'Flags Ingresses with no `spec.tls`, and rules whose host no `spec.tls[].hosts` entry covers (exactly, or by a `*.` wildcard one label deep). Rules without a host, on an Ingress that has TLS, pass, and so does every rule when a TLS entry lists no hosts (it covers the controller\'s wildcard host setting): which certificate answers them is up to the controller. Redirects from HTTP and controller-specific annotations are not examined.',
     rationale:
       'Without TLS, credentials, session cookies and data cross the network in clear text and can be read or altered by anything on the path, including other tenants of a shared network.',
     remediation:
@@ -54,6 +54,12 @@ export default defineControl({
           observed: null,
           expected: 'a TLS entry for every host',
         });
+        continue;
+      }
+      // An entry without hosts covers "the wildcard host setting for the load balancer controller" (the API's words):
+      // TLS is on for every host, with whichever certificate the controller picks.
+      if (tls.some((t) => !t?.hosts?.length)) {
+        report.pass(subject);
         continue;
       }
       const tlsHosts = tls.flatMap((t) => t?.hosts ?? []);
