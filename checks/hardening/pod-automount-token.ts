@@ -1,7 +1,21 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { bindingsOfAccount, isMirrorPod, resolveAutomount, type AutomountResolution } from '../../src/model/serviceaccounts.ts';
 import { WORKLOAD_KINDS, workloads } from '../../src/model/workloads.ts';
-import { applyVia, podSpecPatch, workloadRemediations } from './_remediation.ts';
+import type { PodSpec } from '../../src/model/k8s.ts';
+import { applyVia, podSpecPatch, workloadRemediations, type WorkloadFix } from './_remediation.ts';
+
+/** workloadRemediations, plus one for a token projected by hand, which automountServiceAccountToken does not turn off. */
+function remediationsWithProjected(fix: WorkloadFix) {
+  const r = workloadRemediations(fix);
+  return {
+    remediation: r.remediation,
+    remediations: {
+      ...r.remediations,
+      projected:
+        'Remove the serviceAccountToken source from projected volume {{volume}} ({{volumePath}}) of {{kind}} {{namespace}}/{{name}}, and its volumeMounts, where the pod spec comes from (a Pod\'s volumes cannot be changed in place: recreate it). If the token is meant for another service (Vault, a mesh), give the source that service\'s audience instead: a token for another audience is no API credential.',
+    },
+  };
+}
 
 function sourceText(r: AutomountResolution): string {
   switch (r.source) {
@@ -16,6 +30,18 @@ function sourceText(r: AutomountResolution): string {
   }
 }
 
+/**
+ * The index of a volume that projects a ServiceAccount token for the API server (a serviceAccountToken source
+ * without an audience, which defaults to the API server's), or -1. A token for another audience (Vault, a mesh)
+ * is not an API credential.
+ */
+function apiTokenVolume(spec: PodSpec): number {
+  return (spec.volumes ?? []).findIndex((v) => {
+    const sources = (v?.projected as { sources?: { serviceAccountToken?: { audience?: string } | null }[] } | undefined)?.sources ?? [];
+    return sources.some((src) => src?.serviceAccountToken != null && !src.serviceAccountToken.audience);
+  });
+}
+
 export default defineControl({
   meta: {
     id: 'pod-automount-token',
@@ -23,10 +49,10 @@ export default defineControl({
     area: 'workloads',
     severity: 'medium',
     description:
-      'Flags workloads whose pods get a ServiceAccount token mounted although, by a heuristic, they do not need it. Automount is resolved as the ServiceAccount admission plugin resolves it when it creates a pod: the pod spec\'s automountServiceAccountToken, else the ServiceAccount\'s, else true. "Does not need it" is a heuristic, not a fact: no RoleBinding or ClusterRoleBinding names the account (as a ServiceAccount, or by its User name system:serviceaccount:<namespace>:<name>), so the token grants nothing beyond what groups of identities get. Grants to the groups system:serviceaccounts, system:serviceaccounts:<namespace> and system:authenticated do not count: Kubernetes binds the first to every account by default, and none of them says what one workload needs. A workload that presents its token elsewhere (Vault\'s Kubernetes auth, a service mesh) needs it without any binding: waive it. A bound account passes, whether or not the workload really calls the API. Static pods\' mirrors are not applicable: they get no token.',
+      'Flags workloads whose pods get a ServiceAccount token mounted although, by a heuristic, they do not need it. Automount is resolved as the ServiceAccount admission plugin resolves it when it creates a pod: the pod spec\'s automountServiceAccountToken, else the ServiceAccount\'s, else true. "Does not need it" is a heuristic, not a fact: no RoleBinding or ClusterRoleBinding names the account (as a ServiceAccount, or by its User name system:serviceaccount:<namespace>:<name>), so the token grants nothing beyond what groups of identities get. Grants to the groups system:serviceaccounts, system:serviceaccounts:<namespace> and system:authenticated do not count: Kubernetes binds the first to every account by default, and none of them says what one workload needs. A workload that presents its token elsewhere (Vault\'s Kubernetes auth, a service mesh) needs it without any binding: waive it. A bound account passes, whether or not the workload really calls the API. A token projected by hand (a projected volume with a serviceAccountToken source without an audience, whose audience is then the API server) counts as mounted even with automount off. Static pods\' mirrors are not applicable: they get no token.',
     rationale:
       'A mounted token is a credential waiting in the filesystem of every container in the pod: whoever gets code execution there can call the API server as the workload. Where the workload never uses it, it is pure exposure.',
-    ...workloadRemediations({
+    ...remediationsWithProjected({
       action:
         'Turn off the token mount in the pod spec of {{kind}} {{namespace}}/{{name}}, or, for every pod that runs as ServiceAccount {{serviceAccount}}, on the account itself',
       after: `kubectl -n {{namespace}} patch serviceaccount {{serviceAccount}} -p '{"automountServiceAccountToken":false}'`,
@@ -36,6 +62,8 @@ export default defineControl({
       links: ['https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting'],
     },
     messages: {
+      unneededProjected:
+        '{{kind}} {{namespace}}/{{name}} mounts an API token of ServiceAccount "{{serviceAccount}}", which no RoleBinding or ClusterRoleBinding grants anything, through projected volume "{{volume}}" (automount is off; a serviceAccountToken source without an audience is for the API server).',
       unneeded: '{{kind}} {{namespace}}/{{name}} mounts the API token of ServiceAccount "{{serviceAccount}}", which no RoleBinding or ClusterRoleBinding grants anything ({{sourceText}}).',
     },
   },
@@ -48,9 +76,23 @@ export default defineControl({
       }
       const ns = w.subject.namespace ?? '';
       const r = resolveAutomount(snapshot, ns, w.podSpec);
-      const path = `${w.specPath}.automountServiceAccountToken`;
-      if (!r.mounted || bindingsOfAccount(snapshot, ns, r.serviceAccount).length > 0) {
+      // Automount off, but a projected volume asks for the same token by hand (no audience: the API server's).
+      const projected = r.mounted ? -1 : apiTokenVolume(w.podSpec);
+      const path = projected >= 0 ? `${w.specPath}.volumes[${projected}]` : `${w.specPath}.automountServiceAccountToken`;
+      if ((!r.mounted && projected < 0) || bindingsOfAccount(snapshot, ns, r.serviceAccount).length > 0) {
         report.pass(w.subject, { path });
+        continue;
+      }
+      if (projected >= 0) {
+        const volume = w.podSpec.volumes![projected]!.name;
+        report.fail(w.subject, {
+          remediationId: 'projected',
+          messageId: 'unneededProjected',
+          data: { serviceAccount: r.serviceAccount, volume, volumePath: path },
+          path,
+          observed: { volume, serviceAccountToken: 'no audience (the API server\'s)' },
+          expected: 'no API token, or one an account with bindings needs',
+        });
         continue;
       }
       report.fail(w.subject, {
