@@ -70,6 +70,21 @@ export interface HostPathMount {
   shown: string;
   /** readOnly is not true. */
   writable: boolean;
+  /** readOnly is true but not recursive (recursiveReadOnly neither Enabled nor IfPossible): mounts below stay writable. */
+  submountsWritable: boolean;
+}
+
+/**
+ * Host directories under which nodes mount other filesystems: the kubelet's pod volumes (Secrets and tokens on
+ * tmpfs), runtime state and network namespaces under /run, cgroups under /sys, /dev/pts and /dev/shm, removable
+ * media. A read-only mount of one of them, of anything below it, or of an ancestor (/, /var) leaves those
+ * submounts writable unless it is recursively read-only.
+ */
+const SUBMOUNT_DIRS = ['/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/run', '/sys', '/proc', '/dev', '/mnt', '/media'];
+
+/** Whether a (normalised) host path may hold filesystems the node mounts below it. */
+export function holdsSubmounts(p: string): boolean {
+  return SUBMOUNT_DIRS.some((d) => isUnder(p, d) || isUnder(d, p));
 }
 
 /** Every mount of a hostPath volume by the given containers. */
@@ -84,7 +99,18 @@ export function hostPathMounts(spec: PodSpec, containers: readonly ContainerRef[
       if (volumePath === undefined) return;
       const written = m.subPath ? `${volumePath.replace(/\/+$/, '')}/${m.subPath}` : volumePath;
       const hostPath = normalizeHostPath(written);
-      out.push({ container: c, index, mountPath: m.mountPath, written, hostPath, shown: hostPath === written ? written : `${written} (${hostPath})`, writable: m.readOnly !== true });
+      const writable = m.readOnly !== true;
+      const recursive = m.recursiveReadOnly === 'Enabled' || m.recursiveReadOnly === 'IfPossible';
+      out.push({
+        container: c,
+        index,
+        mountPath: m.mountPath,
+        written,
+        hostPath,
+        shown: hostPath === written ? written : `${written} (${hostPath})`,
+        writable,
+        submountsWritable: !writable && !recursive && holdsSubmounts(hostPath),
+      });
     });
   }
   return out;

@@ -10,7 +10,7 @@ export default defineControl({
     area: 'workloads',
     severity: 'high',
     description:
-      'For every volumeMount (init, regular and ephemeral containers) of a hostPath volume, flags the mount unless it sets readOnly: true. A hostPath volume is writable from a container unless every mount of it there is read-only, so each writable mount is its own finding. Which host paths are sensitive, writable or not, is pod-hostpath-sensitive\'s concern.',
+      'For every volumeMount (init, regular and ephemeral containers) of a hostPath volume, flags the mount unless it sets readOnly: true. A hostPath volume is writable from a container unless every mount of it there is read-only, so each writable mount is its own finding. A read-only mount is not recursively read-only unless it sets recursiveReadOnly (Enabled or IfPossible; Kubernetes 1.31 and later): a read-only mount of a host path under which nodes mount other filesystems (/, /var, /var/lib/kubelet, /run, /sys, /proc, /dev, /mnt, /media, the runtimes\' directories) without it is reported at medium severity, since those submounts stay writable. Which host paths are sensitive, writable or not, is pod-hostpath-sensitive\'s concern.',
     rationale:
       'A writable host path lets a container plant files the node later executes or trusts (cron jobs, systemd units, binaries, kubeconfigs, other pods\' data), fill the node\'s disk, and leave traces that outlive the container.',
     ...workloadRemediations({
@@ -24,6 +24,8 @@ export default defineControl({
     },
     messages: {
       writable: 'Container "{{container}}" ({{containerType}}) mounts host path {{hostPath}} writable at {{mountPath}}.',
+      submounts:
+        'Container "{{container}}" ({{containerType}}) mounts host path {{hostPath}} read-only at {{mountPath}}, but not recursively: the filesystems the node mounts below it (pod volumes, tmpfs, cgroups) stay writable.',
     },
   },
   reads: WORKLOAD_KINDS,
@@ -31,6 +33,25 @@ export default defineControl({
     for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
       let failed = false;
       for (const m of hostPathMounts(w.podSpec, containers)) {
+        if (m.submountsWritable) {
+          failed = true;
+          report.fail(w.subject, {
+            remediationId: applyVia(w, m.container),
+            messageId: 'submounts',
+            data: {
+              containerType: m.container.type,
+              hostPath: m.shown,
+              mountPath: m.mountPath,
+              ...containerPatch(w, m.container, { volumeMounts: [{ mountPath: m.mountPath, readOnly: true, recursiveReadOnly: 'Enabled' }] }),
+            },
+            path: `${m.container.path}.volumeMounts[${m.index}]`,
+            container: m.container.container.name,
+            observed: { hostPath: m.written, readOnly: true, recursiveReadOnly: 'Disabled' },
+            expected: { readOnly: true, recursiveReadOnly: 'Enabled' },
+            severity: 'medium',
+          });
+          continue;
+        }
         if (!m.writable) continue;
         failed = true;
         report.fail(w.subject, {

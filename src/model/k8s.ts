@@ -87,7 +87,7 @@ export interface Container {
   livenessProbe?: unknown;
   readinessProbe?: unknown;
   startupProbe?: unknown;
-  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; recursiveReadOnly?: string; subPath?: string }[];
   restartPolicy?: string;
 }
 

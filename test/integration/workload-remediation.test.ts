@@ -51,21 +51,29 @@ let ns: string;
 let result: ScanResult;
 
 /**
- * One insecure pod spec for every workload: tag-only images, no resources or probes, a writable hostPath mount.
+ * One insecure pod spec for every workload: tag-only images, no resources or probes, a writable hostPath mount, a
+ * read-only one that is not recursive.
  * The Deployment's container declares a named port, the others none (a suggested probe names the port, or leaves a
  * placeholder).
  */
 function podSpec(opts: { restartPolicy?: string; port?: boolean } = {}) {
   return {
     ...(opts.restartPolicy ? { restartPolicy: opts.restartPolicy } : {}),
-    volumes: [{ name: 'host', hostPath: { path: '/var/log' } }],
+    volumes: [
+      { name: 'host', hostPath: { path: '/var/log' } },
+      { name: 'pods', hostPath: { path: '/var/lib/kubelet/pods' } },
+    ],
     initContainers: [{ name: 'init', image: 'busybox' }],
     containers: [
       {
         name: 'app',
         image: 'registry.example.com/shop/web:1.0',
         imagePullPolicy: 'IfNotPresent',
-        volumeMounts: [{ name: 'host', mountPath: '/host' }],
+        // The second is read-only but not recursively so: the kubelet's pod volumes below it stay writable.
+        volumeMounts: [
+          { name: 'host', mountPath: '/host' },
+          { name: 'pods', mountPath: '/pods', readOnly: true },
+        ],
         ...(opts.port ? { ports: [{ name: 'http', containerPort: 8080 }] } : {}),
       },
     ],
@@ -150,6 +158,8 @@ describe('workload remediations', () => {
   it('reports every control on every kind of workload', () => {
     const findings = result.results.filter((r) => r.status === 'fail');
     for (const id of CONTROLS) expect(findings.some((f) => f.controlId === id), id).toBe(true);
+    // Both kinds of hostPath finding: writable, and read-only but not recursively.
+    expect(new Set(findings.filter((f) => f.controlId === 'pod-hostpath-writable').map((f) => f.messageId))).toEqual(new Set(['writable', 'submounts']));
     const kinds = new Set(findings.map((f) => f.subject.kind));
     expect([...kinds].sort()).toEqual(Object.keys(PATHS).sort());
     // Init, regular and ephemeral containers, and every way a fix reaches the cluster.
