@@ -242,16 +242,31 @@ interface Word {
 
 const SHELLS = /(^|\/)(ba|da|a|z)?sh$/;
 
-/** The words a container runs: command then args; a `sh -c "<line>"` command is split into its words. */
+/**
+ * The words a container runs: command then args (the runtime joins them). A shell run with `-c` (alone or in a
+ * cluster such as `-ec`) runs its script instead, wherever the script sits (`command: [sh, -c]` with the script in
+ * `args` is common): the script is split into its words, and a `"$@"` in it stands for the words after the
+ * script's `$0`, as the shell expands it (`sh -c 'exec kube-apiserver "$@"' -- --flag …`).
+ */
 function wordsOf(container: Pick<Container, 'command' | 'args'>): Word[] {
-  const words: Word[] = [];
-  const command = container.command ?? [];
-  const shellLine = command.length >= 3 && SHELLS.test(command[0]!) && command[1] === '-c' ? 2 : -1;
-  command.forEach((text, i) => {
-    if (i === shellLine) for (const w of splitShellWords(text)) words.push({ text: w, at: `command[${i}]`, source: 'command' });
-    else if (shellLine < 0 || i > shellLine) words.push({ text, at: `command[${i}]`, source: 'command' });
-  });
-  (container.args ?? []).forEach((text, i) => words.push({ text, at: `args[${i}]`, source: 'args' }));
+  const all: Word[] = [
+    ...(container.command ?? []).map((text, i): Word => ({ text, at: `command[${i}]`, source: 'command' })),
+    ...(container.args ?? []).map((text, i): Word => ({ text, at: `args[${i}]`, source: 'args' })),
+  ];
+  if (!(container.command?.length && SHELLS.test(container.command[0]!))) return all;
+  let i = 1;
+  let script = false;
+  for (; i < all.length && all[i]!.text.startsWith('-') && all[i]!.text !== '-' && all[i]!.text !== '--'; i++) {
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(all[i]!.text)) script = true;
+  }
+  if (!script || i >= all.length) return all;
+  const line = all[i]!;
+  const positional = all.slice(i + 2); // after $0
+  const words: Word[] = [{ ...all[0]!, text: all[0]!.text }];
+  for (const text of splitShellWords(line.text)) {
+    if (text === '$@' || text === '$*') words.push(...positional);
+    else words.push({ text, at: line.at, source: line.source });
+  }
   return words;
 }
 
@@ -287,7 +302,9 @@ export function parseCommandLine(component: Component, container: Pick<Container
     }
     const name = body;
     const next = words[i + 1];
-    if (!booleans.has(name) && next && !next.text.startsWith('-')) {
+    // A flag that takes a value takes the next word, as pflag does; a word that looks like a flag itself is taken
+    // for one (the flag may be a boolean this table does not know), but `-` (standard output) and `-1` are values.
+    if (!booleans.has(name) && next && (!next.text.startsWith('-') || next.text === '-' || /^-\d/.test(next.text))) {
       flags.push({ name, value: next.text, explicit: true, at: w.at, source: w.source });
       i++;
     } else {

@@ -52,6 +52,33 @@ describe('parseCommandLine', () => {
     ]);
   });
 
+  it('finds the script of a shell wherever it sits: in args, after an option cluster such as -ec, with "$@" expanded', () => {
+    const line = 'exec kube-apiserver --service-account-lookup=false --profiling=false';
+    const want = [
+      ['service-account-lookup', 'false'],
+      ['profiling', 'false'],
+    ];
+    const of = (c: { command?: string[]; args?: string[] }) => parseCommandLine('kube-apiserver', c).flags.map((f) => [f.name, f.value]);
+    expect(of({ command: ['/bin/sh', '-c'], args: [line] })).toEqual(want);
+    expect(of({ command: ['/bin/sh', '-ec', line] })).toEqual(want);
+    expect(of({ command: ['bash', '-e', '-x', '-c', line] })).toEqual(want);
+    expect(parseCommandLine('kube-apiserver', { command: ['/bin/sh', '-c'], args: [line] }).flags[0]!.at).toBe('args[0]');
+    // "$@" is the words after $0: the flags in args reach the binary.
+    const viaArgs = parseCommandLine('kube-apiserver', { command: ['sh', '-c', 'exec kube-apiserver "$@"', '--'], args: ['--profiling=false', '--anonymous-auth', 'false'] });
+    expect(viaArgs.flags.map((f) => [f.name, f.value, f.at])).toEqual([
+      ['profiling', 'false', 'args[0]'],
+      ['anonymous-auth', 'true', 'args[1]'],
+    ]);
+  });
+
+  it('gives a value flag the next word even when it is - (standard output)', () => {
+    const { flags } = parseCommandLine('kube-apiserver', { command: ['kube-apiserver', '--audit-log-path', '-', '--profiling=false'] });
+    expect(flags.map((f) => [f.name, f.value])).toEqual([
+      ['audit-log-path', '-'],
+      ['profiling', 'false'],
+    ]);
+  });
+
   it('stops at a bare --', () => {
     const { flags, positional } = parseCommandLine('etcd', { command: ['etcd', '--name=a', '--', '--not-a-flag'] });
     expect(flags.map((f) => f.name)).toEqual(['name']);
