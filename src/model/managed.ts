@@ -96,7 +96,9 @@ export interface DistributionDetection {
 }
 
 const GIT_VERSION_SIGNALS: { re: RegExp; provider: ProviderId }[] = [
-  { re: /-eks-/, provider: 'eks' },
+  // Amazon EKS: `v1.30.4-eks-a737599` (a commit). Not EKS Distro or EKS Anywhere, `v1.29.1-eks-1-29-12`: those are
+  // user-managed control planes, with mirror pods to read.
+  { re: /-eks-[0-9a-f]{7,}$/, provider: 'eks' },
   { re: /-gke\./, provider: 'gke' },
   { re: /-aliyun\./, provider: 'ack' },
   { re: /\+IKS/i, provider: 'iks' },

@@ -29,6 +29,8 @@ interface Row {
 
 const table: Row[] = [
   { name: 'EKS by version suffix alone', gitVersion: 'v1.30.4-eks-a737599', nodes: [], pods: false, expected: 'eks' },
+  // EKS Distro / EKS Anywhere: a user-managed control plane, whatever its version says.
+  { name: 'not EKS: EKS Anywhere, with its mirror pods', gitVersion: 'v1.29.1-eks-1-29-12', nodes: [node('n1', { providerID: 'vsphere://4237' })], pods: true, expected: undefined },
   { name: 'GKE by version suffix alone', gitVersion: 'v1.31.5-gke.1023000', nodes: [], pods: false, expected: 'gke' },
   { name: 'ACK by version suffix', gitVersion: 'v1.30.1-aliyun.1', nodes: [], pods: false, expected: 'ack' },
   { name: 'IKS by version suffix', gitVersion: 'v1.30.6+IKS', nodes: [], pods: false, expected: 'iks' },
