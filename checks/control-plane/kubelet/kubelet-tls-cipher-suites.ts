@@ -1,14 +1,20 @@
 import { field, kubeletControl } from './_kubelet.ts';
 
 /** The suites CIS 4.2.12 accepts for the kubelet. */
-const KUBELET_STRONG_SUITES = new Set([
+const CIS_SUITES = [
   'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
   'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
   'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305',
   'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
   'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
   'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-]);
+];
+
+/**
+ * Accepted in the list: CIS's suites, and the TLS 1.3 suites, which the kubelet accepts by name but Go does not
+ * let anyone configure (it always offers them, all strong).
+ */
+const KUBELET_STRONG_SUITES = new Set([...CIS_SUITES, 'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']);
 
 export default kubeletControl({
   id: 'kubelet-tls-cipher-suites',
@@ -27,10 +33,10 @@ export default kubeletControl({
   check: (c) => {
     if (field(c, 'tlsMinVersion') === 'VersionTLS13') return { status: 'pass', field: 'tlsMinVersion' };
     const suites = field(c, 'tlsCipherSuites');
-    if (!Array.isArray(suites) || suites.length === 0) return { status: 'fail', messageId: 'notSet', field: 'tlsCipherSuites', observed: null, expected: [...KUBELET_STRONG_SUITES] };
+    if (!Array.isArray(suites) || suites.length === 0) return { status: 'fail', messageId: 'notSet', field: 'tlsCipherSuites', observed: null, expected: CIS_SUITES };
     const weak = suites.filter((s) => !KUBELET_STRONG_SUITES.has(String(s)));
     return weak.length === 0
       ? { status: 'pass', field: 'tlsCipherSuites' }
-      : { status: 'fail', messageId: 'weak', field: 'tlsCipherSuites', data: { weak: weak.join(', ') }, observed: suites, expected: [...KUBELET_STRONG_SUITES] };
+      : { status: 'fail', messageId: 'weak', field: 'tlsCipherSuites', data: { weak: weak.join(', ') }, observed: suites, expected: CIS_SUITES };
   },
 });
