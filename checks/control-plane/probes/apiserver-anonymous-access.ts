@@ -11,7 +11,7 @@ export default defineControl({
     area: 'control-plane',
     severity: 'high',
     description:
-      'A live, read-only probe: GET /api and GET /api/v1/namespaces?limit=1 sent without any credential. A 200 fails (discovery, or worse, objects, served to anyone); 401 or 403 passes. Where the kube-apiserver mirror pod is visible, the answer is checked against its flags: a 403 or 200 (request accepted as system:anonymous) while the flags turn anonymous auth off (--anonymous-auth=false, or AlwaysAllow, which resets it) means the mirror pod does not describe the running server.',
+      'A live, read-only probe: GET /api and GET /api/v1/namespaces?limit=1 sent without any credential. A 200 fails (discovery, or worse, objects, served to anyone); 401 or 403 to both passes; anything else (a 5xx, a 429, no answer) is not assessed. Where the kube-apiserver mirror pod is visible, the answer is checked against its flags: a 403 or 200 (request accepted as system:anonymous) while the flags turn anonymous auth off (--anonymous-auth=false, or AlwaysAllow, which resets it) means the mirror pod does not describe the running server.',
     rationale:
       'Whatever an anonymous request may do, anyone who can reach the API server may do. Reading namespaces anonymously usually means AlwaysAllow authorization or a binding to system:unauthenticated, and much more than namespaces is exposed.',
     remediation:
@@ -62,6 +62,22 @@ export default defineControl({
         });
       }
     }
-    if (!failed) report.pass(CLUSTER_SUBJECT, { path: 'GET /api' });
+    if (failed) return;
+    // A pass needs both probes refused (401, 403): a 5xx, a 429, a redirect or no answer says nothing either way.
+    const refused = (r: typeof objects) => r?.status === 401 || r?.status === 403;
+    if (refused(discovery) && refused(objects)) {
+      report.pass(CLUSTER_SUBJECT, { path: 'GET /api' });
+      return;
+    }
+    const answers = (
+      [
+        ['/api', discovery],
+        ['/api/v1/namespaces?limit=1', objects],
+      ] as const
+    )
+      .filter(([, r]) => !refused(r))
+      .map(([path, r]) => `${path}: ${!r ? 'not probed' : r.status === undefined && r.error ? r.error : describeStatus(r.status)}`)
+      .join('; ');
+    report.notAssessed(CLUSTER_SUBJECT, `The unauthenticated probes got no answer that shows whether anonymous callers are refused (${answers}).`);
   },
 });
