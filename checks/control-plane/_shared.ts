@@ -147,7 +147,10 @@ export interface FlagRule {
   area?: Area;
   component: ControlPlaneComponent;
   messages: Record<string, string>;
-  /** A flag naming a file that replaces the whole command line when given (etcd's --config-file): then nothing is assessed. */
+  /**
+   * A flag naming a file that replaces the flags the rule reads when given (etcd's --config-file replaces every
+   * flag; the scheduler's --config its deprecated ones, --profiling among them): then nothing is assessed.
+   */
   configFileReplacesFlags?: string;
   check(ctx: RuleContext): Verdict;
   /**
@@ -196,7 +199,7 @@ export function flagControl(rule: FlagRule): Control {
       for (const pod of v.pods) {
         const file = rule.configFileReplacesFlags ? pod.flags.value(rule.configFileReplacesFlags) : undefined;
         const verdict: Verdict = file
-          ? { status: 'not-assessed', reason: `${rule.component} reads its settings from --${rule.configFileReplacesFlags}=${file} and ignores its other flags; the API cannot show that file.` }
+          ? { status: 'not-assessed', reason: `With --${rule.configFileReplacesFlags}=${file}, ${rule.component} takes this setting from that file, not from its flags; the API cannot show that file.` }
           : rule.check({ snapshot, pod, flags: pod.flags });
         reportVerdict(report, pod, verdict);
       }
