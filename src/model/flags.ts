@@ -151,6 +151,8 @@ export const FLAG_DEFAULTS: Record<Component, Record<string, FlagDefault>> = {
     'bind-address': { value: '0.0.0.0' },
   },
   etcd: {
+    'listen-client-urls': { value: 'http://localhost:2379' },
+    'listen-peer-urls': { value: 'http://localhost:2380' },
     'client-cert-auth': { value: 'false' },
     'peer-client-cert-auth': { value: 'false' },
     'auto-tls': { value: 'false' },
