@@ -35,10 +35,10 @@ export default defineControl({
     area: 'nodes',
     severity: 'low',
     description:
-      "kube-proxy's metrics address (--metrics-bind-address, or metricsBindAddress in the ConfigMap kube-system/kube-proxy that --config points to) must be a loopback address; empty or absent means the default, 127.0.0.1:10249.",
+      "kube-proxy's metrics address must be a loopback address: metricsBindAddress in the ConfigMap kube-system/kube-proxy when --config points to it (kube-proxy then ignores --metrics-bind-address; empty or absent in the file means the default, 127.0.0.1:10249), else --metrics-bind-address (absent: 127.0.0.1:10249; empty: no metrics server).",
     rationale: "kube-proxy's metrics port answers without authentication. Bound to every interface, it tells anyone on the node network about the cluster's Services and the node's traffic.",
     remediation:
-      'Set `metricsBindAddress: 127.0.0.1:10249` in the config.conf of ConfigMap kube-system/kube-proxy (or `--metrics-bind-address=127.0.0.1:10249` on the kube-proxy container) and restart the kube-proxy pods. Finding on {{kind}} {{namespace}}/{{name}}.',
+      'Set `metricsBindAddress: 127.0.0.1:10249` in the config.conf of ConfigMap kube-system/kube-proxy (or, for a kube-proxy without --config, `--metrics-bind-address=127.0.0.1:10249` on its container) and restart the kube-proxy pods. Finding on {{kind}} {{namespace}}/{{name}}.',
     references: { cis: ['4.3.1'], links: ['https://kubernetes.io/docs/reference/command-line-tools-reference/kube-proxy/'] },
     static: { needsCluster: "kube-proxy's configuration is read from a running cluster (ConfigMap kube-system/kube-proxy)." },
     messages: {
@@ -64,15 +64,13 @@ export default defineControl({
       if (!container) continue;
       const cPath = `${w.specPath}.containers[${index < 0 ? 0 : index}]`;
       const flags = new ComponentFlags('kube-proxy', container);
-      const flag = flags.last('metrics-bind-address');
-      if (flag) {
-        if (isLoopback(flag.value)) report.pass(subjectOf(obj), { path: `${cPath}.${flag.at}`, container: container.name });
-        else report.fail(subjectOf(obj), { messageId: 'flag', data: { value: flag.value || '(empty: all interfaces)', flag: '--metrics-bind-address' }, path: `${cPath}.${flag.at}`, container: container.name, observed: flag.value, expected: '127.0.0.1:10249' });
-        continue;
-      }
       const configPath = flags.value('config');
+      const flag = flags.last('metrics-bind-address');
+      // With --config, kube-proxy ignores --metrics-bind-address (its help says so): the file decides.
       if (!configPath) {
-        report.pass(subjectOf(obj), { path: cPath, container: container.name });
+        // Without a flag: the default, 127.0.0.1:10249. Empty: no metrics server at all.
+        if (!flag || flag.value === '' || isLoopback(flag.value)) report.pass(subjectOf(obj), { path: flag ? `${cPath}.${flag.at}` : cPath, container: container.name });
+        else report.fail(subjectOf(obj), { messageId: 'flag', data: { value: flag.value, flag: '--metrics-bind-address' }, path: `${cPath}.${flag.at}`, container: container.name, observed: flag.value, expected: '127.0.0.1:10249' });
         continue;
       }
       const source = configMapOf(w.podSpec, container, configPath);
