@@ -9,7 +9,7 @@ export default defineControl({
     area: 'namespaces',
     severity: 'high',
     description:
-      'For every namespace that enforces baseline or restricted (an invalid enforce value counts as restricted, as in the admission plugin), evaluates each workload\'s pod template (and each bare Pod) against that level at the version the namespace pins, else the cluster\'s, with the same engine as the Pod Security controls. A workload that violates it exists only because the label was set or tightened after it was created (the API server checks labels against running pods but only warns): its pods are refused the next time they are created, on a rollout, a reschedule or a scale-up. Namespaces that enforce privileged are not applicable.',
+      'For every namespace that enforces baseline or restricted (an invalid enforce value counts as restricted, as in the admission plugin), evaluates each workload\'s pod template (and each bare Pod) against that level at the version the namespace pins, else the cluster\'s, with the same engine as the Pod Security controls, and each existing Pod too: a Pod that violates it while its controller\'s template does not was changed after the template (a mutating webhook, a sidecar injector), and the admission judges the Pod, so its controller is reported. A workload that violates it exists only because the label was set or tightened after it was created (the API server checks labels against running pods but only warns): its pods are refused the next time they are created, on a rollout, a reschedule or a scale-up. Namespaces that enforce privileged are not applicable.',
     rationale:
       'Admission checks pods only when they are created. A namespace whose label is stricter than what runs in it looks compliant while it is not, and turns the next node drain or deployment into an outage: the controller cannot create replacement pods.',
     remediation:
@@ -20,6 +20,8 @@ export default defineControl({
     },
     messages: {
       violates: '{{kind}} {{namespace}}/{{name}} violates the {{level}} level (evaluated at {{version}}) that its namespace enforces: {{reasons}}. Its pods will be refused when next created.',
+      podsViolate:
+        '{{kind}} {{namespace}}/{{name}} meets the {{level}} level (evaluated at {{version}}) in its pod template, but its Pod(s) {{pods}} do not: {{reasons}}. Something changes the Pods after the template (a mutating webhook, such as a sidecar injector), and the admission judges the Pod: replacements will be refused when next created.',
     },
   },
   reads: PSA_POSTURE_READS,
@@ -31,6 +33,7 @@ export default defineControl({
       else enforced.set(ns.metadata.name, level);
     }
     const failed = new Set<string>();
+    let templates: Map<string, string> | undefined;
     for (const [namespace, level] of enforced) {
       const impact = impactAt(snapshot, namespace, level, true);
       for (const w of impact.workloads) {
@@ -46,6 +49,36 @@ export default defineControl({
           },
           path: w.path,
           observed: w.checks.join(', '),
+          expected: `no ${level} violation`,
+        });
+      }
+      // Pods the admission would name although their owner's template passes: something changes them after the
+      // template (a mutating webhook, a sidecar injector), and PodSecurity judges the Pod as stored.
+      const byOwner = new Map<string, { owner: (typeof impact.pods)[number]['owner']; pods: typeof impact.pods }>();
+      for (const p of impact.pods) {
+        const key = `${p.owner.kind}/${namespace}/${p.owner.name}`;
+        if (failed.has(key)) continue;
+        const entry = byOwner.get(key) ?? { owner: p.owner, pods: [] };
+        entry.pods.push(p);
+        byOwner.set(key, entry);
+      }
+      for (const [key, { owner, pods }] of byOwner) {
+        failed.add(key);
+        // The owner's pod template: what its Pods are made from, before whatever changed them.
+        templates ??= new Map(workloads(snapshot).map((w) => [`${w.subject.kind}/${w.subject.namespace ?? ''}/${w.subject.name}`, w.specPath]));
+        const template = templates.get(key);
+        const names = pods.map((p) => p.name);
+        report.fail(owner, {
+          messageId: 'podsViolate',
+          data: {
+            level,
+            version: impact.evaluatedAt,
+            pods: `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`,
+            reasons: pods[0]!.reasons,
+            lower: level === 'restricted' ? 'baseline' : 'privileged',
+          },
+          path: template ?? 'spec',
+          observed: [...new Set(pods.flatMap((p) => p.checks))].join(', '),
           expected: `no ${level} violation`,
         });
       }
