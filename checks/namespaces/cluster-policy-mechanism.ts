@@ -4,8 +4,17 @@ import type { K8sObject } from '../../src/model/k8s.ts';
 import { namespacePsa } from '../../src/model/psa-posture.ts';
 import type { Snapshot } from '../../src/model/snapshot.ts';
 
-/** Resources whose creation admission policy engines validate to control pods. */
-const POD_RESOURCES = new Set(['pods', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'replicationcontrollers', '*']);
+/** Resources whose creation admission policy engines validate to control pods, with their API groups. */
+const POD_RESOURCES: ReadonlyMap<string, string> = new Map([
+  ['pods', ''],
+  ['replicationcontrollers', ''],
+  ['deployments', 'apps'],
+  ['replicasets', 'apps'],
+  ['statefulsets', 'apps'],
+  ['daemonsets', 'apps'],
+  ['jobs', 'batch'],
+  ['cronjobs', 'batch'],
+]);
 
 interface ResourceRule {
   apiGroups?: string[];
@@ -13,13 +22,22 @@ interface ResourceRule {
   operations?: string[];
 }
 
-/** Whether rules (VAP matchConstraints or webhook rules) cover creating pods or pod controllers. */
-function coversPods(rules: readonly ResourceRule[] | undefined): boolean {
-  return (rules ?? []).some(
-    (r) =>
-      (r.resources ?? []).some((res) => POD_RESOURCES.has(res.split('/')[0]!) && !res.includes('/')) &&
-      (r.operations ?? []).some((op) => op === 'CREATE' || op === '*'),
-  );
+/**
+ * Whether rules (VAP matchConstraints or webhook rules) cover creating pods or pod controllers. As the API reads
+ * them: `*` is every resource, `*\/*` every resource and subresource, `pods/*` only the subresources of pods; a
+ * resource counts in its own API group (a custom resource named `jobs` is not batch's).
+ */
+export function coversPods(rules: readonly ResourceRule[] | undefined): boolean {
+  return (rules ?? []).some((r) => {
+    if (!(r.operations ?? []).some((op) => op === 'CREATE' || op === '*')) return false;
+    const groups = r.apiGroups ?? [];
+    const inGroup = (g: string) => groups.includes('*') || groups.includes(g);
+    return (r.resources ?? []).some((res) => {
+      if (res === '*' || res === '*/*') return [...new Set(POD_RESOURCES.values())].some(inGroup);
+      const group = POD_RESOURCES.get(res);
+      return group !== undefined && inGroup(group);
+    });
+  });
 }
 
 /** Policy engines recognised by their validating webhooks' names. */
