@@ -1,6 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { PSA_MODES, namespacePsa, pinnedMinor, versionLabel } from '../../src/model/psa-posture.ts';
-import { serverPssVersion } from '../../src/model/pss.ts';
+import { newestRuleVersion, serverPssVersion } from '../../src/model/pss.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
 
 export default defineControl({
@@ -10,7 +10,7 @@ export default defineControl({
     area: 'namespaces',
     severity: 'medium',
     description:
-      'For every namespace and mode (enforce, audit, warn), flags a `pod-security.kubernetes.io/<mode>-version` label that pins a version older than the cluster\'s, and a value that is neither `latest` nor `v1.<minor>` (the admission plugin then uses latest). `latest`, no pin, and pins at or above the cluster\'s version pass. Not assessed when the cluster\'s version is unknown and a namespace pins one.',
+      'For every namespace and mode (enforce, audit, warn), flags a `pod-security.kubernetes.io/<mode>-version` label that pins a version older than the last change to the checks the cluster\'s version runs (what `latest` evaluates at: a v1.35 pin on a 1.36 cluster enforces the same checks), and a value that is neither `latest` nor `v1.<minor>` (the admission plugin then uses latest). `latest`, no pin, and pins at or above that version pass. Not assessed when the cluster\'s version is unknown and a namespace pins one.',
     rationale:
       'A pinned version freezes the standard at that release: checks added or tightened since (runAsUser=0 in 1.23, probe and lifecycle hosts in 1.34, new sysctls) are not enforced, audited or warned about, although the cluster would support them. Pins are meant for the upgrade window, then moved forward.',
     remediation:
@@ -21,7 +21,7 @@ export default defineControl({
     },
     static: { needsCluster: "it compares pinned Pod Security versions with a running cluster's version." },
     messages: {
-      stale: 'Namespace "{{name}}" pins its {{mode}} level to Pod Security Standards {{pinned}}, older than the cluster\'s {{cluster}}.',
+      stale: 'Namespace "{{name}}" pins its {{mode}} level to Pod Security Standards {{pinned}}, older than {{latest}}, the last change to the checks the cluster\'s {{cluster}} runs.',
       invalid: 'Namespace "{{name}}" has {{mode}}-version "{{pinned}}", which is not "latest" or "v1.<minor>"; the admission plugin evaluates it as latest.',
     },
   },
@@ -52,9 +52,12 @@ export default defineControl({
           unknown = true;
           continue;
         }
-        if (minor < server.minor) {
+        // Stale when a check changed after the pin, up to the cluster's version: a pin at or above the newest
+        // change enforces what latest does. (A cluster newer than k8s-audit's checks: compared with its version.)
+        const latest = newestRuleVersion(server.minor) ?? server.minor;
+        if (minor < latest) {
           failed = true;
-          report.fail(subject, { messageId: 'stale', data: { mode, pinned: setting.version, cluster, ...fix }, path, observed: setting.version, expected: `${cluster} or latest` });
+          report.fail(subject, { messageId: 'stale', data: { mode, pinned: setting.version, cluster, latest: `v1.${latest}`, ...fix }, path, observed: setting.version, expected: `v1.${latest} or later, or latest` });
         }
       }
       if (failed) continue;

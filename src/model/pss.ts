@@ -1319,6 +1319,18 @@ export function pssChecksAt(level: PssLevel, version: PssVersion | string): PssC
   });
 }
 
+/**
+ * The newest version, up to `minor`, at which a check was introduced or changed: what `latest` evaluates at on a
+ * server of that version (the admission clamps to the newest version its checks know). A pin at it or above
+ * enforces the same rules as latest. Undefined for a server newer than k8s-audit's checks: its rules are unknown.
+ */
+export function newestRuleVersion(minor: number): number | undefined {
+  if (minor > PSS_NEWEST_VERSION.minor) return undefined;
+  let newest = 0;
+  for (const def of CHECKS) for (const v of def.versions) if (v.minor <= minor && v.minor > newest) newest = v.minor;
+  return newest;
+}
+
 /** The first version at which a check applies, e.g. `v1.23` for runAsUser. */
 export function pssCheckSince(id: PssCheckId): PssVersion {
   return { major: 1, minor: CHECK_BY_ID.get(id)!.versions[0]!.minor };
