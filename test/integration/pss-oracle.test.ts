@@ -283,6 +283,20 @@ describe('remediation commands', () => {
         }),
       ),
     );
+    // And one the generator does not draw: CAP_SYS_ADMIN added, which API validation refuses beside
+    // allowPrivilegeEscalation: false, so the fix must take it out of the list in the same patch.
+    await admin.call('POST', `/apis/apps/v1/namespaces/${namespace}/deployments`, {
+      body: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'cap-sys-admin' },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { app: 'cap-sys-admin' } },
+          template: { metadata: { labels: { app: 'cap-sys-admin' } }, spec: { containers: [{ name: 'c', image: 'registry.example/app:1', securityContext: { capabilities: { add: ['CAP_SYS_ADMIN', 'NET_ADMIN'] } } }] } },
+        },
+      },
+    });
     const list = async (path: string, apiVersion: string, kind: string): Promise<K8sObject[]> =>
       (await admin.call('GET', path)).items.map((o: K8sObject) => ({ ...o, apiVersion, kind }));
     const objects = [
@@ -298,6 +312,7 @@ describe('remediation commands', () => {
     const problems: string[] = [];
     let patched = 0;
     const byControl = new Map<string, number>();
+    const patchedSubjects = new Set<string>();
     await Promise.all(
       findings.map((f) =>
         limit(async () => {
@@ -318,6 +333,7 @@ describe('remediation commands', () => {
           }
           patched++;
           byControl.set(f.controlId, (byControl.get(f.controlId) ?? 0) + 1);
+          patchedSubjects.add(`${f.controlId} ${f.subject.name}`);
           const after = snapshotFromObjects([{ ...res.body, apiVersion: f.subject.apiVersion, kind: f.subject.kind }], { asCluster: true, serverVersion });
           const control = PSS_CONTROLS.find((c) => c.meta.id === f.controlId)!;
           // Fixed: fewer findings of this kind (same container, rule and value) than before. Removing one entry of
@@ -331,6 +347,7 @@ describe('remediation commands', () => {
       ),
     );
     expect(problems).toEqual([]);
+    expect(patchedSubjects).toContain('pss-restricted-privilege-escalation cap-sys-admin');
     expect(patched).toBeGreaterThan(50);
     // Patches exist for settings (strategic merge) and for removals (JSON patch), across controls.
     expect(byControl.size).toBeGreaterThanOrEqual(8);
