@@ -334,6 +334,16 @@ describe('remediation commands', () => {
           patched++;
           byControl.set(f.controlId, (byControl.get(f.controlId) ?? 0) + 1);
           patchedSubjects.add(`${f.controlId} ${f.subject.name}`);
+          if (resource === 'deployment') {
+            // A Deployment's template is not validated as a Pod is (allowPrivilegeEscalation: false beside
+            // CAP_SYS_ADMIN passes there): the ReplicaSet's Pods would be refused. Ask for one.
+            const template = res.body.spec.template;
+            const pod = await admin.request('POST', `/api/v1/namespaces/${ns}/pods`, {
+              body: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `${name}-pod`, annotations: template.metadata?.annotations }, spec: template.spec }),
+              query: { dryRun: 'All' },
+            });
+            if (pod.status !== 201) problems.push(`${where}: a Pod from the patched template is refused: ${pod.status} ${pod.body?.message ?? pod.text}`);
+          }
           const after = snapshotFromObjects([{ ...res.body, apiVersion: f.subject.apiVersion, kind: f.subject.kind }], { asCluster: true, serverVersion });
           const control = PSS_CONTROLS.find((c) => c.meta.id === f.controlId)!;
           // Fixed: fewer findings of this kind (same container, rule and value) than before. Removing one entry of
