@@ -61,6 +61,10 @@ function describeNetworkError(err: unknown, server: string): string {
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
     case 'CERT_HAS_EXPIRED':
       return `TLS verification of ${server} failed: ${e.message}`;
+    case 'EDEADLINE':
+      return `${server} kept sending without finishing (${e.message})`;
+    case 'ETOOLARGE':
+      return `${server} sent a response too large to read (${e.message}); no page of a list the collector asks for comes near it`;
     case 'EBADGZIP':
       return `${server} (or a proxy on the way) sent a compressed response that could not be read (${(e.cause as Error | undefined)?.message ?? e.message}); --disable-compression asks for none`;
     default:

@@ -177,6 +177,46 @@ describe('ApiClient compression', () => {
     );
   });
 
+  it('a body larger than the cap: one clear error, the socket let go, never a string too long for V8', async () => {
+    const url = await serve((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.write('{"kind":"List","items":[');
+      const block = ' '.repeat(64 * 1024);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 200 && res.write(block)) sent++;
+        if (sent < 200 && !res.destroyed) res.once('drain', pump);
+        else res.end(']}');
+      };
+      pump();
+    });
+    const client = new ApiClient({ server: url, tls: {}, retries: 0, maxBodyChars: 1024 * 1024 });
+    const err = await client.request('GET', '/api/v1/pods').then(
+      () => undefined,
+      (e: Error & { code?: string }) => e,
+    );
+    client.close();
+    expect(err?.code).toBe('ETOOLARGE');
+    expect(err?.message).toBe('the response was larger than 1 MiB');
+  });
+
+  it('a server that trickles its answer: the deadline ends it, though it is never silent long enough to time out', async () => {
+    const url = await serve((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.write('{');
+      const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(' ')), 20);
+      res.on('close', () => clearInterval(timer));
+    });
+    const client = new ApiClient({ server: url, tls: {}, retries: 0, requestTimeoutMs: 200, responseDeadlineMs: 500 });
+    const err = await client.request('GET', '/api/v1/pods').then(
+      () => undefined,
+      (e: Error & { code?: string }) => e,
+    );
+    client.close();
+    expect(err?.code).toBe('EDEADLINE');
+    expect(err?.message).toBe('the response was not complete within 1 s');
+  });
+
   it('a content-encoding it did not ask for is not inflated', async () => {
     // Only gzip is asked for; a body labelled otherwise is passed on as it came (and then fails as JSON where it is parsed).
     const { url } = await gzipServer(() => DOC, 'br');

@@ -1,0 +1,36 @@
+// The launcher (bin/k8s-audit.js) as a shell runs it: a reader that goes away early (`| head -1`) is not an error.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const bin = new URL('../../bin/k8s-audit.js', import.meta.url).pathname;
+const repo = new URL('../../', import.meta.url).pathname;
+
+/** Run the CLI, read its first piece of output, then close the pipe, as `| head -1` does. */
+function runAndCloseEarly(args: string[]): Promise<{ code: number | null; stderr: string; first: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let first = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', (d: Buffer) => {
+      first = d.toString();
+      child.stdout.destroy();
+    });
+    child.on('close', (code) => resolve({ code, stderr, first }));
+  });
+}
+
+describe('launcher', () => {
+  it('exits quietly, with the command\'s own code, when its reader closes the pipe (EPIPE)', async () => {
+    // Both write far more than a pipe holds (the catalogue is about 160 KB, the report about 480 KB).
+    for (const [args, code] of [
+      [['controls', '--format', 'md'], 0],
+      [['scan', '-f', 'test/scenarios/demo', '--format', 'md', '--fail-on', 'critical'], 1],
+    ] as const) {
+      const r = await runAndCloseEarly([...args]);
+      expect(r.first.length).toBeGreaterThan(0);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(code);
+    }
+  }, 60_000);
+});
