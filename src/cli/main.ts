@@ -5,6 +5,7 @@ import type { ScanResult } from '../engine/result.ts';
 import { diffScans } from '../engine/diff.ts';
 import { allControls, getControl, selectControls } from '../engine/registry.ts';
 import { EXIT, K8sAuditError, UsageError } from '../errors.ts';
+import { oneLine } from '../report/escape.ts';
 import { renderChunks } from '../report/index.ts';
 import { GITHUB_RESULTS_PER_RUN, sarifResultCount } from '../report/sarif.ts';
 import { summaryLine } from '../report/table.ts';
@@ -134,11 +135,11 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       return EXIT.usage;
     }
     if (err instanceof K8sAuditError) {
-      io.stderr.write(`k8s-audit: ${err.message}\n`);
+      io.stderr.write(`k8s-audit: ${oneLine(err.message)}\n`);
       if (debug) io.stderr.write(`${err.stack}\n`);
       return err.exitCode;
     }
-    io.stderr.write(`k8s-audit: internal error: ${(err as Error).message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    io.stderr.write(`k8s-audit: internal error: ${oneLine((err as Error).message ?? String(err))}${debug ? '' : ' (run with --debug for details)'}\n`);
     if (debug) io.stderr.write(`${(err as Error).stack}\n`);
     return 4;
   }

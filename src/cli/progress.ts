@@ -1,3 +1,4 @@
+import { oneLine } from '../report/escape.ts';
 import type { ProgressEvent } from '../collect/cluster.ts';
 
 /**
@@ -13,7 +14,7 @@ export function progressReporter(stream: NodeJS.WriteStream): (e: ProgressEvent)
   const line = (s: string) => stream.write(`\r\u001b[2K${s}`);
   return (e) => {
     if (e.type === 'connected') {
-      stream.write(`connected to ${e.server}${e.version ? ` (${e.version})` : ''}\n`);
+      stream.write(`connected to ${oneLine(e.server)}${e.version ? ` (${oneLine(e.version)})` : ''}\n`);
     } else if (e.type === 'kind-start') {
       active.add(e.kind);
       line(`listing ${[...active].join(', ')} … ${done} kinds, ${objects} objects, ${elapsed()}`);
@@ -21,7 +22,7 @@ export function progressReporter(stream: NodeJS.WriteStream): (e: ProgressEvent)
       active.delete(e.kind);
       done++;
       objects += e.collection.count;
-      if (e.collection.state !== 'ok') line(`${e.kind}: ${e.collection.state}${e.collection.reason ? ` — ${e.collection.reason}` : ''}\n`);
+      if (e.collection.state !== 'ok') line(`${e.kind}: ${e.collection.state}${e.collection.reason ? ` — ${oneLine(e.collection.reason)}` : ''}\n`);
       line(active.size ? `listing ${[...active].join(', ')} … ${done} kinds, ${objects} objects, ${elapsed()}` : `listed ${done} kinds, ${objects} objects in ${elapsed()}\n`);
     }
   };

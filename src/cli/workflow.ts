@@ -6,6 +6,7 @@
  * cluster (or any file given with -f) is read; the domain work is the
  * engine's (waivers.ts, diff.ts) — this is wiring and I/O.
  */
+import { oneLine } from '../report/escape.ts';
 import { join } from 'node:path';
 import { snapshotFromFiles } from '../collect/manifests.ts';
 import { applyBaseline, comparisonCounts, diffLine } from '../engine/diff.ts';
@@ -95,7 +96,7 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
         baseline = { result: readBaseline(previous), file: previous };
       } catch (err) {
         // A damaged earlier run must not stop every later one: compare with nothing, and say so.
-        io.stderr.write(`k8s-audit: warning: the previous scan cannot be used as a baseline (${(err as Error).message}); every finding counts as new\n`);
+        io.stderr.write(`k8s-audit: warning: the previous scan cannot be used as a baseline (${oneLine((err as Error).message)}); every finding counts as new\n`);
       }
     }
   }

@@ -22,6 +22,15 @@ export function showInvisible(s: string): string {
 }
 
 /**
+ * A message as one line a terminal shows as text: errors and progress may quote what a server sent (a Status
+ * message, the start of a body, a version), so control characters and escape sequences are made visible and line
+ * breaks folded.
+ */
+export function oneLine(message: string): string {
+  return showInvisible(message.replace(/\r\n|\r|\n/g, ' ⏎ '));
+}
+
+/**
  * Inline Markdown (GitHub-flavoured), safe inside table cells and raw-HTML
  * element content such as <summary>: `& < >` as entities (no tag can open),
  * Markdown punctuation backslash-escaped (so `|` cannot split a cell, `[`

@@ -2,11 +2,15 @@
 // on demand: throttling (429 with Retry-After), transient 5xx, expired continue
 // tokens (410). A local HTTP endpoint plays the server's part for these only;
 // everything else is tested against the real kube-apiserver.
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '../../src/collect/cluster.ts';
 import { ApiClient } from '../../src/collect/http.ts';
+import { runCli } from '../helpers/io.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 let server: Server | undefined;
 
@@ -215,6 +219,20 @@ describe('ApiClient compression', () => {
     client.close();
     expect(err?.code).toBe('EDEADLINE');
     expect(err?.message).toBe('the response was not complete within 1 s');
+  });
+
+  it('what a server says in an error reaches the terminal as one line of text: escape sequences shown, not sent', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', message: 'boom \u001b[2J\u001b]0;owned\u0007 evil\nsecond line' }));
+    });
+    const kubeconfig = join(tempDir('k8s-audit-http-'), 'kubeconfig');
+    writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${url}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`);
+    const r = await runCli(['scan', '--kubeconfig', kubeconfig, '--format', 'json']);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+    expect(r.stderr).toContain('boom \\u{1b}[2J\\u{1b}]0;owned\\u{7} evil ⏎ second line');
   });
 
   it('a content-encoding it did not ask for is not inflated', async () => {
