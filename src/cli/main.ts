@@ -1,5 +1,5 @@
 import { getHeapStatistics } from 'node:v8';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { resolveTarget } from '../collect/kubeconfig.ts';
 import type { ScanResult } from '../engine/result.ts';
 import { diffScans } from '../engine/diff.ts';
@@ -28,6 +28,18 @@ export interface Io {
 }
 
 const repeatable = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/**
+ * A repeatable option that must name something: `-n ""` (an unset variable in `-n "$NS"`) would otherwise drop out
+ * and widen the scan to every namespace, or run every control.
+ */
+const named =
+  (option: 'namespace' | 'control') =>
+  (value: string, previous: string[] = []): string[] => {
+    const next = repeatable(value, previous);
+    if (next.length === previous.length) throw new InvalidArgumentError(`It names no ${option}.`);
+    return next;
+  };
 /** Repeatable paths: never split on commas. */
 const paths = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -52,10 +64,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .description('Scan a cluster and report findings.')
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account)')
     .option('--context <name>', 'kubeconfig context (default: the current context)')
-    .option('-n, --namespace <ns>', 'limit namespaced objects to this namespace (repeatable)', repeatable)
-    .option('--exclude-namespace <ns>', 'leave out this namespace (repeatable)', repeatable)
-    .option('--controls <ids>', 'run only these controls (comma list, repeatable)', repeatable)
-    .option('--skip-controls <ids>', 'skip these controls (comma list, repeatable)', repeatable)
+    .option('-n, --namespace <ns>', 'limit namespaced objects to this namespace (repeatable)', named('namespace'))
+    .option('--exclude-namespace <ns>', 'leave out this namespace (repeatable)', named('namespace'))
+    .option('--controls <ids>', 'run only these controls (comma list, repeatable)', named('control'))
+    .option('--skip-controls <ids>', 'skip these controls (comma list, repeatable)', named('control'))
     .option('--allowed-registries <registries>', 'registries images may come from, for pod-image-registry: host[:port], host/path-prefix or *.domain (comma list, repeatable)', repeatable)
     .option('--format <formats>', 'table (default on a terminal), json (default when piped), md, html, sarif, junit, summary (Markdown digest for CI); comma list or repeated', repeatable)
     .option('-o, --output <path>', 'write to this file, or to this directory when several formats are given')

@@ -202,7 +202,9 @@ function execCluster(raw: Record<string, any>, dir: string): Record<string, unkn
 
 function findSource(opts: { kubeconfig?: string; context?: string }, saRoot: string): Source {
   const explicit = opts.kubeconfig;
-  const candidates = explicit ? [explicit] : (process.env.KUBECONFIG?.split(delimiter).filter(Boolean) ?? [join(homedir(), '.kube', 'config')]);
+  // An empty $KUBECONFIG (or one of separators only) counts as unset, as in client-go: ~/.kube/config then.
+  const fromEnv = process.env.KUBECONFIG?.split(delimiter).filter(Boolean) ?? [];
+  const candidates = explicit ? [explicit] : fromEnv.length > 0 ? fromEnv : [join(homedir(), '.kube', 'config')];
   // Every existing file of $KUBECONFIG counts, merged as kubectl merges them (kubeconfig-merge.ts); --kubeconfig is one file.
   const files = [...new Set(candidates)].filter((f) => existsSync(f));
   if (explicit && files.length === 0) throw new ConfigError(`kubeconfig not found: ${explicit}`);

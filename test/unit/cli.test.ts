@@ -43,6 +43,19 @@ describe('CLI snapshots', () => {
     });
   }
 
+  it('an empty -n, --exclude-namespace, --controls or --skip-controls is refused, not dropped (it would widen the scan)', async () => {
+    for (const [flag, what] of [
+      ['-n', 'namespace'],
+      ['--exclude-namespace', 'namespace'],
+      ['--controls', 'control'],
+      ['--skip-controls', 'control'],
+    ] as const) {
+      const r = await runCli(['scan', '-f', 'test/scenarios/demo', flag, ' , ']);
+      expect(r.code, flag).toBe(2);
+      expect(r.stderr, flag).toMatch(new RegExp(`^k8s-audit: option .* argument ' , ' is invalid\\. It names no ${what}\\.\\n$`));
+    }
+  });
+
   it('--debug prints where the time went, the peak memory and the heap ceiling', async () => {
     const r = await runCli(['scan', '-f', join(repo, 'test/scenarios/demo'), '--format', 'json', '-o', join(tmp, 'debug.json'), '--quiet', '--debug']);
     const timings = JSON.parse(/k8s-audit: timings (\{.*\})/.exec(r.stderr)![1]!) as Record<string, number>;

@@ -249,6 +249,17 @@ current-context: cloud
     expect('error' in auto && auto.error.message).toBe(`context "nope" not found in ${a}:${b} (available: c, c2, c3)`);
   });
 
+  it('KUBECONFIG set but empty counts as unset, as in client-go: ~/.kube/config', async () => {
+    const home = join(tmp, 'home-empty-kubeconfig');
+    file('home-empty-kubeconfig/.kube/config', simple(`{${SERVER}}`, '{token: from-home}'));
+    for (const value of ['', ':']) {
+      const { auto } = await both({}, {}, { KUBECONFIG: value, HOME: home });
+      if ('error' in auto) throw auto.error;
+      expect(auto.value.target.origin).toBe(join(home, '.kube', 'config'));
+      expect(auto.value.target.tls.headers).toEqual({ Authorization: 'Bearer from-home' });
+    }
+  });
+
   it('KUBECONFIG: a broken file in the list is an error naming it, as in kubectl', async () => {
     const a = kubeconfig(simple(`{${SERVER}}`, '{token: t}'));
     const broken = kubeconfig('clusters: [unclosed\n');
