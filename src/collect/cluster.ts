@@ -199,8 +199,17 @@ async function handshake(client: ApiClient, target: Target): Promise<{ serverVer
     .catch(() => undefined);
   if (review?.status === 401) throw new ClusterError(`authentication to ${target.server} failed (401 Unauthorized): check the credentials of context "${target.context ?? ''}"`);
   if (review?.status === 201 || review?.status === 200) {
-    const info = (JSON.parse(review.body) as { status?: { userInfo?: { username?: string; uid?: string; groups?: string[] } } }).status?.userInfo;
-    if (info?.username !== undefined) identity = { username: info.username, groups: info.groups ?? [], ...(info.uid ? { uid: info.uid } : {}) };
+    // Who we are is shown in the report when the server says; an answer that does not parse says nothing.
+    let info: { username?: unknown; uid?: unknown; groups?: unknown } | undefined;
+    try {
+      info = (JSON.parse(review.body) as { status?: { userInfo?: typeof info } } | null)?.status?.userInfo ?? undefined;
+    } catch {
+      info = undefined;
+    }
+    if (typeof info?.username === 'string') {
+      const groups = Array.isArray(info.groups) ? info.groups.filter((g): g is string => typeof g === 'string') : [];
+      identity = { username: info.username, groups, ...(typeof info.uid === 'string' && info.uid ? { uid: info.uid } : {}) };
+    }
   }
   const out: { serverVersion?: ServerVersion; identity?: Identity } = {};
   if (serverVersion) out.serverVersion = serverVersion;

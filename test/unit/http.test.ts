@@ -235,6 +235,27 @@ describe('ApiClient compression', () => {
     expect(r.stderr).toContain('boom \\u{1b}[2J\\u{1b}]0;owned\\u{7} evil ⏎ second line');
   });
 
+  it('a SelfSubjectReview answer that does not parse is no identity, not an internal error', async () => {
+    for (const review of ['<<garbage', 'null', '{"status":{"userInfo":{"username":7}}}']) {
+      const url = await serve((req, res) => {
+        const u = new URL(req.url!, 'http://x');
+        res.setHeader('content-type', 'application/json');
+        if (u.pathname === '/version') return res.end('{"gitVersion":"v1.37.2","major":"1","minor":"37"}');
+        if (u.pathname.endsWith('/selfsubjectreviews')) {
+          res.writeHead(201);
+          return res.end(review);
+        }
+        res.end('{"kind":"List","metadata":{},"items":[]}');
+      });
+      const collected = await collect({ server: url, tls: {} }, { kinds: ['namespaces'] });
+      expect(collected.identity, review).toBeUndefined();
+      expect(collected.snapshot.collection.namespaces.state).toBe('ok');
+      server?.closeAllConnections();
+      await new Promise<void>((r) => server!.close(() => r()));
+      server = undefined;
+    }
+  });
+
   it('a content-encoding it did not ask for is not inflated', async () => {
     // Only gzip is asked for; a body labelled otherwise is passed on as it came (and then fails as JSON where it is parsed).
     const { url } = await gzipServer(() => DOC, 'br');
