@@ -109,6 +109,9 @@ export function snapshotFromFiles(paths: string[], opts: StaticOptions = {}): Sn
     if (p === '-') objects.push(...parseManifests(opts.stdin ?? '', '<stdin>'));
     else objects.push(...readManifests(p));
   }
+  // Never a silent empty scan: `helm template … | k8s-audit scan -f -` with a failing helm must not pass a gate.
+  const where = paths.map((p) => (p === '-' ? 'standard input' : p)).join(', ');
+  if (objects.length === 0) throw new UsageError(`no Kubernetes object in ${where}: nothing to scan`);
   const snapshot = snapshotFromObjects(objects);
   if (!opts.namespaces?.length && !opts.excludeNamespaces?.length) return snapshot;
   const only = opts.namespaces?.length ? new Set(opts.namespaces) : undefined;
@@ -117,6 +120,10 @@ export function snapshotFromFiles(paths: string[], opts: StaticOptions = {}): Sn
   const kept = KIND_KEYS.flatMap((k) =>
     snapshot.list(k).filter((o) => (k === 'namespaces' ? keep(o.metadata.name) : !o.metadata.namespace || keep(o.metadata.namespace))),
   );
+  if (kept.length === 0) {
+    const scope = [only ? `-n ${[...only].join(',')}` : '', excluded.size ? `--exclude-namespace ${[...excluded].join(',')}` : ''].filter(Boolean).join(' and ');
+    throw new UsageError(`${scope} leaves none of the ${objects.length} object(s) in ${where}: nothing to scan`);
+  }
   return snapshotFromObjects(kept);
 }
 

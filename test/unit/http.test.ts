@@ -247,7 +247,7 @@ describe('ApiClient compression', () => {
         }
         res.end('{"kind":"List","metadata":{},"items":[]}');
       });
-      const collected = await collect({ server: url, tls: {} }, { kinds: ['namespaces'] });
+      const collected = await collect({ origin: 'test', server: url, tls: {} }, { kinds: ['namespaces'] });
       expect(collected.identity, review).toBeUndefined();
       expect(collected.snapshot.collection.namespaces.state).toBe('ok');
       server?.closeAllConnections();

@@ -336,6 +336,30 @@ describe('scan -f', () => {
     expect(missing.stderr).toBe(`k8s-audit: no such file or directory: ${join(tmp, 'nothing-here')}\n`);
   });
 
+  it('never a silent empty scan: files with no object, or a namespace filter that leaves none, exit 2 with one line', async () => {
+    const empty = write(join(tmp, 'empty.yaml'), '');
+    const dir = join(tmp, 'empty-dir');
+    mkdirSync(dir, { recursive: true });
+    for (const args of [['-f', empty], ['-f', dir]]) {
+      const r = await runCli(['scan', ...args, '--fail-on', 'info']);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^k8s-audit: no Kubernetes object in .+: nothing to scan\n$/);
+    }
+    // Standard input with nothing on it: what a failing `helm template … |` gives.
+    const input = new PassThrough();
+    input.end('');
+    const err = new PassThrough() as unknown as NodeJS.WriteStream;
+    const errs: Buffer[] = [];
+    err.on('data', (c: Buffer) => errs.push(c));
+    const code = await main(['node', 'k8s-audit', 'scan', '-f', '-', '--fail-on', 'info'], { stdout: new PassThrough() as unknown as NodeJS.WriteStream, stderr: err, stdin: input });
+    expect(code).toBe(2);
+    expect(Buffer.concat(errs).toString('utf8')).toBe('k8s-audit: no Kubernetes object in standard input: nothing to scan\n');
+    const pod = write(join(tmp, 'one-pod.yaml'), POD('a', 'apps', ''));
+    const r = await runCli(['scan', '-f', pod, '-n', 'typo', '--fail-on', 'info']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`k8s-audit: -n typo leaves none of the 1 object(s) in ${pod}: nothing to scan\n`);
+  });
+
   it('does not split -f paths on commas', async () => {
     const f = write(join(tmp, 'cli', 'a,b.yaml'), POD('c'));
     const { code, result } = await staticScan(['-f', f, '--controls', 'pod-privileged']);
