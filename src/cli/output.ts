@@ -1,5 +1,5 @@
-import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { GzipMember, utf8Blocks } from '../report/bytes.ts';
 import { EXTENSIONS, FORMATS, type Format } from '../report/index.ts';
@@ -54,13 +54,21 @@ export function destinations(formats: Format[], output: string | undefined): Des
   return formats.map((format) => ({ format, path: join(output, format === 'json' ? 'scan.json' : `report.${EXTENSIONS[format]}`) }));
 }
 
-/** Write text to a file, gzip-compressed when the path ends in `.gz`. */
+/**
+ * Write text to a file, gzip-compressed when the path ends in `.gz`. The text goes to a temporary file beside it,
+ * renamed over the path once whole: a render or a write that fails leaves no half-written report where a full one
+ * is expected. Only the file system's errors are "cannot write"; a renderer's own error is passed on as it is.
+ */
 export function writeOutput(path: string, content: string | Iterable<string>): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeChunks(path, typeof content === 'string' ? [content] : content, isGzipPath(path));
+    writeChunks(temporary, typeof content === 'string' ? [content] : content, isGzipPath(path));
+    renameSync(temporary, path);
   } catch (err) {
-    throw new UsageError(`cannot write ${path}: ${(err as Error).message}`);
+    rmSync(temporary, { force: true });
+    if ((err as NodeJS.ErrnoException).code !== undefined && (err as NodeJS.ErrnoException).syscall !== undefined) throw new UsageError(`cannot write ${path}: ${(err as Error).message}`);
+    throw err;
   }
 }
 

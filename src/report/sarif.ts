@@ -48,8 +48,9 @@ function absoluteUrl(s: string): string | undefined {
   }
 }
 
+/** A URI path segment. A lone UTF-16 surrogate (possible in a manifest's JSON) has no UTF-8 form: it becomes U+FFFD first. */
 function seg(s: string): string {
-  return encodeURIComponent(s);
+  return encodeURIComponent(s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
 }
 
 export function subjectUri(r: Pick<Result, 'subject'>): string {

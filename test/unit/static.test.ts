@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -358,6 +358,20 @@ describe('scan -f', () => {
     const r = await runCli(['scan', '-f', pod, '-n', 'typo', '--fail-on', 'info']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`k8s-audit: -n typo leaves none of the 1 object(s) in ${pod}: nothing to scan\n`);
+  });
+
+  it('a name with a lone UTF-16 surrogate (possible in JSON) still gives every format, SARIF included', async () => {
+    const f = write(
+      join(tmp, 'surrogate.json'),
+      '{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a\\ud800b","namespace":"ns"},"spec":{"containers":[{"name":"c","image":"i:1","securityContext":{"privileged":true}}]}}]}',
+    );
+    const out = join(tmp, 'surrogate-out');
+    const r = await runCli(['scan', '-f', f, '--format', 'sarif,json,html,md,junit,summary', '-o', out]);
+    expect(r.stderr).not.toMatch(/cannot write|internal error/);
+    expect(r.code).toBe(0);
+    const sarif = JSON.parse(readFileSync(join(out, 'report.sarif'), 'utf8'));
+    expect(JSON.stringify(sarif)).toContain('k8s/ns/Pod/a%EF%BF%BDb');
+    expect(readdirSync(out).sort()).toEqual(['report.html', 'report.junit.xml', 'report.md', 'report.sarif', 'report.summary.md', 'scan.json']);
   });
 
   it('does not split -f paths on commas', async () => {
