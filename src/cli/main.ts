@@ -126,12 +126,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .description('Compare two saved scans: new, fixed and unchanged findings.')
     .argument('<before.json>')
     .argument('<after.json>')
-    .addOption(new Option('--format <format>', 'output format (md: shortened to fit a pull-request comment)').choices(DIFF_FORMATS).default('table'))
+    .addOption(new Option('--format <format>', 'output format (default: from the output file name, .md or .json, else table; md: shortened to fit a pull-request comment)').choices(DIFF_FORMATS))
     .option('-o, --output <path>', 'write to this file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a new failing finding is at or above this severity').choices(FAIL_ON).default('none'))
-    .action((before: string, after: string, opts: { format: DiffFormat; output?: string; failOn: FailOn }) => {
+    .action((before: string, after: string, opts: { format?: DiffFormat; output?: string; failOn: FailOn }) => {
       const d = diffScans(readBaseline(before), readScan(after), { before, after });
-      const chunks = renderDiffChunks(d, opts.format);
+      const fromPath = opts.output ? formatFromPath(opts.output) : undefined;
+      const format: DiffFormat = opts.format ?? (DIFF_FORMATS as readonly string[]).find((f) => f === fromPath) as DiffFormat | undefined ?? 'table';
+      const chunks = renderDiffChunks(d, format);
       if (opts.output) writeOutput(opts.output, chunks);
       else for (const chunk of chunks) io.stdout.write(chunk);
       exitCode = exitCodeFor({ results: d.new.filter((r) => r.status === 'fail') }, opts.failOn);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifests, snapshotFromObjects } from '../../src/collect/manifests.ts';
@@ -132,6 +132,21 @@ describe('k8s-audit diff and scan --baseline', () => {
     const md = (await runCli(['diff', before, after, '--format', 'md'])).stdout;
     expect(md).toContain('## New findings (1)');
     expect(md).toContain('`pod-privileged`');
+  });
+
+  it('-o picks the format from the file name (.md, .json), as scan does; an explicit --format wins', async () => {
+    for (const [file, starts] of [
+      ['d.md', '# k8s-audit: changes between two scans'],
+      ['d.json', '{'],
+      ['d.txt', 'New findings (1)'],
+    ] as const) {
+      const out = join(tmp, file);
+      expect((await runCli(['diff', before, after, '-o', out])).code).toBe(0);
+      expect(readFileSync(out, 'utf8').startsWith(starts), file).toBe(true);
+    }
+    const out = join(tmp, 'forced.md');
+    await runCli(['diff', before, after, '-o', out, '--format', 'json']);
+    expect(readFileSync(out, 'utf8').startsWith('{')).toBe(true);
   });
 
   it('diff --fail-on fails on new findings only', async () => {
