@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Result, ScanResult } from '../engine/result.ts';
 import { SCHEMA_VERSION } from '../engine/result.ts';
 import { UsageError } from '../errors.ts';
+import { SEVERITIES, STATUSES } from '../engine/types.ts';
 import { stringPool } from '../engine/pool.ts';
 
 /** A file that looked laid out as k8s-audit writes it, but is not: it is read whole instead. */
@@ -64,7 +65,65 @@ function scanFromBytes(buf: Buffer, file: string): ScanResult {
   }
   const shaped = typeof data === 'object' && data !== null && Array.isArray(data.results) && Array.isArray(data.controls) && !!data.summary && !!data.scan;
   assertScan(file, data?.schemaVersion, shaped);
+  const problem = scanProblem(data as ScanResult);
+  if (problem) throw new UsageError(`${file} is not a valid k8s-audit scan result: ${problem} (was it edited?)`);
   return data as ScanResult;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const optional = (v: unknown, check: (x: unknown) => boolean) => v === undefined || check(v);
+const SEVERITY_SET: ReadonlySet<unknown> = new Set(SEVERITIES);
+const STATUS_SET: ReadonlySet<unknown> = new Set(STATUSES);
+
+/**
+ * What is wrong with one result, as the reports would trip on it, or undefined. Results are rendered as written:
+ * their text goes through each format's escaping, but their shape (a subject, a severity the reports know) is
+ * taken as it comes, so a file edited by hand or by another tool is checked here, once, not in every renderer.
+ */
+export function resultProblem(r: unknown, at: string): string | undefined {
+  if (!isObject(r)) return `${at} is not an object`;
+  if (!isString(r.controlId)) return `${at}.controlId is not a string`;
+  if (!SEVERITY_SET.has(r.severity)) return `${at}.severity is not one of ${SEVERITIES.join(', ')}`;
+  if (!STATUS_SET.has(r.status)) return `${at}.status is not one of ${STATUSES.join(', ')}`;
+  const subject = r.subject;
+  if (!isObject(subject) || !isString(subject.kind) || !isString(subject.name) || !optional(subject.namespace, isString)) return `${at}.subject is not a subject (kind, name, namespace)`;
+  if (!isString(r.message)) return `${at}.message is not a string`;
+  if (!isString(r.fingerprint)) return `${at}.fingerprint is not a string`;
+  for (const key of ['path', 'container', 'remediation', 'messageId', 'permission'] as const) if (!optional(r[key], isString)) return `${at}.${key} is not a string`;
+  if (!optional(r.data, isObject)) return `${at}.data is not an object`;
+  if (!optional(r.waiver, isObject)) return `${at}.waiver is not an object`;
+  return undefined;
+}
+
+/** The first thing a renderer would trip on in a parsed scan, or undefined. */
+function scanProblem(data: ScanResult): string | undefined {
+  for (const [i, r] of data.results.entries()) {
+    const p = resultProblem(r, `results[${i}]`);
+    if (p) return p;
+  }
+  for (const [i, c] of (data.controls as unknown[]).entries()) {
+    const at = `controls[${i}]`;
+    if (!isObject(c)) return `${at} is not an object`;
+    if (!isString(c.id) || !isString(c.title) || !isString(c.area)) return `${at} lacks its id, title or area`;
+    if (!SEVERITY_SET.has(c.severity) || !STATUS_SET.has(c.status)) return `${at}.severity or .status is not one k8s-audit knows`;
+    if (!isObject(c.counts)) return `${at}.counts is not an object`;
+    if (!optional(c.references, isObject)) return `${at}.references is not an object`;
+    for (const key of ['description', 'rationale', 'reason'] as const) if (!optional(c[key], isString)) return `${at}.${key} is not a string`;
+  }
+  const s = data.summary as unknown;
+  if (!isObject(s)) return 'summary is not an object';
+  for (const key of ['results', 'controls', 'failedBySeverity', 'byArea', 'byNamespace'] as const) if (!isObject(s[key])) return `summary.${key} is not an object`;
+  if (!(s.score === null || typeof s.score === 'number') || !isString(s.grade)) return 'summary.score or summary.grade is not what k8s-audit writes';
+  const scan = data.scan as unknown;
+  if (!isObject(scan) || !isString(scan.startedAt)) return 'scan.startedAt is not a string';
+  if (!optional(scan.collection, Array.isArray) || ((scan.collection as unknown[] | undefined) ?? []).some((c) => !isObject(c))) return 'scan.collection is not a list of objects';
+  if (!optional(data.passes, Array.isArray)) return 'passes is not a list';
+  for (const [i, p] of (data.passes ?? []).entries()) {
+    if (!isObject(p) || !isString(p.controlId) || typeof p.count !== 'number' || !optional(p.namespace, isString)) return `passes[${i}] is not {controlId, namespace, count}`;
+  }
+  if (!optional(data.insights, isObject)) return 'insights is not an object';
+  return undefined;
 }
 
 /** That a document read from `file` is a k8s-audit scan (`shaped`: it has its parts) of a schema major version this one reads. */
@@ -146,6 +205,7 @@ export function readPretty(buf: Buffer, file: string): BaselineScan | undefined 
   if (!scan || !results) return undefined; // (asserted above)
   const findings: Result[] = [];
   const shared = new Shared();
+  let index = 0;
   for (const [start, end] of elements(buf, results.start, results.end)) {
     let r: Result;
     try {
@@ -153,6 +213,8 @@ export function readPretty(buf: Buffer, file: string): BaselineScan | undefined 
     } catch {
       throw new NotPretty();
     }
+    const problem = resultProblem(r, `results[${index++}]`);
+    if (problem) throw new UsageError(`${file} is not a valid k8s-audit scan result: ${problem} (was it edited?)`);
     if (isFindingResult(r)) findings.push(compactFinding(r, shared));
   }
   return { schemaVersion, scan: { startedAt: scan.startedAt }, results: findings };
