@@ -33,40 +33,24 @@ export default defineControl({
     for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
       let failed = false;
       for (const m of hostPathMounts(w.podSpec, containers)) {
-        if (m.submountsWritable) {
-          failed = true;
-          report.fail(w.subject, {
-            remediationId: applyVia(w, m.container),
-            messageId: 'submounts',
-            data: {
-              containerType: m.container.type,
-              hostPath: m.shown,
-              mountPath: m.mountPath,
-              ...containerPatch(w, m.container, { volumeMounts: [{ mountPath: m.mountPath, readOnly: true, recursiveReadOnly: 'Enabled' }] }),
-            },
-            path: `${m.container.path}.volumeMounts[${m.index}]`,
-            container: m.container.container.name,
-            observed: { hostPath: m.written, readOnly: true, recursiveReadOnly: 'Disabled' },
-            expected: { readOnly: true, recursiveReadOnly: 'Enabled' },
-            severity: 'medium',
-          });
-          continue;
-        }
-        if (!m.writable) continue;
+        if (!m.writable && !m.submountsWritable) continue;
         failed = true;
+        // Read-only but not recursively: the submounts below it stay writable (a lesser finding).
+        const recursive = m.submountsWritable ? { recursiveReadOnly: 'Enabled' } : {};
         report.fail(w.subject, {
           remediationId: applyVia(w, m.container),
-          messageId: 'writable',
+          messageId: m.writable ? 'writable' : 'submounts',
           data: {
             containerType: m.container.type,
             hostPath: m.shown,
             mountPath: m.mountPath,
-            ...containerPatch(w, m.container, { volumeMounts: [{ mountPath: m.mountPath, readOnly: true }] }),
+            ...containerPatch(w, m.container, { volumeMounts: [{ mountPath: m.mountPath, readOnly: true, ...recursive }] }),
           },
           path: `${m.container.path}.volumeMounts[${m.index}]`,
           container: m.container.container.name,
-          observed: { hostPath: m.written, readOnly: false },
-          expected: { readOnly: true },
+          observed: m.writable ? { hostPath: m.written, readOnly: false } : { hostPath: m.written, readOnly: true, recursiveReadOnly: 'Disabled' },
+          expected: { readOnly: true, ...recursive },
+          ...(m.writable ? {} : { severity: 'medium' as const }),
         });
       }
       if (!failed) report.pass(w.subject);

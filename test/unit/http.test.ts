@@ -35,6 +35,14 @@ function answeredHandshake(u: URL, res: ServerResponse): boolean {
   return false;
 }
 
+/** The error a request ends with, or undefined if it succeeds. */
+function failureOf(client: ApiClient, path: string): Promise<(Error & { code?: string }) | undefined> {
+  return client.request('GET', path).then(
+    () => undefined,
+    (e: Error & { code?: string }) => e,
+  );
+}
+
 afterEach(async () => {
   server?.closeAllConnections();
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
@@ -154,10 +162,7 @@ describe('ApiClient compression', () => {
   it('a body that is not valid gzip: one clear error, not a hang or a garbled body', async () => {
     const { url } = await gzipServer(() => Buffer.concat([gzipSync(DOC).subarray(0, 500), Buffer.from('not gzip at all')]));
     const client = new ApiClient({ server: url, tls: {}, retries: 0 });
-    const err = await client.request('GET', '/api/v1/pods').then(
-      () => undefined,
-      (e: Error & { code?: string }) => e,
-    );
+    const err = await failureOf(client, '/api/v1/pods');
     client.close();
     expect(err?.code).toBe('EBADGZIP');
     expect(err?.message).toMatch(/^the response could not be decompressed \(.+\)$/);
@@ -195,10 +200,7 @@ describe('ApiClient compression', () => {
       pump();
     });
     const client = new ApiClient({ server: url, tls: {}, retries: 0, maxBodyChars: 1024 * 1024 });
-    const err = await client.request('GET', '/api/v1/pods').then(
-      () => undefined,
-      (e: Error & { code?: string }) => e,
-    );
+    const err = await failureOf(client, '/api/v1/pods');
     client.close();
     expect(err?.code).toBe('ETOOLARGE');
     expect(err?.message).toBe('the response was larger than 1 MiB');
@@ -212,10 +214,7 @@ describe('ApiClient compression', () => {
       res.on('close', () => clearInterval(timer));
     });
     const client = new ApiClient({ server: url, tls: {}, retries: 0, requestTimeoutMs: 200, responseDeadlineMs: 500 });
-    const err = await client.request('GET', '/api/v1/pods').then(
-      () => undefined,
-      (e: Error & { code?: string }) => e,
-    );
+    const err = await failureOf(client, '/api/v1/pods');
     client.close();
     expect(err?.code).toBe('EDEADLINE');
     expect(err?.message).toBe('the response was not complete within 1 s');
