@@ -60,7 +60,8 @@ function controllerOf(obj: K8sObject) {
  * when both carry one, same uid): a Pod whose ReplicaSet is gone — or was not
  * part of the manifests scanned — is reported itself rather than by nobody. A
  * ReplicaSet that still runs Pods of a template its Deployment no longer has
- * is reported itself too (runsSupersededTemplate).
+ * is reported itself too (runsSupersededTemplate), and so is a StatefulSet's
+ * Pod of an older revision (ofOlderRevision).
  */
 export function isReportedThroughOwner(obj: K8sObject, snapshot?: Snapshot): boolean {
   const owners = TEMPLATE_OWNERS[obj.kind];
@@ -70,7 +71,19 @@ export function isReportedThroughOwner(obj: K8sObject, snapshot?: Snapshot): boo
   const key = kindKeyOf(ref.kind);
   const owner = key ? snapshot.get(key, obj.metadata.namespace, ref.name) : undefined;
   if (!owner || (ref.uid && owner.metadata.uid && ref.uid !== owner.metadata.uid)) return false;
-  return !(obj.kind === 'ReplicaSet' && runsSupersededTemplate(obj, owner));
+  if (obj.kind === 'ReplicaSet' && runsSupersededTemplate(obj, owner)) return false;
+  return !(obj.kind === 'Pod' && ref.kind === 'StatefulSet' && ofOlderRevision(obj, owner));
+}
+
+/**
+ * Whether a StatefulSet's Pod is of a revision older than the one its template is now (its `controller-revision-hash`
+ * label differs from the StatefulSet's `status.updateRevision`): updated OnDelete, or mid-rollout, it still runs the
+ * old spec, which the template no longer describes. Without either value, it is taken to be current.
+ */
+function ofOlderRevision(pod: K8sObject, sts: K8sObject): boolean {
+  const revision = pod.metadata.labels?.['controller-revision-hash'];
+  const current = (sts.status as { updateRevision?: string } | undefined)?.updateRevision;
+  return !!revision && !!current && revision !== current;
 }
 
 const POD_TEMPLATE_HASH = 'pod-template-hash';
