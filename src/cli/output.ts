@@ -51,7 +51,19 @@ export function destinations(formats: Format[], output: string | undefined): Des
     /* does not exist yet */
   }
   if (!isDir) return [{ format: formats[0]!, path: output }];
+  // Several formats go into a directory; one named like a report file (out.json) is a mistake, not a directory to make.
+  if (formats.length > 1 && !output.endsWith('/') && formatFromPath(output) !== undefined && !existsAsDirectory(output)) {
+    throw new UsageError(`${formats.length} formats need -o <directory>; ${output} names a file`);
+  }
   return formats.map((format) => ({ format, path: join(output, format === 'json' ? 'scan.json' : `report.${EXTENSIONS[format]}`) }));
+}
+
+function existsAsDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**

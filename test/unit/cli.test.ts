@@ -236,5 +236,8 @@ describe('exit code and output plan (pure)', () => {
     expect(destinations(['json'], undefined)).toEqual([{ format: 'json' }]);
     expect(destinations(['html'], 'r.html')).toEqual([{ format: 'html', path: 'r.html' }]);
     expect(destinations(['json', 'html'], 'out').map((d) => d.path)).toEqual(['out/scan.json', 'out/report.html']);
+    // Several formats into a path named like one report: refused, not made a directory called out.json.
+    expect(() => destinations(['json', 'html'], 'out.json')).toThrow('2 formats need -o <directory>; out.json names a file');
+    expect(destinations(['json', 'html'], 'reports.2026-12').map((d) => d.path)).toEqual(['reports.2026-12/scan.json', 'reports.2026-12/report.html']);
   });
 });
