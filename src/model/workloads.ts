@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { kindKeyOf, type KindKey } from '../collect/kinds.ts';
 import type { Container, K8sObject, ObjectMeta, PodSpec } from './k8s.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -110,30 +111,15 @@ function runsSupersededTemplate(rs: K8sObject, deployment: K8sObject): boolean {
 function sameIgnoringHash(rsTemplate: unknown, template: unknown): boolean {
   const t = rsTemplate as { metadata?: { labels?: Record<string, string> } } | undefined;
   const labels = t?.metadata?.labels;
-  if (!labels || !(POD_TEMPLATE_HASH in labels)) return deepEqual(rsTemplate, template);
+  if (!labels || !(POD_TEMPLATE_HASH in labels)) return isDeepStrictEqual(rsTemplate, template);
   const { [POD_TEMPLATE_HASH]: _hash, ...rest } = labels;
   const withoutHash = { ...t, metadata: { ...t!.metadata, labels: rest } };
   const d = template as { metadata?: { labels?: Record<string, string> } } | undefined;
   // A template whose only labels were the hash compares equal to one with no labels at all.
   if (Object.keys(rest).length === 0 && !d?.metadata?.labels) delete (withoutHash.metadata as { labels?: unknown }).labels;
-  return deepEqual(withoutHash, template);
+  return isDeepStrictEqual(withoutHash, template);
 }
 
-/** Structural equality of JSON values (object keys in any order). */
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const y = b as unknown[];
-    return a.length === y.length && a.every((v, i) => deepEqual(v, y[i]));
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
-  if (keys.length !== Object.keys(y).filter((k) => y[k] !== undefined).length) return false;
-  return keys.every((k) => Object.hasOwn(y, k) && deepEqual(x[k], y[k]));
-}
 
 /**
  * Whether a change to a workload's pod template reaches its running Pods by itself. A Deployment, and a DaemonSet or
