@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { GzipMember, utf8Blocks } from '../report/bytes.ts';
@@ -70,18 +70,46 @@ function existsAsDirectory(path: string): boolean {
  * Write text to a file, gzip-compressed when the path ends in `.gz`. The text goes to a temporary file beside it,
  * renamed over the path once whole: a render or a write that fails leaves no half-written report where a full one
  * is expected. Only the file system's errors are "cannot write"; a renderer's own error is passed on as it is.
+ *
+ * A path that is not a regular file — `/dev/null`, `/dev/stdout`, a named pipe a reader waits on — is written to
+ * as it is: renaming over it would replace the device or the pipe with a file (as root, `-o /dev/null` would have
+ * replaced /dev/null). A symbolic link is written through: the file it points to is replaced, the link stays.
  */
 export function writeOutput(path: string, content: string | Iterable<string>): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const pieces = typeof content === 'string' ? [content] : content;
+  const existing = statOrUndefined(path);
+  if (existing && !existing.isFile() && !existing.isDirectory()) {
+    try {
+      writeChunks(path, pieces, isGzipPath(path));
+    } catch (err) {
+      throw cannotWrite(path, err);
+    }
+    return;
+  }
+  const target = existing ? realpathSync(path) : path;
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeChunks(temporary, typeof content === 'string' ? [content] : content, isGzipPath(path));
-    renameSync(temporary, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeChunks(temporary, pieces, isGzipPath(path));
+    renameSync(temporary, target);
   } catch (err) {
     rmSync(temporary, { force: true });
-    if ((err as NodeJS.ErrnoException).code !== undefined && (err as NodeJS.ErrnoException).syscall !== undefined) throw new UsageError(`cannot write ${path}: ${(err as Error).message}`);
-    throw err;
+    throw cannotWrite(path, err);
   }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path); // follows links: a link to /dev/null is a device
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file system's errors become "cannot write"; anything else (a renderer's own error) is passed on as it is. */
+function cannotWrite(path: string, err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException;
+  return e.code !== undefined && e.syscall !== undefined ? new UsageError(`cannot write ${path}: ${e.message}`) : err;
 }
 
 /** Write text given in pieces (e.g. renderJsonChunks) a block at a time (utf8Blocks), gzipped on the way when asked. */
