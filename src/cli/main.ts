@@ -206,6 +206,8 @@ async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
       maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
       // The ceiling the scan ran under: in a container, Node sizes it from the memory limit (see the README's CronJob sizing).
       heapLimitMB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+      // V8 flags the process runs with (the launcher adds --max-semi-space-size unless one is chosen).
+      nodeFlags: [...process.execArgv, ...(process.env.NODE_OPTIONS ? [`NODE_OPTIONS=${process.env.NODE_OPTIONS}`] : [])],
       results: result.results.length,
     };
     io.stderr.write(`k8s-audit: timings ${JSON.stringify(timings)}\n`);

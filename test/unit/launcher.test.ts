@@ -1,5 +1,6 @@
 // The launcher (bin/k8s-audit.js) as a shell runs it: a reader that goes away early (`| head -1`) is not an error.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const bin = new URL('../../bin/k8s-audit.js', import.meta.url).pathname;
@@ -32,5 +33,24 @@ describe('launcher', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(code);
     }
+  }, 60_000);
+
+  it('runs a scan with a smaller young generation, unless one is chosen, and keeps its stdin', () => {
+    const manifest = readFileSync(`${repo}test/checks/pod-privileged/fail.init-and-ephemeral.yaml`, 'utf8');
+    const flagsOf = (nodeArgs: string[], env: Record<string, string> = {}) => {
+      const r = spawnSync(process.execPath, [...nodeArgs, bin, 'scan', '-f', '-', '--format', 'summary', '--fail-on', 'none', '--debug'], {
+        cwd: repo,
+        input: manifest,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '', ...env },
+      });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('pod-privileged'); // the re-started process read the manifest from the same stdin
+      return JSON.parse(/timings (\{.*\})/.exec(r.stderr)![1]!).nodeFlags as string[];
+    };
+    expect(flagsOf([])).toEqual(['--max-semi-space-size=16']);
+    expect(flagsOf(['--max-old-space-size=512'])).toEqual(['--max-semi-space-size=16', '--max-old-space-size=512']);
+    expect(flagsOf(['--max_semi_space_size=8'])).toEqual(['--max_semi_space_size=8']);
+    expect(flagsOf([], { NODE_OPTIONS: '--max-semi-space-size=32' })).toEqual(['NODE_OPTIONS=--max-semi-space-size=32']);
   }, 60_000);
 });
