@@ -100,8 +100,10 @@ export interface ControlView extends ControlSummary {
   cis: string[];
   pss: string[];
   links: string[];
-  /** Failing subjects' namespaces, sorted (cluster-scoped subjects count as ""). */
+  /** Namespaces of the failing subjects, sorted (cluster-scoped subjects are in none). */
   namespaces: string[];
+  /** How many subjects fail and where, in words: "3 failing subjects in 2 namespaces". */
+  scope: string;
 }
 
 export interface CisRow {
@@ -297,6 +299,19 @@ function anchorPart(s: string): string {
   return s.replace(/[^a-zA-Z0-9_-]/g, '-');
 }
 
+/** "3 failing subjects in 2 namespaces", "4 failing cluster-scoped subjects", "5 failing subjects: 4 cluster-scoped, 1 in 1 namespace". */
+function failingScope(findings: readonly FindingView[]): string {
+  const subjects = new Map<string, string>(); // subject → namespace ('' when cluster-scoped)
+  for (const f of findings) if (f.status === 'fail') subjects.set(`${f.kind}\u0000${f.namespace}\u0000${f.name}`, f.namespace);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const namespaced = [...subjects.values()].filter((ns) => ns !== '');
+  const namespaces = new Set(namespaced).size;
+  const clusterScoped = subjects.size - namespaced.length;
+  if (clusterScoped === 0) return `${plural(subjects.size, 'failing subject')} in ${plural(namespaces, 'namespace')}`;
+  if (namespaced.length === 0) return `${plural(subjects.size, 'failing cluster-scoped subject')}`;
+  return `${plural(subjects.size, 'failing subject')}: ${clusterScoped} cluster-scoped, ${namespaced.length} in ${plural(namespaces, 'namespace')}`;
+}
+
 function findingView(r: Result, c: ControlSummary | undefined): FindingView {
   const f: FindingView = {
     anchor: `f-${anchorPart(r.fingerprint)}`,
@@ -428,11 +443,14 @@ function makeView(result: ScanResult): ReportView {
       cis: [...(c.references.cis ?? [])].sort(compareSection),
       pss: c.references.pss ?? [],
       links: c.references.links ?? [],
-      namespaces: [...new Set(findings.map((f) => f.namespace))].sort(cmpStr),
+      namespaces: [...new Set(findings.filter((f) => f.status === 'fail' && f.namespace).map((f) => f.namespace))].sort(cmpStr),
+      scope: failingScope(findings),
     } as ControlView;
   });
 
-  const failing = controls.filter((v) => v.status === 'fail' || v.status === 'waived').sort(worstFirst);
+  // Every control with a failure or a waived failure, whatever its status: a control that also could not assess
+  // some subject is not-assessed, and its waived findings must still be listed (waivers are never hidden).
+  const failing = controls.filter((v) => v.findings.length > 0).sort(worstFirst);
   const findings = failing.flatMap((c) => c.findings);
 
   // Framework view: every control under each CIS section it cites.

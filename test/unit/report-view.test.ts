@@ -1,6 +1,13 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../src/engine/result.ts';
 import { buildView, compareSection, namespaceOf } from '../../src/report/view.ts';
 import { hostileResult } from '../fixtures/report/results.ts';
+import { runCli } from '../helpers/io.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const repo = new URL('../../', import.meta.url).pathname;
 
 describe('report view-model', () => {
   it('orders CIS ids numerically', () => {
@@ -40,5 +47,67 @@ describe('report view-model', () => {
     expect(v.facets.statuses).toEqual(['fail', 'waived']);
     expect(v.facets.namespaces).toContain('');
     expect(v.findingCount).toBe(v.findings.length);
+  });
+});
+
+describe('report view-model from a scan', () => {
+  const tmp = tempDir('k8s-audit-view-');
+
+  it('lists waived findings of a control that is not-assessed for another subject', async () => {
+    // Static mode: the anonymous binding is waived; the RoleBinding to `edit`, a role not among the files, cannot be
+    // assessed, so the control's status is not-assessed. The waived finding must still be listed (waivers are never hidden).
+    const manifests = join(tmp, 'waived.yaml');
+    writeFileSync(
+      manifests,
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: anon-status }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: status-reader }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:unauthenticated" }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: status-reader }
+rules: [{ apiGroups: [""], resources: [pods], verbs: [get] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: dev-edit, namespace: dev }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: devs }]
+`,
+    );
+    const waivers = join(tmp, 'waivers.yaml');
+    writeFileSync(
+      waivers,
+      'waivers:\n  - control: rbac-anonymous-access\n    subject: { kind: ClusterRoleBinding, name: anon-status }\n    owner: sec@example.com\n    reason: public health endpoint\n    expires: 2099-12-31\n',
+    );
+    const r = await runCli(['scan', '-f', manifests, '--waivers', waivers, '--controls', 'rbac-anonymous-access', '--format', 'json']);
+    const result = JSON.parse(r.stdout) as ScanResult;
+    expect(result.controls[0]!.status).toBe('not-assessed');
+    expect(result.controls[0]!.counts.waived).toBe(1);
+    const v = buildView(result);
+    expect(v.failing.map((c) => c.id)).toEqual(['rbac-anonymous-access']);
+    expect(v.waived.map((f) => f.name)).toEqual(['anon-status']);
+    const md = await runCli(['scan', '-f', manifests, '--waivers', waivers, '--controls', 'rbac-anonymous-access', '--format', 'md']);
+    expect(md.stdout).not.toContain('No finding of this scan is waived');
+    expect(md.stdout).toMatch(/^\| ClusterRoleBinding anon\\-status \|.*\| waived \(by sec@example\\\.com\) \|$/m);
+  });
+
+  it('counts failing subjects, not failed checks, and no namespace for cluster-scoped subjects', async () => {
+    const r = await runCli(['scan', '-f', join(repo, 'test/scenarios/demo'), '--format', 'json', '--fail-on', 'none']);
+    const result = JSON.parse(r.stdout) as ScanResult;
+    const v = buildView(result);
+    for (const c of v.failing) {
+      const fails = result.results.filter((x) => x.controlId === c.id && x.status === 'fail');
+      const subjects = new Set(fails.map((x) => `${x.subject.kind}/${x.subject.namespace ?? ''}/${x.subject.name}`));
+      const namespaces = new Set(fails.map((x) => namespaceOf(x)).filter((ns) => ns !== ""));
+      expect(c.namespaces).toEqual([...namespaces].sort());
+      expect(c.scope).toMatch(new RegExp(`^${subjects.size} failing `));
+      if (namespaces.size === 0 && subjects.size > 0) expect(c.scope).toContain('cluster-scoped');
+    }
+    // The demo has a control failing on two containers of one subject, and one on cluster-scoped bindings only.
+    expect(v.failing.some((c) => c.counts.fail > Number(c.scope.split(' ')[0]))).toBe(true);
+    expect(v.failing.some((c) => /^\d+ failing cluster-scoped subjects?$/.test(c.scope))).toBe(true);
   });
 });
