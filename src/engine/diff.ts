@@ -3,7 +3,9 @@
  * id, subject, path, container; see fingerprint() in run.ts).
  *
  * A finding is a `fail` or `waived` result. Against a baseline, each finding of
- * the current scan is `new` or `unchanged`; a finding of the baseline that is
+ * the current scan is `new` or `unchanged`. A failing finding that the baseline
+ * had only as waived is new: its waiver lapsed or was taken away, and a gate on
+ * new failures (`--fail-on-new`, `diff --fail-on`) must see it. A finding of the baseline that is
  * gone is `fixed` only when its control ran again and assessed its subject —
  * when the control was not run, or could not be assessed (for the whole scan or
  * for that subject), it is listed apart as not re-assessed, never as fixed.
@@ -70,7 +72,9 @@ export function diffScans(before: Earlier, after: ScanResult, files: { before?: 
   };
   for (const r of after.results) {
     if (!isFinding(r)) continue;
-    (beforeFindings.has(r.fingerprint) ? out.unchanged : out.new).push(r);
+    const earlier = beforeFindings.get(r.fingerprint);
+    const unchanged = earlier !== undefined && !(r.status === 'fail' && earlier.status === 'waived');
+    (unchanged ? out.unchanged : out.new).push(r);
   }
   const gone = [...beforeFindings.values()].filter((r) => !afterFindings.has(r.fingerprint)).sort(compareResults);
   const inScope = scopeOf(after);

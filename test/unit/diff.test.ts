@@ -48,9 +48,28 @@ const AFTER = scanOf(
   '2026-03-02T00:00:00Z',
 );
 
+/** The scan with only subject `name`'s results. */
+const selectOnly = (scan: ScanResult, name: string): ScanResult => ({ ...scan, results: scan.results.filter((r) => r.subject.name === name) });
+
 const names = (rs: { controlId: string; subject: { name: string } }[]) => rs.map((r) => `${r.controlId}:${r.subject.name}`).sort();
 
 describe('diffScans', () => {
+  it('counts a failing finding that the baseline had only as waived as new (its waiver lapsed or was removed)', () => {
+    const waived = (scan: ScanResult): ScanResult => ({
+      ...scan,
+      results: scan.results.map((r) => (r.controlId === 'pod-privileged' && r.subject.name === 'a' && r.status === 'fail' ? { ...r, status: 'waived' as const } : r)),
+    });
+    // Waived then failing: new, and the gate on new failures trips.
+    const lapsed = diffScans(waived(BEFORE), AFTER);
+    expect(names(lapsed.new)).toEqual(['pod-privileged:a', 'pod-privileged:d']);
+    const marked = applyBaseline(AFTER, waived(BEFORE));
+    expect(marked.results.find((r) => r.controlId === 'pod-privileged' && r.subject.name === 'a')!.change).toBe('new');
+    expect(exitCodeForNew(applyBaseline(selectOnly(AFTER, 'a'), waived(BEFORE)), 'critical')).toBe(1);
+    // Failing then waived, or waived both times: the same finding, unchanged.
+    expect(names(diffScans(BEFORE, waived(AFTER)).unchanged)).toContain('pod-privileged:a');
+    expect(names(diffScans(waived(BEFORE), waived(AFTER)).unchanged)).toContain('pod-privileged:a');
+  });
+
   it('classifies findings by fingerprint: new, unchanged, fixed', () => {
     const d = diffScans(BEFORE, AFTER);
     expect(names(d.new)).toEqual(['pod-privileged:d']);
