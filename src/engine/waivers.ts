@@ -192,12 +192,18 @@ export function globMatch(pattern: string, value: string): boolean {
   return re.test(value);
 }
 
-/** Whether a waiver covers a result: one of its controls, and every subject field it gives matches. */
+/**
+ * Whether a waiver covers a result: one of its controls, and every subject field it gives matches. A Namespace is
+ * in its own namespace (as summaries count it); any other cluster-scoped subject is in none, so a waiver that names
+ * a namespace — even `*` — never covers it.
+ */
 export function covers(w: Pick<Waiver, 'controls' | 'subject'>, r: Pick<Result, 'controlId' | 'subject'>): boolean {
   if (!w.controls.includes(r.controlId)) return false;
   for (const k of SUBJECT_FIELDS) {
     const pattern = w.subject[k];
-    if (pattern !== undefined && !globMatch(pattern, r.subject[k] ?? '')) return false;
+    if (pattern === undefined) continue;
+    const value = k === 'namespace' && r.subject.kind === 'Namespace' ? r.subject.name : r.subject[k];
+    if (value === undefined || !globMatch(pattern, value)) return false;
   }
   return true;
 }

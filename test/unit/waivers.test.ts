@@ -140,6 +140,13 @@ describe('matching', () => {
     expect(covers({ controls: ['pod-privileged'], subject: { namespace: 'pay*' } }, r)).toBe(true);
     // A namespace pattern never matches a cluster-scoped subject by accident.
     expect(covers({ controls: ['pod-privileged'], subject: { namespace: 'p*' } }, { ...r, subject: { apiVersion: 'v1', kind: 'Node', name: 'n' } })).toBe(false);
+    const crb = { ...r, subject: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name: 'ci-deployer' } };
+    expect(covers({ controls: ['pod-privileged'], subject: { namespace: '*', name: 'ci-deployer' } }, crb)).toBe(false);
+    expect(covers({ controls: ['pod-privileged'], subject: { name: 'ci-deployer' } }, crb)).toBe(true);
+    // A Namespace is in its own namespace, as summaries and the diff's scope count it.
+    const ns = { ...r, subject: { apiVersion: 'v1', kind: 'Namespace', name: 'monitoring' } };
+    expect(covers({ controls: ['pod-privileged'], subject: { namespace: 'monitoring' } }, ns)).toBe(true);
+    expect(covers({ controls: ['pod-privileged'], subject: { namespace: 'other' } }, ns)).toBe(false);
   });
 
   it('a waiver is valid through its expiry day (UTC) and expired from the next day', () => {
