@@ -16,7 +16,7 @@
  * directories named like runs are ever pruned.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
 
 /** The files of one run. Runs written before the JSON was compressed hold `scan.json`, which is still read. */
@@ -56,14 +56,24 @@ function splitRun(name: string): [string, number] {
 
 /** The scan.json of the newest completed run, if any. */
 export function latestScan(dir: string): string | undefined {
+  return scansNewestFirst(dir)[0];
+}
+
+/** The scan.json of every completed run, newest first. */
+export function scansNewestFirst(dir: string): string[] {
+  const out: string[] = [];
   const runs = listRuns(dir);
   for (let i = runs.length - 1; i >= 0; i--) {
-    for (const file of [RUN_FILES.json, 'scan.json']) {
-      const f = join(dir, runs[i]!, file);
-      if (existsSync(f)) return f;
-    }
+    const file = [RUN_FILES.json, 'scan.json'].map((f) => join(dir, runs[i]!, f)).find((f) => existsSync(f));
+    if (file) out.push(file);
   }
-  return undefined;
+  return out;
+}
+
+/** When the run whose scan.json is `file` started, from its directory's name (runName's inverse). */
+export function runStartedAt(file: string): string {
+  const [time] = splitRun(basename(dirname(file)));
+  return time.replace(/T(\d\d)-(\d\d)-/, 'T$1:$2:');
 }
 
 /** A fresh run directory name for a scan started at `startedAt` (ISO 8601). */

@@ -17,9 +17,10 @@ import { UsageError } from '../errors.ts';
 import { renderChunks } from '../report/index.ts';
 import { summaryLine } from '../report/table.ts';
 import { evaluateSnapshot } from '../scan.ts';
-import { latestScan, prepareHistory, RUN_FILES, runName, writeRun } from './history.ts';
+import { prepareHistory, runStartedAt, scansNewestFirst, RUN_FILES, runName, writeRun } from './history.ts';
 import { writeOutput } from './output.ts';
 import { readBaseline, type BaselineScan } from './scan-file.ts';
+import { SCHEMA_VERSION } from '../engine/result.ts';
 
 export interface WorkflowFlags {
   filename?: string[];
@@ -90,14 +91,20 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
   if (flags.baseline) baseline = { result: readBaseline(flags.baseline), file: flags.baseline };
   if (flags.history) {
     prepareHistory(flags.history);
-    const previous = latestScan(flags.history);
-    if (previous) {
+    // The newest earlier run that can be read. A damaged one must not stop every later run: it is skipped, with a
+    // warning; when none can be read, the comparison is with nothing, so every finding counts as new.
+    const earlier = scansNewestFirst(flags.history);
+    for (const previous of earlier) {
       try {
         baseline = { result: readBaseline(previous), file: previous };
+        break;
       } catch (err) {
-        // A damaged earlier run must not stop every later one: compare with nothing, and say so.
-        io.stderr.write(`k8s-audit: warning: the previous scan cannot be used as a baseline (${oneLine((err as Error).message)}); every finding counts as new\n`);
+        io.stderr.write(`k8s-audit: warning: the earlier scan ${oneLine(previous)} cannot be used as a baseline (${oneLine((err as Error).message)}); trying the one before\n`);
       }
+    }
+    if (earlier.length > 0 && !baseline) {
+      io.stderr.write('k8s-audit: warning: no earlier scan in the history can be read; every finding counts as new\n');
+      baseline = { result: { schemaVersion: SCHEMA_VERSION, scan: { startedAt: runStartedAt(earlier[0]!) }, results: [] }, file: earlier[0]! };
     }
   }
 

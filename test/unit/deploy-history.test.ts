@@ -136,15 +136,24 @@ describe('scan --history', () => {
     expect(existsSync(killed)).toBe(false);
   });
 
-  it('a damaged previous scan: a warning, and every finding counts as new', async () => {
+  it('a damaged earlier scan is skipped for the one before it; with none readable, every finding counts as new', async () => {
     const dir = join(tmp, 'damaged');
     const file = manifests(['a']);
     await cronRun(dir, file);
-    writeFileSync(join(dir, listRuns(dir)[0]!, 'scan.json.gz'), 'not json');
+    await new Promise((r) => setTimeout(r, 5)); // two runs, two start times
+    await cronRun(dir, file);
+    const [first, second] = listRuns(dir);
+    writeFileSync(join(dir, second!, 'scan.json.gz'), 'not json');
     const r = await cronRun(dir, file);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^k8s-audit: warning: the previous scan cannot be used as a baseline \(.*is not JSON.*\); every finding counts as new\n$/);
-    expect(r.stdout).toMatch(/no earlier scan to compare with/);
+    expect(r.stderr).toMatch(new RegExp(`^k8s-audit: warning: the earlier scan \\S*${second}\\S* cannot be used as a baseline \\(.*is not JSON.*\\); trying the one before\n$`));
+    expect(r.stdout).toContain(`0 new, 1 unchanged, 0 fixed since ${first!.replace(/T(\d\d)-(\d\d)-/, 'T$1:$2:')}`);
+    // Every earlier run damaged: nothing to compare with, so the finding is new, and --fail-on-new fails on it.
+    for (const run of listRuns(dir)) writeFileSync(join(dir, run, 'scan.json.gz'), 'not json');
+    const none = await runCli(['scan', '-f', file, '--controls', 'pod-privileged', '--history', dir, '--fail-on-new']);
+    expect(none.stderr).toMatch(/k8s-audit: warning: no earlier scan in the history can be read; every finding counts as new\n$/);
+    expect(none.stdout).toMatch(/1 new, 0 unchanged, 0 fixed since /);
+    expect(none.code).toBe(1);
   });
 
   it('flag combinations that make no sense exit 2 before scanning', async () => {
