@@ -23,6 +23,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { oneLine } from '../report/escape.ts';
 import { UsageError } from '../errors.ts';
 import { cmp } from '../model/workloads.ts';
 import { DEFAULT_WAIVERS, DEFAULT_WAIVER_OWNER } from './default-waivers.ts';
@@ -90,7 +91,13 @@ export function parseWaivers(text: string, origin: string): Waiver[] {
     const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
     throw new UsageError(`${origin}${line ? `:${line}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
-  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // An alias to nothing, or more aliases than a waiver file needs (a billion laughs): the YAML library throws.
+    throw new UsageError(`${origin}: invalid YAML: ${oneLine((err as Error).message.split('\n')[0]!)}`);
+  }
   if (value === null || value === undefined) return [];
   let entries: unknown;
   if (Array.isArray(value)) entries = value;
@@ -154,8 +161,10 @@ function requiredString(v: unknown, field: string, where: string): string {
 /** `expires` as YYYY-MM-DD, checked to be a real calendar date. */
 function parseDate(v: unknown, where: string): string {
   if (v === undefined || v === null) throw new UsageError(`${where}: missing "expires" (a date, YYYY-MM-DD)`);
-  // YAML 1.1 parsers turn a bare date into a timestamp; accept that form too.
-  const text = v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : v;
+  // A `!!timestamp` (or YAML 1.1) turns a bare date into midnight UTC; accept that form too. A time of day, or a time
+  // zone, would move the date when cut to one: refuse it rather than waive a day more or less than written.
+  const midnight = v instanceof Date && !Number.isNaN(v.getTime()) && v.toISOString().endsWith('T00:00:00.000Z');
+  const text = midnight ? (v as Date).toISOString().slice(0, 10) : v instanceof Date ? String(v.toISOString()) : v;
   const m = typeof text === 'string' ? DATE.exec(text.trim()) : null;
   if (!m) throw new UsageError(`${where}: malformed "expires" ${JSON.stringify(v)}: expected a date as YYYY-MM-DD`);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];

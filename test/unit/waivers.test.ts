@@ -79,6 +79,17 @@ function expectUsage(text: string, message: RegExp) {
 describe('waiver file validation', () => {
   const valid = (extra = '') => `waivers:\n  - controls: [pod-privileged]\n    subject: { namespace: payments, name: api }\n    owner: alice\n    reason: vendor image needs it until 2.0\n    expires: 2026-06-30\n${extra}`;
 
+  it('aliases to nothing, alias bombs and timestamps that are not a plain date are one line (exit 2), not a crash or a shifted date', () => {
+    expectUsage('waivers:\n  - *nope\n', /^waivers\.yaml: invalid YAML: Unresolved alias/);
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`), 'waivers: []'].join('\n');
+    expectUsage(bomb, /^waivers\.yaml: invalid YAML: Excessive alias count/);
+    // 23:00 at UTC-5 is the next day in UTC: neither day is what a waiver of that date means.
+    expectUsage(valid().replace('expires: 2026-06-30', 'expires: !!timestamp 2026-06-30T23:00:00-05:00'), /malformed "expires" .*expected a date as YYYY-MM-DD/);
+    expectUsage(`%YAML 1.1\n---\n${valid().replace('expires: 2026-06-30', 'expires: 2026-06-30 10:00:00')}`, /malformed "expires"/);
+    // A date-only timestamp is that day.
+    expect(parseWaivers(valid().replace('expires: 2026-06-30', 'expires: !!timestamp 2026-06-30'), 'waivers.yaml')[0]!.expires).toBe('2026-06-30');
+  });
+
   it('reads the documented form and a bare list', () => {
     const a = parseWaivers(valid(), 'waivers.yaml');
     expect(a).toEqual([
