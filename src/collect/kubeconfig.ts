@@ -163,7 +163,7 @@ async function applyExec(tls: https.RequestOptions, entries: { cluster: Record<s
   const set = (v: unknown) => typeof v === 'string' && v !== '';
   if (set(entries.user.token) || set(entries.user.tokenFile) || set(entries.user.username) || set(entries.user.password)) return;
   const command: unknown = exec.command;
-  const resolved = typeof command === 'string' && command.includes('/') && !isAbsolute(command) ? { ...exec, command: join(dir, command) } : exec;
+  const resolved = typeof command === 'string' && command.includes('/') && !isAbsolute(command) ? { ...exec, command: resolve(dir, command) } : exec;
   let status;
   try {
     status = await runExecPlugin(resolved, exec.provideClusterInfo === true ? { cluster: execCluster(entries.cluster, dir) } : {});
@@ -216,7 +216,7 @@ function findSource(opts: { kubeconfig?: string; context?: string }, saRoot: str
         throw new ConfigError(`cannot read kubeconfig ${file}: ${(err as Error).message}`);
       }
     });
-    if (read.length === 1) return { kind: 'file', file: read[0]!.path, text: read[0]!.text, dir: dirname(read[0]!.path) };
+    if (read.length === 1) return { kind: 'file', file: read[0]!.path, text: read[0]!.text, dir: dirname(resolve(read[0]!.path)) };
     const merged = mergeKubeconfigs(read);
     return { kind: 'file', file: files.join(delimiter), text: merged.text, dir: dirname(resolve(files[0]!)), entryFiles: { clusters: merged.clusterFiles, users: merged.userFiles } };
   }

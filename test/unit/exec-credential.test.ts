@@ -1,7 +1,8 @@
 // Exec credential plugins run as client-go runs them (src/collect/exec-credential.ts).
 // (test/integration/kubeconfig-client-go.test.ts compares the tokens with client-go's own.)
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExecPluginError, runExecPlugin, type ExecConfig } from '../../src/collect/exec-credential.ts';
 import { resolveTargetVia } from '../../src/collect/kubeconfig.ts';
@@ -101,4 +102,28 @@ describe('exec credential plugins', () => {
     writeFileSync(bad, doc(plugin("echo 'session expired' >&2; exit 1")));
     await expect(resolveTargetVia({ kubeconfig: bad })).rejects.toThrow(/^cannot use credentials of context "c" in .*bad\.yaml: exec plugin .* failed with exit code 1: session expired$/);
   });
+});
+
+describe('exec plugin paths', () => {
+  it('./plugin beside a kubeconfig given by a bare file name is that file, never one found on PATH', () => {
+    const dir = join(tmp, 'relative');
+    const decoys = join(dir, 'decoys');
+    mkdirSync(decoys, { recursive: true });
+    const marker = join(dir, 'ran');
+    const script = (who: string) => `#!/bin/sh\necho ${who} > '${marker}'\n${answer('{"token":"t"}')}\n`;
+    writeFileSync(join(dir, 'plugin.sh'), script('beside'), { mode: 0o755 });
+    writeFileSync(join(decoys, 'plugin.sh'), script('decoy'), { mode: 0o755 });
+    writeFileSync(
+      join(dir, 'kc.yaml'),
+      `apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters: [{ name: c, cluster: { server: "https://127.0.0.1:1" } }]\ncontexts: [{ name: c, context: { cluster: c, user: u } }]\nusers: [{ name: u, user: { exec: { apiVersion: "${V1}", command: ./plugin.sh, interactiveMode: Never } } }]\n`,
+    );
+    const bin = new URL('../../bin/k8s-audit.js', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [bin, 'scan', '--kubeconfig', 'kc.yaml', '--format', 'json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${decoys}${delimiter}${process.env.PATH}` },
+    });
+    expect(r.status).toBe(3); // nothing listens there: unreachable, after the plugin ran
+    expect(readFileSync(marker, 'utf8').trim()).toBe('beside');
+  }, 30_000);
 });
