@@ -149,9 +149,11 @@ export async function collect(target: Target, opts: CollectOptions): Promise<Col
       ),
     );
 
+    // Nothing collected: no list succeeded (kinds the server does not serve, 404, do not count as collected).
     const states = Object.values(collection);
-    if (states.length > 0 && states.every((c) => c.state === 'forbidden' || c.state === 'error')) {
-      const first = states[0]!;
+    const failed = states.filter((c) => c.state === 'forbidden' || c.state === 'error');
+    if (failed.length > 0 && !states.some((c) => c.state === 'ok')) {
+      const first = failed[0]!;
       throw new ClusterError(`nothing could be collected from ${target.server}: every list failed (e.g. ${first.kind}: ${first.reason ?? first.state})`);
     }
     const input: ConstructorParameters<typeof Snapshot>[0] = { source: 'cluster', objects, collection };
@@ -243,12 +245,18 @@ async function listAll(client: ApiClient, kind: KindKey, namespace: string | und
   const info = KINDS[kind];
   const base = listPath(info, namespace);
   const { accept, query } = listRequest(info);
-  for (let restart = 0; restart < 3; restart++) {
+  // A continue token expires (410) when the list is read more slowly than the server keeps its history (etcd's
+  // compaction, five minutes by default). Restarted twice, then read in one answer without pages, as client-go's
+  // pager falls back to a full list.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const paged = attempt < 3;
     const items: K8sObject[] = [];
+    const tokens = new Set<string>();
+    const seen = new Set<string>();
     let token: string | undefined;
     let expired = false;
     do {
-      const q = new URLSearchParams({ ...query, limit: String(pageSize) });
+      const q = new URLSearchParams(paged ? { ...query, limit: String(pageSize) } : query);
       if (token) q.set('continue', token);
       const res = await client.request('GET', `${base}?${q}`, { accept });
       if (res.status === 410 && token) {
@@ -268,10 +276,20 @@ async function listAll(client: ApiClient, kind: KindKey, namespace: string | und
       } catch (err) {
         throw new ListFailure('error', (err as Error).message);
       }
-      for (const item of page.items) items.push(item);
+      // A server (or a proxy in front of it) that ignores `continue` answers the first page again and again: the list
+      // would never end. A token seen before, or a page of objects all listed already, ends it as a failure.
+      let fresh = page.items.length === 0;
+      for (const item of page.items) {
+        const key = item.metadata?.uid ?? `${item.metadata?.namespace ?? ''}/${item.metadata?.name ?? ''}`;
+        if (!seen.has(key)) fresh = true;
+        seen.add(key);
+        items.push(item);
+      }
       token = page.continue;
+      if (token && (tokens.has(token) || !fresh)) throw new ListFailure('error', 'the server answered the same page again for a continue token: the list does not advance');
+      if (token) tokens.add(token);
     } while (token);
     if (!expired) return items;
   }
-  throw new ListFailure('error', 'the list kept changing: continue token expired three times');
+  throw new ListFailure('error', 'the continue token expired three times, and the list without pages did not complete');
 }

@@ -289,3 +289,65 @@ describe('collect over a list whose continue token expires', () => {
     expect(lists).toEqual(['?limit=1', '?limit=1&continue=page2', '?limit=1', '?limit=1&continue=page2']);
   });
 });
+
+describe('collect over a list that does not advance, or keeps expiring', () => {
+  const pods = (names: string[], token?: string) => JSON.stringify({ metadata: token ? { continue: token } : {}, items: names.map((n) => ({ metadata: { name: n, namespace: 'x', uid: `uid-${n}` } })) });
+
+  it('a server that answers the first page again for every continue token: the kind fails, the scan ends', async () => {
+    let requests = 0;
+    const url = await serve((req, res) => {
+      const u = new URL(req.url!, 'http://x');
+      if (answeredHandshake(u, res)) return;
+      requests++;
+      if (u.pathname === '/api/v1/pods') return res.end(pods(['a', 'b'], 'same-token-forever'));
+      return res.end(pods([]));
+    });
+    const { snapshot } = await collect({ origin: 'test', server: url, tls: {} }, { kinds: ['pods', 'namespaces'], pageSize: 2 });
+    expect(snapshot.collection.pods.state).toBe('error');
+    expect(snapshot.collection.pods.reason).toMatch(/does not advance/);
+    expect(snapshot.collection.namespaces.state).toBe('ok');
+    expect(requests).toBeLessThan(10);
+  });
+
+  it('new tokens that bring back the same objects: the kind fails', async () => {
+    let n = 0;
+    const url = await serve((req, res) => {
+      const u = new URL(req.url!, 'http://x');
+      if (answeredHandshake(u, res)) return;
+      if (u.pathname === '/api/v1/pods') return res.end(pods(['a', 'b'], `token-${++n}`));
+      return res.end(pods([]));
+    });
+    const { snapshot } = await collect({ origin: 'test', server: url, tls: {} }, { kinds: ['pods', 'namespaces'], pageSize: 2 });
+    expect(snapshot.collection.pods.state).toBe('error');
+    expect(n).toBeLessThan(10);
+  });
+
+  it('a token that expires on every pass: after three paged passes, one list without pages, as client-go falls back', async () => {
+    const lists: string[] = [];
+    const url = await serve((req, res) => {
+      const u = new URL(req.url!, 'http://x');
+      if (answeredHandshake(u, res)) return;
+      lists.push(u.search);
+      if (!u.searchParams.has('limit')) return res.end(pods(['a', 'b', 'c']));
+      if (!u.searchParams.get('continue')) return res.end(pods(['a'], 'page2'));
+      res.writeHead(410);
+      return res.end('{"kind":"Status","code":410,"reason":"Expired"}');
+    });
+    const { snapshot } = await collect({ origin: 'test', server: url, tls: {} }, { kinds: ['pods'], pageSize: 1 });
+    expect(snapshot.collection.pods.state).toBe('ok');
+    expect(snapshot.list('pods').map((p) => p.metadata.name)).toEqual(['a', 'b', 'c']);
+    expect(lists.at(-1)).toBe('');
+    expect(lists).toHaveLength(7);
+  });
+
+  it('every list forbidden but kinds the server does not serve (404): nothing was collected, a ClusterError', async () => {
+    const url = await serve((req, res) => {
+      const u = new URL(req.url!, 'http://x');
+      if (answeredHandshake(u, res)) return;
+      const notServed = u.pathname.includes('validatingadmissionpolic');
+      res.writeHead(notServed ? 404 : 403);
+      res.end(JSON.stringify({ kind: 'Status', code: notServed ? 404 : 403, reason: notServed ? 'NotFound' : 'Forbidden' }));
+    });
+    await expect(collect({ origin: 'test', server: url, tls: {} }, { kinds: ['pods', 'validatingadmissionpolicies'] })).rejects.toThrow(/nothing could be collected .*every list failed \(e\.g\. pods: /);
+  });
+});
