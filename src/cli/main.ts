@@ -38,7 +38,7 @@ const named =
   (value: string, previous: string[] = []): string[] => {
     const next = repeatable(value, previous);
     if (next.length === previous.length) throw new InvalidArgumentError(`It names no ${option}.`);
-    return next;
+    return [...new Set(next)]; // `-n a -n a` lists a once: twice would count every finding in it twice
   };
 /** Repeatable paths: never split on commas. */
 const paths = (value: string, previous: string[] = []) => [...previous, value];

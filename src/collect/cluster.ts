@@ -38,9 +38,12 @@ export interface Collected {
 
 class ListFailure extends Error {
   readonly state: KindCollection['state'];
-  constructor(state: KindCollection['state'], message: string) {
+  /** For `forbidden`: the permission that would have allowed it, when it is not `list <kind>` wherever the scan lists it. */
+  readonly permission: string | undefined;
+  constructor(state: KindCollection['state'], message: string, permission?: string) {
     super(message);
     this.state = state;
+    this.permission = permission;
   }
 }
 
@@ -123,7 +126,19 @@ export async function collect(target: Target, opts: CollectOptions): Promise<Col
               items = await getNamespaces(client, opts.namespaces);
             } else if (opts.namespaces && info.namespaced) {
               items = [];
-              for (const ns of opts.namespaces) items.push(...(await listAll(client, kind, ns, opts.pageSize)));
+              // Every namespace is tried; the kind is forbidden if any one is, and the permission names only those.
+              const forbidden: string[] = [];
+              let first: ListFailure | undefined;
+              for (const ns of opts.namespaces) {
+                try {
+                  items.push(...(await listAll(client, kind, ns, opts.pageSize)));
+                } catch (err) {
+                  if (!(err instanceof ListFailure) || err.state !== 'forbidden') throw err;
+                  forbidden.push(ns);
+                  first ??= err;
+                }
+              }
+              if (first) throw new ListFailure('forbidden', first.message, forbidden.map((ns) => permissionFor(info, ns)).join('; '));
             } else {
               items = await listAll(client, kind, undefined, opts.pageSize);
             }
@@ -138,7 +153,7 @@ export async function collect(target: Target, opts: CollectOptions): Promise<Col
               else throw err;
             } else {
               c = { kind, state: err.state, count: 0, reason: err.message };
-              if (err.state === 'forbidden') c.permission = opts.namespaces && info.namespaced ? opts.namespaces.map((ns) => permissionFor(info, ns)).join('; ') : permissionFor(info);
+              if (err.state === 'forbidden') c.permission = err.permission ?? permissionFor(info);
             }
           }
           c.durationMs = Math.round(performance.now() - t0);
@@ -221,12 +236,21 @@ async function handshake(client: ApiClient, target: Target): Promise<{ serverVer
 
 async function getNamespaces(client: ApiClient, names: string[]): Promise<K8sObject[]> {
   const out: K8sObject[] = [];
+  const forbidden: string[] = [];
+  let first: ListFailure | undefined;
   for (const name of names) {
     const res = await client.request('GET', `/api/v1/namespaces/${encodeURIComponent(name)}`);
     if (res.status === 200) out.push(JSON.parse(res.body) as K8sObject);
     else if (res.status === 404) throw new ListFailure('error', `namespace "${name}" does not exist`);
-    else throw failureFor(res.status, res.body);
+    else {
+      const failure = failureFor(res.status, res.body);
+      if (!(failure instanceof ListFailure) || failure.state !== 'forbidden') throw failure;
+      forbidden.push(name);
+      first ??= failure;
+    }
   }
+  // Read by name, so what is missing is `get`, on those namespaces only.
+  if (first) throw new ListFailure('forbidden', first.message, `get namespaces ${forbidden.join(', ')}`);
   return out;
 }
 

@@ -351,3 +351,29 @@ describe('collect over a list that does not advance, or keeps expiring', () => {
     await expect(collect({ origin: 'test', server: url, tls: {} }, { kinds: ['pods', 'validatingadmissionpolicies'] })).rejects.toThrow(/nothing could be collected .*every list failed \(e\.g\. pods: /);
   });
 });
+
+describe('collect with -n', () => {
+  it('a forbidden namespace: the permission names only it, and a Namespace read by name needs get', async () => {
+    const url = await serve((req, res) => {
+      const u = new URL(req.url!, 'http://x');
+      if (answeredHandshake(u, res)) return;
+      const denied = u.pathname.startsWith('/api/v1/namespaces/b');
+      if (denied) {
+        res.writeHead(403);
+        return res.end('{"kind":"Status","code":403,"reason":"Forbidden","message":"forbidden"}');
+      }
+      if (u.pathname === '/api/v1/namespaces/a') return res.end('{"kind":"Namespace","apiVersion":"v1","metadata":{"name":"a"}}');
+      return res.end('{"metadata":{},"items":[]}');
+    });
+    const { snapshot } = await collect({ origin: 'test', server: url, tls: {} }, { kinds: ['pods', 'namespaces', 'clusterroles'], namespaces: ['a', 'b'] });
+    expect(snapshot.collection.pods).toMatchObject({ state: 'forbidden', permission: 'list pods in namespace b' });
+    expect(snapshot.collection.namespaces).toMatchObject({ state: 'forbidden', permission: 'get namespaces b' });
+  });
+
+  it('-n a -n a lists a once', async () => {
+    const r = await runCli(['scan', '-f', new URL('../scenarios/demo', import.meta.url).pathname, '-n', 'monitoring', '-n', 'monitoring,monitoring', '--format', 'json', '--fail-on', 'none']);
+    const result = JSON.parse(r.stdout) as { scan: { namespaces: string[] }; results: { fingerprint: string }[] };
+    expect(result.scan.namespaces).toEqual(['monitoring']);
+    expect(new Set(result.results.map((x) => x.fingerprint)).size).toBe(result.results.length);
+  });
+});
