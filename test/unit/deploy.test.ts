@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
+import { cidrContains, parseCidr, parseIp, type Cidr } from '../../src/model/ip.ts';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { cronJobHeapMiB } from '../../bench/cronjob.ts';
@@ -84,6 +85,16 @@ describe('deploy/ manifests', () => {
     expect(find(base, 'Namespace', 'k8s-audit').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     const subjects = [find(base, 'ClusterRoleBinding', 'k8s-audit'), find(base, 'RoleBinding', 'k8s-audit-kube-proxy-config')].map((b) => b.subjects);
     for (const s of subjects) expect(s).toEqual([{ kind: 'ServiceAccount', name: 'k8s-audit', namespace: 'k8s-audit' }]);
+  });
+
+  it('the egress allowance reaches API servers at private IPv4 and IPv6 addresses, on 443 and 6443 only', () => {
+    const policy = find(base, 'NetworkPolicy', 'allow-api-server');
+    const blocks = policy.spec.egress.flatMap((e: { to: { ipBlock: { cidr: string } }[] }) => e.to.map((t) => parseCidr(t.ipBlock.cidr)!));
+    const allowed = (ip: string) => blocks.some((b: Cidr) => cidrContains(b, parseIp(ip)!));
+    // kubeadm's and kind's Service addresses and endpoints, single-stack IPv4 and IPv6 (EKS IPv6 Services are ULA too).
+    for (const ip of ['10.96.0.1', '172.18.0.2', '192.168.1.10', 'fd00:10:96::1', 'fc00:f853:ccd:e793::2']) expect(allowed(ip), ip).toBe(true);
+    for (const ip of ['8.8.8.8', '169.254.169.254', '2001:db8::1']) expect(allowed(ip), ip).toBe(false);
+    expect(policy.spec.egress.flatMap((e: { ports: { port: number }[] }) => e.ports.map((p) => p.port)).sort()).toEqual([443, 6443]);
   });
 
   it('the CronJob: restricted securityContext, resources, Forbid, history limits, its token, --history on the volume', () => {
