@@ -267,32 +267,40 @@ async function targetOf(kc: KubeConfigLike, source: FileSource, opts: { context?
   const authProvider: unknown = entries?.user?.['auth-provider']?.name;
   if (entries) refuseAmbiguousTls(entries.cluster, cluster.name, entries.user, user?.name ?? ctx?.user, origin);
   const tls: https.RequestOptions = {};
-  try {
-    await kc.applyToHTTPSOptions(tls);
-  } catch (err) {
-    if (err instanceof Unsupported) throw err;
-    const what = typeof authProvider === 'string' ? `the ${authProvider} auth-provider could not get a token: ` : '';
-    throw new ConfigError(`cannot use credentials of context "${contextName}": ${what}${firstLine((err as Error).message)}`);
+  const clusterName = cluster.name;
+  async function applyCredentials(): Promise<void> {
+    try {
+      await kc.applyToHTTPSOptions(tls);
+    } catch (err) {
+      if (err instanceof Unsupported) throw err;
+      const what = typeof authProvider === 'string' ? `the ${authProvider} auth-provider could not get a token: ` : '';
+      throw new ConfigError(`cannot use credentials of context "${contextName}": ${what}${firstLine((err as Error).message)}`);
+    }
+    if (typeof authProvider === 'string' && !(tls.headers as Record<string, unknown> | undefined)?.Authorization) {
+      // client-node then sends nothing and the scan would run as anonymous; kubectl refuses ("No valid id-token, and
+      // cannot refresh without refresh-token").
+      throw new ConfigError(`cannot use credentials of context "${contextName}": the ${authProvider} auth-provider gave no token (an expired id-token and no refresh-token?); log in again`);
+    }
+    if (entries) {
+      const userName = user?.name ?? ctx?.user;
+      if (!user) applyClusterTls(tls, entries.cluster, source.dir, contextName, origin);
+      if (user) await applyExec(tls, entries, source.dir, contextName, origin);
+      applyTokenFile(tls, entries.user, source.dir, contextName, origin);
+      refuseTwoMethods(entries.user, userName, origin);
+      applyImpersonation(tls, entries.user, userName, origin);
+    }
+    // A key with no certificate is no client certificate: client-go sends none (HasCertAuth needs both).
+    if (tls.key && !tls.cert) delete tls.key;
+    if (tls.ca && tls.rejectUnauthorized === false) {
+      // kubectl refuses this too (client-go: "specifying a root certificates file with the insecure flag is not allowed").
+      throw new ConfigError(`cluster "${clusterName}" in ${origin} sets both a certificate authority and insecure-skip-tls-verify; remove one`);
+    }
   }
-  if (typeof authProvider === 'string' && !(tls.headers as Record<string, unknown> | undefined)?.Authorization) {
-    // client-node then sends nothing and the scan would run as anonymous; kubectl refuses ("No valid id-token, and
-    // cannot refresh without refresh-token").
-    throw new ConfigError(`cannot use credentials of context "${contextName}": the ${authProvider} auth-provider gave no token (an expired id-token and no refresh-token?); log in again`);
-  }
-  if (entries) {
-    const userName = user?.name ?? ctx?.user;
-    if (!user) applyClusterTls(tls, entries.cluster, source.dir, contextName, origin);
-    if (user) await applyExec(tls, entries, source.dir, contextName, origin);
-    applyTokenFile(tls, entries.user, source.dir, contextName, origin);
-    refuseTwoMethods(entries.user, userName, origin);
-    applyImpersonation(tls, entries.user, userName, origin);
-  }
-  // A key with no certificate is no client certificate: client-go sends none (HasCertAuth needs both).
-  if (tls.key && !tls.cert) delete tls.key;
-  if (tls.ca && tls.rejectUnauthorized === false) {
-    // kubectl refuses this too (client-go: "specifying a root certificates file with the insecure flag is not allowed").
-    throw new ConfigError(`cluster "${cluster.name}" in ${origin} sets both a certificate authority and insecure-skip-tls-verify; remove one`);
-  }
+  // Over plain HTTP (`kubectl proxy`, a local port-forward) client-go reads no user credentials at all
+  // (clientcmd: "only try to read the auth information if we are secure"): no token, certificate, exec plugin or
+  // impersonation is sent in clear text, and none is needed.
+  const plainHttp = new URL(cluster.server).protocol === 'http:';
+  if (!plainHttp) await applyCredentials();
   const target: Target = { origin, server: cluster.server, tls };
   const proxy = proxyOf(entries?.cluster?.['proxy-url'], cluster, origin);
   if (proxy) target.proxy = proxy;

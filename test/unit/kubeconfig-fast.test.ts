@@ -3,7 +3,7 @@
 // Target; for what it leaves to client-node, the fallback is taken; for broken
 // ones, the same error. And importing the module does not load client-node.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -267,10 +267,21 @@ current-context: cloud
     expect('error' in auto && auto.error.message).toMatch(new RegExp(`^invalid kubeconfig ${broken}: `));
   });
 
-  it('an http server with insecure-skip-tls-verify: an http.Agent', async () => {
-    const t = await expectSame({ kubeconfig: kubeconfig(simple('{server: "http://127.0.0.1:8080", insecure-skip-tls-verify: true}', '{token: t}')) }, 'static');
-    expect(t.tls.agent).toBeInstanceOf(http.Agent);
-    expect(t.tls.agent).not.toBeInstanceOf(https.Agent);
+  it('an http server (kubectl proxy): no credentials are read or sent over it, as in client-go, and none are required', async () => {
+    const plugin = join(tmp, 'never-run.sh');
+    writeFileSync(plugin, `#!/bin/sh\ntouch '${plugin}.ran'\nexit 1\n`, { mode: 0o755 });
+    for (const [cluster, user] of [
+      ['{server: "http://127.0.0.1:8080", insecure-skip-tls-verify: true}', '{token: t, as: jane}'],
+      ['{server: "http://127.0.0.1:8080"}', '{token: t}'],
+      ['{server: "http://127.0.0.1:8080"}', `{exec: {apiVersion: client.authentication.k8s.io/v1, command: ${plugin}}}`],
+      ['{server: "http://127.0.0.1:8080"}', '{}'],
+    ]) {
+      const t = await expectSame({ kubeconfig: kubeconfig(simple(cluster!, user!)) }, 'static');
+      expect(t.server).toBe('http://127.0.0.1:8080');
+      expect(t.tls.headers, `${cluster} ${user}`).toBeUndefined();
+      expect(t.tls.cert).toBeUndefined();
+    }
+    expect(existsSync(`${plugin}.ran`)).toBe(false);
   });
 
   it('impersonation: every as-* field sent as client-go sends it; as-groups without as refused, as kubectl refuses it', async () => {
@@ -499,7 +510,6 @@ describe('errors: the same message either way', () => {
     ['an invalid server address', () => ({ kubeconfig: kubeconfig(simple('{server: "not a url"}', '{token: t}')) })],
     ['a missing CA file', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}, certificate-authority: missing-ca.crt}`, '{token: t}')) })],
     ['a missing client key file', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, `{client-certificate: ${join(tmp, 'certs/client.crt')}, client-key: /nonexistent/key}`)) })],
-    ['http without insecure-skip-tls-verify', () => ({ kubeconfig: kubeconfig(simple('{server: "http://127.0.0.1:8080"}', '{token: t}')) })],
     ['a failing exec plugin', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}}`, '{exec: {command: /nonexistent/plugin}}')) })],
     ['a numeric CA path', () => ({ kubeconfig: kubeconfig(simple(`{${SERVER}, certificate-authority: 42}`, '{token: t}')) })],
   ];
