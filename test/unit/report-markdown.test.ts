@@ -24,6 +24,15 @@ function structure(md: string) {
     }
   });
 
+  it('links in the page only to anchors it has', () => {
+    const anchors = new Set([...md.matchAll(/<a id="([a-z0-9-]+)">/g)].map((m) => m[1]));
+    // Headings are anchors too (GitHub's slugs of "## Not assessed" and the like).
+    for (const m of md.matchAll(/^#{1,6} (.+)$/gm)) anchors.add(m[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-'));
+    const targets = [...md.matchAll(/\]\(#([^)\s]+)\)/g)].map((m) => m[1]!);
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.filter((t) => !anchors.has(t))).toEqual([]);
+  });
+
   it('opens and closes every collapsible section', () => {
     expect((md.match(/<details>/g) ?? []).length).toBe((md.match(/<\/details>/g) ?? []).length);
     expect((md.match(/<summary>/g) ?? []).length).toBe((md.match(/<\/summary>/g) ?? []).length);
