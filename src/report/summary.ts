@@ -75,10 +75,12 @@ export function renderSummary(result: ScanResult): string {
       '.',
   );
   const baseline = baselineOf(result);
+  // New findings include waived ones (a new waived finding is new too); only the failing ones are listed below.
+  const newWaived = result.results.filter((r) => r.status === 'waived' && r.change === 'new').length;
   if (baseline) {
     head.push(
       '',
-      `Since the baseline scan of ${escapeMarkdown(baseline.startedAt)}: **${count(baseline.new)} new**, ${count(baseline.unchanged)} unchanged, ${count(baseline.fixed.length)} fixed` +
+      `Since the baseline scan of ${escapeMarkdown(baseline.startedAt)}: **${count(baseline.new)} new**${newWaived ? ` (${count(newWaived)} of them waived)` : ''}, ${count(baseline.unchanged)} unchanged, ${count(baseline.fixed.length)} fixed` +
         (baseline.notReassessed.length ? `, ${count(baseline.notReassessed.length)} not re-assessed` : '') +
         '.',
     );

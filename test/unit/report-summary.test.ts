@@ -147,6 +147,15 @@ describe('summary: a baseline', () => {
     // Waived findings are counted in the headline, not listed as failing.
     expect(md).toMatch(/failed checks \([^)]*\), \d+ waived/);
   });
+
+  it('says how many of the new findings are waived, since only the failing ones are listed', () => {
+    const withNewWaived = { ...result, results: result.results.map((r) => (r.status === 'fail' && r.change === 'new' ? { ...r, status: 'waived' as const } : r)) };
+    const waived = withNewWaived.results.filter((r) => r.status === 'waived' && r.change === 'new').length;
+    expect(waived).toBeGreaterThan(0);
+    const text = renderSummary(withNewWaived);
+    expect(text).toContain(`**${result.baseline!.new} new** (${waived} of them waived), ${result.baseline!.unchanged} unchanged`);
+    expect(text).not.toContain('### New since the baseline');
+  });
 });
 
 describe('summary: bounded whatever the cluster', () => {
