@@ -35,7 +35,10 @@ export function oneLine(message: string): string {
  * element content such as <summary>: `& < >` as entities (no tag can open),
  * Markdown punctuation backslash-escaped (so `|` cannot split a cell, `[`
  * cannot start a link, `:` cannot complete an autolink, and `#`, `-`, `+`,
- * `.` cannot start a block), newlines folded to a visible ⏎. Quotes stay as
+ * `.` cannot start a block), newlines folded to a visible ⏎. GitHub's autolink
+ * extension finds e-mail addresses (and `mailto:`, `xmpp:`) in text after its
+ * escapes are undone, so a word joiner (U+2060, invisible) follows every `@`:
+ * `user@evil.com` from the cluster is never a link. Quotes stay as
  * they are: Markdown gives them no meaning, and an escaped `&#39;` would show
  * literally once its `#` is backslash-escaped.
  */
@@ -43,7 +46,8 @@ export function escapeMarkdown(s: unknown): string {
   return showInvisible(String(s ?? ''))
     .replace(/\r\n|\r|\n/g, ' ⏎ ')
     .replace(/[&<>]/g, (c) => HTML[c]!)
-    .replace(/[\\`*_{}[\]()#+\-.!|~:]/g, (c) => `\\${c}`);
+    .replace(/[\\`*_{}[\]()#+\-.!|~:]/g, (c) => `\\${c}`)
+    .replace(/@/g, '@\u2060');
 }
 
 /** Inline code span holding any text: the fence is longer than any backtick run inside. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { renderMarkdown, renderMarkdownChunks } from '../../src/report/markdown.ts';
@@ -62,6 +63,23 @@ describe('Markdown report: hostile strings', () => {
     // Bidi overrides are shown, not obeyed.
     expect(md).not.toContain('\u202e');
     expect(md).toContain('\\\\u\\{202e\\}');
+  });
+
+  it('gives GitHub\'s renderer (cmark-gfm, with its autolink extension) no link from cluster text', () => {
+    const payload = 'mail user@evil.com, xmpp:foo@evil.com, mailto:a@b.co, www.evil.com/x, https://evil.example/x, [t](https://evil.example/y)';
+    const hostile = hostileResult();
+    hostile.results = hostile.results.map((r) => (r.status === 'fail' || r.status === 'waived' ? { ...r, message: payload, subject: { ...r.subject, name: payload } } : r));
+    let html: string;
+    try {
+      html = execFileSync('cmark-gfm', ['-e', 'table', '-e', 'autolink', '-e', 'strikethrough'], { input: renderMarkdown(hostile), encoding: 'utf8' });
+    } catch (err) {
+      throw new Error(`cmark-gfm, GitHub's Markdown engine, is needed for this test (apt-get install cmark-gfm; .ci/run installs it): ${(err as Error).message}`);
+    }
+    expect(html).toContain('evil.com');
+    const own = new Set(hostile.controls.flatMap((c) => c.references.links ?? []));
+    const links = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.filter((h) => !h.startsWith('#') && !own.has(h))).toEqual([]);
   });
 
   it('lists every finding, the waiver and the not-assessed control', () => {
