@@ -15,9 +15,16 @@ import { formatValue, subjectLabel, waiverOf } from './view.ts';
  * suppression; controls that could not be assessed become tool execution
  * notifications, never results that look like passes.
  *
- * Strings go into JSON through JSON.stringify: SARIF viewers show `text`
- * as plain text, and no `markdown` property ever holds cluster data.
+ * Strings go into JSON through JSON.stringify, and no `markdown` property
+ * ever holds cluster data. Plain `text` is not quite plain: SARIF (§3.11.6)
+ * reads `[text](destination)` in it as an embedded link, which viewers show
+ * as one. A word joiner (U+2060, invisible) goes between every `]` and `(`
+ * of a message, so text from the cluster never forms such a link.
  */
+
+function inertText(text: string): string {
+  return text.replace(/\]\(/g, ']\u2060(');
+}
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -131,7 +138,7 @@ function sarifLog(result: ScanResult): Record<string, unknown> {
         ruleIndex: ruleIndex.get(r.controlId) ?? -1,
         kind: 'fail',
         level: LEVEL[r.severity],
-        message: { text: `${subjectLabel(r)}: ${r.message}` },
+        message: { text: inertText(`${subjectLabel(r)}: ${r.message}`) },
         locations: [
           {
             physicalLocation: { artifactLocation: { uri: subjectUri(r), uriBaseId: 'CLUSTER' } },
@@ -168,7 +175,7 @@ function sarifLog(result: ScanResult): Record<string, unknown> {
     .filter((c) => c.status === 'not-assessed')
     .map((c) => ({
       level: 'warning',
-      message: { text: `${c.id} not assessed: ${c.reason ?? 'some subjects could not be read'}${c.permissions?.length ? ` (needs ${c.permissions.join('; ')})` : ''}` },
+      message: { text: inertText(`${c.id} not assessed: ${c.reason ?? 'some subjects could not be read'}${c.permissions?.length ? ` (needs ${c.permissions.join('; ')})` : ''}`) },
       associatedRule: { id: c.id, index: ruleIndex.get(c.id)! },
     }));
 

@@ -73,6 +73,16 @@ describe('SARIF', () => {
     ]);
   });
 
+  it('lets no text from the cluster form an embedded link ([text](destination), SARIF 3.11.6) in a message', () => {
+    const result = hostileResult();
+    const link = '[approved exception](https://evil.example/sso-login)';
+    result.results = result.results.map((r) => ({ ...r, message: `${r.message} ${link}`, subject: { ...r.subject, name: `${r.subject.name}${link}` } }));
+    const { run } = check(result);
+    const texts = [...run.results.map((r) => (r.message as { text: string }).text), ...run.invocations[0]!.toolExecutionNotifications.map((n) => (n as unknown as { message: { text: string } }).message.text)];
+    expect(texts.some((t) => t.includes('evil.example/sso-login'))).toBe(true);
+    for (const t of texts) expect(t).not.toMatch(/\[[^\]]*\]\(/);
+  });
+
   it('carries waivers as suppressions and the baseline as baselineState', () => {
     const result = workflowResult();
     const { run } = check(result);
