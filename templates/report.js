@@ -35,11 +35,14 @@
   }
 
   // --- one finding as markup (large reports page their rows in from the data) ---
-  // Row: [anchor, status, namespace, subject, path, container, message, observed, expected, remediation, waiverOwner, waiverExpires]
+  // Row: [anchor, status, namespace, subject, path, container, message, observed, expected, remediation, waiverOwner, waiverExpires, ownSeverity]
+  function severityOf(control, r) {
+    return r[12] || control.getAttribute('data-severity') || '';
+  }
   function findingBody(control, r) {
     var tb = el('tbody', 'finding');
     tb.id = r[0];
-    tb.setAttribute('data-severity', control.getAttribute('data-severity') || '');
+    tb.setAttribute('data-severity', severityOf(control, r));
     tb.setAttribute('data-area', control.getAttribute('data-area') || '');
     tb.setAttribute('data-namespace', r[2]);
     tb.setAttribute('data-status', r[1]);
@@ -63,6 +66,10 @@
     tr.appendChild(exp);
     var st = el('td');
     st.appendChild(el('span', 'st st-' + r[1], r[1]));
+    if (r[12]) {
+      st.appendChild(document.createTextNode(' '));
+      st.appendChild(el('span', 'sev sev-' + r[12], r[12]));
+    }
     if (r[10]) st.appendChild(el('div', 'waiver', 'by ' + r[10] + (r[11] ? ', until ' + r[11] : '')));
     tr.appendChild(st);
     tb.appendChild(tr);
@@ -203,12 +210,12 @@
       var c = criteria();
       var shown = 0;
       each(state, function (s) {
-        var ctlOk = (!c.sev || s.ctl.getAttribute('data-severity') === c.sev) && (!c.area || s.ctl.getAttribute('data-area') === c.area);
+        var ctlOk = !c.area || s.ctl.getAttribute('data-area') === c.area;
         var matches = [];
         if (ctlOk) {
           for (var i = 0; i < s.rows.length; i++) {
             var r = s.rows[i];
-            if ((c.ns === '__all' || r[2] === c.ns) && (!c.st || r[1] === c.st) && (c.words.length === 0 || hasWords(text(s, i), c.words))) matches.push(r);
+            if ((!c.sev || severityOf(s.ctl, r) === c.sev) && (c.ns === '__all' || r[2] === c.ns) && (!c.st || r[1] === c.st) && (c.words.length === 0 || hasWords(text(s, i), c.words))) matches.push(r);
           }
         }
         s.matches = matches;

@@ -84,6 +84,8 @@ export type FindingRow = [
   remediation: string,
   waiverOwner: string,
   waiverExpires: string,
+  /** The finding's severity when it differs from its control's, else ''. */
+  ownSeverity: string,
 ];
 /** Namespaces drawn in the summary chart (worst first); the table lists all. */
 export const CHART_NAMESPACES = 20;
@@ -185,7 +187,7 @@ export function* renderHtmlChunks(result: ScanResult): Generator<string> {
     rows = view.failing.map((c) => [
       c.id,
       c.findings.map(
-        (f): FindingRow => [f.anchor, f.status, f.namespace, f.subject, f.path, f.container, f.message, f.observed, f.expected, f.remediation, f.waiver?.owner ?? '', f.waiver?.expires ?? ''],
+        (f): FindingRow => [f.anchor, f.status, f.namespace, f.subject, f.path, f.container, f.message, f.observed, f.expected, f.remediation, f.waiver?.owner ?? '', f.waiver?.expires ?? '', f.ownSeverity],
       ),
     ]);
   }

@@ -147,6 +147,8 @@ function sarifLog(result: ScanResult): Record<string, unknown> {
         ],
         partialFingerprints: { 'k8sAuditFingerprint/v1': r.fingerprint },
         properties: {
+          // The finding's own severity: a finding may be raised or lowered from its rule's (critical and high are both `error`).
+          severity: r.severity,
           subject: { ...r.subject },
           ...(r.path ? { path: r.path } : {}),
           ...(r.container ? { container: r.container } : {}),

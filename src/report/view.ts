@@ -27,6 +27,8 @@ export interface FindingView {
   /** Stable anchor inside the document. */
   anchor: string;
   controlId: string;
+  /** The finding's severity when it differs from its control's (a finding may be raised or lowered), else ''. */
+  ownSeverity: string;
   controlTitle: string;
   area: string;
   severity: Severity;
@@ -319,6 +321,7 @@ function findingView(r: Result, c: ControlSummary | undefined): FindingView {
     controlTitle: c?.title ?? r.controlId,
     area: c?.area ?? 'general',
     severity: r.severity,
+    ownSeverity: c && r.severity !== c.severity ? r.severity : '',
     status: r.status,
     subject: clean(subjectLabel(r)),
     kind: clean(r.subject.kind),

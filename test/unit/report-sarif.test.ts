@@ -83,6 +83,15 @@ describe('SARIF', () => {
     for (const t of texts) expect(t).not.toMatch(/\[[^\]]*\]\(/);
   });
 
+  it('gives each result its own severity, which may differ from its rule\'s', () => {
+    const result = scenarioResult('demo');
+    const { run } = check(result);
+    const bySeverity = new Map(result.results.map((r) => [r.fingerprint, r.severity]));
+    for (const r of run.results) expect((r.properties as { severity: string }).severity).toBe(bySeverity.get((r.partialFingerprints as Record<string, string>)['k8sAuditFingerprint/v1']!));
+    const rules = new Map(run.tool.driver.rules.map((x) => [x.id, (x.properties as unknown as { severity: string }).severity]));
+    expect(run.results.some((r) => (r.properties as { severity: string }).severity !== rules.get(r.ruleId as string))).toBe(true);
+  });
+
   it('carries waivers as suppressions and the baseline as baselineState', () => {
     const result = workflowResult();
     const { run } = check(result);
