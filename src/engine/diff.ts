@@ -7,8 +7,11 @@
  * had only as waived is new: its waiver lapsed or was taken away, and a gate on
  * new failures (`--fail-on-new`, `diff --fail-on`) must see it. A finding of the baseline that is
  * gone is `fixed` only when its control ran again and assessed its subject —
- * when the control was not run, or could not be assessed (for the whole scan or
- * for that subject), it is listed apart as not re-assessed, never as fixed.
+ * when the control was not run, was not applicable to the whole scan, or could
+ * not be assessed (for the whole scan or for that subject), it is listed apart
+ * as not re-assessed, never as fixed. A finding of the current scan that the
+ * baseline could not assess counts as new: what was not seen is never taken
+ * to have been there.
  */
 import type { BaselineComparison, BaselineFinding, Result, ScanResult } from './result.ts';
 import { compareResults } from './run.ts';
@@ -79,8 +82,9 @@ export function diffScans(before: Earlier, after: ScanResult, files: { before?: 
   const gone = [...beforeFindings.values()].filter((r) => !afterFindings.has(r.fingerprint)).sort(compareResults);
   const inScope = scopeOf(after);
   for (const r of gone) {
+    // A control that is not-applicable as a whole (a static scan's control-plane controls, say) assessed nothing.
     const assessed =
-      ran.has(r.controlId) && !notAssessedWhole.has(r.controlId) && !notAssessedSubjects.has(subjectKey(r.controlId, r.subject)) && inScope(r);
+      ran.has(r.controlId) && ran.get(r.controlId)!.status !== 'not-applicable' && !notAssessedWhole.has(r.controlId) && !notAssessedSubjects.has(subjectKey(r.controlId, r.subject)) && inScope(r);
     (assessed ? out.fixed : out.notReassessed).push(baselineFinding(r));
   }
   return out;

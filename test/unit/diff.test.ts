@@ -104,6 +104,15 @@ describe('diffScans', () => {
     const d3 = diffScans(BEFORE, elsewhere);
     expect(d3.fixed).toEqual([]);
     expect(d3.notReassessed).toHaveLength(3);
+
+    // A control not applicable to the whole scan (nothing it checks was there) assessed nothing either.
+    const inapplicable: ScanResult = structuredClone(AFTER);
+    inapplicable.results = inapplicable.results
+      .filter((r) => r.controlId !== 'pod-privileged')
+      .concat([{ controlId: 'pod-privileged', status: 'not-applicable', severity: 'critical', subject: { apiVersion: 'v1', kind: 'Cluster', name: 'cluster' }, message: 'Static scan: nothing to check', fingerprint: '0000000000000000' }]);
+    inapplicable.controls = inapplicable.controls.map((c) => (c.id === 'pod-privileged' ? { ...c, status: 'not-applicable' as const } : c));
+    expect(diffScans(BEFORE, inapplicable).fixed).toEqual([]);
+    expect(names(diffScans(BEFORE, inapplicable).notReassessed)).toEqual(['pod-privileged:a', 'pod-privileged:b']);
   });
 });
 
