@@ -34,13 +34,21 @@ export function prepareHistory(dir: string): void {
   if (!statSync(dir).isDirectory()) throw new UsageError(`--history ${dir}: not a directory`);
 }
 
-/** Completed runs in the directory, oldest first. */
-export function listRuns(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
+/**
+ * Completed runs in the directory, oldest first. A run dated more than ten minutes after `now` was written by a
+ * clock set ahead: by name it would stay the newest run for good — every later run's baseline, and never pruned —
+ * so it counts as older than every other run.
+ */
+export function listRuns(dir: string, now = Date.now()): string[] {
+  const names = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && RUN.test(e.name))
     .map((e) => e.name)
     .sort(byRunName);
+  const ahead = (name: string) => Date.parse(startOf(name)) > now + FUTURE_MS;
+  return [...names.filter(ahead), ...names.filter((n) => !ahead(n))];
 }
+
+const FUTURE_MS = 10 * 60 * 1000;
 
 /** Run names sort by time; same-millisecond suffixes (`-2`) after the plain name. */
 function byRunName(a: string, b: string): number {
@@ -72,7 +80,12 @@ export function scansNewestFirst(dir: string): string[] {
 
 /** When the run whose scan.json is `file` started, from its directory's name (runName's inverse). */
 export function runStartedAt(file: string): string {
-  const [time] = splitRun(basename(dirname(file)));
+  return startOf(basename(dirname(file)));
+}
+
+/** A run's start time (ISO 8601) from its name. */
+function startOf(name: string): string {
+  const [time] = splitRun(name);
   return time.replace(/T(\d\d)-(\d\d)-/, 'T$1:$2:');
 }
 

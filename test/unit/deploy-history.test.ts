@@ -1,5 +1,5 @@
 // What the CronJob does in its pod: scan --history <dir> --keep <n>.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -83,28 +83,31 @@ describe('scan --history', () => {
     for (let i = 0; i < 3; i++) expect((await cronRun(dir, file, 3)).code).toBe(0);
     const before = listRuns(dir);
     expect(before).toHaveLength(3);
+    // Later than the runs just written (runs dated ten minutes ahead of the clock count as the oldest).
+    const [t1, t2, t3] = [1, 2, 3].map((m) => new Date(Date.now() + m * 60_000).toISOString());
+    const name = (t: string) => t.replace(/:/g, '-');
     let seen: string[] = [];
-    const w = writeRun(dir, runName(dir, '2999-01-01T00:00:00.000Z'), 3, () => {
+    const w = writeRun(dir, runName(dir, t1!), 3, () => {
       seen = listRuns(dir);
     });
     expect(seen).toEqual(before.slice(1)); // while writing: keep - 1 runs
     expect(w.pruned).toEqual([before[0]]);
-    expect(listRuns(dir)).toEqual([...before.slice(1), '2999-01-01T00-00-00.000Z']);
+    expect(listRuns(dir)).toEqual([...before.slice(1), name(t1!)]);
     // A volume full mid-write: the run fails with one line, the room made stays made, and the next run can go on.
     expect(() =>
-      writeRun(dir, runName(dir, '2999-01-02T00:00:00.000Z'), 3, () => {
+      writeRun(dir, runName(dir, t2!), 3, () => {
         throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
       }),
-    ).toThrow(/^--history .*: cannot write .*2999-01-02T00-00-00\.000Z: ENOSPC: no space left on device, write$/);
-    expect(listRuns(dir)).toEqual([before[2], '2999-01-01T00-00-00.000Z']);
+    ).toThrow(new RegExp(`^--history .*: cannot write .*${name(t2!).replace(/\./g, '\\.')}: ENOSPC: no space left on device, write$`));
+    expect(listRuns(dir)).toEqual([before[2], name(t1!)]);
     expect(readdirSync(dir).filter((n) => n.endsWith('.partial'))).toEqual([]);
     // --keep 1: the only run stays while the next is written.
-    const one = writeRun(dir, runName(dir, '2999-01-03T00:00:00.000Z'), 1, () => {
+    const one = writeRun(dir, runName(dir, t3!), 1, () => {
       seen = listRuns(dir);
     });
-    expect(seen).toEqual(['2999-01-01T00-00-00.000Z']);
-    expect(listRuns(dir)).toEqual(['2999-01-03T00-00-00.000Z']);
-    expect(one.pruned).toEqual([before[2], '2999-01-01T00-00-00.000Z']);
+    expect(seen).toEqual([name(t1!)]);
+    expect(listRuns(dir)).toEqual([name(t3!)]);
+    expect(one.pruned).toEqual([before[2], name(t1!)]);
   });
 
   it('keeps the newest --keep runs and touches nothing else in the directory', async () => {
@@ -154,6 +157,24 @@ describe('scan --history', () => {
     expect(none.stderr).toMatch(/k8s-audit: warning: no earlier scan in the history can be read; every finding counts as new\n$/);
     expect(none.stdout).toMatch(/1 new, 0 unchanged, 0 fixed since /);
     expect(none.code).toBe(1);
+  });
+
+  it('a run dated in the future (a clock set ahead) is taken for the oldest: not the baseline, and pruned first', async () => {
+    const dir = join(tmp, 'skew');
+    const file = manifests(['a']);
+    await cronRun(dir, file);
+    const [real] = listRuns(dir);
+    const ahead = `${new Date(Date.now() + 365 * 86400_000).toISOString().replace(/:/g, '-')}`;
+    cpSync(join(dir, real!), join(dir, ahead), { recursive: true });
+    expect(listRuns(dir)).toEqual([ahead, real]);
+    const fixedFile = manifests([]);
+    const r = await cronRun(dir, fixedFile, 2);
+    // Compared with the real run before it, not the one from the future.
+    expect(r.stdout).toContain(`0 new, 0 unchanged, 1 fixed since ${real!.replace(/T(\d\d)-(\d\d)-/, 'T$1:$2:')}`);
+    const runs = listRuns(dir);
+    expect(runs).toHaveLength(2);
+    expect(runs).not.toContain(ahead);
+    expect(runs[0]).toBe(real);
   });
 
   it('flag combinations that make no sense exit 2 before scanning', async () => {
