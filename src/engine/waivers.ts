@@ -68,6 +68,8 @@ const WAIVER_EXPIRED: Omit<ControlSummary, 'status' | 'counts'> = {
 
 const FIELDS = new Set(['id', 'control', 'controls', 'subject', 'owner', 'reason', 'expires']);
 const SUBJECT_FIELDS = ['kind', 'namespace', 'name'] as const;
+/** The default waivers' ids: `defaults#1`, …; a file's waiver may not take one. */
+const DEFAULTS_ID_PREFIX = 'defaults#';
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Read and validate a waivers file. Every problem is a UsageError (exit 2) naming the file and the entry. */
@@ -149,6 +151,7 @@ function parseEntry(raw: unknown, defaultId: string, where: string): Waiver {
   const expires = parseDate(raw.expires, where);
   let id = defaultId;
   if (raw.id !== undefined) id = requiredString(raw.id, 'id', where);
+  if (id.startsWith(DEFAULTS_ID_PREFIX)) throw new UsageError(`${where}: the id "${id}" is reserved for k8s-audit's default waivers; choose another`);
   return { id, controls: [...new Set(controls as string[])], subject, owner, reason, expires, source: 'file' };
 }
 
@@ -178,7 +181,7 @@ function parseDate(v: unknown, where: string): string {
 /** k8s-audit's default waivers, in the same shape. */
 export function defaultWaivers(): Waiver[] {
   return DEFAULT_WAIVERS.map((w, i) => ({
-    id: `defaults#${i + 1}`,
+    id: `${DEFAULTS_ID_PREFIX}${i + 1}`,
     controls: [...w.controls],
     subject: { ...w.subject },
     owner: DEFAULT_WAIVER_OWNER,
@@ -226,22 +229,29 @@ export function covers(w: Pick<Waiver, 'controls' | 'subject'>, r: Pick<Result, 
  */
 export function applyWaivers(result: ScanResult, waivers: readonly Waiver[], now: Date): ScanResult {
   if (waivers.length === 0) return result;
-  const matched = new Map<string, number>(waivers.map((w) => [w.id, 0]));
+  // Keyed by waiver, not id: the report must not merge two waivers' counts.
+  const matched = new Map<Waiver, number>(waivers.map((w) => [w, 0]));
+  // An expired waiver's matches that another, active waiver still waives: not "reported as failing".
+  const stillWaived = new Map<Waiver, number>();
   const active = waivers.filter((w) => !isExpired(w, now));
   const expired = waivers.filter((w) => isExpired(w, now));
 
   const results: Result[] = result.results.map((r) => {
     if (r.status !== 'fail') return r;
-    for (const w of expired) if (covers(w, r)) matched.set(w.id, matched.get(w.id)! + 1);
     const w = active.find((x) => covers(x, r));
+    for (const e of expired) {
+      if (!covers(e, r)) continue;
+      matched.set(e, matched.get(e)! + 1);
+      if (w) stillWaived.set(e, (stillWaived.get(e) ?? 0) + 1);
+    }
     if (!w) return r;
-    matched.set(w.id, matched.get(w.id)! + 1);
+    matched.set(w, matched.get(w)! + 1);
     const waiver: AppliedWaiver = { id: w.id, owner: w.owner, reason: w.reason };
     if (w.expires) waiver.expires = w.expires;
     return { ...r, status: 'waived', waiver };
   });
 
-  for (const w of expired) results.push(expiredResult(w, matched.get(w.id)!));
+  for (const w of expired) results.push(expiredResult(w, matched.get(w)!, stillWaived.get(w) ?? 0));
   results.sort(compareResults);
 
   // Passes counted instead of listed (result.passes) are passes still: no waiver touches them.
@@ -255,7 +265,7 @@ export function applyWaivers(result: ScanResult, waivers: readonly Waiver[], now
       reason: w.reason,
       source: w.source,
       status: isExpired(w, now) ? 'expired' : 'active',
-      matched: matched.get(w.id)!,
+      matched: matched.get(w)!,
     };
     if (w.expires) rep.expires = w.expires;
     return rep;
@@ -263,9 +273,11 @@ export function applyWaivers(result: ScanResult, waivers: readonly Waiver[], now
   return { ...result, controls, results, summary: summarize(controls, results, result.passes), waivers: reports };
 }
 
-function expiredResult(w: Waiver, matched: number): Result {
+function expiredResult(w: Waiver, matched: number, stillWaived: number): Result {
   const subject = { apiVersion: 'k8s-audit/v1', kind: 'Waiver', name: w.id };
-  const findings = matched === 1 ? '1 failing result' : `${matched} failing results`;
+  const failing = matched - stillWaived;
+  const findings = failing === 1 ? '1 failing result' : `${failing} failing results`;
+  const others = stillWaived ? ` (${stillWaived} more ${stillWaived === 1 ? 'is' : 'are'} waived by another waiver)` : '';
   const severity: Severity = WAIVER_EXPIRED.severity;
   return {
     controlId: WAIVER_EXPIRED_ID,
@@ -273,7 +285,7 @@ function expiredResult(w: Waiver, matched: number): Result {
     severity,
     subject,
     messageId: 'expired',
-    message: `Waiver ${w.id} (owner ${w.owner}; ${w.controls.join(', ')} on ${describeSubject(w.subject)}) expired on ${w.expires}; it no longer waives anything, and ${findings} it would cover ${matched === 1 ? 'is' : 'are'} reported as failing.`,
+    message: `Waiver ${w.id} (owner ${w.owner}; ${w.controls.join(', ')} on ${describeSubject(w.subject)}) expired on ${w.expires}; it no longer waives anything, and ${findings} it would cover ${failing === 1 ? 'is' : 'are'} reported as failing${others}.`,
     remediation: `Ask ${w.owner} to decide again: renew waiver ${w.id} with a new "expires" date if the risk is still accepted, or fix the findings and delete the waiver.`,
     data: { owner: w.owner, expires: w.expires ?? '', controls: w.controls.join(', '), matched },
     observed: w.expires,

@@ -212,6 +212,33 @@ describe('applying waivers', () => {
     ]);
   });
 
+  it('an expired waiver counts apart what another waiver still waives; a file may not take a default\'s id', () => {
+    const shadowed = parseWaivers(
+      `waivers:
+  - controls: [pod-privileged]
+    subject: { namespace: payments, name: "api*" }
+    owner: carol
+    reason: old blanket waiver
+    expires: 2026-01-31
+  - controls: [pod-privileged]
+    subject: { kind: Deployment, namespace: payments, name: "api-*" }
+    owner: alice
+    reason: canaries run the vendor build
+    expires: 2026-12-31
+`,
+      'waivers.yaml',
+    );
+    const after = applyWaivers(scan(), shadowed, NOW);
+    const expired = after.results.find((r) => r.controlId === WAIVER_EXPIRED_ID)!;
+    // It covers api (failing again) and api-canary (waived by alice's waiver).
+    expect(expired.message).toContain('1 failing result it would cover is reported as failing (1 more is waived by another waiver).');
+    expect(after.waivers!.map((w) => [w.id, w.matched])).toEqual([
+      ['waivers.yaml#1', 2],
+      ['waivers.yaml#2', 1],
+    ]);
+    expectUsage('- control: pod-privileged\n  id: "defaults#1"\n  subject: { name: api }\n  owner: o\n  reason: r\n  expires: 2026-06-30\n', /the id "defaults#1" is reserved for k8s-audit's default waivers/);
+  });
+
   it('recomputes control statuses and the summary as summarize() would', () => {
     const only = parseWaivers('- controls: [pod-privileged]\n  subject: { name: "*" }\n  owner: o\n  reason: r\n  expires: 2027-01-01\n', 'w.yaml');
     const after = applyWaivers(scan(), only, NOW);
