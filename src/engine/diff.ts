@@ -1,6 +1,7 @@
 /**
- * History: compare a scan with an earlier one by finding fingerprints (control
- * id, subject, path, container; see fingerprint() in run.ts).
+ * History: compare a scan with an earlier one by what identifies a finding
+ * (control id, subject, path, container: the fingerprint's fields, with
+ * containers by name rather than index; see identity() below).
  *
  * A finding is a `fail` or `waived` result. Against a baseline, each finding of
  * the current scan is `new` or `unchanged`. A failing finding that the baseline
@@ -34,6 +35,19 @@ export interface Diff {
   notReassessed: BaselineFinding[];
 }
 
+/**
+ * What makes two findings the same finding across scans: the fingerprint's fields, but with a container addressed
+ * by its name rather than its place. Adding a container before the others (a sidecar an injector puts first, an
+ * init container) shifts every index after it; the fingerprint, which names the index in its path, would call each
+ * finding of the containers after it new and fixed at once. Container names are unique within a pod.
+ */
+function identity(r: Pick<Result, 'controlId' | 'subject' | 'path' | 'container'>): string {
+  const path = r.container && r.path ? r.path.replace(CONTAINER_AT, (_m, list: string) => `${list}[name=${r.container}]`) : (r.path ?? '');
+  return [r.controlId, r.subject.kind, r.subject.namespace ?? '', r.subject.name, path, r.container ?? ''].join('\u0000');
+}
+
+const CONTAINER_AT = /\b(initContainers|containers|ephemeralContainers)\[\d+\]/;
+
 function subjectKey(controlId: string, s: Result['subject']): string {
   return [controlId, s.kind, s.namespace ?? '', s.name].join('\u0000');
 }
@@ -51,9 +65,9 @@ export type Earlier = { scan: { startedAt: string }; results: readonly Result[] 
 /** Compare two scans. Pure; lists are sorted like results (control id, namespace, kind, name, path). */
 export function diffScans(before: Earlier, after: ScanResult, files: { before?: string; after?: string } = {}): Diff {
   const beforeFindings = new Map<string, Result>();
-  for (const r of before.results) if (isFinding(r)) beforeFindings.set(r.fingerprint, r);
+  for (const r of before.results) if (isFinding(r)) beforeFindings.set(identity(r), r);
   const afterFindings = new Set<string>();
-  for (const r of after.results) if (isFinding(r)) afterFindings.add(r.fingerprint);
+  for (const r of after.results) if (isFinding(r)) afterFindings.add(identity(r));
 
   // What `after` could not assess: whole controls (absent, or not-assessed for the cluster) and single subjects.
   const ran = new Map(after.controls.map((c) => [c.id, c]));
@@ -75,11 +89,11 @@ export function diffScans(before: Earlier, after: ScanResult, files: { before?: 
   };
   for (const r of after.results) {
     if (!isFinding(r)) continue;
-    const earlier = beforeFindings.get(r.fingerprint);
+    const earlier = beforeFindings.get(identity(r));
     const unchanged = earlier !== undefined && !(r.status === 'fail' && earlier.status === 'waived');
     (unchanged ? out.unchanged : out.new).push(r);
   }
-  const gone = [...beforeFindings.values()].filter((r) => !afterFindings.has(r.fingerprint)).sort(compareResults);
+  const gone = [...beforeFindings.entries()].filter(([key]) => !afterFindings.has(key)).map(([, r]) => r).sort(compareResults);
   const inScope = scopeOf(after);
   for (const r of gone) {
     // A control that is not-applicable as a whole (a static scan's control-plane controls, say) assessed nothing.

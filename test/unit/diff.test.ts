@@ -54,6 +54,32 @@ const selectOnly = (scan: ScanResult, name: string): ScanResult => ({ ...scan, r
 const names = (rs: { controlId: string; subject: { name: string } }[]) => rs.map((r) => `${r.controlId}:${r.subject.name}`).sort();
 
 describe('diffScans', () => {
+  it('matches a container\'s findings by its name: a container added before it makes none of them new or fixed', () => {
+    const two = (containers: string) => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: team }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers: ${containers}
+`;
+    const app = '{ name: app, image: registry.example/app:latest, securityContext: { privileged: true } }';
+    const sidecar = '{ name: proxy, image: registry.example/proxy:1.0 }';
+    const before = scanOf(two(`[${app}]`), '2026-03-01T00:00:00Z');
+    const after = scanOf(two(`[${sidecar}, ${app}]`), '2026-03-02T00:00:00Z');
+    const d = diffScans(before, after);
+    expect(names(d.unchanged)).toEqual(['pod-image-tag-latest:web', 'pod-privileged:web']);
+    expect(d.new).toEqual([]);
+    expect(d.fixed).toEqual([]);
+    // The fingerprints themselves name the index, so they did change.
+    expect(after.results.find((r) => r.controlId === 'pod-privileged' && r.status === 'fail')!.fingerprint).not.toBe(
+      before.results.find((r) => r.controlId === 'pod-privileged' && r.status === 'fail')!.fingerprint,
+    );
+  });
+
   it('counts a failing finding that the baseline had only as waived as new (its waiver lapsed or was removed)', () => {
     const waived = (scan: ScanResult): ScanResult => ({
       ...scan,
@@ -212,9 +238,9 @@ describe('k8s-audit diff and scan --baseline', () => {
     expect(small).not.toContain('more |');
     // Many new findings (critical and high, the high ones first in result order) and many fixed ones.
     const template = AFTER.results.find((r) => r.status === 'fail')!;
-    const finding = (i: number, severity: 'critical' | 'high') => ({ ...template, severity, fingerprint: `n${i}`.padStart(16, '0'), message: `${template.message} #${i}` });
+    const finding = (i: number, severity: 'critical' | 'high') => ({ ...template, severity, subject: { ...template.subject, name: `new-${i}` }, fingerprint: `n${i}`.padStart(16, '0'), message: `${template.message} #${i}` });
     const before = structuredClone(AFTER);
-    before.results = Array.from({ length: 3_000 }, (_, i) => ({ ...template, fingerprint: `f${i}`.padStart(16, '0'), message: `gone #${i}` }));
+    before.results = Array.from({ length: 3_000 }, (_, i) => ({ ...template, subject: { ...template.subject, name: `gone-${i}` }, fingerprint: `f${i}`.padStart(16, '0'), message: `gone #${i}` }));
     const after = structuredClone(AFTER);
     after.results = Array.from({ length: 4_000 }, (_, i) => finding(i, i < 2_000 ? 'high' : 'critical'));
     const d = diffScans(before, after);
