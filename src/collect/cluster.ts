@@ -98,6 +98,7 @@ export async function collect(target: Target, opts: CollectOptions): Promise<Col
     server: target.server,
     tls: target.tls,
     ...(target.proxy ? { proxy: target.proxy } : {}),
+    ...(target.tokenSource ? { tokenSource: target.tokenSource } : {}),
     compression: !target.disableCompression,
     connectTimeoutMs: opts.connectTimeoutMs ?? 4_000,
     requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,

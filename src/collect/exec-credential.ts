@@ -31,6 +31,8 @@ export interface ExecConfig {
 
 export interface ExecCredentialStatus {
   token?: string;
+  /** When the credential expires (ms since the epoch): the plugin's `expirationTimestamp`, when it gave a valid one. */
+  expiresAt?: number;
   /** PEM, as the plugin printed it. */
   clientCertificateData?: string;
   clientKeyData?: string;
@@ -108,5 +110,6 @@ export async function runExecPlugin(exec: ExecConfig, opts: ExecOptions = {}): P
   const key = typeof status.clientKeyData === 'string' && status.clientKeyData !== '' ? status.clientKeyData : undefined;
   if (!cert !== !key) throw new ExecPluginError(`exec plugin ${command} gave a client ${cert ? 'certificate without its key' : 'key without its certificate'}`);
   if (!token && !cert) throw new ExecPluginError(`exec plugin ${command} gave neither a token nor a client certificate`);
-  return { ...(token ? { token } : {}), ...(cert ? { clientCertificateData: cert, clientKeyData: key } : {}) };
+  const expiresAt = typeof status.expirationTimestamp === 'string' ? Date.parse(status.expirationTimestamp) : NaN;
+  return { ...(token ? { token } : {}), ...(cert ? { clientCertificateData: cert, clientKeyData: key } : {}), ...(Number.isFinite(expiresAt) ? { expiresAt } : {}) };
 }

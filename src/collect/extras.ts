@@ -146,7 +146,7 @@ function errorText(err: unknown): string {
 export async function collectExtras(target: Target, opts: ExtrasOptions = {}): Promise<SnapshotExtras> {
   const extras: SnapshotExtras = { collectedAt: new Date().toISOString() };
   const timeout = opts.requestTimeoutMs ?? 10_000;
-  const client = new ApiClient({ server: target.server, tls: target.tls, ...(target.proxy ? { proxy: target.proxy } : {}), compression: !target.disableCompression, connectTimeoutMs: 4_000, requestTimeoutMs: timeout, retries: 1, maxSockets: opts.concurrency ?? 6 });
+  const client = new ApiClient({ server: target.server, tls: target.tls, ...(target.proxy ? { proxy: target.proxy } : {}), ...(target.tokenSource ? { tokenSource: target.tokenSource } : {}), compression: !target.disableCompression, connectTimeoutMs: 4_000, requestTimeoutMs: timeout, retries: 1, maxSockets: opts.concurrency ?? 6 });
   try {
     const jobs: Promise<void>[] = [];
     if (opts.kubeconfig !== false) jobs.push(kubeconfigFacts(target).then((k) => void (extras.kubeconfig = k)));

@@ -39,6 +39,18 @@ export interface HttpOptions {
   responseDeadlineMs?: number;
   /** The largest response body accepted, in characters (after decompression). Default 256 MiB. */
   maxBodyChars?: number;
+  /**
+   * Where the bearer token in `tls.headers` came from, when it can be asked for again (an exec credential plugin):
+   * it is, once the token has expired, and once after a 401, and the request is sent again with the new one — as
+   * client-go does. A scan that outlives a short-lived token would otherwise lose every list still being read.
+   */
+  tokenSource?: TokenSource;
+}
+
+export interface TokenSource {
+  /** When the token in use expires (ms since the epoch), if its source said. */
+  expiresAt?: number;
+  refresh(): Promise<{ token: string; expiresAt?: number }>;
 }
 
 /** Far above any page the collector asks for (500 objects: a few MB), far below V8's longest string (512 MiB). */
@@ -63,11 +75,18 @@ const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNTIMEO
 
 export class ApiClient {
   readonly server: URL;
-  readonly #opts: Required<Omit<HttpOptions, 'tls' | 'server' | 'proxy'>>;
+  readonly #opts: Required<Omit<HttpOptions, 'tls' | 'server' | 'proxy' | 'tokenSource'>>;
   readonly #tls: https.RequestOptions;
   readonly #agent: http.Agent;
+  readonly #tokenSource: TokenSource | undefined;
+  /** The bearer token from the last refresh, in place of the one in `tls.headers`. */
+  #token: string | undefined;
+  #expiresAt: number | undefined;
+  #refreshing: Promise<void> | undefined;
 
   constructor(opts: HttpOptions) {
+    this.#tokenSource = opts.tokenSource;
+    this.#expiresAt = opts.tokenSource?.expiresAt;
     this.server = new URL(opts.server);
     this.#opts = {
       connectTimeoutMs: opts.connectTimeoutMs ?? 5_000,
@@ -110,6 +129,31 @@ export class ApiClient {
     path: string,
     opts: { accept?: string; body?: unknown; retries?: number; timeoutMs?: number } = {},
   ): Promise<HttpResponse> {
+    if (this.#tokenSource && this.#expiresAt !== undefined && Date.now() >= this.#expiresAt) await this.#refreshToken().catch(() => {});
+    const sentWith = this.#token;
+    const res = await this.#withRetries(method, path, opts);
+    if (res.status !== 401 || !this.#tokenSource) return res;
+    // Refused: ask the plugin again (unless another request already has since this one was sent), then try once more.
+    try {
+      if (this.#token === sentWith) await this.#refreshToken();
+    } catch {
+      return res; // the plugin failed: the 401 stands
+    }
+    return this.#withRetries(method, path, opts);
+  }
+
+  /** One refresh at a time, whatever number of requests are waiting on it. */
+  #refreshToken(): Promise<void> {
+    this.#refreshing ??= this.#tokenSource!.refresh()
+      .then(({ token, expiresAt }) => {
+        this.#token = token;
+        this.#expiresAt = expiresAt;
+      })
+      .finally(() => (this.#refreshing = undefined));
+    return this.#refreshing;
+  }
+
+  async #withRetries(method: string, path: string, opts: { accept?: string; body?: unknown; retries?: number; timeoutMs?: number }): Promise<HttpResponse> {
     const retries = opts.retries ?? this.#opts.retries;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -154,6 +198,7 @@ export class ApiClient {
       accept: opts.accept ?? 'application/json',
       'user-agent': 'k8s-audit',
       ...(this.#opts.compression ? { 'accept-encoding': 'gzip' } : {}),
+      ...(this.#token !== undefined ? { Authorization: `Bearer ${this.#token}` } : {}),
     };
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';

@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.ts';
 import { credentialFactsOf, kubeconfigEntries, type CredentialFacts } from './extras.ts';
 import { mergeKubeconfigs } from './kubeconfig-merge.ts';
 import { ExecPluginError, runExecPlugin } from './exec-credential.ts';
+import type { TokenSource } from './http.ts';
 import { StaticKubeConfig, Unsupported } from './kubeconfig-static.ts';
 import { PROXY_SCHEMES, environmentProxy } from './proxy.ts';
 
@@ -28,6 +29,8 @@ export interface Target {
   proxy?: string;
   /** Do not ask for compressed responses: the cluster's `disable-compression: true`, or `--disable-compression`. */
   disableCompression?: boolean;
+  /** The exec plugin that gave the bearer token, to ask again once it expires or is refused (http.ts). */
+  tokenSource?: TokenSource;
 }
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -157,16 +160,23 @@ function inClusterTarget(saRoot: string): Target {
  * basic-auth header is set before the plugin's and wins, so the plugin is
  * never asked.
  */
-async function applyExec(tls: https.RequestOptions, entries: { cluster: Record<string, any>; user: Record<string, any> }, dir: string, contextName: string, origin: string): Promise<void> {
+async function applyExec(
+  tls: https.RequestOptions,
+  entries: { cluster: Record<string, any>; user: Record<string, any> },
+  dir: string,
+  contextName: string,
+  origin: string,
+): Promise<TokenSource | undefined> {
   const exec = entries.user.exec;
-  if (!exec || typeof exec !== 'object') return;
+  if (!exec || typeof exec !== 'object') return undefined;
   const set = (v: unknown) => typeof v === 'string' && v !== '';
-  if (set(entries.user.token) || set(entries.user.tokenFile) || set(entries.user.username) || set(entries.user.password)) return;
+  if (set(entries.user.token) || set(entries.user.tokenFile) || set(entries.user.username) || set(entries.user.password)) return undefined;
   const command: unknown = exec.command;
   const resolved = typeof command === 'string' && command.includes('/') && !isAbsolute(command) ? { ...exec, command: resolve(dir, command) } : exec;
+  const run = () => runExecPlugin(resolved, exec.provideClusterInfo === true ? { cluster: execCluster(entries.cluster, dir) } : {});
   let status;
   try {
-    status = await runExecPlugin(resolved, exec.provideClusterInfo === true ? { cluster: execCluster(entries.cluster, dir) } : {});
+    status = await run();
   } catch (err) {
     if (err instanceof ExecPluginError) throw new ConfigError(`cannot use credentials of context "${contextName}" in ${origin}: ${err.message}`);
     throw err;
@@ -176,6 +186,17 @@ async function applyExec(tls: https.RequestOptions, entries: { cluster: Record<s
     tls.cert = Buffer.from(status.clientCertificateData);
     tls.key = Buffer.from(status.clientKeyData);
   }
+  if (!status.token) return undefined; // a client certificate is the connection's: not renewed mid-scan
+  // As client-go: the plugin is run again once its token has expired, or has been refused (a 401).
+  const source: TokenSource = {
+    async refresh() {
+      const next = await run();
+      if (!next.token) throw new ExecPluginError(`exec plugin ${String(exec.command)} gave no token`);
+      return next.expiresAt !== undefined ? { token: next.token, expiresAt: next.expiresAt } : { token: next.token };
+    },
+  };
+  if (status.expiresAt !== undefined) source.expiresAt = status.expiresAt;
+  return source;
 }
 
 /** spec.cluster of KUBERNETES_EXEC_INFO, as client-go's rest.ConfigToExecCluster fills it from the kubeconfig's cluster. */
@@ -268,6 +289,7 @@ async function targetOf(kc: KubeConfigLike, source: FileSource, opts: { context?
   if (entries) refuseAmbiguousTls(entries.cluster, cluster.name, entries.user, user?.name ?? ctx?.user, origin);
   const tls: https.RequestOptions = {};
   const clusterName = cluster.name;
+  let tokenSource: TokenSource | undefined;
   async function applyCredentials(): Promise<void> {
     try {
       await kc.applyToHTTPSOptions(tls);
@@ -284,7 +306,7 @@ async function targetOf(kc: KubeConfigLike, source: FileSource, opts: { context?
     if (entries) {
       const userName = user?.name ?? ctx?.user;
       if (!user) applyClusterTls(tls, entries.cluster, source.dir, contextName, origin);
-      if (user) await applyExec(tls, entries, source.dir, contextName, origin);
+      if (user) tokenSource = await applyExec(tls, entries, source.dir, contextName, origin);
       applyTokenFile(tls, entries.user, source.dir, contextName, origin);
       refuseTwoMethods(entries.user, userName, origin);
       applyImpersonation(tls, entries.user, userName, origin);
@@ -315,6 +337,7 @@ async function targetOf(kc: KubeConfigLike, source: FileSource, opts: { context?
     if (userFile) target.userOrigin = userFile;
   }
   if (entries) target.credentials = credentialFactsOf(entries);
+  if (tokenSource) target.tokenSource = tokenSource;
   return target;
 }
 

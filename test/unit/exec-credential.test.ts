@@ -127,3 +127,20 @@ describe('exec plugin paths', () => {
     expect(readFileSync(marker, 'utf8').trim()).toBe('beside');
   }, 30_000);
 });
+
+describe('an exec plugin\'s token, renewed', () => {
+  it('resolveTarget keeps the plugin, its expiry, and runs it again when asked', async () => {
+    const counter = join(tmp, 'calls');
+    writeFileSync(counter, '');
+    const cmd = plugin(`echo x >> '${counter}'; n=$(wc -l < '${counter}'); printf '{"apiVersion":"${V1}","kind":"ExecCredential","status":{"token":"t%s","expirationTimestamp":"2030-01-02T03:04:05Z"}}' "$n"`);
+    const kc = join(tmp, 'renew.yaml');
+    writeFileSync(
+      kc,
+      `apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters: [{ name: c, cluster: { server: "https://127.0.0.1:1" } }]\ncontexts: [{ name: c, context: { cluster: c, user: u } }]\nusers: [{ name: u, user: { exec: { apiVersion: "${V1}", command: "${cmd}", interactiveMode: Never } } }]\n`,
+    );
+    const { target } = await resolveTargetVia({ kubeconfig: kc });
+    expect((target.tls.headers as Record<string, string>).Authorization).toBe('Bearer t1');
+    expect(target.tokenSource!.expiresAt).toBe(Date.parse('2030-01-02T03:04:05Z'));
+    await expect(target.tokenSource!.refresh()).resolves.toEqual({ token: 't2', expiresAt: Date.parse('2030-01-02T03:04:05Z') });
+  });
+});

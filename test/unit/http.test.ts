@@ -377,3 +377,52 @@ describe('collect with -n', () => {
     expect(new Set(result.results.map((x) => x.fingerprint)).size).toBe(result.results.length);
   });
 });
+
+describe('a bearer token from an exec plugin', () => {
+  it('is asked for again after a 401, once for all requests refused together, and the requests are sent again', async () => {
+    let valid = 'old';
+    const seen: string[] = [];
+    const url = await serve((req, res) => {
+      seen.push(req.headers.authorization ?? '');
+      if (req.headers.authorization !== `Bearer ${valid}`) {
+        res.writeHead(401);
+        return res.end('{"kind":"Status","code":401,"reason":"Unauthorized"}');
+      }
+      res.end('{"ok":true}');
+    });
+    let refreshes = 0;
+    const client = new ApiClient({
+      server: url,
+      tls: { headers: { Authorization: 'Bearer old' } },
+      tokenSource: { refresh: async () => ({ token: `fresh-${++refreshes}` }) },
+    });
+    expect((await client.request('GET', '/api')).status).toBe(200);
+    valid = 'fresh-1'; // the old token expires on the server's side
+    const all = await Promise.all([1, 2, 3].map(() => client.request('GET', '/api/v1/pods')));
+    expect(all.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(refreshes).toBe(1);
+    expect(seen.filter((h) => h === 'Bearer fresh-1')).toHaveLength(3);
+    // A refresh that does not help: the 401 stands, one more refresh, no loop.
+    valid = 'nothing';
+    expect((await client.request('GET', '/api')).status).toBe(401);
+    expect(refreshes).toBe(2);
+    client.close();
+  });
+
+  it('is asked for again before a request once it has expired', async () => {
+    const seen: string[] = [];
+    const url = await serve((req, res) => {
+      seen.push(req.headers.authorization ?? '');
+      res.end('{}');
+    });
+    const client = new ApiClient({
+      server: url,
+      tls: { headers: { Authorization: 'Bearer old' } },
+      tokenSource: { expiresAt: Date.now() - 1, refresh: async () => ({ token: 'fresh', expiresAt: Date.now() + 3_600_000 }) },
+    });
+    await client.request('GET', '/api');
+    await client.request('GET', '/api');
+    expect(seen).toEqual(['Bearer fresh', 'Bearer fresh']);
+    client.close();
+  });
+});

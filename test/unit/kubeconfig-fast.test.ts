@@ -65,7 +65,9 @@ const SERVER = 'server: "https://127.0.0.1:6443"';
 function comparable(t: Target): unknown {
   const { agent, ...tls } = t.tls;
   const a = agent as (http.Agent & { options?: unknown }) | undefined;
-  return { ...t, tls: { ...tls, agent: a ? { class: a.constructor.name, options: a.options } : a } };
+  // A token source is a closure over its plugin: compared by whether there is one, and when its token expires.
+  const { tokenSource, ...rest } = t;
+  return { ...rest, tls: { ...tls, agent: a ? { class: a.constructor.name, options: a.options } : a }, ...(tokenSource ? { tokenSource: { expiresAt: tokenSource.expiresAt } } : {}) };
 }
 
 type Opts = { kubeconfig?: string; context?: string };
