@@ -16,8 +16,6 @@ export default defineControl({
     remediation:
       'Remove the mount of {{hostPath}} from container {{container}} of {{kind}} {{namespace}}/{{name}}, or narrow it (a subPath, or a hostPath volume on the one file needed) to something that exposes neither credentials nor the container runtime. A node agent that truly needs it belongs in its own namespace, with a waiver that says why.',
     references: {
-      cis: ['5.2.11'],
-      pss: ['hostPathVolumes'],
       links: ['https://kubernetes.io/docs/concepts/storage/volumes/#hostpath'],
     },
     messages: {

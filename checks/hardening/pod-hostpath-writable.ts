@@ -18,8 +18,6 @@ export default defineControl({
         'Mount {{hostPath}} read-only in container {{container}} of {{kind}} {{namespace}}/{{name}}, or replace the hostPath with a PersistentVolumeClaim, emptyDir or CSI volume if the workload needs to write',
     }),
     references: {
-      cis: ['5.2.11'],
-      pss: ['hostPathVolumes'],
       links: ['https://kubernetes.io/docs/concepts/storage/volumes/#hostpath'],
     },
     messages: {

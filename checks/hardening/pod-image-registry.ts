@@ -19,7 +19,6 @@ export default defineControl({
         'Mirror the image of container {{container}} of {{kind}} {{namespace}}/{{name}} into an allowed registry and use it from there (replace the placeholders), or add its registry to --allowed-registries if it is trusted',
     }),
     references: {
-      cis: ['5.5.1'],
       links: ['https://kubernetes.io/docs/concepts/containers/images/'],
     },
     messages: {

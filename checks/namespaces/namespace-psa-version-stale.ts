@@ -16,7 +16,6 @@ export default defineControl({
     remediation:
       'Move the {{mode}} version of namespace {{name}} forward, to the cluster\'s version or to latest, checking first with a server-side dry run:\n\nkubectl label --dry-run=server --overwrite ns {{name}} {{label}}={{target}}\nkubectl label --overwrite ns {{name}} {{label}}={{target}}',
     references: {
-      cis: ['5.2.1'],
       links: ['https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces'],
     },
     static: { needsCluster: "it compares pinned Pod Security versions with a running cluster's version." },

@@ -15,7 +15,6 @@ export default defineControl({
     remediation:
       'Remove rule {{path}} from NetworkPolicy {{name}} in namespace {{namespace}}, or replace it with rules that name the peers and ports the selected pods need, for example:\n\n  {{directionKey}}:\n  - {{peerKey}}:\n    - podSelector:\n        matchLabels:\n          app: <client>\n    ports:\n    - {protocol: TCP, port: <port>}',
     references: {
-      cis: ['5.3.2'],
       links: ['https://kubernetes.io/docs/concepts/services-networking/network-policies/#allow-all-ingress-traffic'],
     },
     messages: {

@@ -28,7 +28,7 @@ export const RBAC_CONTROLS: readonly Control[] = [
   rbacWildcard, // 5.1.3
   rbacCreatePods, // 5.1.4
   rbacDefaultServiceAccount, // 5.1.5
-  rbacWorkloadTokenRisk, // 5.1.6 (RBAC side)
+  rbacWorkloadTokenRisk, // beside 5.1.6: whose token a workload carries (cites no CIS id)
   rbacSystemMasters, // 5.1.7
   rbacEscalationVerbs, // 5.1.8
   rbacCreatePersistentvolumes, // 5.1.9

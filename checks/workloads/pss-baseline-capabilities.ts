@@ -9,7 +9,6 @@ export default pssControl({
     'Flags every capability in securityContext.capabilities.add of an init, regular or ephemeral container that is not in the baseline set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT) (Pod Security Standards, baseline: capabilities_baseline). NET_RAW, SYS_ADMIN and ALL are among those flagged.',
   rationale:
     'Capabilities such as SYS_ADMIN, SYS_PTRACE, NET_ADMIN or NET_RAW give a container powers over the kernel, other processes or the network that container escapes and spoofing rely on.',
-  cis: ['5.2.9'],
   remediation: {
     container: {
       action:

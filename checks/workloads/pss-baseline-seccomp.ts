@@ -10,7 +10,6 @@ export default pssControl({
   description:
     'Flags seccompProfile.type Unconfined (anything but RuntimeDefault or Localhost) at the pod level and on every container; before v1.19, the seccomp.security.alpha.kubernetes.io annotations instead (Pod Security Standards, baseline: seccompProfile_baseline).',
   rationale: 'Seccomp filters the system calls a container may make; Unconfined leaves the whole kernel interface open to it.',
-  cis: ['5.6.2'],
   remediation: {
     container: {
       action:

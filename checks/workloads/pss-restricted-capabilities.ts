@@ -8,7 +8,6 @@ export default pssControl({
   description:
     'Flags every init, regular and ephemeral container whose securityContext.capabilities.drop does not include ALL, and every added capability other than NET_BIND_SERVICE (Pod Security Standards, restricted: capabilities_restricted, from v1.22). Windows pods are exempt from v1.25.',
   rationale: 'The default capability set includes NET_RAW (packet spoofing), CHOWN, DAC_OVERRIDE, SETUID and others a service rarely needs; dropping ALL removes them.',
-  cis: ['5.2.8', '5.2.9'],
   remediation: {
     dropAll: {
       action:

@@ -8,7 +8,6 @@ export default pssControl({
   description:
     'Flags every volume that is not configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret — hostPath, nfs, iscsi and the other in-tree sources (Pod Security Standards, restricted: restrictedVolumes).',
   rationale: "Inline storage sources mount node paths or network storage with the node's credentials, outside the PersistentVolume model that administrators control.",
-  cis: ['5.2.11'],
   remediation: {
     pod: {
       action:

@@ -26,7 +26,7 @@ export default defineControl({
     rationale:
       'Pod Security Admission covers pod fields only. Rules about registries, labels, ingress hosts or RBAC need a policy layer; without one, every such rule is a convention nobody enforces.',
     remediation: 'Adopt ValidatingAdmissionPolicies (built in, CEL) or a policy engine such as Kyverno or OPA Gatekeeper, starting in audit mode, for the rules your platform relies on.',
-    references: { cis: ['5.2.1'], links: ['https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/'] },
+    references: { links: ['https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/'] },
     static: { needsCluster: 'whether an admission policy engine runs is a fact about the whole cluster; a set of files cannot show its absence.' },
     messages: {
       none: 'No policy engine webhook and no ValidatingAdmissionPolicy found ({{webhooks}} validating webhook configurations looked at).',
