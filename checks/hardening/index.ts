@@ -1,10 +1,12 @@
 /**
  * Workload hardening beyond the Pod Security Standards (the seeds' guidance and
- * CIS 5.1.5/5.1.6, 5.4.1, 5.6.4), plus Ingress TLS. Controls here report with
+ * CIS 5.1.5/5.1.6, 5.2.8, 5.2.9, 5.4.1, 5.6.4), plus Ingress TLS. Controls here report with
  * area `workloads`.
  */
 import type { Control } from '../../src/engine/types.ts';
 import ingressTlsMissing from './ingress-tls-missing.ts';
+import podCapabilitiesAdded from './pod-capabilities-added.ts';
+import podCapabilityNetRaw from './pod-capability-net-raw.ts';
 import namespaceDefaultUsed from './namespace-default-used.ts';
 import podAutomountToken from './pod-automount-token.ts';
 import podDefaultServiceaccount from './pod-default-serviceaccount.ts';
@@ -22,6 +24,8 @@ import serviceaccountDefaultAutomount from './serviceaccount-default-automount.t
 
 export const HARDENING_CONTROLS: readonly Control[] = [
   podReadonlyRootfs,
+  podCapabilityNetRaw,
+  podCapabilitiesAdded,
   podResourcesMissing,
   podProbesMissing,
   podImageTagLatest,

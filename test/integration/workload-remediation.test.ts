@@ -30,6 +30,8 @@ const CONTROLS = [
   'pod-hostpath-writable',
   'pod-default-serviceaccount',
   'pod-automount-token',
+  'pod-capability-net-raw',
+  'pod-capabilities-added',
 ];
 
 /** A Pod Security control, whose remediations say the same about Pods that keep their old spec. */
@@ -52,7 +54,7 @@ let result: ScanResult;
 
 /**
  * One insecure pod spec for every workload: tag-only images, no resources or probes, a writable hostPath mount, a
- * read-only one that is not recursive.
+ * read-only one that is not recursive, capabilities added.
  * The Deployment's container declares a named port, the others none (a suggested probe names the port, or leaves a
  * placeholder).
  */
@@ -69,6 +71,8 @@ function podSpec(opts: { restartPolicy?: string; port?: boolean } = {}) {
         name: 'app',
         image: 'registry.example.com/shop/web:1.0',
         imagePullPolicy: 'IfNotPresent',
+        // NET_RAW added back, NET_ADMIN added: the capability patches must keep the rest of each list.
+        securityContext: { capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['CHOWN'] } },
         // The second is read-only but not recursively so: the kubelet's pod volumes below it stay writable.
         volumeMounts: [
           { name: 'host', mountPath: '/host' },
