@@ -1,6 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { isSystemNamespace } from '../../src/model/namespaces.ts';
-import { DIRECTIONS, allowsAll, effectiveRules, policyTypes, selectsAllPods } from '../../src/model/network.ts';
+import { DIRECTIONS, describeAllowingAll, effectiveRules, policyTypes, rulesAllowingAll, selectsAllPods } from '../../src/model/network.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
 
 export default defineControl({
@@ -10,7 +10,7 @@ export default defineControl({
     area: 'network',
     severity: 'medium',
     description:
-      'For each namespace and each direction, looks for a NetworkPolicy that selects every pod (`podSelector: {}`) and lists the direction in its policy types (with the API\'s defaulting), so that every pod, including pods created later, is isolated and each allowed flow is an explicit rule. Such a policy may carry narrow allows of its own (DNS, say). It fails when no policy does this, and when one does but an allow-all rule (`ingress: [{}]` or `egress: [{}]`) in a policy selecting every pod cancels it. A stricter reading of CIS 5.3.2. Kubernetes\' own system namespaces are not applicable.',
+      'For each namespace and each direction, looks for a NetworkPolicy that selects every pod (`podSelector: {}`) and lists the direction in its policy types (with the API\'s defaulting), so that every pod, including pods created later, is isolated and each allowed flow is an explicit rule. Such a policy may carry narrow allows of its own (DNS, say). It fails when no policy does this, and when one does but an allow-all (`ingress: [{}]` or `egress: [{}]`, or rules of the policies selecting every pod that together admit every peer on every port) cancels it. A stricter reading of CIS 5.3.2. Kubernetes\' own system namespaces are not applicable.',
     rationale:
       'Pods accept traffic from, and send it to, anywhere until a policy selects them for that direction. A namespace-wide isolation per direction makes every allowed flow an explicit decision, and covers the pods nobody wrote a policy for. Policies are additive: one rule allowing everything for every pod undoes the default-deny, whatever else exists.',
     remediation:
@@ -25,7 +25,7 @@ export default defineControl({
     messages: {
       missing: 'Namespace "{{name}}" has no NetworkPolicy that isolates every pod for {{direction}} traffic.',
       cancelled:
-        'Namespace "{{name}}" isolates every pod for {{direction}} traffic, but rule {{rule}} of NetworkPolicy "{{policy}}" allows all {{directionLower}} traffic for every pod, which cancels it.',
+        'Namespace "{{name}}" isolates every pod for {{direction}} traffic, but {{rules}} all {{directionLower}} traffic for every pod, which cancels it.',
     },
   },
   reads: ['namespaces', 'networkpolicies'],
@@ -43,7 +43,7 @@ export default defineControl({
         const lower = direction.toLowerCase();
         const path = `NetworkPolicy[${direction}]`;
         const isolating = policies.filter((np) => selectsAllPods(np) && policyTypes(np).includes(direction));
-        const cancelling = isolating.flatMap((np) => effectiveRules(np, direction)).filter(allowsAll);
+        const cancelling = rulesAllowingAll(isolating.flatMap((np) => effectiveRules(np, direction)));
         if (isolating.length === 0) {
           failed = true;
           report.fail(subject, {
@@ -58,12 +58,11 @@ export default defineControl({
           });
         } else if (cancelling.length > 0) {
           failed = true;
-          const rule = cancelling[0]!;
           report.fail(subject, {
             messageId: 'cancelled',
-            data: { direction, directionLower: lower, directionKey: lower, policy: rule.policy.metadata.name, rule: rule.path },
+            data: { direction, directionLower: lower, directionKey: lower, rules: describeAllowingAll(cancelling) },
             path,
-            observed: cancelling.map((r) => `${r.policy.metadata.name} ${r.path}: {}`).join('; '),
+            observed: cancelling.map((r) => `${r.policy.metadata.name} ${r.path}`).join('; '),
             expected: `no ${lower} rule that allows every peer on every port for every pod`,
           });
         }

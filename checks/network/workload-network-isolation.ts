@@ -1,14 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { isSystemNamespace } from '../../src/model/namespaces.ts';
-import {
-  admittedContainerPorts,
-  admitsEveryAddress,
-  describePorts,
-  networkAnalysis,
-  type ContainerPort,
-  type Rule,
-  type WorkloadDirection,
-} from '../../src/model/network.ts';
+import { admitsEveryAddress, admittedContainerPorts, type ContainerPort, describeAllowingAll, describePorts, networkAnalysis, type Rule, type WorkloadDirection } from '../../src/model/network.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
 
 /** A label of the pod template to select it by: a conventional name label if there is one. */
@@ -29,7 +21,7 @@ export default defineControl({
     area: 'network',
     severity: 'medium',
     description:
-      'For each workload (the controller\'s pod template, and its existing pods), finds the NetworkPolicies of its namespace whose pod selector matches its labels and that isolate each direction. Fails a direction when no policy isolates it, when only some of its pods are isolated, when a rule of an isolating policy allows every peer on every port, or (ingress) when a rule admits every source on a port: a numbered one whether or not the workload declares it (declared ports are informational), a named one when it resolves against the workload\'s ports. A pod that a policy merely names as a peer is not isolated by it. Host-network workloads are not applicable: NetworkPolicy does not govern them.',
+      'For each workload (the controller\'s pod template, and its existing pods), finds the NetworkPolicies of its namespace whose pod selector matches its labels and that isolate each direction. Fails a direction when no policy isolates it, when only some of its pods are isolated, when the rules of its isolating policies, one alone or several together, allow every peer on every port, or (ingress) when a rule admits every source on a port: a numbered one whether or not the workload declares it (declared ports are informational), a named one when it resolves against the workload\'s ports. A pod that a policy merely names as a peer is not isolated by it. Host-network workloads are not applicable: NetworkPolicy does not govern them.',
     rationale:
       'Isolation is per pod and per direction: a policy that only selects other pods, or only restricts ingress, leaves this workload\'s traffic open. What an isolated pod may do is the union of every selecting policy\'s rules, so one broad rule opens it whatever the others say.',
     remediation:
@@ -40,7 +32,7 @@ export default defineControl({
     messages: {
       'not-isolated': '{{kind}} "{{name}}" is not isolated for {{directionLower}} traffic: no NetworkPolicy selecting its pods lists {{direction}}.',
       'partly-isolated': '{{kind}} "{{name}}" is isolated for {{directionLower}} traffic in only some of its pods; not in {{pods}}.',
-      'allows-all': '{{kind}} "{{name}}" is isolated for {{directionLower}} traffic, but rule {{rule}} of NetworkPolicy "{{policy}}" allows every peer on every port.',
+      'allows-all': '{{kind}} "{{name}}" is isolated for {{directionLower}} traffic, but {{rules}} every peer on every port.',
       'any-source': '{{kind}} "{{name}}" accepts connections from every source on {{ports}} (rule {{rule}} of NetworkPolicy "{{policy}}").',
     },
   },
@@ -93,12 +85,11 @@ export default defineControl({
           });
         } else if (d.allowAll.length > 0) {
           failed = true;
-          const rule = d.allowAll[0]!;
           report.fail(subject, {
             messageId: 'allows-all',
-            data: { ...base, policy: rule.policy.metadata.name, rule: rule.path },
+            data: { ...base, rules: describeAllowingAll(d.allowAll) },
             path,
-            observed: d.allowAll.map((r) => `${r.policy.metadata.name} ${r.path}: {}`).join('; '),
+            observed: d.allowAll.map((r) => `${r.policy.metadata.name} ${r.path}`).join('; '),
             expected: `${lower} rules that name peers or ports`,
           });
         } else if (direction === 'Ingress') {

@@ -230,6 +230,53 @@ export function allowsAll(rule: Rule): boolean {
   return admitsEveryPeer(rule) && coversEveryPort(rule.ports);
 }
 
+/**
+ * The rules among `rules` that together admit every peer on every port — rules are ORed, within a policy and across
+ * the policies that select a pod — or none when they do not. An allow-all may be split: every pod in one rule and
+ * `0.0.0.0/0` in another, or TCP, UDP and SCTP in three. Decided port range by port range: on each, some rule that
+ * covers it must admit every pod of every namespace, and the ipBlocks of the rules that cover it must together cover
+ * a whole address family. A single rule that allows everything is returned alone.
+ */
+export function rulesAllowingAll(rules: readonly Rule[]): Rule[] {
+  const single = rules.filter(allowsAll);
+  if (single.length > 0) return single;
+  if (rules.length < 2) return [];
+  const everyPod = (r: Rule) => r.peers === null || r.peers.some((p) => p.type === 'pods' && p.namespaces === 'all' && p.pods === 'all');
+  const used = new Set<Rule>();
+  for (const protocol of ['TCP', 'UDP', 'SCTP']) {
+    // Each rule's numbered ranges for the protocol (a named port opens only what it names: no range).
+    const spans = rules.map((r) => ({
+      rule: r,
+      ranges:
+        r.ports === null || r.ports.some((p) => p.protocol === protocol && p.port === undefined)
+          ? [[1, MAX_PORT] as const]
+          : r.ports
+              .filter((p): p is PortRange & { port: number } => p.protocol === protocol && typeof p.port === 'number')
+              .map((p) => [p.port, Math.max(p.port, p.endPort ?? p.port)] as const),
+    }));
+    const cuts = new Set<number>([1, MAX_PORT + 1]);
+    for (const { ranges } of spans) for (const [lo, hi] of ranges) cuts.add(Math.max(1, lo)).add(Math.min(MAX_PORT, hi) + 1);
+    const points = [...cuts].filter((n) => n >= 1 && n <= MAX_PORT + 1).sort((a, b) => a - b);
+    for (let i = 0; i + 1 < points.length; i++) {
+      const port = points[i]!; // every port up to the next cut is covered by the same rules
+      const covering = spans.filter(({ ranges }) => ranges.some(([lo, hi]) => lo <= port && port <= hi)).map((x) => x.rule);
+      const pods = covering.filter(everyPod);
+      if (pods.length === 0) return [];
+      const addresses = covering.some((r) => r.peers === null) ? covering.filter((r) => r.peers === null) : covering.filter((r) => ipBlocksOf(r).length > 0);
+      if (!covering.some((r) => r.peers === null) && wholeSpaceFamilies(addresses.flatMap(ipBlocksOf)).size === 0) return [];
+      for (const r of [...pods, ...addresses]) used.add(r);
+    }
+  }
+  return rules.filter((r) => used.has(r));
+}
+
+/** Rules that allow everything, in words: `rule spec.ingress[0] of NetworkPolicy "a" allows`, or, when several do it together, `rules … together allow`. */
+export function describeAllowingAll(rules: readonly Rule[]): string {
+  const of = (r: Rule) => `${r.path} of NetworkPolicy "${r.policy.metadata.name}"`;
+  if (rules.length === 1 || allowsAll(rules[0]!)) return `rule ${of(rules[0]!)} allows`;
+  return `rules ${rules.map(of).join(', ')} together allow`;
+}
+
 function admitsEveryPeer(rule: Rule): boolean {
   if (rule.peers === null) return true;
   return rule.peers.some((p) => p.type === 'pods' && p.namespaces === 'all' && p.pods === 'all') && admitsEveryAddress(rule);
@@ -538,14 +585,14 @@ function directionOf(labelSets: readonly LabelSet[], policies: readonly K8sObjec
     isolated: notIsolated.length === 0 ? 'yes' : notIsolated.length === labelSets.length ? 'no' : 'partial',
     policies: list,
     rules,
-    allowAll: rules.filter(allowsAll),
+    allowAll: rulesAllowingAll(rules),
     notIsolated: notIsolated.length === labelSets.length ? [] : notIsolated,
   };
 }
 
 function namespaceDirection(policies: readonly K8sObject[], wls: readonly WorkloadNetwork[], direction: Direction): NamespaceDirection {
   const allPodsPolicies = policies.filter((np) => selectsAllPods(np) && policyTypes(np).includes(direction));
-  const cancelledBy = allPodsPolicies.flatMap((np) => effectiveRules(np, direction)).filter(allowsAll);
+  const cancelledBy = rulesAllowingAll(allPodsPolicies.flatMap((np) => effectiveRules(np, direction)));
   const counted = wls.filter((w) => !w.hostNetwork);
   const key = direction === 'Ingress' ? 'ingress' : 'egress';
   const isolatedWorkloads = counted.filter((w) => w[key].isolated === 'yes').length;
@@ -589,9 +636,7 @@ function verdictOf(ns: Omit<NamespaceNetwork, 'verdict' | 'reasons'>): { verdict
         reasons.push(`${subjectText(w.workload)} is isolated for ${dir} traffic in only some of its pods (not: ${d.notIsolated.map((s) => s.name ?? 'its pod template').join(', ')}).`);
       }
       const allPods = new Set(ns[d.direction === 'Ingress' ? 'ingress' : 'egress'].cancelledBy);
-      for (const r of d.allowAll) {
-        if (!allPods.has(r)) reasons.push(`${subjectText(w.workload)}: rule ${r.path} of NetworkPolicy ${r.policy.metadata.name} allows all its ${dir} traffic.`);
-      }
+      if (d.allowAll.some((r) => !allPods.has(r))) reasons.push(`${subjectText(w.workload)}: ${describeAllowingAll(d.allowAll)} all its ${dir} traffic.`);
     }
   }
   if (reasons.length === 0) return { verdict: 'default-deny', reasons };
