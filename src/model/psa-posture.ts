@@ -24,7 +24,7 @@ import { WORKLOAD_KINDS, isReportedThroughOwner, subjectOf, workloads, type Subj
 import { kindKeyOf, type KindKey } from '../collect/kinds.ts';
 import type { K8sObject, ObjectMeta, PodSpec } from './k8s.ts';
 import { PSA_LEVELS, PSA_PREFIX, isSystemNamespace, type PsaLevel } from './namespaces.ts';
-import { evaluatePssLevel, formatPssVersion, pssVersionFor, serverPssVersion, type PssCheckId, type PssEvaluation, type PssVersion } from './pss.ts';
+import { PSS_NEWEST_VERSION, evaluatePssLevel, formatPssVersion, pssVersionFor, serverPssVersion, type PssCheckId, type PssEvaluation, type PssVersion } from './pss.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export const PSA_MODES = ['enforce', 'audit', 'warn'] as const;
@@ -303,6 +303,13 @@ export interface NamespacePosture {
 export interface PsaPostureInsight {
   /** The cluster's version (`v1.37`), which `latest` means; absent when unknown. */
   clusterVersion?: string;
+  /**
+   * Without an API server (a static scan), the version `latest` was taken to mean: the newest whose rules k8s-audit
+   * knows. The checks changed over the versions, so what passes there may be refused by an older cluster.
+   */
+  assumedVersion?: string;
+  /** Why the verdicts hold only at assumedVersion, when it is set. */
+  note?: string;
   namespaces: NamespacePosture[];
 }
 
@@ -343,6 +350,11 @@ export function psaPosture(snapshot: Snapshot): PsaPostureInsight {
   const server = serverPssVersion(snapshot.serverVersion);
   const insight: PsaPostureInsight = { namespaces: [] };
   if (server) insight.clusterVersion = formatPssVersion(server);
+  const assumed = server ? undefined : formatPssVersion(PSS_NEWEST_VERSION);
+  if (assumed) {
+    insight.assumedVersion = assumed;
+    insight.note = `No API server was read: "latest" is taken as ${assumed}, the newest version whose checks k8s-audit knows. On a cluster of an older version "latest" means that version, whose checks refuse some of what ${assumed} allows (sysctls allowed from v1.27, v1.29, v1.32 and v1.37; pods in user namespaces exempted from two checks from v1.35): judge a namespace against its cluster (scan it live) before enforcing a level there.`;
+  }
   const names = snapshot.list('namespaces').map((n) => n.metadata.name).sort();
   for (const namespace of names) {
     const ns = snapshot.get('namespaces', undefined, namespace)!;
@@ -366,7 +378,8 @@ export function psaPosture(snapshot: Snapshot): PsaPostureInsight {
       pods: snapshot.inNamespace('pods', namespace).length,
       levels,
     };
-    const step = nextStep(posture);
+    let step = nextStep(posture);
+    if (step && assumed) step = `${step} (Judged at ${assumed}: check on the cluster first, see the note.)`;
     insight.namespaces.push(step ? { ...posture, nextStep: step } : posture);
   }
   return insight;

@@ -209,3 +209,40 @@ spec:
     expect(web).toMatchObject({ enforce: 'baseline', baseline: 'enforced, violated by 1 workload (1 pod)', restricted: '1 workload, 1 pod refused' });
   });
 });
+
+describe('psaPosture without an API server', () => {
+  // A sysctl allowed at baseline only from v1.32: what "latest" allows depends on the cluster's version.
+  const manifests = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: api}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tuned, namespace: api}
+spec:
+  selector: {matchLabels: {app: tuned}}
+  template:
+    metadata: {labels: {app: tuned}}
+    spec:
+      securityContext: {sysctls: [{name: net.ipv4.tcp_rmem, value: "4096 87380 6291456"}]}
+      containers: [{name: app, image: registry.example.com/app:1.0}]
+`;
+
+  it('says which version "latest" was taken as, and that an older cluster may refuse what it allows', () => {
+    const staticScan = psaPosture(snapshotFromYaml(manifests));
+    expect(staticScan.clusterVersion).toBeUndefined();
+    expect(staticScan.assumedVersion).toBe('v1.37');
+    expect(staticScan.note).toMatch(/"latest" is taken as v1\.37/);
+    const api = staticScan.namespaces.find((n) => n.namespace === 'api')!;
+    expect(api.baseline).toBe('nothing breaks');
+    expect(api.nextStep).toMatch(/^Nothing in the namespace violates baseline: enforce it now.*\(Judged at v1\.37: check on the cluster first, see the note\.\)$/);
+    // Against a v1.31 API server the same Deployment is refused at baseline; against v1.37, no caveat.
+    const old = psaPosture(snapshotFromYaml(manifests, { serverVersion: { gitVersion: 'v1.31.4', major: '1', minor: '31' } })).namespaces.find((n) => n.namespace === 'api')!;
+    expect(old.baseline).toMatch(/^1 workload, 0 pods refused$/);
+    const live = psaPosture(snapshotFromYaml(manifests, V137));
+    expect(live.assumedVersion).toBeUndefined();
+    expect(live.note).toBeUndefined();
+    expect(live.namespaces.find((n) => n.namespace === 'api')!.nextStep).not.toContain('Judged at');
+  });
+});
