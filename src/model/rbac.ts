@@ -861,7 +861,8 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     id: 'approve-csrs',
     label: 'Approve certificate requests',
-    description: 'Approve CertificateSigningRequests (certificatesigningrequests/approval), e.g. for client certificates.',
+    description:
+      'Approve CertificateSigningRequests: update certificatesigningrequests/approval, together with approve on the signers whose requests it may approve (listed as the names it is limited to), e.g. kubernetes.io/kube-apiserver-client for client certificates.',
     probes: [{ verbs: ['update', 'patch'], group: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval', clusterScoped: true }],
   },
   {
@@ -1074,8 +1075,32 @@ function capabilityMatches(rule: PolicyRule): readonly (readonly (ProbeMatch | u
   return hit;
 }
 
-/** The dangerous permissions carried by a list of grants. */
+/**
+ * Approving a CertificateSigningRequest takes two permissions: the approval subresource, and `approve` on the
+ * request's signer (`signers`, by name: `kubernetes.io/kube-apiserver-client`, or `<domain>/*`), which the
+ * certificate approval admission plugin checks.
+ */
+const APPROVE_SIGNERS: Probe = { verbs: ['approve'], group: 'certificates.k8s.io', resource: 'signers', clusterScoped: true };
+
+/** The dangerous permissions carried by a list of grants (all of one subject's: some take two permissions). */
 export function capabilitiesOfGrants(grants: readonly Grant[]): WhoCanPermission[] {
+  const out = capabilityPerGrant(grants);
+  if (!out.some((p) => p.capability === 'approve-csrs')) return out;
+  const signers = grants.map((g) => (scopeReaches(g.binding, APPROVE_SIGNERS) ? matchProbeMemo(g.rule, APPROVE_SIGNERS) : undefined)).filter((m) => m !== undefined);
+  // Without approve on any signer, the approval subresource approves nothing.
+  if (signers.length === 0) return out.filter((p) => p.capability !== 'approve-csrs');
+  const limited = signers.every((m) => m.resourceNames);
+  for (const p of out) {
+    if (p.capability !== 'approve-csrs') continue;
+    p.resources = [...new Set([...p.resources, 'signers'])];
+    p.verbs = [...new Set([...p.verbs, 'approve'])];
+    // The signers are the limit that matters (request names are generated); otherwise the request names, if any.
+    if (limited) p.resourceNames = [...new Set(signers.flatMap((m) => m.resourceNames ?? []))];
+  }
+  return out;
+}
+
+function capabilityPerGrant(grants: readonly Grant[]): WhoCanPermission[] {
   const out: WhoCanPermission[] = [];
   for (const g of grants) {
     const ruleMatches = capabilityMatches(g.rule);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { leastPrivilegeReplacement, subtract } from '../../checks/rbac/_replacement.ts';
@@ -239,5 +240,18 @@ subjects:
     const wild = subtract({ verbs: ['create'], apiGroups: [''], resources: ['*'] }, 0, matches[0]!.matches);
     expect(wild.rules).toEqual([]);
     expect(wild.comments[0]).toMatch(/'\*' includes create on pods/);
+  });
+});
+
+describe('who can approve certificate requests', () => {
+  it('takes the approval subresource and approve on a signer, limited to the signers named', () => {
+    const yaml = readFileSync(new URL('../fixtures/who-can-csr-approval.yaml', import.meta.url), 'utf8');
+    const insight = whoCan(snapshotFromYaml(yaml)) as WhoCanInsight;
+    // alice may update the approval subresource but approve on no signer: she can approve nothing.
+    expect(insight.byCapability['approve-csrs']).toEqual(['ServiceAccount:signer/approver']);
+    const approver = insight.subjects.find((s) => s.name === 'approver')!;
+    const perm = approver.permissions.find((p) => p.capability === 'approve-csrs')!;
+    expect(perm.resourceNames).toEqual(['example.com/my-signer']);
+    expect(perm.resources).toContain('signers');
   });
 });
