@@ -355,10 +355,13 @@ export function psaPosture(snapshot: Snapshot): PsaPostureInsight {
     insight.assumedVersion = assumed;
     insight.note = `No API server was read: "latest" is taken as ${assumed}, the newest version whose checks k8s-audit knows. On a cluster of an older version "latest" means that version, whose checks refuse some of what ${assumed} allows (sysctls allowed from v1.27, v1.29, v1.32 and v1.37; pods in user namespaces exempted from two checks from v1.35): judge a namespace against its cluster (scan it live) before enforcing a level there.`;
   }
-  const names = snapshot.list('namespaces').map((n) => n.metadata.name).sort();
+  // Scanned files often put workloads in a namespace without its Namespace object: those namespaces are judged too,
+  // their labels unknown (as if unset: privileged, which is what the cluster does if the namespace has none).
+  const names = [...new Set([...snapshot.list('namespaces').map((n) => n.metadata.name), ...workloadNamespaces(snapshot)])].sort();
   for (const namespace of names) {
-    const ns = snapshot.get('namespaces', undefined, namespace)!;
-    const modes = namespacePsa(ns.metadata.labels);
+    const ns = snapshot.get('namespaces', undefined, namespace);
+    const modes = namespacePsa(ns?.metadata.labels);
+    const unknown = (m: PsaModeSetting) => (ns ? modeText(m) : 'unknown: no Namespace object scanned');
     const enforce = modes.enforce.effectiveLevel;
     const levels: LevelImpact[] = [];
     for (const level of ['baseline', 'restricted'] as const) {
@@ -368,9 +371,9 @@ export function psaPosture(snapshot: Snapshot): PsaPostureInsight {
     const posture: Omit<NamespacePosture, 'nextStep'> = {
       namespace,
       system: isSystemNamespace(namespace),
-      enforce: modeText(modes.enforce),
-      audit: modeText(modes.audit),
-      warn: modeText(modes.warn),
+      enforce: unknown(modes.enforce),
+      audit: unknown(modes.audit),
+      warn: unknown(modes.warn),
       baseline: levelText(levels.find((l) => l.level === 'baseline')),
       restricted: levelText(levels.find((l) => l.level === 'restricted')),
       modes,
@@ -383,6 +386,13 @@ export function psaPosture(snapshot: Snapshot): PsaPostureInsight {
     insight.namespaces.push(step ? { ...posture, nextStep: step } : posture);
   }
   return insight;
+}
+
+/** Namespaces that hold workloads or Pods. */
+function workloadNamespaces(snapshot: Snapshot): string[] {
+  const out = new Set<string>();
+  for (const kind of WORKLOAD_KINDS) for (const o of snapshot.list(kind)) if (o.metadata.namespace) out.add(o.metadata.namespace);
+  return [...out];
 }
 
 /** Kinds the posture analysis reads. */

@@ -1230,8 +1230,24 @@ export function whoCan(snapshot: Snapshot): WhoCanInsight {
       'Members of system:masters are allowed everything before RBAC is consulted; membership lives in client certificates and cannot be listed.',
       'Permissions granted by other authorizers (Node, webhooks) are not included.',
       ...(snapshot.source === 'manifests' ? ['Scanned files: bindings to roles that are not among the files (such as the built-in view, edit and admin) contribute nothing here.'] : []),
+      ...(snapshot.source === 'manifests' ? unknownAggregations(model) : []),
     ],
   };
+}
+
+/**
+ * Scanned files: bindings to an aggregated ClusterRole grant what the ClusterRoles its selectors pick grant, and the
+ * cluster may hold more of those than the files (Kubernetes' own `aggregate-to-*` roles, an operator's): their
+ * subjects may hold more than is listed, so they are named.
+ */
+function unknownAggregations(model: RbacModel): string[] {
+  const out: string[] = [];
+  for (const b of model.bindings) {
+    if (!b.role?.aggregated) continue;
+    const who = b.subjects.map((s) => `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}`).join(', ');
+    out.push(`Scanned files: ${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} binds the aggregated ClusterRole ${b.role.name}, whose rules come from the ClusterRoles its selectors pick; the cluster may hold more of those than the files, so ${who || 'its subjects'} may hold more than is listed here.`);
+  }
+  return out;
 }
 
 /** The `whoCan` insight provider (registered in src/engine/insights.ts). */

@@ -246,3 +246,25 @@ spec:
     expect(live.namespaces.find((n) => n.namespace === 'api')!.nextStep).not.toContain('Judged at');
   });
 });
+
+describe('psaPosture of a namespace whose Namespace object was not scanned', () => {
+  it('judges it anyway, its labels unknown', () => {
+    const posture = psaPosture(
+      snapshotFromYaml(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: agent, namespace: shop}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      hostNetwork: true
+      containers: [{name: agent, image: registry.example.com/agent:1.0}]
+`),
+    );
+    const shop = posture.namespaces.find((n) => n.namespace === 'shop')!;
+    expect(shop.enforce).toBe('unknown: no Namespace object scanned');
+    expect(shop.baseline).toBe('1 workload, 0 pods refused');
+  });
+});

@@ -5,6 +5,7 @@ import { leastPrivilegeReplacement, subtract } from '../../checks/rbac/_replacem
 import { INSIGHT_PROVIDERS, computeInsights } from '../../src/engine/insights.ts';
 import { CAPABILITY_IDS, bindingMatches, capability, rbacModel, whoCan, type WhoCanInsight } from '../../src/model/rbac.ts';
 import { snapshotFromYaml } from '../helpers/snapshot.ts';
+import { parseManifests, snapshotFromObjects } from '../../src/collect/manifests.ts';
 
 const CLUSTER = `
 apiVersion: v1
@@ -253,5 +254,14 @@ describe('who can approve certificate requests', () => {
     const perm = approver.permissions.find((p) => p.capability === 'approve-csrs')!;
     expect(perm.resourceNames).toEqual(['example.com/my-signer']);
     expect(perm.resources).toContain('signers');
+  });
+});
+
+describe('who-can over scanned files', () => {
+  it('names the subjects of bindings to aggregated ClusterRoles, which may hold more than the files show', () => {
+    const insight = whoCan(snapshotFromObjects(parseManifests(CLUSTER, 'files.yaml'))) as WhoCanInsight;
+    expect(insight.notes.some((n) => /ClusterRoleBinding deployer-bundle binds the aggregated ClusterRole bundle, .* ServiceAccount ci\/deployer may hold more than is listed here\./.test(n))).toBe(true);
+    const live = whoCan(snapshotFromYaml(CLUSTER)) as WhoCanInsight;
+    expect(live.notes.some((n) => n.includes('aggregated ClusterRole'))).toBe(false);
   });
 });
