@@ -135,7 +135,14 @@ export interface LevelImpact {
   current: boolean;
   workloads: WorkloadImpact[];
   pods: PodImpact[];
+  /** For a stricter level the namespace would be raised to: the warning lines the API server answers the label change with (admissionWarnings). */
+  warnings?: string[];
+  /** Over 3,000 Pods, the API server checks only the first 3,000 (and stops after a second): said here, as it says it. */
+  partialCheck?: string;
 }
+
+/** The API server checks at most this many of a namespace's Pods when its enforce level is raised (defaultNamespaceMaxPodsToCheck). */
+const MAX_PODS_CHECKED = 3000;
 
 /** What impactAt needs of a PSS evaluation: kept per spec instead of the whole evaluation (every check's result). */
 interface Verdict {
@@ -366,7 +373,16 @@ export function psaPosture(snapshot: Snapshot): PsaPostureInsight {
     const levels: LevelImpact[] = [];
     for (const level of ['baseline', 'restricted'] as const) {
       if (compareLevels(level, enforce) < 0) continue;
-      levels.push(impactAt(snapshot, namespace, level, level === enforce));
+      const impact = impactAt(snapshot, namespace, level, level === enforce);
+      if (!impact.current) {
+        const warnings = admissionWarnings(namespace, impact);
+        if (warnings.length) impact.warnings = warnings;
+        const pods = snapshot.inNamespace('pods', namespace).length;
+        if (pods > MAX_PODS_CHECKED) {
+          impact.partialCheck = `The API server checks only the first ${MAX_PODS_CHECKED} of the ${pods} Pods (within a second) and says so: "new PodSecurity enforce level only checked against the first ${MAX_PODS_CHECKED} of ${pods} existing pods"; the lines above cover every Pod.`;
+        }
+      }
+      levels.push(impact);
     }
     const posture: Omit<NamespacePosture, 'nextStep'> = {
       namespace,

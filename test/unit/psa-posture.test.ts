@@ -268,3 +268,31 @@ spec:
     expect(shop.baseline).toBe('1 workload, 0 pods refused');
   });
 });
+
+describe('psaPosture: what the API server answers', () => {
+  it('gives each stricter level the warning lines of the label change', () => {
+    const posture = psaPosture(
+      snapshotFromYaml(
+        `
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b-agent, namespace: shop}
+spec: {hostNetwork: true, containers: [{name: c, image: registry.example.com/agent:1.0}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: a-agent, namespace: shop}
+spec: {hostNetwork: true, containers: [{name: c, image: registry.example.com/agent:1.0}]}
+`,
+        V137,
+      ),
+    );
+    const baseline = posture.namespaces.find((n) => n.namespace === 'shop')!.levels.find((l) => l.level === 'baseline')!;
+    expect(baseline.warnings).toEqual(['existing pods in namespace "shop" violate the new PodSecurity enforce level "baseline:latest"', 'a-agent (and 1 other pod): host namespaces']);
+    expect(baseline.partialCheck).toBeUndefined();
+  });
+});
