@@ -34,7 +34,7 @@ const repeatable = (value: string, previous: string[] = []) => [...previous, ...
  * and widen the scan to every namespace, or run every control.
  */
 const named =
-  (option: 'namespace' | 'control') =>
+  (option: 'namespace' | 'control' | 'registry') =>
   (value: string, previous: string[] = []): string[] => {
     const next = repeatable(value, previous);
     if (next.length === previous.length) throw new InvalidArgumentError(`It names no ${option}.`);
@@ -68,7 +68,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .option('--exclude-namespace <ns>', 'leave out this namespace (repeatable)', named('namespace'))
     .option('--controls <ids>', 'run only these controls (comma list, repeatable)', named('control'))
     .option('--skip-controls <ids>', 'skip these controls (comma list, repeatable)', named('control'))
-    .option('--allowed-registries <registries>', 'registries images may come from, for pod-image-registry: host[:port], host/path-prefix or *.domain (comma list, repeatable)', repeatable)
+    .option('--allowed-registries <registries>', 'registries images may come from, for pod-image-registry: host[:port], host/path-prefix or *.domain (comma list, repeatable)', named('registry'))
     .option('--format <formats>', 'table (default on a terminal), json (default when piped), md, html, sarif, junit, summary (Markdown digest for CI); comma list or repeated', repeatable)
     .option('-o, --output <path>', 'write to this file, or to this directory when several formats are given')
     .option('--include-passes', 'list every passing result in the JSON output; by default passes are counted per control and namespace')
@@ -98,6 +98,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .command('controls')
     .description('List the controls k8s-audit runs.')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'md']).default('table'))
+    .option('--debug', 'show stack traces on errors')
     .action((opts: { format: 'table' | 'json' | 'md' }) => {
       io.stdout.write(renderCatalogue(allControls(), opts.format));
     });
@@ -106,6 +107,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .command('explain')
     .description('Explain one control: what it checks, why, how to fix it.')
     .argument('<control-id>')
+    .option('--debug', 'show stack traces on errors')
     .action((id: string) => {
       io.stdout.write(renderExplain(getControl(id)));
     });
@@ -114,8 +116,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .command('report')
     .description('Render a saved scan (scan.json) again, with no cluster.')
     .argument('<scan.json>')
-    .option('--format <formats>', 'html, md, json, sarif, junit, summary or table (default: from the output file name, else table)', repeatable)
+    .option('--format <formats>', 'html, md, json, sarif, junit, summary or table (default: from the output file name; JSON to a file without a known extension; table on stdout)', repeatable)
     .option('-o, --output <path>', 'write to this file, or to this directory when several formats are given')
+    .option('--debug', 'show stack traces on errors')
     .action((file: string, opts: { format?: string[]; output?: string }) => {
       const result = readScan(file);
       emit(result, opts.format, opts.output, io);
@@ -129,6 +132,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .addOption(new Option('--format <format>', 'output format (default: from the output file name, .md or .json, else table; md: shortened to fit a pull-request comment)').choices(DIFF_FORMATS))
     .option('-o, --output <path>', 'write to this file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a new failing finding is at or above this severity').choices(FAIL_ON).default('none'))
+    .option('--debug', 'show stack traces on errors')
     .action((before: string, after: string, opts: { format?: DiffFormat; output?: string; failOn: FailOn }) => {
       const d = diffScans(readBaseline(before), readScan(after), { before, after });
       const fromPath = opts.output ? formatFromPath(opts.output) : undefined;

@@ -93,7 +93,11 @@ export function writeOutput(path: string, content: string | Iterable<string>): v
     writeChunks(temporary, pieces, isGzipPath(path));
     renameSync(temporary, target);
   } catch (err) {
-    rmSync(temporary, { force: true });
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // nothing was made there (a parent that is a file, say): the first error is the one to report
+    }
     throw cannotWrite(path, err);
   }
 }

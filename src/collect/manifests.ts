@@ -113,6 +113,12 @@ export function snapshotFromFiles(paths: string[], opts: StaticOptions = {}): Sn
   const where = paths.map((p) => (p === '-' ? 'standard input' : p)).join(', ');
   if (objects.length === 0) throw new UsageError(`no Kubernetes object in ${where}: nothing to scan`);
   const snapshot = snapshotFromObjects(objects);
+  // Objects only of kinds no control reads (custom resources, ConfigMaps) are nothing to scan either.
+  const checked = KIND_KEYS.reduce((n, k) => n + snapshot.list(k).length, 0);
+  if (checked === 0) {
+    const kinds = [...new Set(objects.map((o) => o.kind))].sort().slice(0, 5).join(', ');
+    throw new UsageError(`the ${objects.length} object(s) in ${where} are of kinds k8s-audit does not check (${kinds}): nothing to scan`);
+  }
   if (!opts.namespaces?.length && !opts.excludeNamespaces?.length) return snapshot;
   const only = opts.namespaces?.length ? new Set(opts.namespaces) : undefined;
   const excluded = new Set(opts.excludeNamespaces ?? []);
@@ -122,7 +128,7 @@ export function snapshotFromFiles(paths: string[], opts: StaticOptions = {}): Sn
   );
   if (kept.length === 0) {
     const scope = [only ? `-n ${[...only].join(',')}` : '', excluded.size ? `--exclude-namespace ${[...excluded].join(',')}` : ''].filter(Boolean).join(' and ');
-    throw new UsageError(`${scope} leaves none of the ${objects.length} object(s) in ${where}: nothing to scan`);
+    throw new UsageError(`${scope} leaves none of the ${checked} object(s) k8s-audit checks in ${where}: nothing to scan`);
   }
   return snapshotFromObjects(kept);
 }

@@ -49,10 +49,28 @@ describe('CLI snapshots', () => {
       ['--exclude-namespace', 'namespace'],
       ['--controls', 'control'],
       ['--skip-controls', 'control'],
+      ['--allowed-registries', 'registry'],
     ] as const) {
       const r = await runCli(['scan', '-f', 'test/scenarios/demo', flag, ' , ']);
       expect(r.code, flag).toBe(2);
       expect(r.stderr, flag).toMatch(new RegExp(`^k8s-audit: option .* argument ' , ' is invalid\\. It names no ${what}\\.\\n$`));
+    }
+  });
+
+  it('every command takes --debug, as its errors suggest; a parent of -o that is a file is one line and exit 2', async () => {
+    const saved = join(tmp, 'for-debug.json');
+    expect((await runCli(['scan', '-f', join(repo, 'test/scenarios/demo'), '--format', 'json', '-o', saved, '-q'])).code).toBe(0);
+    for (const args of [['controls', '--debug'], ['explain', 'pod-privileged', '--debug'], ['report', saved, '--format', 'summary', '--debug'], ['diff', saved, saved, '--debug']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stderr, args.join(' ')).not.toMatch(/unknown option/);
+    }
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, '');
+    for (const args of [['scan', '-f', join(repo, 'test/scenarios/demo'), '-o', join(file, 'scan.json')], ['report', saved, '-o', join(file, 'r.md')], ['diff', saved, saved, '-o', join(file, 'd.md')]]) {
+      const r = await runCli(args);
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stderr, args[0]).toMatch(/^k8s-audit: cannot write .*a-file\/\S+: E\w+: [^\n]*\n$/);
     }
   });
 

@@ -357,7 +357,12 @@ describe('scan -f', () => {
     const pod = write(join(tmp, 'one-pod.yaml'), POD('a', 'apps', ''));
     const r = await runCli(['scan', '-f', pod, '-n', 'typo', '--fail-on', 'info']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`k8s-audit: -n typo leaves none of the 1 object(s) in ${pod}: nothing to scan\n`);
+    expect(r.stderr).toBe(`k8s-audit: -n typo leaves none of the 1 object(s) k8s-audit checks in ${pod}: nothing to scan\n`);
+    // Only kinds no control reads (custom resources): nothing to scan either.
+    const custom = write(join(tmp, 'custom.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: prod}\n---\napiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g, namespace: prod}\n');
+    const c = await runCli(['scan', '-f', custom, '--fail-on', 'info']);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toBe(`k8s-audit: the 2 object(s) in ${custom} are of kinds k8s-audit does not check (Gadget, Widget): nothing to scan\n`);
   });
 
   it('a name with a lone UTF-16 surrogate (possible in JSON) still gives every format, SARIF included', async () => {
