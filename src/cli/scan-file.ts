@@ -81,6 +81,10 @@ const STATUS_SET: ReadonlySet<unknown> = new Set(STATUSES);
  * their text goes through each format's escaping, but their shape (a subject, a severity the reports know) is
  * taken as it comes, so a file edited by hand or by another tool is checked here, once, not in every renderer.
  */
+function isStringList(v: unknown): boolean {
+  return Array.isArray(v) && v.every(isString);
+}
+
 export function resultProblem(r: unknown, at: string): string | undefined {
   if (!isObject(r)) return `${at} is not an object`;
   if (!isString(r.controlId)) return `${at}.controlId is not a string`;
@@ -109,15 +113,27 @@ function scanProblem(data: ScanResult): string | undefined {
     if (!SEVERITY_SET.has(c.severity) || !STATUS_SET.has(c.status)) return `${at}.severity or .status is not one k8s-audit knows`;
     if (!isObject(c.counts)) return `${at}.counts is not an object`;
     if (!optional(c.references, isObject)) return `${at}.references is not an object`;
+    const refs = (c.references ?? {}) as Record<string, unknown>;
+    for (const key of ['cis', 'pss', 'links'] as const) if (!optional(refs[key], isStringList)) return `${at}.references.${key} is not a list of strings`;
     for (const key of ['description', 'rationale', 'reason'] as const) if (!optional(c[key], isString)) return `${at}.${key} is not a string`;
   }
   const s = data.summary as unknown;
   if (!isObject(s)) return 'summary is not an object';
   for (const key of ['results', 'controls', 'failedBySeverity', 'byArea', 'byNamespace'] as const) if (!isObject(s[key])) return `summary.${key} is not an object`;
+  for (const key of ['byArea', 'byNamespace'] as const) {
+    for (const [name, v] of Object.entries(s[key] as Record<string, unknown>)) if (!isObject(v)) return `summary.${key}.${name} is not an object`;
+  }
   if (!(s.score === null || typeof s.score === 'number') || !isString(s.grade)) return 'summary.score or summary.grade is not what k8s-audit writes';
   const scan = data.scan as unknown;
   if (!isObject(scan) || !isString(scan.startedAt)) return 'scan.startedAt is not a string';
   if (!optional(scan.collection, Array.isArray) || ((scan.collection as unknown[] | undefined) ?? []).some((c) => !isObject(c))) return 'scan.collection is not a list of objects';
+  for (const key of ['files', 'namespaces', 'excludedNamespaces'] as const) if (!optional(scan[key], isStringList)) return `scan.${key} is not a list of strings`;
+  const b = data.baseline as unknown;
+  if (b !== undefined) {
+    if (!isObject(b) || !isString(b.startedAt) || typeof b.new !== 'number' || typeof b.unchanged !== 'number') return 'baseline is not what k8s-audit writes';
+    for (const key of ['fixed', 'notReassessed'] as const) if (!Array.isArray(b[key]) || (b[key] as unknown[]).some((f) => !isObject(f) || !isObject(f.subject))) return `baseline.${key} is not a list of findings`;
+  }
+  if (!optional(data.waivers, (w) => Array.isArray(w) && w.every(isObject))) return 'waivers is not a list of objects';
   if (!optional(data.passes, Array.isArray)) return 'passes is not a list';
   for (const [i, p] of (data.passes ?? []).entries()) {
     if (!isObject(p) || !isString(p.controlId) || typeof p.count !== 'number' || !optional(p.namespace, isString)) return `passes[${i}] is not {controlId, namespace, count}`;

@@ -29,6 +29,15 @@ const PATHS = [
   ['summary', 'results'],
   ['scan', 'collection'],
   ['passes', 0],
+  ['baseline'],
+  ['waivers'],
+  ['scan', 'files'],
+  ['scan', 'namespaces'],
+  ['summary', 'byNamespace', Object.keys(good.summary.byNamespace)[0]!],
+  ['summary', 'byArea', Object.keys(good.summary.byArea)[0]!],
+  ['controls', 0, 'references', 'cis'],
+  ['controls', 0, 'references', 'links'],
+  ['insights', 'whoCan'],
 ] as const;
 const VALUES: unknown[] = [null, 7, 'x', {}, []];
 
