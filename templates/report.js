@@ -35,7 +35,7 @@
   }
 
   // --- one finding as markup (large reports page their rows in from the data) ---
-  // Row: [anchor, status, namespace, subject, path, container, message, observed, expected, remediation, waiverOwner, waiverExpires, ownSeverity]
+  // Row: [anchor, status, namespace, subject, path, container, message, observed, expected, remediation, waiverOwner, waiverExpires, ownSeverity, change]
   function severityOf(control, r) {
     return r[12] || control.getAttribute('data-severity') || '';
   }
@@ -69,6 +69,10 @@
     if (r[12]) {
       st.appendChild(document.createTextNode(' '));
       st.appendChild(el('span', 'sev sev-' + r[12], r[12]));
+    }
+    if (r[13] === 'new') {
+      st.appendChild(document.createTextNode(' '));
+      st.appendChild(el('span', 'tag tag-new', 'new'));
     }
     if (r[10]) st.appendChild(el('div', 'waiver', 'by ' + r[10] + (r[11] ? ', until ' + r[11] : '')));
     tr.appendChild(st);

@@ -86,6 +86,8 @@ export type FindingRow = [
   waiverExpires: string,
   /** The finding's severity when it differs from its control's, else ''. */
   ownSeverity: string,
+  /** `new` when a baseline did not have the finding, else ''. */
+  change: string,
 ];
 /** Namespaces drawn in the summary chart (worst first); the table lists all. */
 export const CHART_NAMESPACES = 20;
@@ -187,7 +189,7 @@ export function* renderHtmlChunks(result: ScanResult): Generator<string> {
     rows = view.failing.map((c) => [
       c.id,
       c.findings.map(
-        (f): FindingRow => [f.anchor, f.status, f.namespace, f.subject, f.path, f.container, f.message, f.observed, f.expected, f.remediation, f.waiver?.owner ?? '', f.waiver?.expires ?? '', f.ownSeverity],
+        (f): FindingRow => [f.anchor, f.status, f.namespace, f.subject, f.path, f.container, f.message, f.observed, f.expected, f.remediation, f.waiver?.owner ?? '', f.waiver?.expires ?? '', f.ownSeverity, f.change === 'new' ? 'new' : ''],
       ),
     ]);
   }

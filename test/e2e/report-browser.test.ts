@@ -351,7 +351,8 @@ describe('a report with thousands of findings', () => {
     const out: Result[] = [...r.results];
     for (let i = 0; out.length < n; i++) {
       const b = base[i % base.length]!;
-      out.push({ ...b, subject: { ...b.subject, namespace: `team-${i % 150}`, name: `${b.subject.name}-${i}` }, fingerprint: `big${i}` });
+      // Every third one new since a baseline, as a --history run marks them.
+      out.push({ ...b, subject: { ...b.subject, namespace: `team-${i % 150}`, name: `${b.subject.name}-${i}` }, fingerprint: `big${i}`, ...(i % 3 === 0 ? { change: 'new' as const } : {}) });
     }
     r.results = out;
     r.summary = summarize(r.controls, r.results);
@@ -388,6 +389,12 @@ describe('a report with thousands of findings', () => {
     const last = largest.findings[STATIC_ROWS + 5]!;
     expect(await p.locator(`[id="${last.anchor}"] td`).first().textContent()).toBe(last.subject);
     expect(await p.locator(`[id="${last.anchor}"] button.copy`).count()).toBe(last.remediation ? 1 : 0);
+    // …and the "new" tag of a finding a baseline did not have, as the rows in the page do.
+    const paged = largest.findings.slice(STATIC_ROWS, STATIC_ROWS + 100);
+    expect(paged.some((f) => f.change === 'new') && paged.some((f) => f.change !== 'new')).toBe(true);
+    const tagged = await p.$$eval('#findings tbody.finding', (rows) => rows.filter((r) => r.querySelector('.tag-new')).map((r) => r.id));
+    expect(paged.filter((f) => f.change === 'new').every((f) => tagged.includes(f.anchor))).toBe(true);
+    expect(paged.filter((f) => f.change !== 'new').some((f) => tagged.includes(f.anchor))).toBe(false);
 
     // Filters count over all findings, not just those in the DOM.
     await p.selectOption('#f-namespace', 'team-7');
