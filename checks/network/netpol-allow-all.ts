@@ -33,8 +33,10 @@ export default defineControl({
         continue;
       }
       const selection = selectsAllPods(np) ? 'every pod in the namespace' : `the pods matching ${describeSelector(podSelectorOf(np))}`;
-      for (const rules of bad) {
-        const together = rules.length > 1 && !allowsAll(rules[0]!);
+      // Each rule that allows everything on its own is a finding of its own; rules that do it only together, one.
+      const groups = bad.flatMap((rules) => (allowsAll(rules[0]!) ? rules.map((r) => [r]) : [rules]));
+      for (const rules of groups) {
+        const together = rules.length > 1;
         const r = rules[0]!;
         report.fail(subject, {
           messageId: together ? 'together' : 'allow-all',
