@@ -83,6 +83,8 @@ export class ApiClient {
   #token: string | undefined;
   #expiresAt: number | undefined;
   #refreshing: Promise<void> | undefined;
+  /** A refresh failed: the plugin is not run again for every request that follows (a 401 then stands). */
+  #refreshFailed = false;
 
   constructor(opts: HttpOptions) {
     this.#tokenSource = opts.tokenSource;
@@ -129,10 +131,10 @@ export class ApiClient {
     path: string,
     opts: { accept?: string; body?: unknown; retries?: number; timeoutMs?: number } = {},
   ): Promise<HttpResponse> {
-    if (this.#tokenSource && this.#expiresAt !== undefined && Date.now() >= this.#expiresAt) await this.#refreshToken().catch(() => {});
+    if (this.#tokenSource && !this.#refreshFailed && this.#expiresAt !== undefined && Date.now() >= this.#expiresAt) await this.#refreshToken().catch(() => {});
     const sentWith = this.#token;
     const res = await this.#withRetries(method, path, opts);
-    if (res.status !== 401 || !this.#tokenSource) return res;
+    if (res.status !== 401 || !this.#tokenSource || this.#refreshFailed) return res;
     // Refused: ask the plugin again (unless another request already has since this one was sent), then try once more.
     try {
       if (this.#token === sentWith) await this.#refreshToken();
@@ -145,10 +147,16 @@ export class ApiClient {
   /** One refresh at a time, whatever number of requests are waiting on it. */
   #refreshToken(): Promise<void> {
     this.#refreshing ??= this.#tokenSource!.refresh()
-      .then(({ token, expiresAt }) => {
-        this.#token = token;
-        this.#expiresAt = expiresAt;
-      })
+      .then(
+        ({ token, expiresAt }) => {
+          this.#token = token;
+          this.#expiresAt = expiresAt;
+        },
+        (err: unknown) => {
+          this.#refreshFailed = true;
+          throw err;
+        },
+      )
       .finally(() => (this.#refreshing = undefined));
     return this.#refreshing;
   }

@@ -409,6 +409,30 @@ describe('a bearer token from an exec plugin', () => {
     client.close();
   });
 
+  it('is not asked for again after the plugin failed once: the 401 stands, no plugin run per request', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(401);
+      res.end('{"kind":"Status","code":401}');
+    });
+    let runs = 0;
+    const client = new ApiClient({
+      server: url,
+      tls: { headers: { Authorization: 'Bearer old' } },
+      tokenSource: {
+        expiresAt: Date.now() - 1,
+        refresh: async () => {
+          runs++;
+          throw new Error('plugin failed');
+        },
+      },
+    });
+    const all = await Promise.all([1, 2, 3, 4].map(() => client.request('GET', '/api')));
+    expect(all.map((r) => r.status)).toEqual([401, 401, 401, 401]);
+    expect((await client.request('GET', '/api')).status).toBe(401);
+    expect(runs).toBe(1);
+    client.close();
+  });
+
   it('is asked for again before a request once it has expired', async () => {
     const seen: string[] = [];
     const url = await serve((req, res) => {
