@@ -28,8 +28,10 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_PLANE_CONTROLS } from '../../checks/control-plane/index.ts';
+import { releaseOf } from '../../checks/control-plane/versions/_releases.ts';
 import { collectExtras } from '../../src/collect/extras.ts';
 import { resolveTarget } from '../../src/collect/kubeconfig.ts';
+import { parseVersion } from '../../src/model/flags.ts';
 import type { ScanResult } from '../../src/engine/result.ts';
 import type { NodeInventory } from '../../src/model/managed.ts';
 import { scanCluster } from '../../src/scan.ts';
@@ -259,8 +261,8 @@ describe('the baseline cluster (harness defaults: CIS-hardened)', () => {
       'kubelet-seccomp-default': 'not-applicable',
       'kube-proxy-metrics-bind-address': 'not-applicable',
       'node-kubelet-version-skew': 'not-applicable',
-      // v1.37.2 on the scan date
-      'version-supported': 'pass',
+      // the harness's release (v1.37.2): supported until its end of life in the shipped release calendar, then past it
+      'version-supported': new Date() <= new Date(`${releaseOf(parseVersion(result.scan.serverVersion?.gitVersion)!)!.endOfLife}T23:59:59Z`) ? 'pass' : 'fail',
       'version-patch-lag': 'pass',
       // the harness kubeconfig: CA data, client certificate, loopback address
       'kubeconfig-insecure-skip-tls-verify': 'pass',
