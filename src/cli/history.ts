@@ -15,9 +15,10 @@
  * complete, so an interrupted run is never taken as the next baseline; only
  * directories named like runs are ever pruned.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { makeDirectories } from './output.ts';
 
 /** The files of one run. Runs written before the JSON was compressed hold `scan.json`, which is still read. */
 export const RUN_FILES = { json: 'scan.json.gz', html: 'report.html', md: 'report.md.gz', summary: 'report.summary.md' } as const;
@@ -27,11 +28,19 @@ const RUN = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z(-\d+)?$/;
 /** Check (and create) the history directory before the scan starts. */
 export function prepareHistory(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
   } catch (err) {
-    throw new UsageError(`--history ${dir}: cannot create the directory: ${(err as Error).message}`);
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(e.code === 'ENOTDIR' && existsSync(dir) ? `--history ${dir}: not a directory` : `--history ${dir}: cannot create the directory: ${e.message}`);
   }
-  if (!statSync(dir).isDirectory()) throw new UsageError(`--history ${dir}: not a directory`);
+  // Each run is written into a directory of its own: check now that one can be made, not after the scan.
+  const probe = join(dir, `.probe.${process.pid}`);
+  try {
+    mkdirSync(probe);
+    rmdirSync(probe);
+  } catch (err) {
+    throw new UsageError(`--history ${dir}: cannot write in the directory: ${(err as Error).message}`);
+  }
 }
 
 /**

@@ -17,7 +17,7 @@ import { FAIL_ON, exitCodeFor, exitCodeForNew, type FailOn } from './exit.ts';
 import { DIFF_FORMATS, renderDiffChunks, type DiffFormat } from './diff.ts';
 import { readBaseline, readScan } from './scan-file.ts';
 import { parseKeep, prepareWorkflow, type WorkflowFlags } from './workflow.ts';
-import { destinations, formatFromPath, parseFormats, writeOutput } from './output.ts';
+import { checkWritable, destinations, formatFromPath, parseFormats, writeOutput } from './output.ts';
 import { progressReporter } from './progress.ts';
 
 export interface Io {
@@ -187,6 +187,7 @@ async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
   // Validate every flag and read every input but the cluster (waivers, baseline, history, stdin) before touching it.
   const workflow = await prepareWorkflow(opts, io);
   const plan = opts.history ? [] : outputPlan(opts.format, opts.output, io);
+  for (const d of plan) if (d.path) checkWritable(d.path); // before the scan, which may take minutes, not after it
   for (const r of opts.allowedRegistries ?? []) {
     if (!parseRegistryPattern(r)) throw new UsageError(`--allowed-registries: "${r}" is not a registry host[:port], host/path prefix or *.domain`);
   }

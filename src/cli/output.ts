@@ -1,5 +1,5 @@
-import { closeSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { accessSync, closeSync, constants, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { GzipMember, utf8Blocks } from '../report/bytes.ts';
 import { EXTENSIONS, FORMATS, type Format } from '../report/index.ts';
@@ -87,9 +87,9 @@ export function writeOutput(path: string, content: string | Iterable<string>): v
     return;
   }
   const target = existing ? realpathSync(path) : path;
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  const temporary = temporaryFor(target);
   try {
-    mkdirSync(dirname(target), { recursive: true });
+    makeDirectories(dirname(target));
     writeChunks(temporary, pieces, isGzipPath(path));
     renameSync(temporary, target);
   } catch (err) {
@@ -100,6 +100,58 @@ export function writeOutput(path: string, content: string | Iterable<string>): v
     }
     throw cannotWrite(path, err);
   }
+}
+
+function temporaryFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+}
+
+/**
+ * Check, before a scan, that `path` can be written as writeOutput writes it, so that a long scan is not lost to a
+ * typo or a read-only mount at the end: the missing directories are made, and the temporary file is created and
+ * removed (which also catches what access(2) does not see as root, such as /proc and /sys). A path that is not a
+ * regular file (a device, a pipe) is only checked for write permission: opening a pipe would wait for its reader.
+ */
+export function checkWritable(path: string): void {
+  const existing = statOrUndefined(path);
+  try {
+    if (existing?.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, open '${path}'`), { code: 'EISDIR', syscall: 'open' });
+    if (existing && !existing.isFile()) {
+      accessSync(path, constants.W_OK);
+      return;
+    }
+    const target = existing ? realpathSync(path) : path;
+    makeDirectories(dirname(target));
+    const temporary = temporaryFor(target);
+    closeSync(openSync(temporary, 'wx'));
+    rmSync(temporary, { force: true });
+  } catch (err) {
+    throw cannotWrite(path, err);
+  }
+}
+
+/**
+ * mkdir -p. Node's own `mkdirSync(dir, { recursive: true })` never returns when mkdir(2) answers ENOENT under a
+ * parent that exists (as in /proc): the missing directories are made one by one here instead, from the nearest one
+ * that exists.
+ */
+export function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  let current = resolve(dir);
+  while (!statOrUndefined(current)) {
+    missing.push(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  if (!statSync(resolve(dir)).isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', syscall: 'mkdir' });
 }
 
 function statOrUndefined(path: string): Stats | undefined {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -72,6 +72,38 @@ describe('CLI snapshots', () => {
       expect(r.code, args[0]).toBe(2);
       expect(r.stderr, args[0]).toMatch(/^k8s-audit: cannot write .*a-file\/\S+: E\w+: [^\n]*\n$/);
     }
+  });
+
+  it('an -o or --history that cannot be written is refused before the cluster is read, and a path under /proc does not hang', async () => {
+    // The server does not answer (port 1): reaching it would be exit 3 after the timeout. A bad -o must be exit 2 first.
+    const kubeconfig = join(tmp, 'unreachable.kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+    );
+    const file = join(tmp, 'not-a-dir');
+    writeFileSync(file, '');
+    const cases: [string[], RegExp][] = [
+      [['-o', join(file, 'scan.json')], /^k8s-audit: cannot write .*not-a-dir\/scan\.json: ENOTDIR: [^\n]*\n$/],
+      [['--format', 'json,md', '-o', join(file, 'out/')], /^k8s-audit: cannot write .*not-a-dir\/out\/scan\.json: ENOTDIR: [^\n]*\n$/],
+      [['-o', '/proc/k8s-audit-no-such/scan.json'], /^k8s-audit: cannot write \/proc\/k8s-audit-no-such\/scan\.json: ENOENT: [^\n]*\n$/],
+      [['--format', 'json,md', '-o', join(tmp, 'taken/')], /^k8s-audit: cannot write .*taken\/scan\.json: EISDIR: [^\n]*\n$/],
+      [['--history', join(file, 'runs')], /^k8s-audit: --history .*not-a-dir\/runs: cannot create the directory: ENOTDIR: [^\n]*\n$/],
+      [['--history', file], /^k8s-audit: --history .*not-a-dir: not a directory\n$/],
+      [['--history', '/proc/k8s-audit-no-such'], /^k8s-audit: --history \/proc\/k8s-audit-no-such: cannot create the directory: ENOENT: [^\n]*\n$/],
+      [['--history', '/proc/self'], /^k8s-audit: --history \/proc\/self: cannot write in the directory: E\w+: [^\n]*\n$/],
+    ];
+    mkdirSync(join(tmp, 'taken/scan.json'), { recursive: true });
+    for (const [args, message] of cases) {
+      const r = await runCli(['scan', '--kubeconfig', kubeconfig, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+    }
+    // The same scan with a good -o reaches for the server: exit 3, so exit 2 above came before the cluster.
+    const good = await runCli(['scan', '--kubeconfig', kubeconfig, '-o', join(tmp, 'fresh/dir/scan.json')]);
+    expect(good.code).toBe(3);
+    expect(existsSync(join(tmp, 'fresh/dir')), 'the probe made the directories').toBe(true);
+    expect(readdirSync(join(tmp, 'fresh/dir')), 'and left no probe behind').toEqual([]);
   });
 
   it('--debug prints where the time went, the peak memory and the heap ceiling', async () => {
