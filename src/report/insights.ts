@@ -161,7 +161,14 @@ export function insightSections(result: ScanResult): InsightSection[] {
     };
     if (present) {
       const value = insights[key];
-      const special = key === 'whoCan' && isWhoCan(value) ? whoCanTables(value) : key === 'networkIsolation' && isNetworkIsolation(value) ? networkTables(value) : undefined;
+      const special =
+        key === 'whoCan' && isWhoCan(value)
+          ? whoCanTables(value)
+          : key === 'networkIsolation' && isNetworkIsolation(value)
+            ? networkTables(value)
+            : key === 'psaPosture' && isPsaPosture(value)
+              ? psaTables(value)
+              : undefined;
       if (special) {
         section.tables = special.tables;
         section.notes = special.notes.map(text);
@@ -382,4 +389,135 @@ function networkTables(n: NetworkShape): { tables: TableModel[]; notes: string[]
     });
   }
   return { tables, notes: n.cni?.caveats ?? [] };
+}
+
+// ---------------------------------------------------------------------------
+// psaPosture (src/model/psa-posture.ts PsaPostureInsight), read structurally as above.
+
+interface PsaSubjectShape {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+interface PsaLevelShape {
+  level: string;
+  versionLabel: string;
+  evaluatedAt: string;
+  current: boolean;
+  workloads: { subject: PsaSubjectShape; reasons: string }[];
+  pods: { name: string; owner: PsaSubjectShape; reasons: string }[];
+  warnings?: string[];
+  partialCheck?: string;
+}
+interface PsaShape {
+  clusterVersion?: string;
+  assumedVersion?: string;
+  note?: string;
+  namespaces: {
+    namespace: string;
+    system: boolean;
+    enforce: string;
+    audit: string;
+    warn: string;
+    baseline: string;
+    restricted: string;
+    modes?: { enforce?: { effectiveLevel?: string } };
+    workloads: number;
+    pods: number;
+    levels: PsaLevelShape[];
+    nextStep?: string;
+  }[];
+}
+
+function isPsaPosture(v: unknown): v is PsaShape {
+  return (
+    isRecord(v) &&
+    Array.isArray(v.namespaces) &&
+    v.namespaces.every(
+      (n) =>
+        isRecord(n) &&
+        typeof n.namespace === 'string' &&
+        Array.isArray(n.levels) &&
+        n.levels.every((l) => isRecord(l) && typeof l.level === 'string' && Array.isArray(l.workloads) && Array.isArray(l.pods) && l.workloads.every((w) => isRecord(w) && isRecord(w.subject)) && l.pods.every((p) => isRecord(p) && isRecord(p.owner))),
+    )
+  );
+}
+
+function impactTone(v: string): Cell['tone'] {
+  if (v === 'nothing breaks' || v === 'enforced, met') return 'good';
+  if (v.startsWith('enforced, violated')) return 'bad';
+  return v === 'looser than enforced' ? undefined : 'warn';
+}
+
+function psaSubject(s: PsaSubjectShape): string {
+  return s.namespace ? `${s.kind} ${s.namespace}/${s.name}` : `${s.kind} ${s.name}`;
+}
+
+function psaTables(p: PsaShape): { tables: TableModel[]; notes: string[] } {
+  const enforceTone = (ns: PsaShape['namespaces'][number]): Cell['tone'] => {
+    const level = ns.modes?.enforce?.effectiveLevel;
+    return level === 'privileged' ? 'bad' : level === 'restricted' ? 'good' : undefined;
+  };
+  const tables: TableModel[] = [
+    {
+      caption: 'Namespaces: the levels set, and what enforcing each level would refuse',
+      columns: ['Namespace', 'Enforce', 'Audit', 'Warn', 'Enforcing baseline', 'Enforcing restricted', 'Workloads', 'Pods', 'Next step'],
+      rows: p.namespaces.map((ns) => [
+        { text: text(ns.namespace + (ns.system ? ' (system)' : '')), code: true },
+        { text: text(ns.enforce), ...(enforceTone(ns) ? { tone: enforceTone(ns)! } : {}) },
+        { text: text(ns.audit) },
+        { text: text(ns.warn) },
+        { text: text(ns.baseline), ...(impactTone(ns.baseline) ? { tone: impactTone(ns.baseline)! } : {}) },
+        { text: text(ns.restricted), ...(impactTone(ns.restricted) ? { tone: impactTone(ns.restricted)! } : {}) },
+        { text: String(ns.workloads) },
+        { text: String(ns.pods) },
+        { text: text(ns.nextStep ?? '') },
+      ]),
+    },
+  ];
+  // Workload by workload: what the table above counts. Existing Pods are listed under the workload that owns them;
+  // a Pod whose owner passes (changed after creation, by a webhook say) gets a row of its own.
+  const refused: TableModel = {
+    caption: 'What each level would refuse, workload by workload',
+    collapsed: true,
+    columns: ['Workload', 'Level', 'Refused for', 'Existing Pods refused'],
+    rows: [],
+  };
+  const warnings: TableModel = {
+    caption: 'What the API server answers when the enforce label is raised',
+    collapsed: true,
+    columns: ['Namespace', 'Raised to', 'Warnings'],
+    rows: [],
+  };
+  for (const ns of p.namespaces) {
+    for (const l of ns.levels) {
+      const level = `${l.level}${l.current ? ' (enforced)' : ''} @${l.versionLabel}${l.versionLabel === l.evaluatedAt ? '' : ` (${l.evaluatedAt})`}`;
+      const podsOf = new Map<string, number>();
+      for (const pod of l.pods) podsOf.set(psaSubject(pod.owner), (podsOf.get(psaSubject(pod.owner)) ?? 0) + 1);
+      const listed = new Set<string>();
+      for (const w of l.workloads) {
+        const name = psaSubject(w.subject);
+        listed.add(name);
+        refused.rows.push([{ text: text(name), code: true }, { text: text(level) }, { text: text(w.reasons) }, { text: String(podsOf.get(name) ?? 0) }]);
+      }
+      for (const pod of l.pods) {
+        if (listed.has(psaSubject(pod.owner))) continue;
+        refused.rows.push([
+          { text: text(`Pod ${ns.namespace}/${pod.name} (of ${psaSubject(pod.owner)}, which passes)`), code: true },
+          { text: text(level) },
+          { text: text(pod.reasons) },
+          { text: '1' },
+        ]);
+      }
+      const lines = [...(l.warnings ?? []), ...(l.partialCheck ? [l.partialCheck] : [])].map(text);
+      if (lines.length) warnings.rows.push([{ text: text(ns.namespace), code: true }, { text: text(level) }, { text: lines.join('; '), lines }]);
+    }
+  }
+  if (refused.rows.length) tables.push(refused);
+  if (warnings.rows.length) tables.push(warnings);
+  const notes: string[] = [];
+  if (p.clusterVersion) notes.push(`"latest" is ${p.clusterVersion} on this cluster.`);
+  if (p.note) notes.push(p.note);
+  notes.push('Each row names the checks the PodSecurity admission would fail; the findings of the pss-* controls name the container and field of each.');
+  return { tables, notes };
 }

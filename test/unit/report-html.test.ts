@@ -118,6 +118,30 @@ describe('HTML report: hostile strings', () => {
     expect(html).toContain('id="insight-customInsight"');
   });
 
+  it('lists what each Pod Security level would refuse, workload by workload, and the API server\'s answer', () => {
+    const psa = /<section id="insight-psaPosture"[\s\S]*?<\/section>/.exec(html)![0];
+    const rows = (caption: string) => {
+      const table = new RegExp(`<caption>${caption}</caption>[\\s\\S]*?</table>`).exec(psa)?.[0] ?? '';
+      return [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].slice(1).map((m) => [...m[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1]!));
+    };
+    const esc = (s: string) => escapeHtml(showInvisible(s));
+    expect(rows('What each level would refuse, workload by workload')).toEqual([
+      [`<code>${esc(`Deployment ns-psa-${PAYLOADS[0]}/psa-app-${PAYLOADS[2]}`)}</code>`, 'restricted @latest (v1.37)', esc(`runAsNonRoot != true ${PAYLOADS[3]}`), '1'],
+      [`<code>${esc(`Pod ns-psa-${PAYLOADS[0]}/psa-stray-${PAYLOADS[6]} (of ReplicaSet ns-psa-${PAYLOADS[0]}/psa-rs-${PAYLOADS[7]}, which passes)`)}</code>`, 'restricted @latest (v1.37)', esc(`seccompProfile ${PAYLOADS[8]}`), '1'],
+    ]);
+    const answer = rows('What the API server answers when the enforce label is raised');
+    expect(answer).toHaveLength(1);
+    expect(answer[0]![2]!.split('<br>')).toEqual([
+      esc(`existing pods in namespace "ns-psa-${PAYLOADS[0]}" violate the new PodSecurity enforce level "restricted:latest"`),
+      esc(`psa-pod-${PAYLOADS[5]}: runAsNonRoot != true`),
+      esc(`psa-stray-${PAYLOADS[6]}: seccompProfile ${PAYLOADS[8]}`),
+    ]);
+    const namespaces = rows('Namespaces: the levels set, and what enforcing each level would refuse');
+    expect(namespaces[0]![0]).toBe(`<code>${esc(`ns-psa-${PAYLOADS[0]}`)}</code>`);
+    expect(namespaces[0]![5]).toBe('1 workload, 2 pods refused');
+    expect(psa).toContain(esc(`"latest" is v1.37 ${PAYLOADS[9]} on this cluster.`));
+  });
+
   it('is deterministic and leaves its input untouched', () => {
     const before = structuredClone(result);
     expect(render(result, 'html')).toBe(html);
