@@ -13,6 +13,10 @@
  * patch, whose JSON body is one value, or why the object must be recreated —
  * and picks the template for each finding (`remediationId`).
  *
+ * A namespace pinned to a version before a check existed would hide the check's findings (and the CIS
+ * recommendations it backs) from every workload there; such workloads are judged at the cluster's version
+ * instead, and the finding says that the namespace's admission does not refuse them until the pin is raised.
+ *
  * Not a control itself (files starting with `_` are not registered).
  */
 import { defineControl, type Control, type ControlMeta, type Severity } from '../../src/engine/types.ts';
@@ -142,6 +146,18 @@ export interface PssControlSpec {
 function namespaceLabels(snapshot: Snapshot, namespace: string | undefined): Record<string, string> | undefined {
   if (!namespace) return undefined;
   return snapshot.get('namespaces', undefined, namespace)?.metadata.labels;
+}
+
+/** Message ids of findings judged at the cluster's version because the namespace pins one before the check. */
+const UNPINNED = '-unpinned';
+
+function unpinnedMessages(messages: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [id, text] of Object.entries(messages)) {
+    out[`${id}${UNPINNED}`] =
+      `${text} (Judged at {{pssEvaluatedAt}}, {{pssEvaluatedAtIs}}: namespace {{namespace}} pins {{pssPinned}}, and PodSecurity checks this only from {{pssSince}}, so the namespace's admission does not refuse it until the pin is raised.)`;
+  }
+  return out;
 }
 
 function versionSentence(choice: PssVersionChoice, namespace: string | undefined): string {
@@ -313,12 +329,22 @@ export function pssControl(spec: PssControlSpec): Control {
     remediation: template(placements[0]!, 'manual'),
     remediations,
     references: { ...(spec.cis?.length ? { cis: spec.cis } : {}), pss: [spec.check], links: PSS_LINKS },
-    messages: { ...PSS_MESSAGES[spec.check] },
+    messages: { ...PSS_MESSAGES[spec.check], ...unpinnedMessages(PSS_MESSAGES[spec.check]) },
   };
 
   const report1 = (snapshot: Snapshot, w: Workload, ephemeralOnly: boolean, reporter: Parameters<Control['evaluate']>[1]) => {
-    const choice = pssVersionFor(namespaceLabels(snapshot, w.subject.namespace), snapshot.serverVersion);
-    const result = evaluatePssCheck(spec.check, w.podMeta as ObjectMeta, w.podSpec, w.specPath, choice.version);
+    let choice = pssVersionFor(namespaceLabels(snapshot, w.subject.namespace), snapshot.serverVersion);
+    let result = evaluatePssCheck(spec.check, w.podMeta as ObjectMeta, w.podSpec, w.specPath, choice.version);
+    let pinnedBefore: string | undefined;
+    if (!result && choice.source === 'label') {
+      // The namespace pins a version before the check: judged at the cluster's version, the pin noted.
+      const cluster = pssVersionFor(undefined, snapshot.serverVersion);
+      result = evaluatePssCheck(spec.check, w.podMeta as ObjectMeta, w.podSpec, w.specPath, cluster.version);
+      if (result) {
+        pinnedBefore = formatPssVersion(choice.version);
+        choice = cluster;
+      }
+    }
     if (!result) {
       if (!ephemeralOnly)
         reporter.notApplicable(
@@ -342,9 +368,15 @@ export function pssControl(spec: PssControlSpec): Control {
       if (!spec.remediation[placement]) throw new Error(`${spec.id}: no remediation for placement "${placement}"`);
       const apply = applyMode(w, v, spec.fix(v, ctx));
       reporter.fail(w.subject, {
-        messageId: v.rule,
+        messageId: pinnedBefore ? `${v.rule}${UNPINNED}` : v.rule,
         remediationId: `${placement}-${apply.mode}`,
-        data: { ...v.data, pssLevel: level, pssVersionFrom: choice.source === 'server' ? 'cluster version' : 'namespace label', ...apply.data },
+        data: {
+          ...v.data,
+          pssLevel: level,
+          pssVersionFrom: pinnedBefore ? 'cluster version (the namespace pins a version before this check)' : choice.source === 'server' ? 'cluster version' : 'namespace label',
+          ...(pinnedBefore ? { pssPinned: pinnedBefore, pssSince: formatPssVersion(pssCheckSince(spec.check)), pssEvaluatedAt: formatPssVersion(choice.version), pssEvaluatedAtIs: snapshot.serverVersion ? "the cluster's version" : 'the newest version k8s-audit knows (the cluster\'s version is unknown)' } : {}),
+          ...apply.data,
+        },
         path: v.path,
         ...(v.container !== undefined ? { container: v.container } : {}),
         observed: v.observed,

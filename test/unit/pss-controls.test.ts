@@ -129,10 +129,15 @@ metadata: {name: p, namespace: new}
 spec: {securityContext: {runAsUser: 0}, containers: [{name: c, image: c:1}]}
 `;
     const results = run('pss-restricted-run-as-user', yaml, 30);
+    // A pin before the check would hide the finding (and CIS 5.2.7 with it): judged at the cluster's version, the pin said.
     const old = results.find((r) => r.subject.namespace === 'old')!;
-    expect(old.status).toBe('not-applicable');
-    expect(old.message).toContain('applies from v1.23');
-    expect(old.message).toContain('namespace old pins v1.22');
+    expect(old.status).toBe('fail');
+    expect(old.messageId).toBe('root-unpinned');
+    expect(old.message).toMatch(/^The pod sets runAsUser=0\..* \(Judged at v1\.30, the cluster's version: namespace old pins v1\.22, and PodSecurity checks this only from v1\.23, so the namespace's admission does not refuse it until the pin is raised\.\)$/);
+    expect(old.data).toMatchObject({ version: 'v1.30', pssPinned: 'v1.22', pssSince: 'v1.23', pssEvaluatedAt: 'v1.30' });
+    // A pin at or after the check is followed as the admission follows it.
+    const at23 = run('pss-restricted-run-as-user', yaml.replace('enforce-version: v1.22', 'enforce-version: v1.23'), 30).find((r) => r.subject.namespace === 'old')!;
+    expect(at23).toMatchObject({ status: 'fail', messageId: 'root', data: { version: 'v1.23', pssVersionFrom: 'namespace label' } });
     const current = results.find((r) => r.subject.namespace === 'new')!;
     expect(current.status).toBe('fail');
     expect(current.data).toMatchObject({ version: 'v1.30', pssVersionFrom: 'cluster version', pssLevel: 'restricted' });
