@@ -120,6 +120,7 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
         ...(stdin !== undefined ? { stdin } : {}),
         ...(flags.namespace?.length ? { namespaces: flags.namespace } : {}),
         ...(flags.excludeNamespace?.length ? { excludeNamespaces: flags.excludeNamespace } : {}),
+        warn: (line) => io.stderr.write(`k8s-audit: warning: ${oneLine(line)}\n`),
       });
       const result = evaluateSnapshot(
         snapshot,

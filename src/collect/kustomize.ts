@@ -126,6 +126,10 @@ function applyPatch(objects: K8sObject[], raw: unknown, where: string, dir: stri
   }
   if (!Array.isArray(ops)) throw new UsageError(`${where}: only JSON 6902 patches (a list of operations) are in k8s-audit's kustomize subset`);
   const target = p.target as Target;
+  // labelSelector and annotationSelector narrow what a patch touches: ignoring them would patch objects kustomize leaves alone.
+  for (const key of Object.keys(target)) {
+    if (!['group', 'version', 'kind', 'name', 'namespace'].includes(key)) throw new UsageError(`${where}: target.${key} is beyond k8s-audit's kustomize subset (group, version, kind, name, namespace); render it with \`kubectl kustomize\` and pipe the output to \`k8s-audit scan -f -\``);
+  }
   const hits = objects.filter((o) => matchesTarget(o, target));
   if (hits.length === 0) throw new UsageError(`${where}: the target matches no resource`);
   for (const o of hits) {

@@ -1,11 +1,22 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments, type SchemaOptions } from 'yaml';
 import { UsageError } from '../errors.ts';
 import type { K8sObject } from '../model/k8s.ts';
 import { Snapshot, groupByKind, type ServerVersion, type SnapshotInput } from '../model/snapshot.ts';
-import { KIND_KEYS } from './kinds.ts';
+import { KIND_KEYS, KINDS, kindKeyOf, type KindKey } from './kinds.ts';
 import { buildKustomization, kustomizationFile } from './kustomize.ts';
+
+/**
+ * kubectl reads manifests as YAML 1.1 (sigs.k8s.io/yaml, on go-yaml v2): `yes`, `on`, `y` are true, `0777` is
+ * octal, and `<<` merges a mapping in. Read as YAML 1.2, `privileged: yes` would be the string "yes" and pass every
+ * control that kubectl's `true` fails. Timestamps and sexagesimal numbers (`1:30`), which the YAML 1.1 schema also
+ * has, stay strings, as go-yaml v2 leaves them for a JSON object.
+ */
+function asKubectlReads(tags: Tags): Tags {
+  return tags.filter((t) => typeof t !== 'object' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'));
+}
+type Tags = Parameters<Extract<NonNullable<SchemaOptions['customTags']>, (...a: never[]) => unknown>>[0];
 
 /**
  * Parse Kubernetes objects from YAML or JSON text: multi-document streams,
@@ -15,16 +26,27 @@ import { buildKustomization, kustomizationFile } from './kustomize.ts';
 export function parseManifests(text: string, origin: string): K8sObject[] {
   const out: K8sObject[] = [];
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter });
+  const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter, version: '1.1', customTags: asKubectlReads });
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    const line = (pos: number) => lineCounter.linePos(pos).line;
+    const at = (n: number) => (n ? `${origin}:${n}` : origin);
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
-      const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
-      throw new UsageError(`${origin}${line ? `:${line}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
+      const at = e.linePos?.[0]?.line ?? line(e.pos[0]);
+      throw new UsageError(`${origin}${at ? `:${at}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
     }
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 10_000 });
+    } catch (err) {
+      // An alias to an anchor of another document, or aliases that would expand without bound.
+      const at = doc.range ? line(doc.range[0]) : 0;
+      throw new UsageError(`${origin}${at ? `:${at}` : ''}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
+    }
     if (value == null) continue;
+    const before = out.length;
     collectObjects(value, origin, out);
+    for (let i = before; i < out.length; i++) origins.set(out[i]!, at(line((doc.contents?.range ?? doc.range)[0])));
   }
   return out;
 }
@@ -100,24 +122,97 @@ export interface StaticOptions {
   namespaces?: string[];
   /** Leave out namespaced objects in these namespaces (and these Namespace objects). */
   excludeNamespaces?: string[];
+  /** Where to say what was read but not scanned (one line each, without a prefix). */
+  warn?: (line: string) => void;
+}
+
+/** Where each object was read from, for warnings. */
+const origins = new WeakMap<object, string>();
+
+/** Kinds that older API groups served under the same name (`extensions/v1beta1` Deployments, say). */
+const LEGACY_GROUPS: Record<string, readonly string[]> = { extensions: ['Deployment', 'DaemonSet', 'ReplicaSet', 'NetworkPolicy', 'Ingress'] };
+
+/** The kind key of an object of a kind k8s-audit checks, matched by kind and API group: a Calico NetworkPolicy is not one. */
+function checkedKind(o: K8sObject): KindKey | undefined {
+  const key = kindKeyOf(o.kind);
+  if (!key) return undefined;
+  const slash = o.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
+  return group === KINDS[key].group || LEGACY_GROUPS[group]?.includes(o.kind) ? key : undefined;
+}
+
+/** Whether an object of a kind k8s-audit does not check holds containers (an Argo Rollout, a Knative Service): its pods go unchecked. */
+function holdsContainers(value: unknown, depth = 0): boolean {
+  if (depth > 8 || typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some((v) => holdsContainers(v, depth + 1));
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'containers' && Array.isArray(v) && v.some((c) => typeof c === 'object' && c !== null && 'image' in c)) return true;
+    if (holdsContainers(v, depth + 1)) return true;
+  }
+  return false;
+}
+
+function describe(o: K8sObject): string {
+  const where = origins.get(o);
+  return `${o.kind} ${o.apiVersion} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}${where ? ` (${where})` : ''}`;
+}
+
+/**
+ * The objects as the API server would store them from `kubectl apply -f` (with `-n`, when one namespace is given):
+ * - objects of kinds k8s-audit does not check are left out, and those that could hide a finding are named in a
+ *   warning: ones that hold containers, and ones named like a checked kind in another API group;
+ * - a namespaced object without a namespace is in `defaultNamespace`, and a cluster-scoped one loses the namespace
+ *   it gives (the API server ignores it: kept, `-n` or a waiver's namespace would leave out a ClusterRoleBinding);
+ * - an object given twice is scanned once, as the later copy (what a second apply leaves), with a warning.
+ */
+function asApplied(objects: K8sObject[], defaultNamespace: string, warn: (line: string) => void): K8sObject[] {
+  const out = new Map<string, K8sObject>();
+  const hidden: string[] = [];
+  const twice: string[] = [];
+  for (const o of objects) {
+    const key = checkedKind(o);
+    if (!key) {
+      if (kindKeyOf(o.kind) || holdsContainers(o.spec)) hidden.push(describe(o));
+      continue;
+    }
+    let obj = o;
+    if (KINDS[key].namespaced && !o.metadata.namespace) obj = { ...o, metadata: { ...o.metadata, namespace: defaultNamespace } };
+    else if (!KINDS[key].namespaced && o.metadata.namespace !== undefined) {
+      const { namespace: _ignored, ...metadata } = o.metadata;
+      obj = { ...o, metadata: metadata as K8sObject['metadata'] };
+    }
+    const id = `${key}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    const earlier = out.get(id);
+    if (earlier) {
+      twice.push(`${describe(o)}, also ${origins.get(earlier) ?? 'given earlier'}`);
+      out.delete(id); // the later copy, in the later place
+    }
+    if (obj !== o && origins.has(o)) origins.set(obj, origins.get(o)!);
+    out.set(id, obj);
+  }
+  const some = (list: string[]) => `${list.slice(0, 5).join('; ')}${list.length > 5 ? `; and ${list.length - 5} more` : ''}`;
+  if (hidden.length) warn(`${hidden.length} object(s) not scanned: their kind (or its API group) is not one k8s-audit checks, and their containers or rules go unchecked: ${some(hidden)}`);
+  if (twice.length) warn(`${twice.length} object(s) given more than once; each is scanned once, as its later copy (what applying the files in order leaves): ${some(twice)}`);
+  return [...out.values()];
 }
 
 /** Load objects from files, directories and standard input (`-`) into a static Snapshot. */
 export function snapshotFromFiles(paths: string[], opts: StaticOptions = {}): Snapshot {
-  const objects: K8sObject[] = [];
+  const read: K8sObject[] = [];
   for (const p of paths) {
-    if (p === '-') objects.push(...parseManifests(opts.stdin ?? '', '<stdin>'));
-    else objects.push(...readManifests(p));
+    if (p === '-') read.push(...parseManifests(opts.stdin ?? '', '<stdin>'));
+    else read.push(...readManifests(p));
   }
   // Never a silent empty scan: `helm template … | k8s-audit scan -f -` with a failing helm must not pass a gate.
   const where = paths.map((p) => (p === '-' ? 'standard input' : p)).join(', ');
-  if (objects.length === 0) throw new UsageError(`no Kubernetes object in ${where}: nothing to scan`);
+  if (read.length === 0) throw new UsageError(`no Kubernetes object in ${where}: nothing to scan`);
+  const objects = asApplied(read, opts.namespaces?.length === 1 ? opts.namespaces[0]! : 'default', opts.warn ?? (() => {}));
   const snapshot = snapshotFromObjects(objects);
   // Objects only of kinds no control reads (custom resources, ConfigMaps) are nothing to scan either.
   const checked = KIND_KEYS.reduce((n, k) => n + snapshot.list(k).length, 0);
   if (checked === 0) {
-    const kinds = [...new Set(objects.map((o) => o.kind))].sort().slice(0, 5).join(', ');
-    throw new UsageError(`the ${objects.length} object(s) in ${where} are of kinds k8s-audit does not check (${kinds}): nothing to scan`);
+    const kinds = [...new Set(read.map((o) => o.kind))].sort().slice(0, 5).join(', ');
+    throw new UsageError(`the ${read.length} object(s) in ${where} are of kinds k8s-audit does not check (${kinds}): nothing to scan`);
   }
   if (!opts.namespaces?.length && !opts.excludeNamespaces?.length) return snapshot;
   const only = opts.namespaces?.length ? new Set(opts.namespaces) : undefined;

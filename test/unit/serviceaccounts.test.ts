@@ -18,12 +18,12 @@ describe('resolveAutomount', () => {
   const snapshot = snapshotFromYaml(`
 apiVersion: v1
 kind: ServiceAccount
-metadata: {name: off, namespace: ns}
+metadata: {name: "off", namespace: ns}
 automountServiceAccountToken: false
 ---
 apiVersion: v1
 kind: ServiceAccount
-metadata: {name: on, namespace: ns}
+metadata: {name: "on", namespace: ns}
 automountServiceAccountToken: true
 ---
 apiVersion: v1

@@ -100,6 +100,119 @@ describe('reading manifests', () => {
   });
 });
 
+describe('reading manifests as kubectl applies them', () => {
+  const results = (r: { stdout: string }) => (JSON.parse(r.stdout) as ScanResult).results;
+  const status = (r: { stdout: string }, control: string, name: string) =>
+    results(r).filter((x) => x.controlId === control && x.subject.name === name).map((x) => x.status);
+
+  it('YAML 1.1, as kubectl reads it: yes/on are true, << merges, 0777 is octal; timestamps and 1:30 stay strings', async () => {
+    const f = write(
+      join(tmp, 'yaml11.yaml'),
+      `apiVersion: v1
+kind: Pod
+metadata: { name: yes-pod, namespace: apps, annotations: { at: 2024-01-01, span: 1:30 } }
+spec:
+  hostNetwork: yes
+  hostPID: on
+  volumes: [{ name: v, secret: { secretName: s, defaultMode: 0777 } }]
+  containers:
+    - name: c
+      image: registry.example/a:1.0
+      securityContext:
+        <<: &priv { privileged: true }
+`,
+    );
+    const [pod] = readManifests(f) as any[];
+    expect(pod.spec.hostNetwork).toBe(true);
+    expect(pod.spec.hostPID).toBe(true);
+    expect(pod.spec.volumes[0].secret.defaultMode).toBe(0o777);
+    expect(pod.spec.containers[0].securityContext).toEqual({ privileged: true });
+    expect(pod.metadata.annotations).toEqual({ at: '2024-01-01', span: '1:30' });
+    const r = await runCli(['scan', '-f', f, '--format', 'json', '--include-passes', '--controls', 'pod-privileged,pod-host-namespaces']);
+    expect(status(r, 'pod-privileged', 'yes-pod')).toEqual(['fail']);
+    expect(status(r, 'pod-host-namespaces', 'yes-pod')).toEqual(['fail', 'fail']);
+  });
+
+  it('an alias to another document or past the alias limit is one line and exit 2', async () => {
+    const f = write(join(tmp, 'alias.yaml'), `${POD('a')}x: &anchor 1\n---\n${POD('b')}y: *anchor\n`);
+    const r = await runCli(['scan', '-f', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^k8s-audit: .*alias\.yaml(:\d+)?: invalid YAML: [^\n]+\n$/);
+  });
+
+  it('objects of kinds it does not check are named when they could hide a finding: containers, or a checked kind of another API group', async () => {
+    const f = write(
+      join(tmp, 'foreign.yaml'),
+      `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: { name: web, namespace: shop }
+spec: { template: { spec: { containers: [{ name: c, image: web:1, securityContext: { privileged: true } }] } } }
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: deny-all, namespace: shop }
+spec: { selector: all(), types: [Ingress, Egress] }
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: web, namespace: shop }
+spec: { minAvailable: 1 }
+---
+apiVersion: extensions/v1beta1
+kind: Deployment
+metadata: { name: old, namespace: shop }
+spec: { template: { spec: { containers: [{ name: c, image: old:1 }] } } }
+---
+${POD('p', 'shop')}`,
+    );
+    const r = await runCli(['scan', '-f', f, '--format', 'json', '--include-passes', '--controls', 'workload-network-isolation,pod-privileged']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      `k8s-audit: warning: 2 object(s) not scanned: their kind (or its API group) is not one k8s-audit checks, and their containers or rules go unchecked: Rollout argoproj.io/v1alpha1 shop/web (${f}:1); NetworkPolicy projectcalico.org/v3 shop/deny-all (${f}:6)\n`,
+    );
+    // The Calico policy is not read as a Kubernetes NetworkPolicy that isolates every pod.
+    expect(status(r, 'workload-network-isolation', 'p')).toEqual(['fail', 'fail']);
+    // A Deployment of the old extensions group is still a Deployment.
+    expect(status(r, 'pod-privileged', 'old')).toEqual(['pass']);
+  });
+
+  it('a cluster-scoped object loses the namespace it gives, as the API server ignores it: -n and --exclude-namespace keep it', async () => {
+    const f = write(
+      join(tmp, 'crb.yaml'),
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: team-admin, namespace: team-a }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }
+subjects: [{ kind: ServiceAccount, name: deployer, namespace: team-a }]
+---
+${POD('p', 'team-b')}`,
+    );
+    for (const scope of [['-n', 'team-b'], ['--exclude-namespace', 'team-a'], []]) {
+      const r = await runCli(['scan', '-f', f, ...scope, '--format', 'json', '--controls', 'rbac-cluster-admin-binding']);
+      expect(results(r).map((x) => [x.status, x.subject]), scope.join(' ')).toEqual([
+        ['fail', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name: 'team-admin' }],
+      ]);
+    }
+  });
+
+  it('with one -n, objects without a namespace are in it, as with kubectl apply -n; without, in default', () => {
+    const f = write(join(tmp, 'helm-out.yaml'), `apiVersion: v1\nkind: Pod\nmetadata: { name: app }\nspec: { containers: [{ name: c, image: a:1 }] }\n`);
+    expect(snapshotFromFiles([f], { namespaces: ['prod'] }).list('pods').map((p) => p.metadata.namespace)).toEqual(['prod']);
+    expect(snapshotFromFiles([f]).list('pods').map((p) => p.metadata.namespace)).toEqual(['default']);
+  });
+
+  it('an object given twice is scanned once, as its later copy, and said', async () => {
+    const deny = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: default, namespace: apps }\nspec: { podSelector: {}, policyTypes: [Ingress, Egress] }\n`;
+    const narrow = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: default, namespace: apps }\nspec: { podSelector: { matchLabels: { app: db } }, policyTypes: [Ingress, Egress] }\n`;
+    const f = write(join(tmp, 'twice.yaml'), `${deny}---\n${POD('a')}---\n${narrow}`);
+    const r = await runCli(['scan', '-f', f, '--format', 'json', '--include-passes', '--controls', 'workload-network-isolation']);
+    expect(r.stderr).toBe(
+      `k8s-audit: warning: 1 object(s) given more than once; each is scanned once, as its later copy (what applying the files in order leaves): NetworkPolicy networking.k8s.io/v1 apps/default (${f}:12), also ${f}:1\n`,
+    );
+    expect(status(r, 'workload-network-isolation', 'a')).toEqual(['fail', 'fail']);
+  });
+});
+
 describe("k8s-audit's kustomize subset", () => {
   it('resources (files and nested kustomizations), JSON 6902 patches and images, in that order', () => {
     const base = join(tmp, 'kz', 'base');
@@ -155,6 +268,11 @@ images:
     write(join(miss, 'kustomization.yaml'), 'resources: [pod.yaml]\npatches:\n- target: { kind: Deployment }\n  patch: "[]"\n');
     write(join(miss, 'pod.yaml'), POD('p'));
     expect(() => buildKustomization(miss, parseManifests)).toThrow(/the target matches no resource/);
+    // A selector narrows the patch to some objects: applied to all of them, it would un-privilege what kustomize leaves privileged.
+    const selector = join(tmp, 'kz', 'selector');
+    write(join(selector, 'kustomization.yaml'), 'resources: [pod.yaml]\npatches:\n- target: { kind: Pod, labelSelector: "app=frontend" }\n  patch: "[]"\n');
+    write(join(selector, 'pod.yaml'), POD('p'));
+    expect(() => buildKustomization(selector, parseManifests)).toThrow(/target\.labelSelector is beyond k8s-audit's kustomize subset/);
   });
 
   it('RFC 6902 operations: add (also "-" and inside arrays), remove, replace, test, ~ escapes', () => {
