@@ -84,8 +84,8 @@ export type Visibility =
 export function visibility(snapshot: Snapshot, component: ControlPlaneComponent): Visibility {
   const managed = managedControlPlane(snapshot);
   if (managed) return { kind: 'managed', detection: managed };
-  if (snapshot.namespaces && !snapshot.namespaces.includes('kube-system')) {
-    return { kind: 'hidden', reason: `The scan was limited to namespace(s) ${snapshot.namespaces.join(', ')}; kube-system, where control-plane mirror pods live, was not read.` };
+  if (!snapshot.readsNamespace('kube-system')) {
+    return { kind: 'hidden', reason: `${snapshot.scopeText()}; kube-system, where control-plane mirror pods live, was not read.` };
   }
   const pods = mirrorPods(snapshot, component);
   if (pods.length > 0) return { kind: 'visible', pods };

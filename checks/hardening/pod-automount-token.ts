@@ -83,6 +83,11 @@ export default defineControl({
         report.pass(w.subject, { path });
         continue;
       }
+      if (snapshot.namespacesLimited) {
+        // "No binding grants it anything" is a claim about every namespace: a RoleBinding of any namespace can name the account.
+        report.notAssessed(w.subject, `${snapshot.scopeText()}: no binding read grants ServiceAccount ${ns}/${r.serviceAccount} anything, but a RoleBinding in a namespace not read may. Scan every namespace to judge whether the token is needed.`);
+        continue;
+      }
       if (projected >= 0) {
         const volume = w.podSpec.volumes![projected]!.name;
         report.fail(w.subject, {

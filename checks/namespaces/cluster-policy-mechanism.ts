@@ -124,6 +124,11 @@ export default defineControl({
       report.pass(CLUSTER_SUBJECT, { path: 'admission' });
       return;
     }
+    if (snapshot.namespacesLimited) {
+      // The webhooks and policies are cluster-wide and were read; the Namespaces outside the scan were not.
+      report.notAssessed(CLUSTER_SUBJECT, `${snapshot.scopeText()}: no denying ValidatingAdmissionPolicy or known policy engine webhook is registered, and none of the ${snapshot.list('namespaces').length} namespace(s) read enforces a Pod Security level, but a namespace not read may. Scan every namespace to judge it.`);
+      return;
+    }
     report.fail(CLUSTER_SUBJECT, {
       messageId: 'none',
       data: {

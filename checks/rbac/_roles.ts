@@ -46,11 +46,20 @@ export interface RuleFinding {
 }
 
 /** Report each role: findings per rule field, built-in roles apart, aggregated copies pointed at their sources, otherwise pass. */
-export function reportRoles(model: RbacModel, report: Reporter, check: (rule: PolicyRule, index: number, role: RoleInfo) => RuleFinding[], unboundSeverity?: Severity): void {
+export function reportRoles(
+  model: RbacModel,
+  report: Reporter,
+  check: (rule: PolicyRule, index: number, role: RoleInfo) => RuleFinding[],
+  unboundSeverity?: Severity,
+  /** Some namespaces' RoleBindings were not read (Snapshot.namespacesLimited): a ClusterRole's count is then a lower bound. */
+  namespacesLimited = false,
+): void {
   const counts = bindingCounts(model);
   for (const role of [...model.clusterRoles, ...model.roles]) {
     const subject = subjectOf(role.object);
     const bound = counts.get(roleKey(role)) ?? 0;
+    // A Role is bound only in its own namespace, which was read; a ClusterRole by a RoleBinding of any namespace.
+    const countKnown = role.kind === 'Role' || !namespacesLimited;
     const findings: RuleFinding[] = [];
     const inherited: string[] = [];
     role.rules.forEach((rule, i) => {
@@ -69,11 +78,18 @@ export function reportRoles(model: RbacModel, report: Reporter, check: (rule: Po
       continue;
     }
     for (const f of findings) {
-      const severity = f.severity ?? (bound === 0 ? unboundSeverity : undefined);
+      const severity = f.severity ?? (bound === 0 && countKnown ? unboundSeverity : undefined);
       report.fail(subject, {
         messageId: f.messageId,
         ...(f.remediationId ? { remediationId: f.remediationId } : {}),
-        data: { ...f.data, boundBy: bound, bound: bound > 0, rule: `rules[${f.ruleIndex}]`, field: f.field, roleKindLower: role.kind.toLowerCase() },
+        data: {
+          ...f.data,
+          boundBy: bound,
+          boundText: `bound by ${bound} binding(s)${countKnown ? '' : ' in the namespaces read (the RoleBindings of the others were not read)'}`,
+          bound: bound > 0, rule: `rules[${f.ruleIndex}]`,
+          field: f.field,
+          roleKindLower: role.kind.toLowerCase(),
+        },
         path: f.path ?? `rules[${f.ruleIndex}].${f.field}`,
         observed: f.observed,
         expected: f.expected,

@@ -29,7 +29,7 @@ export default defineControl({
       'In {{roleKind}} {{name}}, replace the wildcard in {{path}} ({{wildcards}}) with the {{field}} that the holders of the role actually use; `kubectl auth can-i --list --as=<holder>` and the audit log show them:\n\nkubectl edit {{roleKindLower}} {{name}}',
     references: { cis: ['5.1.3'], links: [RBAC_GOOD_PRACTICES] },
     messages: {
-      wildcard: '{{roleKind}} "{{name}}" {{rule}} uses the wildcard {{wildcards}} in {{field}} ({{ruleText}}); bound by {{boundBy}} binding(s).',
+      wildcard: '{{roleKind}} "{{name}}" {{rule}} uses the wildcard {{wildcards}} in {{field}} ({{ruleText}}); {{boundText}}.',
     },
   },
   reads: RBAC_KINDS,
@@ -55,6 +55,7 @@ export default defineControl({
         return out;
       },
       'low',
+      snapshot.namespacesLimited,
     );
   },
 });

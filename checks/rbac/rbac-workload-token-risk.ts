@@ -101,7 +101,15 @@ export default defineControl({
           report.notAssessed(w.subject, `ServiceAccount ${key}: ${unknown[0]}${unknown.length > 1 ? ` (${unknown.length - 1} more binding(s) likewise)` : ''}`);
           continue;
         }
+        if (snapshot.namespacesLimited) {
+          report.notAssessed(w.subject, `${snapshot.scopeText()}: no binding read grants ServiceAccount ${key} anything, but a RoleBinding in a namespace not read may (a RoleBinding of any namespace can name it). Scan every namespace to judge it.`);
+          continue;
+        }
         report.pass(w.subject, { path: `${w.specPath}.serviceAccountName` });
+        continue;
+      }
+      if (own.length === 0 && snapshot.namespacesLimited) {
+        report.notAssessed(w.subject, `${snapshot.scopeText()}: ServiceAccount ${key} holds only Kubernetes' own grants among the bindings read, but a RoleBinding in a namespace not read may grant it more. Scan every namespace to judge it.`);
         continue;
       }
       if (own.length === 0) {

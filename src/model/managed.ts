@@ -129,7 +129,8 @@ export interface ManagedInput {
   gitVersion?: string | undefined;
   nodes: readonly K8sObject[];
   /** Whether any control-plane mirror pod is visible in kube-system. */
-  controlPlanePodsVisible: boolean;
+  /** Whether kube-system holds control-plane mirror pods; undefined when its Pods were not read (then a providerID alone decides nothing). */
+  controlPlanePodsVisible: boolean | undefined;
 }
 
 /**
@@ -164,7 +165,7 @@ export function detectManaged(input: ManagedInput): ManagedDetection | undefined
   };
   const best = pick(strong);
   if (best) return { provider: PROVIDERS[best[0]], evidence: best[1].slice(0, 3) };
-  if (!input.controlPlanePodsVisible) {
+  if (input.controlPlanePodsVisible === false) {
     const w = pick(weak);
     if (w) return { provider: PROVIDERS[w[0]], evidence: [...w[1].slice(0, 3), 'no control-plane mirror pod in kube-system'] };
   }
@@ -198,7 +199,9 @@ export function managedControlPlane(snapshot: Snapshot): ManagedDetection | unde
   const d = detectManaged({
     gitVersion: snapshot.serverVersion?.gitVersion,
     nodes: snapshot.list('nodes'),
-    controlPlanePodsVisible: snapshot.inNamespace('pods', 'kube-system').some(isControlPlanePod),
+    // Unknown (undefined) unless kube-system's Pods were read: unread, "no mirror pod" is no evidence at all.
+    controlPlanePodsVisible:
+      snapshot.isComplete('pods') && snapshot.readsNamespace('kube-system') ? snapshot.inNamespace('pods', 'kube-system').some(isControlPlanePod) : undefined,
   });
   cache.set(snapshot, d ?? null);
   return d;

@@ -1200,7 +1200,8 @@ export function whoCan(snapshot: Snapshot): WhoCanInsight {
     if (id.kind === 'ServiceAccount') {
       // Unknown (left out) when the scan did not read the ServiceAccount's namespace.
       if (saRead && snapshot.readsNamespace(id.namespace!)) entry.exists = snapshot.get('serviceaccounts', id.namespace, id.name) !== undefined;
-      if (mounts) {
+      // Pods run as ServiceAccounts of their own namespace: the list is complete when that namespace was read.
+      if (mounts && snapshot.readsNamespace(id.namespace!)) {
         entry.mountedBy = (mounts.get(principal.user) ?? []).map((m) => ({
           kind: m.workload.subject.kind,
           namespace: m.workload.subject.namespace ?? '',
@@ -1231,6 +1232,9 @@ export function whoCan(snapshot: Snapshot): WhoCanInsight {
       'Permissions granted by other authorizers (Node, webhooks) are not included.',
       ...(snapshot.source === 'manifests' ? ['Scanned files: bindings to roles that are not among the files (such as the built-in view, edit and admin) contribute nothing here.'] : []),
       ...(snapshot.source === 'manifests' ? unknownAggregations(model) : []),
+      ...(snapshot.namespacesLimited
+        ? [`${snapshot.scopeText()}: the RoleBindings of the namespaces not read are not included, so a subject may hold more than is listed here, and one granted only there is missing.`]
+        : []),
     ],
   };
 }

@@ -188,6 +188,23 @@ export class Snapshot {
     return [...names].sort();
   }
 
+  /**
+   * Whether some namespaces' objects were not read (`--namespace`, `--exclude-namespace` on a live scan): then no
+   * control may claim that something exists nowhere — a RoleBinding granting an account, a Pod Security label, an
+   * agent — because it may be in a namespace the scan did not read.
+   */
+  get namespacesLimited(): boolean {
+    return this.source === 'cluster' && (this.namespaces !== undefined || (this.excludedNamespaces?.length ?? 0) > 0);
+  }
+
+  /** The scan's namespace scope in words, for the reason of a result that namespacesLimited leaves undecided. */
+  scopeText(): string {
+    const parts: string[] = [];
+    if (this.namespaces) parts.push(`limited to namespace(s) ${this.namespaces.join(', ')}`);
+    if (this.excludedNamespaces?.length) parts.push(`excluded namespace(s) ${this.excludedNamespaces.join(', ')}`);
+    return `The scan ${parts.join(' and ') || 'read every namespace'}`;
+  }
+
   /** Whether the scan read the namespaced objects of `ns`: not outside `--namespace`, not excluded. */
   readsNamespace(ns: string): boolean {
     if (this.namespaces && !this.namespaces.includes(ns)) return false;

@@ -39,9 +39,9 @@ export default defineControl({
   },
   reads: ['daemonsets'],
   evaluate(snapshot, report) {
-    if (snapshot.namespaces) return report.notAssessed(CLUSTER_SUBJECT, `The scan was limited to namespace(s) ${snapshot.namespaces.join(', ')}; a sensor elsewhere would not be seen.`);
     const all = snapshot.list('daemonsets');
     const found = all.filter((d) => sensorOf(d)).sort((a, b) => ((a.metadata.namespace ?? '') + a.metadata.name < (b.metadata.namespace ?? '') + b.metadata.name ? -1 : 1));
+    if (found.length === 0 && snapshot.namespacesLimited) return report.notAssessed(CLUSTER_SUBJECT, `${snapshot.scopeText()}; a sensor in a namespace not read would not be seen.`);
     if (found.length === 0) return report.fail(CLUSTER_SUBJECT, { messageId: 'none', data: { count: all.length }, path: 'daemonsets', observed: 'none', expected: 'a runtime-detection DaemonSet' });
     for (const d of found) report.pass(subjectOf(d), { path: 'spec.template.spec.containers' });
   },

@@ -51,7 +51,7 @@ export default defineControl({
     const proxies = kubeProxies({ daemonsets: snapshot.list('daemonsets'), pods: snapshot.list('pods') });
     const cm = snapshot.extras?.kubeProxy;
     if (proxies.length === 0) {
-      if (snapshot.namespaces && !snapshot.namespaces.includes('kube-system')) return report.notAssessed(CLUSTER_SUBJECT, 'The scan was limited to namespaces that do not include kube-system, where kube-proxy runs.');
+      if (!snapshot.readsNamespace('kube-system')) return report.notAssessed(CLUSTER_SUBJECT, `${snapshot.scopeText()}; kube-system, where kube-proxy runs, was not read.`);
       if (cm?.state === 'ok') return report.notAssessed(CLUSTER_SUBJECT, 'ConfigMap kube-system/kube-proxy exists but no kube-proxy DaemonSet or pod was found in kube-system; the process that reads it is not visible.');
       return report.notApplicable(CLUSTER_SUBJECT, 'No kube-proxy runs in kube-system (no DaemonSet or pod): service routing is done by something else, such as a CNI that replaces kube-proxy, or kube-proxy runs outside Kubernetes.');
     }
