@@ -360,7 +360,8 @@ export function psaPosture(snapshot: Snapshot): PsaPostureInsight {
   const assumed = server ? undefined : formatPssVersion(PSS_NEWEST_VERSION);
   if (assumed) {
     insight.assumedVersion = assumed;
-    insight.note = `No API server was read: "latest" is taken as ${assumed}, the newest version whose checks k8s-audit knows. On a cluster of an older version "latest" means that version, whose checks refuse some of what ${assumed} allows (sysctls allowed from v1.27, v1.29, v1.32 and v1.37; pods in user namespaces exempted from two checks from v1.35): judge a namespace against its cluster (scan it live) before enforcing a level there.`;
+    const why = snapshot.source === 'cluster' ? "The cluster's version could not be read (/version)" : 'No API server was read';
+    insight.note = `${why}: "latest" is taken as ${assumed}, the newest version whose checks k8s-audit knows. On a cluster of an older version "latest" means that version, whose checks refuse some of what ${assumed} allows (sysctls allowed from v1.27, v1.29, v1.32 and v1.37; pods in user namespaces exempted from two checks from v1.35): judge a namespace against its cluster (scan it live) before enforcing a level there.`;
   }
   // Scanned files often put workloads in a namespace without its Namespace object: those namespaces are judged too,
   // their labels unknown (as if unset: privileged, which is what the cluster does if the namespace has none).

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { admissionWarnings, impactAt, namespacePsa, psaPosture } from '../../src/model/psa-posture.ts';
 import { snapshotFromYaml } from '../helpers/snapshot.ts';
+import { parseManifests, snapshotFromObjects } from '../../src/collect/manifests.ts';
 
 const V137 = { serverVersion: { gitVersion: 'v1.37.2', major: '1', minor: '37' } };
 
@@ -234,6 +235,9 @@ spec:
     expect(staticScan.clusterVersion).toBeUndefined();
     expect(staticScan.assumedVersion).toBe('v1.37');
     expect(staticScan.note).toMatch(/"latest" is taken as v1\.37/);
+    // A live scan refused /version is not a scan without an API server.
+    expect(staticScan.note).toMatch(/^The cluster's version could not be read \(\/version\): "latest" is taken as v1\.37/);
+    expect(psaPosture(snapshotFromObjects(parseManifests(manifests, 'm.yaml'))).note).toMatch(/^No API server was read: "latest" is taken as v1\.37/);
     const api = staticScan.namespaces.find((n) => n.namespace === 'api')!;
     expect(api.baseline).toBe('nothing breaks');
     expect(api.nextStep).toMatch(/^Nothing in the namespace violates baseline: enforce it now.*\(Judged at v1\.37: check on the cluster first, see the note\.\)$/);
