@@ -2,6 +2,7 @@ import { defineControl } from '../../src/engine/types.ts';
 import { PSA_MODES, namespacePsa, pinnedMinor, versionLabel } from '../../src/model/psa-posture.ts';
 import { newestRuleVersion, serverPssVersion } from '../../src/model/pss.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
+import { VERSION_PERMISSION } from '../control-plane/versions/_releases.ts';
 
 export default defineControl({
   meta: {
@@ -60,7 +61,7 @@ export default defineControl({
         }
       }
       if (failed) continue;
-      if (unknown) report.notAssessed(subject, "The cluster's version is unknown, so a pinned Pod Security version cannot be compared with it");
+      if (unknown) report.notAssessed(subject, "The cluster's version is unknown (/version could not be read), so a pinned Pod Security version cannot be compared with it", VERSION_PERMISSION);
       else report.pass(subject);
     }
   },

@@ -57,3 +57,6 @@ export function serverVersionOf(snapshot: Snapshot): Version | undefined {
 export function daysBetween(a: Date, b: Date): number {
   return Math.floor((b.getTime() - a.getTime()) / 86_400_000);
 }
+
+/** What reading the server's version needs, for a result that could not be decided without it. */
+export const VERSION_PERMISSION = 'get /version (a non-resource URL; Kubernetes grants it to every client through the system:public-info-viewer ClusterRole)';

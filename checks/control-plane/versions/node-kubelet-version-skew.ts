@@ -2,7 +2,7 @@ import { CLUSTER_SUBJECT } from '../../../src/engine/run.ts';
 import { defineControl } from '../../../src/engine/types.ts';
 import { parseVersion } from '../../../src/model/flags.ts';
 import { subjectOf } from '../../../src/model/workloads.ts';
-import { compareMinor, minorKey, serverVersionOf, SKEW_POLICY } from './_releases.ts';
+import { compareMinor, minorKey, serverVersionOf, SKEW_POLICY, VERSION_PERMISSION } from './_releases.ts';
 
 export default defineControl({
   meta: {
@@ -27,7 +27,7 @@ export default defineControl({
     const nodes = [...snapshot.list('nodes')].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
     if (nodes.length === 0) return report.notApplicable(CLUSTER_SUBJECT, 'The cluster has no nodes.');
     const server = serverVersionOf(snapshot);
-    if (!server) return report.notAssessed(CLUSTER_SUBJECT, 'The server version is unknown: /version could not be read.');
+    if (!server) return report.notAssessed(CLUSTER_SUBJECT, 'The server version is unknown: /version could not be read.', VERSION_PERMISSION);
     const maxOlder = compareMinor(server, { major: 1, minor: 28 }) >= 0 ? SKEW_POLICY.kubeletMaxOlderMinors : SKEW_POLICY.kubeletMaxOlderMinorsBefore128;
     for (const node of nodes) {
       const kubelet = (node.status as { nodeInfo?: { kubeletVersion?: string } } | undefined)?.nodeInfo?.kubeletVersion;

@@ -2,7 +2,7 @@ import { CLUSTER_SUBJECT } from '../../../src/engine/run.ts';
 import { defineControl } from '../../../src/engine/types.ts';
 import { parseVersion } from '../../../src/model/flags.ts';
 import { managedControlPlane } from '../../../src/model/managed.ts';
-import { releaseOf, RELEASES_AS_OF, serverVersionOf } from './_releases.ts';
+import { releaseOf, RELEASES_AS_OF, serverVersionOf, VERSION_PERMISSION } from './_releases.ts';
 
 export default defineControl({
   meta: {
@@ -24,7 +24,7 @@ export default defineControl({
   reads: ['nodes', 'pods'],
   evaluate(snapshot, report) {
     const v = serverVersionOf(snapshot);
-    if (!v) return report.notAssessed(CLUSTER_SUBJECT, 'The server version is unknown: /version could not be read.');
+    if (!v) return report.notAssessed(CLUSTER_SUBJECT, 'The server version is unknown: /version could not be read.', VERSION_PERMISSION);
     const managed = managedControlPlane(snapshot);
     if (managed) return report.notApplicable(CLUSTER_SUBJECT, `The control plane is managed by ${managed.provider.name}, whose versions follow its own patch stream (${snapshot.serverVersion!.gitVersion}); the provider applies control-plane patches.`);
     const release = releaseOf(v);

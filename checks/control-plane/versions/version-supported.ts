@@ -1,7 +1,7 @@
 import { CLUSTER_SUBJECT } from '../../../src/engine/run.ts';
 import { defineControl } from '../../../src/engine/types.ts';
 import { managedControlPlane } from '../../../src/model/managed.ts';
-import { compareMinor, daysBetween, knownRange, minorKey, nowOf, releaseOf, RELEASES_AS_OF, serverVersionOf } from './_releases.ts';
+import { compareMinor, daysBetween, knownRange, minorKey, nowOf, releaseOf, RELEASES_AS_OF, serverVersionOf, VERSION_PERMISSION } from './_releases.ts';
 
 export default defineControl({
   meta: {
@@ -24,7 +24,7 @@ export default defineControl({
   reads: ['nodes', 'pods'],
   evaluate(snapshot, report) {
     const v = serverVersionOf(snapshot);
-    if (!v) return report.notAssessed(CLUSTER_SUBJECT, 'The server version is unknown: /version could not be read.');
+    if (!v) return report.notAssessed(CLUSTER_SUBJECT, 'The server version is unknown: /version could not be read.', VERSION_PERMISSION);
     const managed = managedControlPlane(snapshot);
     const release = releaseOf(v);
     if (managed) {
