@@ -1,4 +1,3 @@
-import { CLUSTER_SUBJECT } from '../../src/engine/run.ts';
 import { defineControl } from '../../src/engine/types.ts';
 import { allowedBy, parseImage, parseRegistryPattern, type RegistryPattern } from '../../src/model/images.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
@@ -27,12 +26,10 @@ export default defineControl({
     },
   },
   reads: WORKLOAD_KINDS,
+  inapplicable: (options) =>
+    options.allowedRegistries?.length ? undefined : 'No registry allowlist given: run the scan with --allowed-registries to assess image origins',
   evaluate(snapshot, report, options) {
     const entries = options.allowedRegistries ?? [];
-    if (entries.length === 0) {
-      report.notApplicable(CLUSTER_SUBJECT, 'No registry allowlist given: run the scan with --allowed-registries to assess image origins');
-      return;
-    }
     const patterns: RegistryPattern[] = entries.map((e) => {
       const p = parseRegistryPattern(e);
       if (!p) throw new Error(`invalid --allowed-registries entry "${e}"`);

@@ -110,6 +110,11 @@ function runControl(control: Control, snapshot: Snapshot, options: ControlOption
 
   if (meta.manual) return notAssessedWhole(`Manual: ${meta.manual}`);
 
+  const inapplicable = control.inapplicable?.(options);
+  if (inapplicable) {
+    return { results: [{ controlId: meta.id, status: 'not-applicable', severity: meta.severity, subject: CLUSTER_SUBJECT, message: inapplicable, fingerprint: fingerprint(meta.id, CLUSTER_SUBJECT) }] };
+  }
+
   const isStatic = snapshot.source === 'manifests';
   if (isStatic && meta.static && 'needsCluster' in meta.static) {
     const message = `Static scan: ${meta.static.needsCluster}`;

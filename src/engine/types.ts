@@ -103,6 +103,12 @@ export interface Control {
   /** Kinds the control reads; the collector lists exactly the union of these. */
   reads: readonly KindKey[];
   evaluate(snapshot: Snapshot, report: Reporter, options: ControlOptions): void;
+  /**
+   * Why the control has nothing to judge with these options (a control that needs an option not given), or
+   * undefined. Asked before anything is read: such a control is not-applicable whatever the permissions, rather
+   * than not-assessed for want of data it would not use.
+   */
+  inapplicable?(options: ControlOptions): string | undefined;
 }
 
 /** Identity function that gives a control its types (see checks/). */

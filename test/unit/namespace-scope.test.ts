@@ -183,3 +183,19 @@ describe('a node with a cloud providerID, and kube-system not read', () => {
     expect(nodeInventory(noPods).nodes.map((n) => n.provider)).toEqual(['aws']);
   });
 });
+
+describe('a control that needs an option not given', () => {
+  it('pod-image-registry without --allowed-registries is not applicable even when workloads could not be read', () => {
+    const forbidden = new Snapshot({
+      source: 'cluster',
+      objects: {},
+      collection: { pods: { kind: 'pods', state: 'forbidden', count: 0, reason: '403', permission: 'list pods (cluster-wide)' } },
+    } as ConstructorParameters<typeof Snapshot>[0]);
+    const [r] = evaluate(forbidden, selectControls(['pod-image-registry']), {}, { passes: 'list' }).results;
+    expect(r).toMatchObject({ status: 'not-applicable', message: 'No registry allowlist given: run the scan with --allowed-registries to assess image origins' });
+    expect(r).not.toHaveProperty('permission');
+    // With an allowlist, the unread Pods make it not assessed, with the permission.
+    const [withList] = evaluate(forbidden, selectControls(['pod-image-registry']), { allowedRegistries: ['registry.example'] }, { passes: 'list' }).results;
+    expect(withList).toMatchObject({ status: 'not-assessed', permission: expect.stringMatching(/^list pods \(cluster-wide\)/) });
+  });
+});
