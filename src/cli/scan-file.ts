@@ -128,6 +128,8 @@ function scanProblem(data: ScanResult): string | undefined {
   if (!isObject(scan) || !isString(scan.startedAt)) return 'scan.startedAt is not a string';
   if (!optional(scan.collection, Array.isArray) || ((scan.collection as unknown[] | undefined) ?? []).some((c) => !isObject(c))) return 'scan.collection is not a list of objects';
   for (const key of ['files', 'namespaces', 'excludedNamespaces'] as const) if (!optional(scan[key], isStringList)) return `scan.${key} is not a list of strings`;
+  const sourceOk = (v: unknown) => isObject(v) && isString(v.file) && Number.isInteger(v.line);
+  if (!optional(scan.sources, (m) => isObject(m) && Object.values(m).every(sourceOk))) return 'scan.sources is not a map of {file, line}';
   const b = data.baseline as unknown;
   if (b !== undefined) {
     if (!isObject(b) || !isString(b.startedAt) || typeof b.new !== 'number' || typeof b.unchanged !== 'number') return 'baseline is not what k8s-audit writes';

@@ -8,7 +8,7 @@
  */
 import { oneLine } from '../report/escape.ts';
 import { join } from 'node:path';
-import { snapshotFromFiles } from '../collect/manifests.ts';
+import { snapshotFromFiles, sourcesOf } from '../collect/manifests.ts';
 import { applyBaseline, comparisonCounts, diffLine } from '../engine/diff.ts';
 import type { ScanResult } from '../engine/result.ts';
 import type { Control, ControlOptions } from '../engine/types.ts';
@@ -135,6 +135,8 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
         performance.now() - t0,
       );
       result.scan.files = files;
+      const sources = sourcesOf(snapshot);
+      if (Object.keys(sources).length) result.scan.sources = sources;
       return result;
     },
     finish(result) {
@@ -160,9 +162,19 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
   };
 }
 
+/** The most standard input `scan -f -` reads: below the longest string Node.js can make (0x1fffffe8 characters). */
+const STDIN_MAX_BYTES = 512_000_000;
+
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  let size = 0;
+  for await (const c of stream) {
+    const chunk = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    size += chunk.length;
+    // Stop reading at once: leaving the loop destroys the stream.
+    if (size > STDIN_MAX_BYTES) throw new UsageError('standard input holds more than 512 MB, more than k8s-audit reads: split the manifests into files and give them (or their directory) to -f');
+    chunks.push(chunk);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 

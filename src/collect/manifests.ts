@@ -1,11 +1,13 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseAllDocuments, type SchemaOptions } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type SchemaOptions } from 'yaml';
+import { sourceKey } from '../engine/result.ts';
 import { UsageError } from '../errors.ts';
 import type { K8sObject } from '../model/k8s.ts';
 import { Snapshot, groupByKind, type ServerVersion, type SnapshotInput } from '../model/snapshot.ts';
 import { KIND_KEYS, KINDS, kindKeyOf, type KindKey } from './kinds.ts';
 import { buildKustomization, kustomizationFile } from './kustomize.ts';
+import { formatPath, refusalOf, type FieldPath } from './validate.ts';
 
 /**
  * kubectl reads manifests as YAML 1.1 (sigs.k8s.io/yaml, on go-yaml v2): `yes`, `on`, `y` are true, `0777` is
@@ -37,31 +39,123 @@ export function parseManifests(text: string, origin: string): K8sObject[] {
     }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: 10_000 });
+      value = wellFormed(doc.toJS({ maxAliasCount: 10_000 }));
     } catch (err) {
       // An alias to an anchor of another document, or aliases that would expand without bound.
       const at = doc.range ? line(doc.range[0]) : 0;
       throw new UsageError(`${origin}${at ? `:${at}` : ''}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
     }
     if (value == null) continue;
-    const before = out.length;
-    collectObjects(value, origin, out);
-    for (let i = before; i < out.length; i++) origins.set(out[i]!, at(line((doc.contents?.range ?? doc.range)[0])));
+    collectObjects(value, (path) => at(lineOf(doc, path, line)), out);
   }
   return out;
 }
 
-function collectObjects(value: unknown, origin: string, out: K8sObject[]): void {
-  if (typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${origin}: a document is not a Kubernetes object`);
-  const obj = value as Partial<K8sObject> & { items?: unknown[] };
+/**
+ * Strings with a lone UTF-16 surrogate (a YAML or JSON `\uD800` escape) made well-formed, U+FFFD in its place: what
+ * the API server stores (Go decodes JSON so), and what every JSON reader can read back from k8s-audit's outputs.
+ */
+function wellFormed(value: unknown): unknown {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? value.replace(LONE_SURROGATES, '\uFFFD') : value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = wellFormed(value[i]);
+    return value;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const obj = value as Record<string, unknown>;
+    for (const key of Object.keys(obj)) {
+      const v = wellFormed(obj[key]);
+      if (!LONE_SURROGATE.test(key)) obj[key] = v;
+      else {
+        delete obj[key];
+        obj[key.replace(LONE_SURROGATES, '\uFFFD')] = v;
+      }
+    }
+  }
+  return value;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/** A kustomization's objects after its patches, checked again: a patch can write what the API server refuses. */
+function patchedChecked(objects: K8sObject[], dir: string): K8sObject[] {
+  for (const o of objects) {
+    const refusal = refusalOf(o);
+    if (!refusal) continue;
+    const ns = typeof o.metadata.namespace === 'string' && o.metadata.namespace ? `${o.metadata.namespace}/` : '';
+    throw new UsageError(`${origins.get(o) ?? dir}: ${o.kind} ${ns}${o.metadata.name}, as the kustomization in ${dir} patches it: ${formatPath(refusal.path)} ${refusal.problem}; the API server would refuse this object`);
+  }
+  return objects;
+}
+
+/** `origin:line` of a field of a document's value, by its path (`['items', 2, 'spec']`); the deepest part of it that is in the text. */
+type Locate = (path: FieldPath) => string;
+
+/** The line of the field at `path` (of its key, in a map), or of its nearest parent written in the text (an alias or a merge key hides what lies below). */
+function lineOf(doc: Document.Parsed, path: FieldPath, line: (pos: number) => number): number {
+  for (let n = path.length; n > 0; n--) {
+    const parent = doc.getIn(path.slice(0, n - 1), true);
+    const key = path[n - 1];
+    const node = isMap(parent) ? parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key)?.key : isSeq(parent) ? parent.items[key as number] : undefined;
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    if (range) return line(range[0]);
+  }
+  const top = doc.contents?.range ?? doc.range;
+  return top ? line(top[0]) : 0;
+}
+
+function collectObjects(value: unknown, locate: Locate, out: K8sObject[]): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`${locate([])}: a document is not a Kubernetes object (it is ${Array.isArray(value) ? 'a list' : `the ${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`})`);
+  }
+  const obj = value as Partial<K8sObject> & { items?: unknown };
   if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
-    for (const item of obj.items) collectObjects(item, origin, out);
+    obj.items.forEach((item, i) => collectObjects(item, (path) => locate(['items', i, ...path]), out));
     return;
   }
-  if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || typeof obj.metadata?.name !== 'string') {
-    throw new UsageError(`${origin}: a document lacks apiVersion, kind or metadata.name`);
+  const lacks = identityProblem(obj);
+  if (lacks) throw new UsageError(`${locate(lacks.path)}: ${lacks.problem}`);
+  const refusal = refusalOf(obj);
+  if (refusal) {
+    const { kind, metadata } = obj as K8sObject;
+    const ns = typeof metadata.namespace === 'string' && metadata.namespace ? `${metadata.namespace}/` : '';
+    throw new UsageError(`${locate(refusal.path)}: ${kind} ${ns}${metadata.name}: ${formatPath(refusal.path)} ${refusal.problem}; the API server would refuse this object`);
   }
+  origins.set(obj, locate([])); // the line the object starts on (an item's own line in a List)
   out.push(obj as K8sObject);
+}
+
+/**
+ * Why a document is no object kubectl could apply: which of apiVersion, kind and metadata.name it lacks (or gives as
+ * something other than a string). `generateName` names an object only for `kubectl create`: apply needs a name.
+ */
+function identityProblem(obj: Partial<K8sObject> & { items?: unknown }): { path: FieldPath; problem: string } | undefined {
+  const meta = obj.metadata as unknown;
+  if (meta !== undefined && meta !== null && (typeof meta !== 'object' || Array.isArray(meta))) {
+    return { path: ['metadata'], problem: `a document's metadata must be a map, not ${Array.isArray(meta) ? 'a list' : `the ${typeof meta} ${JSON.stringify(meta)}`}` };
+  }
+  const fields: [FieldPath, unknown][] = [
+    [['apiVersion'], obj.apiVersion],
+    [['kind'], obj.kind],
+    [['metadata', 'name'], obj.metadata?.name],
+  ];
+  const unset = (v: unknown) => v === undefined || v === null || v === '';
+  const missing = fields.filter(([, v]) => unset(v));
+  const wrong = fields.find(([, v]) => !unset(v) && typeof v !== 'string');
+  const what = typeof obj.kind === 'string' && obj.kind ? `a ${obj.kind}` : 'a document';
+  if (wrong) return { path: wrong[0], problem: `${what}'s ${formatPath(wrong[0])} must be a string, not the ${typeof wrong[1]} ${JSON.stringify(wrong[1])?.slice(0, 40)}` };
+  if (missing.length === 0) return undefined;
+  if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && 'items' in obj && missing.some(([p]) => p[0] === 'metadata')) {
+    return { path: ['items'], problem: `a ${obj.kind}'s items must be a list, not ${obj.items === null ? 'null' : `the ${typeof obj.items} ${JSON.stringify(obj.items)?.slice(0, 40)}`}` };
+  }
+  const names = missing.map(([p]) => formatPath(p));
+  const generated = missing.some(([p]) => p[0] === 'metadata') && typeof (obj.metadata as { generateName?: unknown } | undefined)?.generateName === 'string';
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return {
+    path: missing[0]![0].slice(0, -1).length ? ['metadata'] : [],
+    problem: `${what} lacks ${list}${generated ? ' (metadata.generateName alone is not enough: kubectl apply needs metadata.name)' : ''}`,
+  };
 }
 
 const MANIFEST = /\.(ya?ml|json)$/i;
@@ -97,7 +191,7 @@ export function readManifests(path: string): K8sObject[] {
     throw new UsageError(`no such file or directory: ${path}`);
   }
   if (!st.isDirectory()) return parseManifests(readText(path), path);
-  if (kustomizationFile(path)) return buildKustomization(path, parseManifests);
+  if (kustomizationFile(path)) return patchedChecked(buildKustomization(path, parseManifests), path);
   const out: K8sObject[] = [];
   for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = join(path, entry.name);
@@ -126,8 +220,23 @@ export interface StaticOptions {
   warn?: (line: string) => void;
 }
 
-/** Where each object was read from, for warnings. */
+/** Where each object was read from (`file:line`), for warnings and `scan.sources`. */
 const origins = new WeakMap<object, string>();
+
+/**
+ * Where each object of a static snapshot was read (ScanResult.scan.sources), by sourceKey: the file as given and the
+ * line its document starts on. Objects built through a kustomization (copies) have none.
+ */
+export function sourcesOf(snapshot: Snapshot): Record<string, { file: string; line: number }> {
+  const out: Record<string, { file: string; line: number }> = {};
+  for (const k of KIND_KEYS) {
+    for (const o of snapshot.list(k)) {
+      const m = /^(.*):(\d+)$/s.exec(origins.get(o) ?? '');
+      if (m) out[sourceKey({ kind: o.kind, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name })] = { file: m[1]!, line: Number(m[2]) };
+    }
+  }
+  return out;
+}
 
 /** Kinds that older API groups served under the same name (`extensions/v1beta1` Deployments, say). */
 const LEGACY_GROUPS: Record<string, readonly string[]> = { extensions: ['Deployment', 'DaemonSet', 'ReplicaSet', 'NetworkPolicy', 'Ingress'] };

@@ -3,7 +3,7 @@ import type { SubjectRef } from '../model/workloads.ts';
 import type { Area, References, Severity, Status } from './types.ts';
 
 /** Major: bumped on any incompatible change to ScanResult; minor: optional fields added (1.1: waivers, baseline, files; 1.2: passes). schema/scan-result.schema.json follows it. */
-export const SCHEMA_VERSION = '1.2';
+export const SCHEMA_VERSION = '1.3';
 
 export interface Identity {
   username: string;
@@ -22,6 +22,8 @@ export interface ScanInfo {
   source: 'cluster' | 'manifests';
   /** Static scans (`scan -f`): the files and directories read, `-` for standard input. */
   files?: string[];
+  /** Static scans: where each object was read, by `sourceKey` (kind/namespace/name); the line its document starts on. */
+  sources?: Record<string, { file: string; line: number }>;
   context?: string;
   cluster?: string;
   server?: string;
@@ -177,4 +179,9 @@ export interface ScanResult {
   waivers?: WaiverReport[];
   /** The comparison with a baseline scan, when one was given. */
   baseline?: BaselineComparison;
+}
+
+/** The key of a subject in `scan.sources`: kind/namespace/name, the namespace empty for a cluster-scoped object. */
+export function sourceKey(subject: { kind: string; namespace?: string; name: string }): string {
+  return `${subject.kind}/${subject.namespace ?? ''}/${subject.name}`;
 }

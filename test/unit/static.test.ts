@@ -73,7 +73,7 @@ describe('reading manifests', () => {
     const dir = join(tmp, 'tree');
     write(join(dir, 'b.yaml'), POD('b'));
     write(join(dir, 'a', 'one.yml'), POD('a1'));
-    write(join(dir, 'a', 'two.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a2', namespace: 'apps' }, spec: { containers: [] } }));
+    write(join(dir, 'a', 'two.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a2', namespace: 'apps' }, spec: { containers: [{ name: 'c', image: 'x' }] } }));
     write(join(dir, 'a', 'README.md'), '# not a manifest\n');
     write(join(dir, 'k', 'kustomization.yaml'), 'resources: [pod.yaml]\n');
     write(join(dir, 'k', 'pod.yaml'), POD('k1'));
@@ -86,7 +86,7 @@ describe('reading manifests', () => {
     expect(() => readManifests(bad)).toThrow(UsageError);
     expect(() => readManifests(bad)).toThrow(/bad\.yaml:\d+: invalid YAML/);
     const notObject = write(join(tmp, 'values.yaml'), 'replicas: 3\n');
-    expect(() => readManifests(notObject)).toThrow(/values\.yaml: a document lacks apiVersion, kind or metadata\.name/);
+    expect(() => readManifests(notObject)).toThrow(/values\.yaml:1: a document lacks apiVersion, kind and metadata\.name/);
     expect(() => readManifests(join(tmp, 'nope'))).toThrow(/no such file or directory/);
   });
 
@@ -492,9 +492,43 @@ describe('scan -f', () => {
     const r = await runCli(['scan', '-f', f, '--format', 'sarif,json,html,md,junit,summary', '-o', out]);
     expect(r.stderr).not.toMatch(/cannot write|internal error/);
     expect(r.code).toBe(0);
+    // Made well-formed on reading (U+FFFD), as the API server would store it: strict JSON readers (jq) refuse a lone surrogate.
+    for (const file of ['report.sarif', 'scan.json']) expect(readFileSync(join(out, file), 'utf8'), file).not.toMatch(/\\ud[89ab]/i);
+    const scan = JSON.parse(readFileSync(join(out, 'scan.json'), 'utf8')) as ScanResult;
+    expect(scan.results.find((x) => x.controlId === 'pod-privileged')!.subject.name).toBe('a\uFFFDb');
     const sarif = JSON.parse(readFileSync(join(out, 'report.sarif'), 'utf8'));
-    expect(JSON.stringify(sarif)).toContain('k8s/ns/Pod/a%EF%BF%BDb');
+    expect(sarif.runs[0].results[0].locations[0].logicalLocations[0].name).toBe('a\uFFFDb');
     expect(readdirSync(out).sort()).toEqual(['report.html', 'report.junit.xml', 'report.md', 'report.sarif', 'report.summary.md', 'scan.json']);
+  });
+
+  it('names the file and line of each object (scan.sources), and SARIF puts each finding there', async () => {
+    const rel = 'test/scenarios/demo';
+    const out = join(tmp, 'sources-out');
+    const r = await runCli(['scan', '-f', rel, '--format', 'sarif,json', '-o', out]);
+    expect(r.code).toBe(0);
+    const file = `${rel}/21-workloads-payments.yaml`;
+    const lines = readFileSync(join(repo, file), 'utf8').split('\n');
+    // The line the StatefulSet's document starts on: the first line after its '---' that is neither blank nor a comment.
+    let start = lines.findIndex((l, i) => l === 'kind: StatefulSet' && lines[i + 2] === '  name: ledger');
+    expect(start).toBeGreaterThan(0);
+    while (start > 0 && lines[start - 1] !== '---') start--;
+    while (/^\s*(#.*)?$/.test(lines[start]!)) start++;
+    const scan = JSON.parse(readFileSync(join(out, 'scan.json'), 'utf8')) as ScanResult;
+    expect(scanResultValidator()(scan)).toBe(true);
+    expect(scan.scan.sources!['StatefulSet/payments/ledger']).toEqual({ file, line: start + 1 });
+    expect(Object.keys(scan.scan.sources!).length).toBeGreaterThan(20);
+    const sarif = JSON.parse(readFileSync(join(out, 'report.sarif'), 'utf8'));
+    let placed = 0;
+    for (const x of sarif.runs[0].results) {
+      const s = x.properties.subject;
+      const at = scan.scan.sources![`${s.kind}/${s.namespace ?? ''}/${s.name}`];
+      if (!at) continue;
+      placed++;
+      expect(x.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: at.file }, region: { startLine: at.line } });
+      expect(at.file.startsWith(`${rel}/`)).toBe(true);
+    }
+    expect(placed).toBe(sarif.runs[0].results.filter((x: any) => x.properties.subject.kind !== 'Cluster').length);
+    expect(placed).toBeGreaterThan(20);
   });
 
   it('does not split -f paths on commas', async () => {
