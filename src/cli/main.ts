@@ -1,4 +1,5 @@
 import { getHeapStatistics } from 'node:v8';
+import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { resolveTarget } from '../collect/kubeconfig.ts';
 import type { ScanResult } from '../engine/result.ts';
@@ -6,6 +7,7 @@ import { diffScans } from '../engine/diff.ts';
 import { allControls, getControl, selectControls } from '../engine/registry.ts';
 import { EXIT, K8sAuditError, UsageError } from '../errors.ts';
 import { oneLine } from '../report/escape.ts';
+import { utf8Blocks } from '../report/bytes.ts';
 import { renderChunks } from '../report/index.ts';
 import { GITHUB_RESULTS_PER_RUN, sarifResultCount } from '../report/sarif.ts';
 import { summaryLine } from '../report/table.ts';
@@ -251,9 +253,11 @@ function outputPlan(formatFlags: string[] | undefined, output: string | undefine
 
 function writePlan(result: ScanResult, plan: ReturnType<typeof destinations>, io: Io) {
   for (const d of plan) {
+    let tooMany = false;
     if (d.format === 'sarif') {
       const n = sarifResultCount(result);
       if (n > GITHUB_RESULTS_PER_RUN) {
+        tooMany = true;
         io.stderr.write(
           `k8s-audit: warning: ${d.path ?? 'the SARIF log'} holds ${n.toLocaleString('en')} results in its run; GitHub code scanning refuses more than ${GITHUB_RESULTS_PER_RUN.toLocaleString('en')} (narrow the scan with -n, --exclude-namespace or --controls)\n`,
         );
@@ -262,9 +266,45 @@ function writePlan(result: ScanResult, plan: ReturnType<typeof destinations>, io
     // JSON and HTML go out in pieces: at scale they are the largest things a scan writes, and at
     // 50,000 Pods the JSON (about 500 MB) is more than one JavaScript string can hold at all.
     const chunks = renderChunks(result, d.format, { color: !d.path && io.stdout.isTTY === true && !process.env.NO_COLOR });
-    if (d.path) writeOutput(d.path, chunks);
-    else for (const chunk of chunks) io.stdout.write(chunk);
+    const counted = d.format === 'sarif' && !tooMany ? countBytes(chunks) : undefined;
+    if (d.path) writeOutput(d.path, counted?.chunks ?? chunks);
+    else for (const chunk of counted?.chunks ?? chunks) io.stdout.write(chunk);
+    // GitHub refuses a SARIF upload over 10 MB gzipped (the whole upload). Only a log over 10 MB can be, so only then
+    // is it compressed again, as the upload compresses it, to know.
+    if (counted && counted.bytes() > GITHUB_SARIF_GZIP_BYTES) {
+      const gzipped = gzipSize(renderChunks(result, 'sarif'));
+      if (gzipped > GITHUB_SARIF_GZIP_BYTES) {
+        io.stderr.write(
+          `k8s-audit: warning: ${d.path ?? 'the SARIF log'} is ${(gzipped / 2 ** 20).toFixed(1)} MiB gzipped; GitHub code scanning refuses an upload over 10 MB (narrow the scan with -n, --exclude-namespace or --controls)\n`,
+        );
+      }
+    }
   }
+}
+
+const GITHUB_SARIF_GZIP_BYTES = 10 * 2 ** 20;
+
+/** The pieces as they are, and the UTF-8 bytes they came to once consumed. */
+function countBytes(chunks: Iterable<string>): { chunks: Iterable<string>; bytes: () => number } {
+  let bytes = 0;
+  return {
+    chunks: (function* () {
+      for (const c of chunks) {
+        bytes += Buffer.byteLength(c, 'utf8');
+        yield c;
+      }
+    })(),
+    bytes: () => bytes,
+  };
+}
+
+/** The size of text given in pieces, gzipped at zlib's default level as an upload would be, without holding it whole. */
+function gzipSize(chunks: Iterable<string>): number {
+  let size = 18; // gzip's header and trailer
+  const deflate = (block: Uint8Array, flush: number) => (size += deflateRawSync(block, { finishFlush: flush }).length);
+  for (const block of utf8Blocks(chunks)) deflate(block, zlibConstants.Z_SYNC_FLUSH);
+  deflate(new Uint8Array(0), zlibConstants.Z_FINISH);
+  return size;
 }
 
 function emit(result: ScanResult, formatFlags: string[] | undefined, output: string | undefined, io: Io) {

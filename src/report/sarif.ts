@@ -1,4 +1,6 @@
-import type { Result, ScanResult } from '../engine/result.ts';
+import { isAbsolute, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { sourceKey, type Result, type ScanResult } from '../engine/result.ts';
 import { prettyJsonChunks } from './json-chunks.ts';
 import { allControls } from '../engine/registry.ts';
 import type { ControlMeta, Severity } from '../engine/types.ts';
@@ -58,6 +60,20 @@ function absoluteUrl(s: string): string | undefined {
 /** A URI path segment. A lone UTF-16 surrogate (possible in a manifest's JSON) has no UTF-8 form: it becomes U+FFFD first. */
 function seg(s: string): string {
   return encodeURIComponent(s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
+}
+
+/**
+ * Where a result is. A static scan's object is in a file: its path as given (relative to where the scan ran, which
+ * in CI is the repository root that code scanning resolves it against) and the line its document starts on, so the
+ * alert lands on the manifest. Otherwise (a live cluster, or standard input) a URI of the object under CLUSTER.
+ */
+function physicalLocation(r: Pick<Result, 'subject'>, sources: ScanResult['scan']['sources']): Record<string, unknown> {
+  const at = sources?.[sourceKey(r.subject)];
+  if (at && at.file !== '<stdin>') {
+    const uri = isAbsolute(at.file) ? pathToFileURL(at.file).href : at.file.split(sep).map(seg).join('/');
+    return { artifactLocation: { uri }, region: { startLine: at.line } };
+  }
+  return { artifactLocation: { uri: subjectUri(r), uriBaseId: 'CLUSTER' } };
 }
 
 export function subjectUri(r: Pick<Result, 'subject'>): string {
@@ -130,6 +146,7 @@ function sarifLog(result: ScanResult): Record<string, unknown> {
     return rule;
   });
 
+  const sources = result.scan.sources;
   const results = result.results
     .filter(inLog)
     .map((r) => {
@@ -141,7 +158,7 @@ function sarifLog(result: ScanResult): Record<string, unknown> {
         message: { text: inertText(`${subjectLabel(r)}: ${r.message}`) },
         locations: [
           {
-            physicalLocation: { artifactLocation: { uri: subjectUri(r), uriBaseId: 'CLUSTER' } },
+            physicalLocation: physicalLocation(r, sources),
             logicalLocations: [{ name: r.subject.name, fullyQualifiedName: fullyQualified(r), kind: 'resource' }],
           },
         ],
@@ -218,7 +235,8 @@ function sarifLog(result: ScanResult): Record<string, unknown> {
             description: { text: `The scanned cluster${scan.context ? ` (context ${scan.context})` : ''}: k8s/<namespace or _cluster>/<kind>/<name>` },
           },
         },
-        automationDetails: { id: `k8s-audit/${scan.context ?? scan.cluster ?? scan.source}/` },
+        // No automationDetails.id: github/codeql-action's upload-sarif applies its `category` input only to a run
+        // without one, so an id of ours would silently override the category that keeps two uploads apart.
         columnKind: 'unicodeCodePoints',
         results,
         properties: {

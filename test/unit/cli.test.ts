@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -104,6 +105,22 @@ describe('CLI snapshots', () => {
     expect(good.code).toBe(3);
     expect(existsSync(join(tmp, 'fresh/dir')), 'the probe made the directories').toBe(true);
     expect(readdirSync(join(tmp, 'fresh/dir')), 'and left no probe behind').toEqual([]);
+  });
+
+  it('warns when a SARIF log is over the 10 MB GitHub takes gzipped, and only then', async () => {
+    // Image references of random text (a pull request can write anything): each finding repeats them.
+    const random = (n: number) => randomBytes(n).toString('base64').replace(/[+/=]/g, 'x').toLowerCase();
+    const pod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: apps}\nspec: {containers: [{name: c, image: "registry.example/${random(1_800_000)}:1"}]}\n`;
+    const big = join(tmp, 'big-images.yaml');
+    writeFileSync(big, `${pod('a')}---\n${pod('b')}`);
+    const out = join(tmp, 'big.sarif');
+    const r = await runCli(['scan', '-f', big, '-o', out]);
+    expect(r.code).toBe(0);
+    const gzipped = gzipSync(readFileSync(out)).length;
+    expect(gzipped).toBeGreaterThan(10 * 2 ** 20);
+    expect(r.stderr).toMatch(new RegExp(`^k8s-audit: warning: ${out.replace(/[.]/g, '\\.')} is \\d+\\.\\d MiB gzipped; GitHub code scanning refuses an upload over 10 MB`, 'm'));
+    const small = await runCli(['scan', '-f', join(repo, 'test/scenarios/demo'), '-o', join(tmp, 'small.sarif')]);
+    expect(small.stderr).not.toMatch(/gzipped/);
   });
 
   it('--debug prints where the time went, the peak memory and the heap ceiling', async () => {

@@ -52,6 +52,8 @@ describe('SARIF', () => {
       if (meta.references.links?.[0]) expect(rule.helpUri).toBe(meta.references.links[0]);
     }
     expect(run.results).toHaveLength(findingCount(result));
+    // No automationDetails.id: upload-sarif's `category` input applies only to a run without one.
+    expect(run).not.toHaveProperty('automationDetails');
     const notAssessed = result.controls.filter((c) => c.status === 'not-assessed').map((c) => c.id);
     expect(run.invocations[0]!.toolExecutionNotifications.map((n) => n.associatedRule.id)).toEqual(notAssessed);
   });
@@ -81,6 +83,22 @@ describe('SARIF', () => {
     const texts = [...run.results.map((r) => (r.message as { text: string }).text), ...run.invocations[0]!.toolExecutionNotifications.map((n) => (n as unknown as { message: { text: string } }).message.text)];
     expect(texts.some((t) => t.includes('evil.example/sso-login'))).toBe(true);
     for (const t of texts) expect(t).not.toMatch(/\[[^\]]*\]\(/);
+  });
+
+  it('places a static scan\'s findings in their manifest file and line; live and standard-input ones under CLUSTER', () => {
+    const result = scenarioResult('demo');
+    const failing = result.results.filter((r) => r.status === 'fail' && r.subject.namespace);
+    const key = (r: (typeof failing)[number]) => `${r.subject.kind}/${r.subject.namespace ?? ''}/${r.subject.name}`;
+    const byName = [...new Map(failing.map((r) => [r.subject.name, r])).values()];
+    const [a, b, c] = byName as [(typeof failing)[number], (typeof failing)[number], (typeof failing)[number]];
+    result.scan.sources = { [key(a)]: { file: 'k8s/base dir/app.yaml', line: 12 }, [key(b)]: { file: '/abs/k8s/b.yaml', line: 3 }, [key(c)]: { file: '<stdin>', line: 7 } };
+    const { run } = check(result);
+    const at = (r: typeof a) =>
+      (run.results.find((x) => key({ subject: (x.properties as { subject: typeof a.subject }).subject } as typeof a) === key(r)) as { locations: { physicalLocation: unknown }[] }).locations[0]!
+        .physicalLocation;
+    expect(at(a)).toEqual({ artifactLocation: { uri: 'k8s/base%20dir/app.yaml' }, region: { startLine: 12 } });
+    expect(at(b)).toEqual({ artifactLocation: { uri: 'file:///abs/k8s/b.yaml' }, region: { startLine: 3 } });
+    expect(at(c)).toEqual({ artifactLocation: { uri: subjectUri(c), uriBaseId: 'CLUSTER' } });
   });
 
   it('gives each result its own severity, which may differ from its rule\'s', () => {
