@@ -58,3 +58,8 @@ export function quoteForSnippet(value: string): string {
 export function placeholders(template: string): string[] {
   return [...template.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1]!);
 }
+
+/** A template as a person reads it, where no subject fills it (rule help, `explain`): `{{name}}` shown as `<name>`. */
+export function placeholdersShown(template: string): string {
+  return template.replace(PLACEHOLDER, '<$1>');
+}

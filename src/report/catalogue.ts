@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { Control } from '../engine/types.ts';
+import { placeholdersShown } from '../engine/interpolate.ts';
 import { escapeMarkdown, markdownCode, markdownFence } from './escape.ts';
 
 /** The control catalogue, from the registry: the docs page (`--format md`) and the `controls` command. */
@@ -60,7 +61,7 @@ export function renderExplain(c: Control): string {
     ...(m.manual ? ['', `Not decidable through the API: ${m.manual}`] : []),
     '',
     'Remediation:',
-    m.remediation.replace(/^/gm, '  '),
+    placeholdersShown(m.remediation).replace(/^/gm, '  '),
     '',
     `Reads: ${c.reads.join(', ')}`,
     ...(refs.length ? ['', 'References:', ...refs.map((r) => `  - ${r}`)] : []),

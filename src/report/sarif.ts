@@ -1,6 +1,7 @@
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sourceKey, type Result, type ScanResult } from '../engine/result.ts';
+import { placeholdersShown } from '../engine/interpolate.ts';
 import { prettyJsonChunks } from './json-chunks.ts';
 import { allControls } from '../engine/registry.ts';
 import type { ControlMeta, Severity } from '../engine/types.ts';
@@ -92,7 +93,7 @@ function helpText(meta: Pick<ControlMeta, 'description' | 'rationale' | 'remedia
     meta.references.pss?.length ? `Pod Security Standards: ${meta.references.pss.join(', ')}` : '',
     ...(meta.references.links ?? []),
   ].filter(Boolean);
-  return [meta.description, '', `Why: ${meta.rationale}`, '', 'Remediation:', meta.remediation, ...(refs.length ? ['', 'References:', ...refs.map((r) => `- ${r}`)] : [])].join('\n');
+  return [meta.description, '', `Why: ${meta.rationale}`, '', 'Remediation:', placeholdersShown(meta.remediation), ...(refs.length ? ['', 'References:', ...refs.map((r) => `- ${r}`)] : [])].join('\n');
 }
 
 /**

@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/result.ts';
+import { placeholdersShown } from '../../src/engine/interpolate.ts';
 import { allControls } from '../../src/engine/registry.ts';
 import { renderSarif, renderSarifChunks, subjectUri } from '../../src/report/sarif.ts';
 import { PAYLOADS, REPO, findingCount, hostileResult, scenarioResult, workflowResult } from '../fixtures/report/results.ts';
@@ -46,7 +47,8 @@ describe('SARIF', () => {
     expect(run.tool.driver.rules.map((r) => r.id)).toEqual(result.controls.map((c) => c.id));
     for (const rule of run.tool.driver.rules) {
       const meta = allControls().find((c) => c.meta.id === rule.id)!.meta;
-      expect(rule.help.text).toContain(meta.remediation);
+      expect(rule.help.text).toContain(placeholdersShown(meta.remediation));
+      expect(rule.help.text, 'no template placeholder left for GitHub to show').not.toMatch(/\{\{/);
       expect(rule.properties.tags).toContain(meta.area);
       for (const cis of meta.references.cis ?? []) expect(rule.properties.tags).toContain(`CIS-${cis}`);
       if (meta.references.links?.[0]) expect(rule.helpUri).toBe(meta.references.links[0]);
