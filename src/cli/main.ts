@@ -140,7 +140,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       const fromPath = opts.output ? formatFromPath(opts.output) : undefined;
       const format: DiffFormat = opts.format ?? (DIFF_FORMATS as readonly string[]).find((f) => f === fromPath) as DiffFormat | undefined ?? 'table';
       const chunks = renderDiffChunks(d, format);
-      if (opts.output) writeOutput(opts.output, chunks);
+      if (opts.output && opts.output !== '-') writeOutput(opts.output, chunks);
       else for (const chunk of chunks) io.stdout.write(chunk);
       exitCode = exitCodeFor({ results: d.new.filter((r) => r.status === 'fail') }, opts.failOn);
     });

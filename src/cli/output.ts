@@ -20,7 +20,9 @@ const BY_EXTENSION: Record<string, Format> = { '.json': 'json', '.md': 'md', '.m
 
 /** The format a single output file implies by its extension (under a `.gz`: `scan.json.gz` is JSON). */
 export function formatFromPath(path: string): Format | undefined {
-  return BY_EXTENSION[extname(isGzipPath(path) ? path.slice(0, -3) : path).toLowerCase()];
+  const name = isGzipPath(path) ? path.slice(0, -3) : path;
+  if (name.toLowerCase().endsWith('.sarif.json')) return 'sarif'; // a name SARIF tools use too
+  return BY_EXTENSION[extname(name).toLowerCase()];
 }
 
 /** Whether a path asks for gzip-compressed output. */
@@ -35,12 +37,12 @@ export interface Destination {
 }
 
 /**
- * Where each format goes. No `-o`: one format to stdout. `-o file`: one format
+ * Where each format goes. No `-o` (or `-o -`): one format to stdout. `-o file`: one format
  * to that file. `-o dir` (an existing directory, a path ending in `/`, or
  * several formats): `report.<ext>` per format in it.
  */
 export function destinations(formats: Format[], output: string | undefined): Destination[] {
-  if (!output) {
+  if (!output || output === '-') {
     if (formats.length > 1) throw new UsageError(`${formats.length} formats need -o <directory>`);
     return [{ format: formats[0]! }];
   }

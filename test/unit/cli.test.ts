@@ -107,6 +107,24 @@ describe('CLI snapshots', () => {
     expect(readdirSync(join(tmp, 'fresh/dir')), 'and left no probe behind').toEqual([]);
   });
 
+  it('-o - is standard output, and a name ending in .sarif.json is SARIF', async () => {
+    const demo = join(repo, 'test/scenarios/demo');
+    const cwd = process.cwd();
+    process.chdir(tmp);
+    try {
+      const r = await runCli(['scan', '-f', demo, '-o', '-', '-q']);
+      expect(JSON.parse(r.stdout).schemaVersion).toMatch(/^1\./);
+      const d = await runCli(['diff', scanFile, scanFile, '-o', '-', '--format', 'json']);
+      expect(JSON.parse(d.stdout)).toHaveProperty('new');
+      expect(existsSync(join(tmp, '-')), 'no file named "-"').toBe(false);
+    } finally {
+      process.chdir(cwd);
+    }
+    const sarif = join(tmp, 'results.sarif.json');
+    expect((await runCli(['scan', '-f', demo, '-o', sarif, '-q'])).code).toBe(0);
+    expect(JSON.parse(readFileSync(sarif, 'utf8')).version).toBe('2.1.0');
+  });
+
   it('warns when a SARIF log is over the 10 MB GitHub takes gzipped, and only then', async () => {
     // Image references of random text (a pull request can write anything): each finding repeats them.
     const random = (n: number) => randomBytes(n).toString('base64').replace(/[+/=]/g, 'x').toLowerCase();
