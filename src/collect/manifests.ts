@@ -26,6 +26,12 @@ type Tags = Parameters<Extract<NonNullable<SchemaOptions['customTags']>, (...a: 
  * `origin` names the source in error messages.
  */
 export function parseManifests(text: string, origin: string): K8sObject[] {
+  // A stream of JSON objects one after another (`kubectl get -o json` of several, `jq -c`): kubectl reads it, YAML does not.
+  const values = jsonStream(text);
+  if (values) {
+    // Each value parsed on its own, after as many newlines as precede it, so that errors and sources name the right line.
+    return values.flatMap((v) => parseManifests('\n'.repeat(v.line - 1) + v.text, origin));
+  }
   const out: K8sObject[] = [];
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter, version: '1.1', customTags: asKubectlReads });
@@ -49,6 +55,43 @@ export function parseManifests(text: string, origin: string): K8sObject[] {
     collectObjects(value, (path) => at(lineOf(doc, path, line)), out);
   }
   return out;
+}
+
+/**
+ * The values of a stream of two or more JSON objects or lists written one after another, with the line each starts
+ * on; undefined for anything else (one JSON document, YAML), which the YAML parser reads.
+ */
+function jsonStream(text: string): { text: string; line: number }[] | undefined {
+  const start = text.search(/\S/);
+  if (start < 0 || (text[start] !== '{' && text[start] !== '[')) return undefined;
+  const values: { text: string; line: number }[] = [];
+  let depth = 0;
+  let inString = false;
+  let from = -1;
+  let line = 1;
+  let fromLine = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') line++;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (depth === 0 && !/\s/.test(c)) {
+      if (c !== '{' && c !== '[') return undefined; // not a stream of objects: the YAML parser says what is wrong
+      from = i;
+      fromLine = line;
+    }
+    if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) values.push({ text: text.slice(from, i + 1), line: fromLine });
+      if (depth < 0) return undefined;
+    }
+  }
+  return depth === 0 && values.length > 1 ? values : undefined;
 }
 
 /**
@@ -183,27 +226,53 @@ export function manifestFiles(path: string): string[] {
  * built (k8s-audit's kustomize subset, src/collect/kustomize.ts) instead of
  * read file by file, at the top and in every subdirectory of a plain tree.
  */
-export function readManifests(path: string): K8sObject[] {
+export function readManifests(path: string, warn: (line: string) => void = () => {}): K8sObject[] {
   let st;
   try {
     st = statSync(path);
   } catch {
     throw new UsageError(`no such file or directory: ${path}`);
   }
-  if (!st.isDirectory()) return parseManifests(readText(path), path);
+  if (!st.isDirectory()) return parseManifests(readText(path), path); // a pipe given by name (-f <(helm template …)) is read
   if (kustomizationFile(path)) return patchedChecked(buildKustomization(path, parseManifests), path);
   const out: K8sObject[] = [];
   for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = join(path, entry.name);
-    if (entry.isDirectory()) out.push(...readManifests(p));
-    else if (MANIFEST.test(entry.name)) out.push(...parseManifests(readText(p), p));
+    if (entry.isDirectory()) out.push(...readManifests(p, warn));
+    else if (entry.isSymbolicLink() && isDirectory(p)) {
+      // As kubectl apply -R: a linked directory is not walked (it may lead out of the tree, or back into it).
+      warn(`${p} is a symbolic link to a directory, which is not followed (as kubectl apply -R does not): give it to -f to scan it`);
+    } else if (MANIFEST.test(entry.name)) {
+      if (!isRegularFile(p)) warn(`${p} is not a regular file (a pipe, socket or device): skipped`);
+      else out.push(...parseManifests(readText(p), p));
+    }
   }
   return out;
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return true; // a broken link: reading it says why
+  }
+}
+
+/** A file's text: UTF-8, or UTF-16 with its byte-order mark (what Windows PowerShell's `>` writes), which kubectl reads too. */
 function readText(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    const bytes = readFileSync(path);
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+    return bytes.toString('utf8');
   } catch (err) {
     throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
   }
@@ -310,7 +379,7 @@ export function snapshotFromFiles(paths: string[], opts: StaticOptions = {}): Sn
   const read: K8sObject[] = [];
   for (const p of paths) {
     if (p === '-') read.push(...parseManifests(opts.stdin ?? '', '<stdin>'));
-    else read.push(...readManifests(p));
+    else read.push(...readManifests(p, opts.warn));
   }
   // Never a silent empty scan: `helm template … | k8s-audit scan -f -` with a failing helm must not pass a gate.
   const where = paths.map((p) => (p === '-' ? 'standard input' : p)).join(', ');

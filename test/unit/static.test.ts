@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -79,6 +80,35 @@ describe('reading manifests', () => {
     write(join(dir, 'k', 'pod.yaml'), POD('k1'));
     write(join(dir, 'k', 'unlisted.yaml'), POD('never-read'));
     expect(readManifests(dir).map((o) => o.metadata.name)).toEqual(['a1', 'a2', 'b', 'k1']);
+  });
+
+  it('UTF-16 with a byte-order mark (PowerShell\'s >) and streams of JSON objects, as kubectl reads them', () => {
+    const utf16 = join(tmp, 'utf16.yaml');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(POD('u16'), 'utf16le')]));
+    expect(readManifests(utf16).map((o) => o.metadata.name)).toEqual(['u16']);
+    const pod = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'apps' }, spec: { containers: [{ name: 'c', image: 'x:1' }] } }, null, 1);
+    const stream = write(join(tmp, 'stream.json'), `${pod('j1')}\n${pod('j2')}{"apiVersion":"v1","kind":"List","items":[${pod('j3')}]}\n`);
+    const objects = readManifests(stream);
+    expect(objects.map((o) => o.metadata.name)).toEqual(['j1', 'j2', 'j3']);
+    // Lines still point into the file: j2 starts where j1 ends, plus one.
+    const j1Lines = pod('j1').split('\n').length;
+    const bad = write(join(tmp, 'stream-bad.json'), `${pod('j1')}\n${pod('j2').replace('"x:1"', '1.5')}`);
+    expect(() => readManifests(bad)).toThrow(new RegExp(`stream-bad\\.json:${j1Lines + 1 + pod('j2').split('\n').findIndex((l) => l.includes('"image"'))}: Pod apps/j2: spec\\.containers\\[0\\]\\.image must be a string`));
+  });
+
+  it('a directory walk skips, and says so, a pipe named like a manifest and a linked directory', () => {
+    const dir = join(tmp, 'walk');
+    write(join(dir, 'pod.yaml'), POD('w'));
+    execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
+    const elsewhere = join(tmp, 'elsewhere');
+    write(join(elsewhere, 'hidden.yaml'), POD('hidden'));
+    symlinkSync(elsewhere, join(dir, 'linked'));
+    const warnings: string[] = [];
+    expect(readManifests(dir, (w) => warnings.push(w)).map((o) => o.metadata.name)).toEqual(['w']);
+    expect(warnings).toEqual([
+      `${join(dir, 'fifo.yaml')} is not a regular file (a pipe, socket or device): skipped`,
+      `${join(dir, 'linked')} is a symbolic link to a directory, which is not followed (as kubectl apply -R does not): give it to -f to scan it`,
+    ]);
   });
 
   it('errors name the file and the line', () => {
