@@ -69,8 +69,8 @@ export default defineControl({
     report.notAssessed(
       CLUSTER_SUBJECT,
       `Heuristic (CIS 5.3.1): no known network plugin was recognised in DaemonSets or Pods${
-        providers.length ? `; policy kinds of ${providers.join(', ')} are installed, which suggests a policy-capable plugin` : ''
-      }. Check with your platform's documentation whether NetworkPolicies are enforced.`,
+        snapshot.namespacesLimited ? ` of the namespaces read (${snapshot.scopeText().replace(/^The scan /, 'the scan ')}; network plugins run in kube-system or a namespace of their own)` : ''
+      }${providers.length ? `; policy kinds of ${providers.join(', ')} are installed, which suggests a policy-capable plugin` : ''}. Check with your platform's documentation whether NetworkPolicies are enforced.`,
     );
   },
 });

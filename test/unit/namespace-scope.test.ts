@@ -199,3 +199,13 @@ describe('a control that needs an option not given', () => {
     expect(withList).toMatchObject({ status: 'not-assessed', permission: expect.stringMatching(/^list pods \(cluster-wide\)/) });
   });
 });
+
+describe('cni-network-policy-support in a scan limited by namespace', () => {
+  it('says that the namespaces where network plugins run may not have been read', () => {
+    const full = run('cni-network-policy-support', NS('default'), {});
+    expect(full.map((r) => r.status)).toEqual(['not-assessed']);
+    expect(full[0]!.message).not.toContain('namespaces read');
+    const [limited] = run('cni-network-policy-support', NS('default'), { namespaces: ['default'] });
+    expect(limited!.message).toContain('in DaemonSets or Pods of the namespaces read (the scan limited to namespace(s) default; network plugins run in kube-system or a namespace of their own)');
+  });
+});
