@@ -1,4 +1,4 @@
-import type { ControlSummary, Result, ScanResult, ScoreEntry, StatusCounts } from '../engine/result.ts';
+import { sourceKey, type ControlSummary, type Result, type ScanResult, type ScoreEntry, type StatusCounts } from '../engine/result.ts';
 import { GRADES, SEVERITY_WEIGHTS } from '../engine/score.ts';
 import { SEVERITIES, STATUSES, type Severity, type Status } from '../engine/types.ts';
 import { allControls } from '../engine/registry.ts';
@@ -314,7 +314,13 @@ function failingScope(findings: readonly FindingView[]): string {
   return `${plural(subjects.size, 'failing subject')}: ${clusterScoped} cluster-scoped, ${namespaced.length} in ${plural(namespaces, 'namespace')}`;
 }
 
-function findingView(r: Result, c: ControlSummary | undefined): FindingView {
+/** A subject as reports name it, with the file and line it was read from in a static scan (scan.sources). */
+function placedLabel(r: Pick<Result, 'subject'>, sources: ScanResult['scan']['sources']): string {
+  const at = sources?.[sourceKey(r.subject)];
+  return at ? `${subjectLabel(r)} (${at.file}:${at.line})` : subjectLabel(r);
+}
+
+function findingView(r: Result, c: ControlSummary | undefined, sources: ScanResult['scan']['sources']): FindingView {
   const f: FindingView = {
     anchor: `f-${anchorPart(r.fingerprint)}`,
     controlId: r.controlId,
@@ -323,7 +329,7 @@ function findingView(r: Result, c: ControlSummary | undefined): FindingView {
     severity: r.severity,
     ownSeverity: c && r.severity !== c.severity ? r.severity : '',
     status: r.status,
-    subject: clean(subjectLabel(r)),
+    subject: clean(placedLabel(r, sources)),
     kind: clean(r.subject.kind),
     namespace: clean(namespaceOf(r)),
     name: clean(r.subject.name),
@@ -419,7 +425,7 @@ function makeView(result: ScanResult): ReportView {
 
   const controls: ControlView[] = result.controls.map((c) => {
     const rs = byControl.get(c.id) ?? [];
-    const findings = rs.filter((r) => r.status === 'fail' || r.status === 'waived').map((r) => findingView(r, c));
+    const findings = rs.filter((r) => r.status === 'fail' || r.status === 'waived').map((r) => findingView(r, c, result.scan.sources));
     const manual = Boolean(registry.get(c.id)?.manual);
     const notAssessed = rs
       .filter((r) => r.status === 'not-assessed')
@@ -428,7 +434,7 @@ function makeView(result: ScanResult): ReportView {
           controlId: c.id,
           controlTitle: c.title,
           severity: c.severity,
-          subject: clean(subjectLabel(r)),
+          subject: clean(placedLabel(r, result.scan.sources)),
           whole: r.subject.kind === 'Cluster',
           reason: clean(r.message),
           permission: clean(r.permission ?? ''),

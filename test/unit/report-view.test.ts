@@ -91,7 +91,7 @@ subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: devs }]
     expect(v.waived.map((f) => f.name)).toEqual(['anon-status']);
     const md = await runCli(['scan', '-f', manifests, '--waivers', waivers, '--controls', 'rbac-anonymous-access', '--format', 'md']);
     expect(md.stdout).not.toContain('No finding of this scan is waived');
-    expect(md.stdout).toMatch(/^\| ClusterRoleBinding anon\\-status \|.*\| waived \(by sec@\u2060example\\\.com\) \|$/m);
+    expect(md.stdout).toMatch(/^\| ClusterRoleBinding anon\\-status \\\(.*waived\\\.yaml\\:1\\\) \|.*\| waived \(by sec@\u2060example\\\.com\) \|$/m);
   });
 
   it('counts failing subjects, not failed checks, and no namespace for cluster-scoped subjects', async () => {

@@ -534,7 +534,7 @@ describe('scan -f', () => {
   it('names the file and line of each object (scan.sources), and SARIF puts each finding there', async () => {
     const rel = 'test/scenarios/demo';
     const out = join(tmp, 'sources-out');
-    const r = await runCli(['scan', '-f', rel, '--format', 'sarif,json', '-o', out]);
+    const r = await runCli(['scan', '-f', rel, '--format', 'sarif,json,html', '-o', out]);
     expect(r.code).toBe(0);
     const file = `${rel}/21-workloads-payments.yaml`;
     const lines = readFileSync(join(repo, file), 'utf8').split('\n');
@@ -559,6 +559,8 @@ describe('scan -f', () => {
     }
     expect(placed).toBe(sarif.runs[0].results.filter((x: any) => x.properties.subject.kind !== 'Cluster').length);
     expect(placed).toBeGreaterThan(20);
+    // The reports name the file and line beside the subject.
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(`StatefulSet payments/ledger (${file}:${start + 1})`);
   });
 
   it('does not split -f paths on commas', async () => {
