@@ -157,6 +157,11 @@ function collectObjects(value: unknown, locate: Locate, out: K8sObject[]): void 
     obj.items.forEach((item, i) => collectObjects(item, (path) => locate(['items', i, ...path]), out));
     return;
   }
+  // A name the API server generates (`kubectl create`, Helm's hooks): scanned under its prefix, as `migrate-`.
+  const meta = obj.metadata as { name?: unknown; generateName?: unknown } | undefined;
+  if (meta && typeof meta === 'object' && (meta.name === undefined || meta.name === null || meta.name === '') && typeof meta.generateName === 'string' && meta.generateName) {
+    meta.name = meta.generateName;
+  }
   const lacks = identityProblem(obj);
   if (lacks) throw new UsageError(`${locate(lacks.path)}: ${lacks.problem}`);
   const refusal = refusalOf(obj);
@@ -171,7 +176,7 @@ function collectObjects(value: unknown, locate: Locate, out: K8sObject[]): void 
 
 /**
  * Why a document is no object kubectl could apply: which of apiVersion, kind and metadata.name it lacks (or gives as
- * something other than a string). `generateName` names an object only for `kubectl create`: apply needs a name.
+ * something other than a string).
  */
 function identityProblem(obj: Partial<K8sObject> & { items?: unknown }): { path: FieldPath; problem: string } | undefined {
   const meta = obj.metadata as unknown;
@@ -193,11 +198,10 @@ function identityProblem(obj: Partial<K8sObject> & { items?: unknown }): { path:
     return { path: ['items'], problem: `a ${obj.kind}'s items must be a list, not ${obj.items === null ? 'null' : `the ${typeof obj.items} ${JSON.stringify(obj.items)?.slice(0, 40)}`}` };
   }
   const names = missing.map(([p]) => formatPath(p));
-  const generated = missing.some(([p]) => p[0] === 'metadata') && typeof (obj.metadata as { generateName?: unknown } | undefined)?.generateName === 'string';
   const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
   return {
     path: missing[0]![0].slice(0, -1).length ? ['metadata'] : [],
-    problem: `${what} lacks ${list}${generated ? ' (metadata.generateName alone is not enough: kubectl apply needs metadata.name)' : ''}`,
+    problem: `${what} lacks ${list}`,
   };
 }
 

@@ -50,8 +50,13 @@ async function expectScanned(text: string): Promise<ScanResult> {
 describe('what static mode refuses, as the API server would', () => {
   it('the identity of a document: which of apiVersion, kind and metadata.name it lacks, with the line', async () => {
     await expectRefused(`${pod(C)}---\nreplicas: 3\n`, '7: a document lacks apiVersion, kind and metadata.name');
-    await expectRefused('apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: web-\nspec: {}\n', '3: a Pod lacks metadata.name (metadata.generateName alone is not enough: kubectl apply needs metadata.name)');
+    await expectRefused('apiVersion: v1\nkind: Pod\nmetadata:\n  namespace: apps\nspec: {}\n', '3: a Pod lacks metadata.name');
     await expectRefused('kind: Pod\nmetadata: {name: web}\n', '1: a Pod lacks apiVersion');
+    // A generated name (Helm's hook Jobs, kubectl create) is scanned under its prefix.
+    const hook = await expectScanned(
+      'apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\n  namespace: apps\n  annotations: {helm.sh/hook: pre-upgrade}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: m:1, securityContext: {privileged: true}}]\n',
+    );
+    expect(hook.results.find((r) => r.controlId === 'pod-privileged')).toMatchObject({ status: 'fail', subject: { kind: 'Job', namespace: 'apps', name: 'migrate-' } });
     await expectRefused('apiVersion: v1\nkind: Pod\nmetadata: {name: 123}\n', '3: a Pod\'s metadata.name must be a string, not the number 123');
     await expectRefused('apiVersion: v1\nkind: List\nitems: null\n', '3: a List\'s items must be a list, not null');
     await expectRefused('- a\n- b\n', '1: a document is not a Kubernetes object (it is a list)');
