@@ -34,12 +34,15 @@ export function parseManifests(text: string, origin: string): K8sObject[] {
   }
   const out: K8sObject[] = [];
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter, version: '1.1', customTags: asKubectlReads });
+  // uniqueKeys off: kubectl (go-yaml v2) keeps the last of a key given twice, which Helm charts do with labels.
+  const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter, version: '1.1', customTags: asKubectlReads, uniqueKeys: false });
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     const line = (pos: number) => lineCounter.linePos(pos).line;
     const at = (n: number) => (n ? `${origin}:${n}` : origin);
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
+    // go-yaml also reads `\'` inside double quotes, which YAML does not define (the string keeps its backslash here).
+    const errors = doc.errors.filter((e) => !(e.code === 'BAD_DQ_ESCAPE' && e.message.startsWith("Invalid escape sequence \\'")));
+    if (errors.length > 0) {
+      const e = errors[0]!;
       const at = e.linePos?.[0]?.line ?? line(e.pos[0]);
       throw new UsageError(`${origin}${at ? `:${at}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
     }
@@ -334,6 +337,11 @@ function holdsContainers(value: unknown, depth = 0): boolean {
   return false;
 }
 
+/** An object of a kind k8s-audit does not check that may hold what its controls look for: containers, or rules under a checked kind's name. */
+function mayHideFinding(o: K8sObject): boolean {
+  return !checkedKind(o) && (kindKeyOf(o.kind) !== undefined || holdsContainers(o.spec));
+}
+
 function describe(o: K8sObject): string {
   const where = origins.get(o);
   return `${o.kind} ${o.apiVersion} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}${where ? ` (${where})` : ''}`;
@@ -354,7 +362,7 @@ function asApplied(objects: K8sObject[], defaultNamespace: string, warn: (line: 
   for (const o of objects) {
     const key = checkedKind(o);
     if (!key) {
-      if (kindKeyOf(o.kind) || holdsContainers(o.spec)) hidden.push(describe(o));
+      if (mayHideFinding(o)) hidden.push(describe(o));
       continue;
     }
     let obj = o;
@@ -390,11 +398,15 @@ export function snapshotFromFiles(paths: string[], opts: StaticOptions = {}): Sn
   if (read.length === 0) throw new UsageError(`no Kubernetes object in ${where}: nothing to scan`);
   const objects = asApplied(read, opts.namespaces?.length === 1 ? opts.namespaces[0]! : 'default', opts.warn ?? (() => {}));
   const snapshot = snapshotFromObjects(objects);
-  // Objects only of kinds no control reads (custom resources, ConfigMaps) are nothing to scan either.
+  // Objects only of kinds no control reads. If one of them may hold what the controls look for (an Argo Rollout's
+  // containers), passing the files would pass it unseen: an error. Otherwise (a PodDisruptionBudget, a
+  // PriorityClass) there is nothing to judge, which a warning says: a pipeline scanning file by file goes on.
   const checked = KIND_KEYS.reduce((n, k) => n + snapshot.list(k).length, 0);
   if (checked === 0) {
     const kinds = [...new Set(read.map((o) => o.kind))].sort().slice(0, 5).join(', ');
-    throw new UsageError(`the ${read.length} object(s) in ${where} are of kinds k8s-audit does not check (${kinds}): nothing to scan`);
+    if (read.some(mayHideFinding)) throw new UsageError(`the ${read.length} object(s) in ${where} are of kinds k8s-audit does not check (${kinds}): nothing to scan`);
+    opts.warn?.(`the ${read.length} object(s) in ${where} are of kinds k8s-audit does not check (${kinds}), none of which holds containers: no control has anything to judge`);
+    return snapshot;
   }
   if (!opts.namespaces?.length && !opts.excludeNamespaces?.length) return snapshot;
   const only = opts.namespaces?.length ? new Set(opts.namespaces) : undefined;

@@ -229,14 +229,22 @@ function metadata(meta: Obj, at: FieldPath): void {
   });
 }
 
-/** The API server's syntax of a quantity (resource.Quantity). */
-const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+/**
+ * The API server's grammar of a quantity (resource.ParseQuantity): a signed decimal number, then a binary suffix
+ * (Ki…Ei), a decimal one (n, u, m, k, M…E) or an exponent (e3, E-2). Spaces around it are trimmed first; `512mi` or
+ * `1e` are not quantities.
+ */
+const QUANTITY = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$/;
 
 /** A map of resource quantities (`cpu: 500m`, `memory: 1Gi`, `cpu: 2`): pod-resources-missing reads zero as missing. */
 function quantities(parent: Obj, key: string, path: FieldPath): void {
   const q = map(parent, key, path);
   for (const [r, v] of Object.entries(q ?? {})) {
-    if (v !== null && typeof v !== 'number' && (typeof v !== 'string' || !QUANTITY.test(v))) refuse([...path, key, r], `must be a quantity ("500m", "1Gi", 2), not ${shown(v)}`);
+    if (v === null) continue;
+    const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.replace(/^ +| +$/g, '') : undefined;
+    if (text === undefined || !QUANTITY.test(text)) refuse([...path, key, r], `must be a quantity ("500m", "1Gi", 2), not ${shown(v)}`);
+    // Container and pod resources (and a LimitRange's) may not be negative.
+    if (text.startsWith('-') && !/^-0*(?:\.0*)?(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$/.test(text)) refuse([...path, key, r], `must not be negative: ${shown(v)}`);
   }
 }
 
@@ -293,8 +301,8 @@ function handler(h: Obj, at: FieldPath, isProbe: boolean): void {
 
 function container(c: Obj, at: FieldPath): void {
   name(c, 'name', at);
-  const image = name(c, 'image', at);
-  if (image.trim() !== image) refuse([...at, 'image'], `must not begin or end with white space: "${image}"`);
+  // Required; white space around it is refused only in a bare Pod's, and pod templates carry placeholders such as " ".
+  name(c, 'image', at);
   str(c, 'imagePullPolicy', at, ['Always', 'IfNotPresent', 'Never']);
   for (const k of ['command', 'args']) strings(c, k, at);
   for (const k of ['workingDir', 'restartPolicy']) str(c, k, at);

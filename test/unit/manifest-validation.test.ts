@@ -110,6 +110,13 @@ describe('what static mode refuses, as the API server would', () => {
     await expectRefused(pod('  containers: [{name: c, image: x, ports: [{containerPort: 80, hostPort: 70000}]}]\n'), `5: Pod shop/web: spec.containers[0].ports[0].hostPort must be an integer from 0 to 65535, not 70000${REFUSED}`);
     await expectRefused(pod('  containers: [{name: c, image: x, securityContext: {capabilities: {add: NET_ADMIN}}}]\n'), `5: Pod shop/web: spec.containers[0].securityContext.capabilities.add must be a list, not the string "NET_ADMIN"${REFUSED}`);
     await expectRefused(pod('  containers: [{name: c, image: x, resources: {limits: {cpu: one}}}]\n'), `5: Pod shop/web: spec.containers[0].resources.limits.cpu must be a quantity ("500m", "1Gi", 2), not the string "one"${REFUSED}`);
+    // Typos the API server refuses, which pod-resources-missing would otherwise have read as limits set.
+    for (const q of ['512mi', '1ki', '1e', '"1 Gi"', '"64Mi\\n"']) {
+      const r = await scan(pod(`  containers: [{name: c, image: x, resources: {limits: {memory: ${q}}}}]\n`));
+      expect(r.code, q).toBe(2);
+      expect(r.stderr, q).toMatch(/^k8s-audit: .*:5: Pod shop\/web: spec\.containers\[0\]\.resources\.limits\.memory must be a quantity \("500m", "1Gi", 2\), not the string ".*"; the API server would refuse this object\n$/);
+    }
+    await expectRefused(pod('  containers: [{name: c, image: x, resources: {requests: {cpu: -100m}}}]\n'), `5: Pod shop/web: spec.containers[0].resources.requests.cpu must not be negative: the string "-100m"${REFUSED}`);
     await expectRefused(pod('  containers: [{name: c, image: x, env: [{value: x}]}]\n'), `5: Pod shop/web: spec.containers[0].env[0].name is required${REFUSED}`);
     await expectRefused(pod('  containers: [{name: c, image: x, livenessProbe: {}}]\n'), `5: Pod shop/web: spec.containers[0].livenessProbe must have a handler: exec, httpGet, tcpSocket or grpc${REFUSED}`);
     await expectRefused(pod('  containers: [{name: c, image: x, imagePullPolicy: Sometimes}]\n'), `5: Pod shop/web: spec.containers[0].imagePullPolicy must be one of "Always", "IfNotPresent", "Never", not "Sometimes"${REFUSED}`);
@@ -188,6 +195,15 @@ spec:
       containers: [{name: c, image: x, volumeMounts: [{name: data, mountPath: /d}]}]
   volumeClaimTemplates: [{metadata: {name: data}}]
 `);
+    // What the API server accepts and a stricter reading refused: quantities with spaces around them and every
+    // suffix, a key given twice (the last wins, as in kubectl), \' inside double quotes (go-yaml reads it), and a
+    // pod template's image placeholder (only a bare Pod's image may not have white space around it).
+    const quantities = ['"64Mi "', '" 500m"', '0.5', '1e3', '"129M"', '"123Mi"', '"0"', '"100n"', '"2u"', '"1.5Gi"', '"-0"'];
+    for (const q of quantities) await expectScanned(pod(`  containers: [{name: c, image: x, resources: {limits: {memory: ${q}}}}]\n`));
+    const twice = await expectScanned(pod(C, '{name: web, namespace: shop, labels: {app: a, app: b}}'));
+    expect(twice.results.length).toBeGreaterThan(0);
+    await expectScanned(pod('  containers: [{name: c, image: x, env: [{name: A, value: "it\\\'s"}]}]\n'));
+    await expectScanned(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: shop}\nspec:\n  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n    spec: {containers: [{name: c, image: " "}]}\n`);
     // A Calico NetworkPolicy has a schema of its own: not checked as a Kubernetes one (its kind is warned about).
     const r = await scan(`${pod(C)}---\napiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: c, namespace: shop}\nspec: {ingress: [{action: Allow}]}\n`);
     expect(r.code).not.toBe(2);

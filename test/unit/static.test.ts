@@ -506,11 +506,28 @@ describe('scan -f', () => {
     const r = await runCli(['scan', '-f', pod, '-n', 'typo', '--fail-on', 'info']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`k8s-audit: -n typo leaves none of the 1 object(s) k8s-audit checks in ${pod}: nothing to scan\n`);
-    // Only kinds no control reads (custom resources): nothing to scan either.
-    const custom = write(join(tmp, 'custom.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: prod}\n---\napiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g, namespace: prod}\n');
+    // Only kinds no control reads, one of which holds containers (a custom workload): passing would pass it unseen.
+    const custom = write(
+      join(tmp, 'custom.yaml'),
+      'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: prod}\nspec: {template: {spec: {containers: [{name: c, image: w:1}]}}}\n---\napiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g, namespace: prod}\n',
+    );
     const c = await runCli(['scan', '-f', custom, '--fail-on', 'info']);
     expect(c.code).toBe(2);
-    expect(c.stderr).toBe(`k8s-audit: the 2 object(s) in ${custom} are of kinds k8s-audit does not check (Gadget, Widget): nothing to scan\n`);
+    expect(c.stderr).toBe(
+      `k8s-audit: warning: 1 object(s) not scanned: their kind (or its API group) is not one k8s-audit checks, and their containers or rules go unchecked: Widget example.com/v1 prod/w (${custom}:1)\n` +
+        `k8s-audit: the 2 object(s) in ${custom} are of kinds k8s-audit does not check (Gadget, Widget): nothing to scan\n`,
+    );
+    // Only kinds with nothing to judge (a PodDisruptionBudget, a PriorityClass): said, and the scan goes on, empty.
+    const inert = write(
+      join(tmp, 'inert.yaml'),
+      'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p, namespace: prod}\nspec: {minAvailable: 1}\n---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: high}\nvalue: 1000\n',
+    );
+    const i = await runCli(['scan', '-f', inert, '--fail-on', 'info', '--format', 'json']);
+    expect(i.code).toBe(0);
+    expect(i.stderr).toBe(`k8s-audit: warning: the 2 object(s) in ${inert} are of kinds k8s-audit does not check (PodDisruptionBudget, PriorityClass), none of which holds containers: no control has anything to judge\n`);
+    const nothing = JSON.parse(i.stdout) as ScanResult;
+    expect(nothing.results.every((x) => x.status === 'not-applicable' || x.status === 'not-assessed')).toBe(true);
+    expect(nothing.summary.score).toBeNull();
   });
 
   it('a name with a lone UTF-16 surrogate (possible in JSON) still gives every format, SARIF included', async () => {
