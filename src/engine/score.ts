@@ -88,3 +88,8 @@ function cmpId(a: string, b: string): number {
 export function emptyCounts(): StatusCounts {
   return { pass: 0, fail: 0, waived: 0, 'not-assessed': 0, 'not-applicable': 0 };
 }
+
+/** How many controls the score is taken over: those with at least one passing or failing subject. */
+export function scoredControls(controls: readonly { counts: StatusCounts }[]): number {
+  return controls.filter((c) => c.counts.pass + c.counts.fail > 0).length;
+}

@@ -3,6 +3,7 @@ import { SEVERITIES } from '../engine/types.ts';
 import { Budget, length } from './budget.ts';
 import { escapeMarkdown, markdownCode, showInvisible } from './escape.ts';
 import { baselineOf, formatScore, namespaceOf, scanTarget, severityRank, subjectLabel, worstFirst } from './view.ts';
+import { scoredControls } from '../engine/score.ts';
 
 /**
  * The `summary` format: a Markdown digest for CI, to append to a job summary or post as a
@@ -63,7 +64,8 @@ export function renderSummary(result: ScanResult): string {
 
   const head: string[] = [];
   const target = scanTarget(result);
-  const score = s.score === null ? 'score n/a' : `score ${formatScore(s.score)} / 100, grade ${escapeMarkdown(s.grade)}`;
+  const score =
+    s.score === null ? 'score n/a' : `score ${formatScore(s.score)} / 100, grade ${escapeMarkdown(s.grade)} (from ${count(scoredControls(result.controls))} of ${count(result.controls.length)} controls)`;
   head.push(`## k8s-audit: ${escapeMarkdown(clip(target, 200))} — ${score}`, '');
   const bySeverity = SEVERITIES.filter((sev) => (s.failedBySeverity[sev] ?? 0) > 0).map((sev) => `${count(s.failedBySeverity[sev])} ${sev}`);
   const notAssessed = result.controls.filter((c) => c.status === 'not-assessed');

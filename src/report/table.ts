@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { scoredControls } from '../engine/score.ts';
 import type { ScanResult } from '../engine/result.ts';
 import { showInvisible } from './escape.ts';
 import { buildView } from './view.ts';
@@ -52,7 +53,8 @@ export function summaryLine(result: ScanResult): string {
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  const score = s.score === null ? 'n/a' : `${s.score}/100 (${s.grade})`;
+  // The score is taken over the controls with a pass or a fail: say how many, so that a scan that could assess few is not read as a whole.
+  const score = s.score === null ? 'n/a' : `${s.score}/100 (${s.grade}) from ${scoredControls(result.controls)} of ${result.controls.length} controls`;
   return (
     `score ${score}; ${s.controls.fail} of ${result.controls.length} controls failing` +
     (sev ? ` (${sev} findings)` : '') +

@@ -1,5 +1,5 @@
 import { sourceKey, type ControlSummary, type Result, type ScanResult, type ScoreEntry, type StatusCounts } from '../engine/result.ts';
-import { GRADES, SEVERITY_WEIGHTS } from '../engine/score.ts';
+import { GRADES, SEVERITY_WEIGHTS, scoredControls } from '../engine/score.ts';
 import { SEVERITIES, STATUSES, type Severity, type Status } from '../engine/types.ts';
 import { allControls } from '../engine/registry.ts';
 import { showInvisible } from './escape.ts';
@@ -146,6 +146,8 @@ export interface ReportView {
   target: string;
   scoreText: string;
   grade: string;
+  /** How many controls the score is taken over (those with a passing or failing subject). */
+  scoredControls: number;
   failing: ControlView[];
   notAssessed: ControlView[];
   passing: ControlView[];
@@ -524,6 +526,7 @@ function makeView(result: ScanResult): ReportView {
     generatedAt: scan.startedAt,
     target: clean(target),
     scoreText: formatScore(s.score),
+    scoredControls: scoredControls(result.controls),
     grade: s.grade,
     failing,
     notAssessed: notAssessedControls,

@@ -4,7 +4,9 @@ import { controlStatus, summarize } from '../../src/engine/run.ts';
 import { emptyCounts } from '../../src/engine/score.ts';
 import { SEVERITIES, type Severity } from '../../src/engine/types.ts';
 import { escapeMarkdown } from '../../src/report/escape.ts';
+import { renderHtml } from '../../src/report/html.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
+import { summaryLine } from '../../src/report/table.ts';
 import { renderSummary, SUMMARY_MAX_CHARS } from '../../src/report/summary.ts';
 import { buildView } from '../../src/report/view.ts';
 import { hostileResult, PAYLOADS, scenarioResult, workflowResult } from '../fixtures/report/results.ts';
@@ -80,11 +82,20 @@ describe('summary: the demo scan', () => {
   it('is well-formed Markdown with its own headings only', () => wellFormed(md));
 
   it('gives the score, the counts and every failing control, worst first as the full reports order them', () => {
-    expect(md.split('\n')[0]).toBe(`## k8s-audit: ${escapeMarkdown(result.scan.context ?? 'cluster')} — score ${result.summary.score} / 100, grade ${result.summary.grade}`);
+    // The controls the score is taken over: those with a passing or failing subject, counted here from the results.
+    const scored = result.controls.filter((c) => c.counts.pass + c.counts.fail > 0).length;
+    expect(scored).toBeLessThan(result.controls.length);
+    expect(md.split('\n')[0]).toBe(
+      `## k8s-audit: ${escapeMarkdown(result.scan.context ?? 'cluster')} — score ${result.summary.score} / 100, grade ${result.summary.grade} (from ${scored} of ${result.controls.length} controls)`,
+    );
     expect(md).toContain(`**${result.summary.controls.fail} of ${result.controls.length} controls failing**, ${result.summary.results.fail} failed checks`);
     const ids = rowsUnder(md, 'Failing controls').map((r) => /\(`([a-z0-9-]+)`\)/.exec(r)![1]);
     expect(ids).toEqual(buildView(result).failing.filter((c) => c.status === 'fail').map((c) => c.id));
     expect(md).not.toContain('### New since the baseline');
+    // The same count in the one-line summary, the HTML scorecard and the Markdown report's headline.
+    expect(summaryLine(result)).toMatch(new RegExp(`^score ${result.summary.score}/100 \\(${result.summary.grade}\\) from ${scored} of ${result.controls.length} controls; `));
+    expect(renderHtml(result)).toContain(`<p class="small">From the ${scored} of ${result.controls.length} controls with a passing or failing subject</p>`);
+    expect(renderMarkdown(result).split('\n')[2]).toContain(`, from the ${scored} of ${result.controls.length} controls with a passing or failing subject (`);
   });
 
   it('counts failed checks, distinct subjects and namespaces per control, and names the first subjects', () => {
