@@ -1,4 +1,4 @@
-import { isAbsolute, sep } from 'node:path';
+import { isAbsolute, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sourceKey, type Result, type ScanResult } from '../engine/result.ts';
 import { placeholdersShown } from '../engine/interpolate.ts';
@@ -71,7 +71,8 @@ function seg(s: string): string {
 function physicalLocation(r: Pick<Result, 'subject'>, sources: ScanResult['scan']['sources']): Record<string, unknown> {
   const at = sources?.[sourceKey(r.subject)];
   if (at && at.file !== '<stdin>') {
-    const uri = isAbsolute(at.file) ? pathToFileURL(at.file).href : at.file.split(sep).map(seg).join('/');
+    // Relative to where the scan ran, normalised (`./k8s/a.yaml` is `k8s/a.yaml`): code scanning resolves it against the checkout.
+    const uri = isAbsolute(at.file) ? pathToFileURL(at.file).href : normalize(at.file).split(sep).map(seg).join('/');
     return { artifactLocation: { uri }, region: { startLine: at.line } };
   }
   return { artifactLocation: { uri: subjectUri(r), uriBaseId: 'CLUSTER' } };

@@ -93,7 +93,7 @@ describe('SARIF', () => {
     const key = (r: (typeof failing)[number]) => `${r.subject.kind}/${r.subject.namespace ?? ''}/${r.subject.name}`;
     const byName = [...new Map(failing.map((r) => [r.subject.name, r])).values()];
     const [a, b, c] = byName as [(typeof failing)[number], (typeof failing)[number], (typeof failing)[number]];
-    result.scan.sources = { [key(a)]: { file: 'k8s/base dir/app.yaml', line: 12 }, [key(b)]: { file: '/abs/k8s/b.yaml', line: 3 }, [key(c)]: { file: '<stdin>', line: 7 } };
+    result.scan.sources = { [key(a)]: { file: './k8s/base dir/app.yaml', line: 12 }, [key(b)]: { file: '/abs/k8s/b.yaml', line: 3 }, [key(c)]: { file: '<stdin>', line: 7 } };
     const { run } = check(result);
     const at = (r: typeof a) =>
       (run.results.find((x) => key({ subject: (x.properties as { subject: typeof a.subject }).subject } as typeof a) === key(r)) as { locations: { physicalLocation: unknown }[] }).locations[0]!
