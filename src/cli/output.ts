@@ -125,7 +125,7 @@ export function checkWritable(path: string): void {
     const target = existing ? realpathSync(path) : path;
     makeDirectories(dirname(target));
     const temporary = temporaryFor(target);
-    closeSync(openSync(temporary, 'wx'));
+    closeSync(openSync(temporary, 'w')); // 'w': a temporary file a killed run left behind (same name, same pid in a container) is no obstacle
     rmSync(temporary, { force: true });
   } catch (err) {
     throw cannotWrite(path, err);

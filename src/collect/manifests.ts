@@ -25,25 +25,25 @@ type Tags = Parameters<Extract<NonNullable<SchemaOptions['customTags']>, (...a: 
  * `List` kinds (`v1/List`, `*List`) flattened, empty documents skipped.
  * `origin` names the source in error messages.
  */
-export function parseManifests(text: string, origin: string): K8sObject[] {
+export function parseManifests(text: string, origin: string, firstLine = 1): K8sObject[] {
   // A stream of JSON objects one after another (`kubectl get -o json` of several, `jq -c`): kubectl reads it, YAML does not.
-  const values = jsonStream(text);
+  const values = firstLine === 1 ? jsonStream(text) : undefined;
   if (values) {
-    // Each value parsed on its own, after as many newlines as precede it, so that errors and sources name the right line.
-    return values.flatMap((v) => parseManifests('\n'.repeat(v.line - 1) + v.text, origin));
+    // Each value parsed on its own, its lines counted from where it starts, so that errors and sources name the right line.
+    return values.flatMap((v) => parseManifests(v.text, origin, v.line));
   }
   const out: K8sObject[] = [];
   const lineCounter = new LineCounter();
   // uniqueKeys off: kubectl (go-yaml v2) keeps the last of a key given twice, which Helm charts do with labels.
   const docs = parseAllDocuments(text, { prettyErrors: false, lineCounter, version: '1.1', customTags: asKubectlReads, uniqueKeys: false });
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    const line = (pos: number) => lineCounter.linePos(pos).line;
+    const line = (pos: number) => lineCounter.linePos(pos).line + firstLine - 1;
     const at = (n: number) => (n ? `${origin}:${n}` : origin);
     // go-yaml also reads `\'` inside double quotes, which YAML does not define (the string keeps its backslash here).
     const errors = doc.errors.filter((e) => !(e.code === 'BAD_DQ_ESCAPE' && e.message.startsWith("Invalid escape sequence \\'")));
     if (errors.length > 0) {
       const e = errors[0]!;
-      const at = e.linePos?.[0]?.line ?? line(e.pos[0]);
+      const at = e.linePos?.[0]?.line !== undefined ? e.linePos[0].line + firstLine - 1 : line(e.pos[0]);
       throw new UsageError(`${origin}${at ? `:${at}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
     }
     let value: unknown;
@@ -164,6 +164,7 @@ function collectObjects(value: unknown, locate: Locate, out: K8sObject[]): void 
   const meta = obj.metadata as { name?: unknown; generateName?: unknown } | undefined;
   if (meta && typeof meta === 'object' && (meta.name === undefined || meta.name === null || meta.name === '') && typeof meta.generateName === 'string' && meta.generateName) {
     meta.name = meta.generateName;
+    generated.add(obj);
   }
   const lacks = identityProblem(obj);
   if (lacks) throw new UsageError(`${locate(lacks.path)}: ${lacks.problem}`);
@@ -296,6 +297,9 @@ export interface StaticOptions {
   warn?: (line: string) => void;
 }
 
+/** Objects named by their generateName: never the same object as another of that name. */
+const generated = new WeakSet<object>();
+
 /** Where each object was read from (`file:line`), for warnings and `scan.sources`. */
 const origins = new WeakMap<object, string>();
 
@@ -371,7 +375,14 @@ function asApplied(objects: K8sObject[], defaultNamespace: string, warn: (line: 
       const { namespace: _ignored, ...metadata } = o.metadata;
       obj = { ...o, metadata: metadata as K8sObject['metadata'] };
     }
-    const id = `${key}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    let id = `${key}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    if (generated.has(o) && out.has(id)) {
+      // Each object of a generated name is one of its own (kubectl create makes each): `migrate-`, `migrate-#2`, …
+      let n = 2;
+      while (out.has(`${id}#${n}`)) n++;
+      obj = { ...obj, metadata: { ...obj.metadata, name: `${obj.metadata.name}#${n}` } };
+      id = `${id}#${n}`;
+    }
     const earlier = out.get(id);
     if (earlier) {
       twice.push(`${describe(o)}, also ${origins.get(earlier) ?? 'given earlier'}`);
@@ -419,7 +430,8 @@ export function snapshotFromFiles(paths: string[], opts: StaticOptions = {}): Sn
     const scope = [only ? `-n ${[...only].join(',')}` : '', excluded.size ? `--exclude-namespace ${[...excluded].join(',')}` : ''].filter(Boolean).join(' and ');
     throw new UsageError(`${scope} leaves none of the ${checked} object(s) k8s-audit checks in ${where}: nothing to scan`);
   }
-  return snapshotFromObjects(kept);
+  // The objects of other namespaces were in the files but are left out: what needs them is not assessed (Snapshot.namespacesLimited).
+  return snapshotFromObjects(kept, { ...(only ? { namespaces: [...only] } : {}), ...(excluded.size ? { excludedNamespaces: [...excluded] } : {}) });
 }
 
 /**
@@ -427,7 +439,10 @@ export function snapshotFromFiles(paths: string[], opts: StaticOptions = {}): Sn
  * `default`. With `asCluster`, every kind counts as completely listed, as if
  * read from a cluster holding exactly these objects: what unit tests use.
  */
-export function snapshotFromObjects(objects: K8sObject[], opts: { asCluster?: boolean; serverVersion?: ServerVersion } = {}): Snapshot {
+export function snapshotFromObjects(
+  objects: K8sObject[],
+  opts: { asCluster?: boolean; serverVersion?: ServerVersion; namespaces?: string[]; excludedNamespaces?: string[] } = {},
+): Snapshot {
   const { objects: grouped } = groupByKind(
     objects.map((o) => (o.metadata.namespace || !isNamespacedKind(o.kind) ? o : { ...o, metadata: { ...o.metadata, namespace: 'default' } })),
   );
@@ -436,6 +451,8 @@ export function snapshotFromObjects(objects: K8sObject[], opts: { asCluster?: bo
     for (const k of KIND_KEYS) grouped[k] ??= [];
   }
   if (opts.serverVersion) input.serverVersion = opts.serverVersion;
+  if (opts.namespaces) input.namespaces = opts.namespaces;
+  if (opts.excludedNamespaces) input.excludedNamespaces = opts.excludedNamespaces;
   return new Snapshot(input);
 }
 

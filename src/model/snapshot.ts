@@ -189,12 +189,13 @@ export class Snapshot {
   }
 
   /**
-   * Whether some namespaces' objects were not read (`--namespace`, `--exclude-namespace` on a live scan): then no
+   * Whether some namespaces' objects were not read (`--namespace`, `--exclude-namespace`; in a static scan, left out of
+   * the files' objects): then no
    * control may claim that something exists nowhere — a RoleBinding granting an account, a Pod Security label, an
    * agent — because it may be in a namespace the scan did not read.
    */
   get namespacesLimited(): boolean {
-    return this.source === 'cluster' && (this.namespaces !== undefined || (this.excludedNamespaces?.length ?? 0) > 0);
+    return this.namespaces !== undefined || (this.excludedNamespaces?.length ?? 0) > 0;
   }
 
   /** The scan's namespace scope in words, for the reason of a result that namespacesLimited leaves undecided. */

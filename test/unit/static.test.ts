@@ -231,6 +231,31 @@ ${POD('p', 'team-b')}`,
     expect(snapshotFromFiles([f]).list('pods').map((p) => p.metadata.namespace)).toEqual(['default']);
   });
 
+  it('objects of the same generateName are each scanned (kubectl create makes each)', async () => {
+    const job = (privileged: boolean) =>
+      `apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: migrate-, namespace: apps}\nspec: {template: {spec: {restartPolicy: Never, containers: [{name: m, image: m:1, securityContext: {privileged: ${privileged}}}]}}}\n`;
+    const f = write(join(tmp, 'hooks.yaml'), `${job(true)}---\n${job(false)}`);
+    const r = await runCli(['scan', '-f', f, '--format', 'json', '--include-passes', '--controls', 'pod-privileged']);
+    expect(r.stderr).toBe('');
+    expect(results(r).map((x) => [x.subject.name, x.status]).sort()).toEqual([['migrate-#2', 'pass'], ['migrate-', 'fail']]);
+  });
+
+  it('a static scan with -n leaves what needs the other namespaces not assessed, as a live one does', async () => {
+    // The ServiceAccount's only grant is a RoleBinding in another namespace of the files.
+    const f = write(
+      join(tmp, 'static-n.yaml'),
+      `apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: runner, namespace: app}\n---\n` +
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: runner, namespace: app}\nspec: {selector: {matchLabels: {a: r}}, template: {metadata: {labels: {a: r}}, spec: {serviceAccountName: runner, containers: [{name: c, image: r:1}]}}}\n---\n` +
+        `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: secrets, namespace: other}\nrules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]\n---\n` +
+        `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: runner-secrets, namespace: other}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: secrets}\nsubjects: [{kind: ServiceAccount, name: runner, namespace: app}]\n`,
+    );
+    const controls = ['--controls', 'rbac-workload-token-risk,pod-automount-token', '--format', 'json', '--include-passes'];
+    const all = await runCli(['scan', '-f', f, ...controls]);
+    expect(results(all).map((x) => [x.controlId, x.status]).sort()).toEqual([['pod-automount-token', 'pass'], ['rbac-workload-token-risk', 'fail']]);
+    const scoped = await runCli(['scan', '-f', f, '-n', 'app', ...controls]);
+    expect(results(scoped).map((x) => [x.controlId, x.status]).sort()).toEqual([['pod-automount-token', 'not-assessed'], ['rbac-workload-token-risk', 'not-assessed']]);
+  });
+
   it('an object given twice is scanned once, as its later copy, and said', async () => {
     const deny = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: default, namespace: apps }\nspec: { podSelector: {}, policyTypes: [Ingress, Egress] }\n`;
     const narrow = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: default, namespace: apps }\nspec: { podSelector: { matchLabels: { app: db } }, policyTypes: [Ingress, Egress] }\n`;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeOutput } from '../../src/cli/output.ts';
+import { checkWritable, writeOutput } from '../../src/cli/output.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -52,5 +52,12 @@ describe('writeOutput', () => {
     writeOutput(file, 'after');
     expect(readFileSync(file, 'utf8')).toBe('after');
     expect(readdirSync(dir)).toEqual(['out.md']);
+  });
+
+  it('checkWritable: a temporary file a killed run left behind is no obstacle, and none is left', () => {
+    const out = join(dir, 'scan.json');
+    writeFileSync(join(dir, `.scan.json.${process.pid}.tmp`), 'stale');
+    expect(() => checkWritable(out)).not.toThrow();
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
