@@ -207,6 +207,20 @@ export function managedControlPlane(snapshot: Snapshot): ManagedDetection | unde
   return d;
 }
 
+/**
+ * Why it cannot be told whether the control plane is managed, or undefined when it can: a node's providerID points at a
+ * provider, but kube-system's Pods were not read (`-n`, `--exclude-namespace`, no permission), so a self-managed control
+ * plane's mirror pods could not be looked for. Controls that judge a self-managed control plane are then not assessed.
+ */
+export function managedUndecided(snapshot: Snapshot): string | undefined {
+  if (managedControlPlane(snapshot)) return undefined;
+  if (snapshot.isComplete('pods') && snapshot.readsNamespace('kube-system')) return undefined;
+  const weak = detectManaged({ gitVersion: snapshot.serverVersion?.gitVersion, nodes: snapshot.list('nodes'), controlPlanePodsVisible: false });
+  if (!weak) return undefined;
+  const evidence = weak.evidence.filter((e) => !e.startsWith('no control-plane mirror pod'));
+  return `The nodes suggest ${weak.provider.name} (${evidence.join('; ')}), but kube-system's Pods were not read, so a managed control plane cannot be told from a self-managed one on that provider's machines.`;
+}
+
 /** One node as the inventory lists it. */
 export interface NodeInventoryEntry {
   name: string;

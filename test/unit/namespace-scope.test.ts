@@ -171,6 +171,17 @@ describe('a node with a cloud providerID, and kube-system not read', () => {
     expect(managedControlPlane(snapshotOf(noMirror, {}))?.provider.name).toBe('Amazon EKS');
   });
 
+  it('the version controls say they cannot tell a managed control plane from a self-managed one', () => {
+    for (const id of ['version-supported', 'version-patch-lag']) {
+      expect(run(id, YAML, {}).map((r) => r.status), id).not.toContain('not-assessed'); // mirror pods read: self-managed
+      const limited = run(id, YAML, { namespaces: ['default'] });
+      expect(limited.map((r) => r.status), id).toEqual(['not-assessed']);
+      expect(limited[0]!.message).toMatch(/^The nodes suggest Amazon EKS \(providerID aws:\/\/… on node cp-1\), but kube-system's Pods were not read/);
+      const noMirror = YAML.replace(/---\napiVersion: v1\nkind: Pod\n[\s\S]*$/, '');
+      expect(run(id, noMirror, {}).map((r) => r.status), id).toEqual(['not-applicable']); // read, and none: managed
+    }
+  });
+
   it('the nodes insight names no provider when Pods were not read', () => {
     const snapshot = snapshotOf(YAML, {});
     const noPods = new Snapshot({

@@ -1,7 +1,7 @@
 import { CLUSTER_SUBJECT } from '../../../src/engine/run.ts';
 import { defineControl } from '../../../src/engine/types.ts';
 import { parseVersion } from '../../../src/model/flags.ts';
-import { managedControlPlane } from '../../../src/model/managed.ts';
+import { managedControlPlane, managedUndecided } from '../../../src/model/managed.ts';
 import { releaseOf, RELEASES_AS_OF, serverVersionOf, VERSION_PERMISSION } from './_releases.ts';
 
 export default defineControl({
@@ -26,6 +26,8 @@ export default defineControl({
     const v = serverVersionOf(snapshot);
     if (!v) return report.notAssessed(CLUSTER_SUBJECT, 'The server version is unknown: /version could not be read.', VERSION_PERMISSION);
     const managed = managedControlPlane(snapshot);
+    const undecided = managedUndecided(snapshot);
+    if (undecided) return report.notAssessed(CLUSTER_SUBJECT, `${undecided} A provider sets its own support window and patch stream; the upstream calendar applies only to a self-managed one.`);
     if (managed) return report.notApplicable(CLUSTER_SUBJECT, `The control plane is managed by ${managed.provider.name}, whose versions follow its own patch stream (${snapshot.serverVersion!.gitVersion}); the provider applies control-plane patches.`);
     const release = releaseOf(v);
     if (!release) return report.notAssessed(CLUSTER_SUBJECT, `Kubernetes ${v.major}.${v.minor} is not in k8s-audit's release calendar (as of ${RELEASES_AS_OF}).`);
