@@ -260,7 +260,8 @@ function profile(parent: Obj, key: string, path: FieldPath): void {
   const at = [...path, key];
   const type = name(p, 'type', at, PROFILE_TYPES);
   const local = str(p, 'localhostProfile', at);
-  if (type === 'Localhost' && !local) refuse([...at, 'localhostProfile'], 'is required when the type is Localhost');
+  // Required with Localhost; the API server accepts it empty.
+  if (type === 'Localhost' && local === undefined) refuse([...at, 'localhostProfile'], 'is required when the type is Localhost');
 }
 
 /** The fields a pod's and a container's securityContext share. */
@@ -540,7 +541,9 @@ function ingress(o: Obj): void {
     },
     true,
   );
-  if (!rules?.length && map(spec, 'defaultBackend', ['spec']) === undefined) refuse(['spec'], 'must give rules or a defaultBackend');
+  // v1beta1 Ingresses (extensions, networking.k8s.io) name their default backend `backend`.
+  const legacy = typeof o.apiVersion === 'string' && o.apiVersion.endsWith('/v1beta1') && map(spec, 'backend', ['spec']) !== undefined;
+  if (!rules?.length && !legacy && map(spec, 'defaultBackend', ['spec']) === undefined) refuse(['spec'], 'must give rules or a defaultBackend');
 }
 
 /** An admission rule: operations, apiGroups, apiVersions and resources, each a non-empty list of strings. */

@@ -430,15 +430,33 @@ interface PsaShape {
 }
 
 function isPsaPosture(v: unknown): v is PsaShape {
+  // Every field psaTables reads, with its type: a scan.json edited or written by another version falls back to the generic tables.
+  const isStr = (x: unknown) => typeof x === 'string';
+  const optStr = (x: unknown) => x === undefined || isStr(x);
+  const isSubject = (x: unknown) => isRecord(x) && isStr(x.kind) && isStr(x.name) && optStr(x.namespace);
+  const isLevel = (l: unknown) =>
+    isRecord(l) &&
+    isStr(l.level) &&
+    isStr(l.versionLabel) &&
+    isStr(l.evaluatedAt) &&
+    Array.isArray(l.workloads) &&
+    l.workloads.every((w) => isRecord(w) && isSubject(w.subject) && isStr(w.reasons)) &&
+    Array.isArray(l.pods) &&
+    l.pods.every((p) => isRecord(p) && isStr(p.name) && isSubject(p.owner) && isStr(p.reasons)) &&
+    (l.warnings === undefined || (Array.isArray(l.warnings) && l.warnings.every(isStr))) &&
+    optStr(l.partialCheck);
   return (
     isRecord(v) &&
+    optStr(v.clusterVersion) &&
+    optStr(v.note) &&
     Array.isArray(v.namespaces) &&
     v.namespaces.every(
       (n) =>
         isRecord(n) &&
-        typeof n.namespace === 'string' &&
+        ['namespace', 'enforce', 'audit', 'warn', 'baseline', 'restricted'].every((k) => isStr(n[k])) &&
+        optStr(n.nextStep) &&
         Array.isArray(n.levels) &&
-        n.levels.every((l) => isRecord(l) && typeof l.level === 'string' && Array.isArray(l.workloads) && Array.isArray(l.pods) && l.workloads.every((w) => isRecord(w) && isRecord(w.subject)) && l.pods.every((p) => isRecord(p) && isRecord(p.owner))),
+        n.levels.every(isLevel),
     )
   );
 }

@@ -204,6 +204,9 @@ spec:
     expect(twice.results.length).toBeGreaterThan(0);
     await expectScanned(pod('  containers: [{name: c, image: x, env: [{name: A, value: "it\\\'s"}]}]\n'));
     await expectScanned(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: shop}\nspec:\n  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n    spec: {containers: [{name: c, image: " "}]}\n`);
+    // A v1beta1 Ingress's default backend is `backend`; a Localhost seccomp profile may be named by an empty string.
+    await expectScanned('apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: {name: i, namespace: shop}\nspec: {backend: {serviceName: web, servicePort: 80}}\n');
+    await expectScanned(pod('  securityContext: {seccompProfile: {type: Localhost, localhostProfile: ""}}\n' + C));
     // A Calico NetworkPolicy has a schema of its own: not checked as a Kubernetes one (its kind is warned about).
     const r = await scan(`${pod(C)}---\napiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: c, namespace: shop}\nspec: {ingress: [{action: Allow}]}\n`);
     expect(r.code).not.toBe(2);

@@ -118,6 +118,20 @@ describe('HTML report: hostile strings', () => {
     expect(html).toContain('id="insight-customInsight"');
   });
 
+  it('renders a psaPosture of another shape (an edited or older scan.json) with the generic tables, without failing', () => {
+    for (const broken of [{ warnings: 5 }, { workloads: [{ subject: { kind: 1, name: 'x' }, reasons: 'r' }] }]) {
+      const odd = structuredClone(result);
+      const insight = odd.insights!.psaPosture as { namespaces: { baseline: unknown; levels: Record<string, unknown>[] }[] };
+      Object.assign(insight.namespaces[0]!.levels[1]!, broken);
+      const page = renderHtml(odd);
+      expect(page).toContain('id="insight-psaPosture"');
+      expect(page).not.toContain('<caption>What each level would refuse, workload by workload</caption>');
+    }
+    const odd = structuredClone(result);
+    (odd.insights!.psaPosture as { namespaces: { baseline: unknown }[] }).namespaces[0]!.baseline = 3;
+    expect(() => renderHtml(odd)).not.toThrow();
+  });
+
   it('lists what each Pod Security level would refuse, workload by workload, and the API server\'s answer', () => {
     const psa = /<section id="insight-psaPosture"[\s\S]*?<\/section>/.exec(html)![0];
     const rows = (caption: string) => {
