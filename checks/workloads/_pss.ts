@@ -151,11 +151,20 @@ function namespaceLabels(snapshot: Snapshot, namespace: string | undefined): Rec
 /** Message ids of findings judged at the cluster's version because the namespace pins one before the check. */
 const UNPINNED = '-unpinned';
 
+/** Why the pinned version does not refuse what the cluster's does: the check is newer than the pin, or its rule then was narrower. */
+function pinNote(check: PssCheckId, pinned: string): string {
+  const since = pssCheckSince(check);
+  const pinnedMinor = Number(pinned.replace(/^v1\./, ''));
+  return pinnedMinor < since.minor
+    ? `and PodSecurity checks this only from ${formatPssVersion(since)}`
+    : `whose rule of the ${check} check does not refuse this`;
+}
+
 function unpinnedMessages(messages: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [id, text] of Object.entries(messages)) {
     out[`${id}${UNPINNED}`] =
-      `${text} (Judged at {{pssEvaluatedAt}}, {{pssEvaluatedAtIs}}: namespace {{namespace}} pins {{pssPinned}}, and PodSecurity checks this only from {{pssSince}}, so the namespace's admission does not refuse it until the pin is raised.)`;
+      `${text} (Judged at {{pssEvaluatedAt}}, {{pssEvaluatedAtIs}}: namespace {{namespace}} pins {{pssPinned}}, {{pssPinNote}}, so the namespace's admission does not refuse it until the pin is raised.)`;
   }
   return out;
 }
@@ -336,11 +345,14 @@ export function pssControl(spec: PssControlSpec): Control {
     let choice = pssVersionFor(namespaceLabels(snapshot, w.subject.namespace), snapshot.serverVersion);
     let result = evaluatePssCheck(spec.check, w.podMeta as ObjectMeta, w.podSpec, w.specPath, choice.version);
     let pinnedBefore: string | undefined;
-    if (!result && choice.source === 'label') {
-      // The namespace pins a version before the check: judged at the cluster's version, the pin noted.
+    if (choice.source === 'label' && (!result || (result.status !== 'exempt' && result.violations.length === 0))) {
+      // The namespace pins a version before the check, or whose rule of it does not see what the current rule does
+      // (seccomp before v1.19 read only annotations): judged at the cluster's version when that finds something, the
+      // pin noted, so that a pin does not hide a finding (and the CIS recommendation behind it).
       const cluster = pssVersionFor(undefined, snapshot.serverVersion);
-      result = evaluatePssCheck(spec.check, w.podMeta as ObjectMeta, w.podSpec, w.specPath, cluster.version);
-      if (result) {
+      const current = cluster.version.minor === choice.version.minor ? undefined : evaluatePssCheck(spec.check, w.podMeta as ObjectMeta, w.podSpec, w.specPath, cluster.version);
+      if (current && (!result || (current.status !== 'exempt' && current.violations.length > 0))) {
+        result = current;
         pinnedBefore = formatPssVersion(choice.version);
         choice = cluster;
       }
@@ -373,8 +385,8 @@ export function pssControl(spec: PssControlSpec): Control {
         data: {
           ...v.data,
           pssLevel: level,
-          pssVersionFrom: pinnedBefore ? 'cluster version (the namespace pins a version before this check)' : choice.source === 'server' ? 'cluster version' : 'namespace label',
-          ...(pinnedBefore ? { pssPinned: pinnedBefore, pssSince: formatPssVersion(pssCheckSince(spec.check)), pssEvaluatedAt: formatPssVersion(choice.version), pssEvaluatedAtIs: snapshot.serverVersion ? "the cluster's version" : 'the newest version k8s-audit knows (the cluster\'s version is unknown)' } : {}),
+          pssVersionFrom: pinnedBefore ? 'cluster version (the namespace pins a version whose rule does not refuse this)' : choice.source === 'server' ? 'cluster version' : 'namespace label',
+          ...(pinnedBefore ? { pssPinned: pinnedBefore, pssSince: formatPssVersion(pssCheckSince(spec.check)), pssPinNote: pinNote(spec.check, pinnedBefore), pssEvaluatedAt: formatPssVersion(choice.version), pssEvaluatedAtIs: snapshot.serverVersion ? "the cluster's version" : 'the newest version k8s-audit knows (the cluster\'s version is unknown)' } : {}),
           ...apply.data,
         },
         path: v.path,
