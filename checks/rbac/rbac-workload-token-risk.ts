@@ -102,7 +102,7 @@ export default defineControl({
           continue;
         }
         if (snapshot.namespacesLimited) {
-          report.notAssessed(w.subject, `${snapshot.scopeText()}: no binding read grants ServiceAccount ${key} anything, but a RoleBinding in a namespace not read may (a RoleBinding of any namespace can name it). Scan every namespace to judge it.`);
+          report.notAssessed(w.subject, `${snapshot.scopeText()}: no binding read grants ServiceAccount ${key} a risky permission, but a RoleBinding in a namespace not read may (a RoleBinding of any namespace can name it). Scan every namespace to judge it.`);
           continue;
         }
         report.pass(w.subject, { path: `${w.specPath}.serviceAccountName` });

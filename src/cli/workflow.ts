@@ -8,7 +8,7 @@
  */
 import { oneLine } from '../report/escape.ts';
 import { join } from 'node:path';
-import { snapshotFromFiles, sourcesOf } from '../collect/manifests.ts';
+import { decodeManifest, snapshotFromFiles, sourcesOf } from '../collect/manifests.ts';
 import { applyBaseline, comparisonCounts, diffLine } from '../engine/diff.ts';
 import type { ScanResult } from '../engine/result.ts';
 import type { Control, ControlOptions } from '../engine/types.ts';
@@ -175,7 +175,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
     if (size > STDIN_MAX_BYTES) throw new UsageError('standard input holds more than 512 MB, more than k8s-audit reads: split the manifests into files and give them (or their directory) to -f');
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeManifest(Buffer.concat(chunks));
 }
 
 /** `--keep`: how many runs --history keeps. */

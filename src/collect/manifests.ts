@@ -274,13 +274,17 @@ function isRegularFile(path: string): boolean {
   }
 }
 
+/** Manifest bytes as text: UTF-8, or UTF-16 with its byte-order mark (what Windows PowerShell's `>` and `|` write), as kubectl reads them. */
+export function decodeManifest(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  return bytes.toString('utf8');
+}
+
 /** A file's text: UTF-8, or UTF-16 with its byte-order mark (what Windows PowerShell's `>` writes), which kubectl reads too. */
 function readText(path: string): string {
   try {
-    const bytes = readFileSync(path);
-    if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-    if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-    return bytes.toString('utf8');
+    return decodeManifest(readFileSync(path));
   } catch (err) {
     throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
   }

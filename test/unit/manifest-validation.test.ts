@@ -238,4 +238,19 @@ describe('standard input', () => {
     );
     expect(code).toBe(2);
   });
+
+  it('UTF-16 with a byte-order mark is read, as from a file', async () => {
+    const input = new PassThrough();
+    input.end(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`apiVersion: v1\nkind: Pod\nmetadata: {name: u16, namespace: shop}\nspec:\n${C}`, 'utf16le')]));
+    const out = new PassThrough() as unknown as NodeJS.WriteStream;
+    const outs: Buffer[] = [];
+    out.on('data', (c: Buffer) => outs.push(c));
+    const err = new PassThrough() as unknown as NodeJS.WriteStream;
+    const errs: Buffer[] = [];
+    err.on('data', (c: Buffer) => errs.push(c));
+    const code = await main(['node', 'k8s-audit', 'scan', '-f', '-', '-q', '--format', 'json', '--controls', 'pod-privileged', '--include-passes'], { stdout: out, stderr: err, stdin: input });
+    expect(Buffer.concat(errs).toString('utf8')).toBe('');
+    expect(code).toBe(0);
+    expect((JSON.parse(Buffer.concat(outs).toString('utf8')) as ScanResult).results.map((r) => r.subject.name)).toEqual(['u16']);
+  });
 });

@@ -67,7 +67,7 @@ describe('a ServiceAccount granted only in a namespace the scan did not read', (
     for (const scope of LIMITED) {
       const results = run('rbac-workload-token-risk', RUNNER, scope);
       expect(of(results, 'runner'), JSON.stringify(scope)).toEqual(['not-assessed']);
-      expect(results[0]!.message).toMatch(/^The scan (limited to namespace\(s\) victim|excluded namespace\(s\) payments): no binding read grants ServiceAccount victim\/runner anything, but a RoleBinding in a namespace not read may/);
+      expect(results[0]!.message).toMatch(/^The scan (limited to namespace\(s\) victim|excluded namespace\(s\) payments): no binding read grants ServiceAccount victim\/runner a risky permission, but a RoleBinding in a namespace not read may/);
     }
     expect(of(run('rbac-workload-token-risk', RUNNER, { namespaces: ['victim', 'payments'] }), 'runner')).toEqual(['fail']);
   });
