@@ -2,7 +2,7 @@ import type { ControlSummary, Result, ScanResult } from '../engine/result.ts';
 import { SEVERITIES } from '../engine/types.ts';
 import { Budget, length } from './budget.ts';
 import { escapeMarkdown, markdownCode, showInvisible } from './escape.ts';
-import { baselineOf, formatScore, namespaceOf, scanTarget, severityRank, subjectLabel, worstFirst } from './view.ts';
+import { baselineOf, formatScore, namespaceOf, placedLabel, scanTarget, severityRank, worstFirst } from './view.ts';
 import { scoredControls } from '../engine/score.ts';
 
 /**
@@ -49,7 +49,7 @@ export function renderSummary(result: ScanResult): string {
     if (r.status === 'fail') {
       const f = failing.get(r.controlId);
       if (f) {
-        f.subjects.add(subjectLabel(r));
+        f.subjects.add(placedLabel(r, result.scan.sources));
         const ns = namespaceOf(r);
         if (ns) f.namespaces.add(ns);
         if (r.change === 'new') f.fresh++;
@@ -104,7 +104,7 @@ export function renderSummary(result: ScanResult): string {
     const table = ['', `### New since the baseline (${count(fresh.length)})`, '', '| Severity | Control | Subject | Finding |', '|---|---|---|---|'];
     if (budget.take(length(table))) {
       body.push(...table);
-      const rows = listed.map((r) => `| ${r.severity} | ${markdownCode(r.controlId)} | ${markdownCode(subjectLabel(r))} | ${escapeMarkdown(clip(r.message, REASON_CHARS))} |`);
+      const rows = listed.map((r) => `| ${r.severity} | ${markdownCode(r.controlId)} | ${markdownCode(placedLabel(r, result.scan.sources))} | ${escapeMarkdown(clip(r.message, REASON_CHARS))} |`);
       const more = fresh.length - listed.length;
       body.push(...budget.fit(rows, (left) => `| | … and ${count(left)} more | | |`, more));
     }

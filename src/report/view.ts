@@ -317,7 +317,7 @@ function failingScope(findings: readonly FindingView[]): string {
 }
 
 /** A subject as reports name it, with the file and line it was read from in a static scan (scan.sources). */
-function placedLabel(r: Pick<Result, 'subject'>, sources: ScanResult['scan']['sources']): string {
+export function placedLabel(r: Pick<Result, 'subject'>, sources: ScanResult['scan']['sources']): string {
   const at = sources?.[sourceKey(r.subject)];
   return at ? `${subjectLabel(r)} (${at.file}:${at.line})` : subjectLabel(r);
 }

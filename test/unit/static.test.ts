@@ -576,7 +576,7 @@ describe('scan -f', () => {
   it('names the file and line of each object (scan.sources), and SARIF puts each finding there', async () => {
     const rel = 'test/scenarios/demo';
     const out = join(tmp, 'sources-out');
-    const r = await runCli(['scan', '-f', rel, '--format', 'sarif,json,html', '-o', out]);
+    const r = await runCli(['scan', '-f', rel, '--format', 'sarif,json,html,summary', '-o', out]);
     expect(r.code).toBe(0);
     const file = `${rel}/21-workloads-payments.yaml`;
     const lines = readFileSync(join(repo, file), 'utf8').split('\n');
@@ -603,6 +603,8 @@ describe('scan -f', () => {
     expect(placed).toBeGreaterThan(20);
     // The reports name the file and line beside the subject.
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(`StatefulSet payments/ledger (${file}:${start + 1})`);
+    // And the CI digest's first subjects of each failing control, what a pull-request comment shows.
+    expect(readFileSync(join(out, 'report.summary.md'), 'utf8')).toMatch(/`[A-Za-z]+ [a-z0-9-]+\/[a-z0-9-]+ \(test\/scenarios\/demo\/[0-9a-z-]+\.yaml:\d+\)`/);
   });
 
   it('does not split -f paths on commas', async () => {
