@@ -179,6 +179,21 @@ export function kindKeyOf(kind: string): KindKey | undefined {
   return byKind.get(kind);
 }
 
+/** Kinds that older API groups served under the same name (`extensions/v1beta1` Deployments, say). */
+const LEGACY_GROUPS: Record<string, readonly string[]> = { extensions: ['Deployment', 'DaemonSet', 'ReplicaSet', 'NetworkPolicy', 'Ingress'] };
+
+/**
+ * The kind key of an object (read from files) of a kind k8s-audit checks, matched by kind and API group: a Calico
+ * `projectcalico.org/v3` NetworkPolicy is not one.
+ */
+export function checkedKindOf(apiVersion: string, kind: string): KindKey | undefined {
+  const key = kindKeyOf(kind);
+  if (!key) return undefined;
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  return group === KINDS[key].group || LEGACY_GROUPS[group]?.includes(kind) ? key : undefined;
+}
+
 export function apiVersionOf(info: KindInfo): string {
   return info.group ? `${info.group}/${info.version}` : info.version;
 }

@@ -5,7 +5,7 @@ import { sourceKey } from '../engine/result.ts';
 import { UsageError } from '../errors.ts';
 import type { K8sObject } from '../model/k8s.ts';
 import { Snapshot, groupByKind, type ServerVersion, type SnapshotInput } from '../model/snapshot.ts';
-import { KIND_KEYS, KINDS, kindKeyOf, type KindKey } from './kinds.ts';
+import { KIND_KEYS, KINDS, checkedKindOf, kindKeyOf, type KindKey } from './kinds.ts';
 import { buildKustomization, kustomizationFile } from './kustomize.ts';
 import { formatPath, refusalOf, type FieldPath } from './validate.ts';
 
@@ -322,16 +322,9 @@ export function sourcesOf(snapshot: Snapshot): Record<string, { file: string; li
   return out;
 }
 
-/** Kinds that older API groups served under the same name (`extensions/v1beta1` Deployments, say). */
-const LEGACY_GROUPS: Record<string, readonly string[]> = { extensions: ['Deployment', 'DaemonSet', 'ReplicaSet', 'NetworkPolicy', 'Ingress'] };
-
-/** The kind key of an object of a kind k8s-audit checks, matched by kind and API group: a Calico NetworkPolicy is not one. */
+/** The kind key of an object of a kind k8s-audit checks, matched by kind and API group. */
 function checkedKind(o: K8sObject): KindKey | undefined {
-  const key = kindKeyOf(o.kind);
-  if (!key) return undefined;
-  const slash = o.apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
-  return group === KINDS[key].group || LEGACY_GROUPS[group]?.includes(o.kind) ? key : undefined;
+  return checkedKindOf(o.apiVersion, o.kind);
 }
 
 /** Whether an object of a kind k8s-audit does not check holds containers (an Argo Rollout, a Knative Service): its pods go unchecked. */

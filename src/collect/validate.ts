@@ -12,7 +12,7 @@
  * where the zero value is itself refused (`containers: [null]`: a container without a name).
  */
 import { isIP } from 'node:net';
-import { KINDS, kindKeyOf } from './kinds.ts';
+import { KINDS, checkedKindOf } from './kinds.ts';
 
 export type FieldPath = (string | number)[];
 
@@ -575,22 +575,10 @@ function webhooks(o: Obj): void {
   });
 }
 
-/** The API groups an object's kind is checked under (as src/collect/manifests.ts selects them): a Calico NetworkPolicy is not one. */
-const LEGACY_GROUPS: Record<string, readonly string[]> = { extensions: ['Deployment', 'DaemonSet', 'ReplicaSet', 'NetworkPolicy', 'Ingress'] };
-
-function checkedKind(o: Obj): string | undefined {
-  const kind = o.kind as string;
-  const key = kindKeyOf(kind);
-  if (!key) return undefined;
-  const apiVersion = o.apiVersion as string;
-  const slash = apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  return group === KINDS[key].group || LEGACY_GROUPS[group]?.includes(kind) ? kind : undefined;
-}
-
 function check(o: Obj): void {
   metadata(o.metadata as Obj, ['metadata']);
-  switch (checkedKind(o)) {
+  const key = checkedKindOf(o.apiVersion as string, o.kind as string);
+  switch (key ? KINDS[key].kind : undefined) {
     case 'Pod':
       podSpec(requiredMap(o, 'spec', []), ['spec']);
       break;
