@@ -7,6 +7,7 @@
  * quotes each value that is not a plain word, so a pasted command cannot run
  * a name, and a JSON patch arrives as one single-quoted shell word.
  */
+import type { Reporter } from '../../src/engine/types.ts';
 import { serverAtLeast, type Snapshot } from '../../src/model/snapshot.ts';
 import { containersOf, podsWithOwnEphemeralContainers, templateChangesRollOut, workloads, type ContainerRef, type Workload } from '../../src/model/workloads.ts';
 
@@ -110,6 +111,22 @@ export function containerTargets(snapshot: Snapshot, opts: { ephemeral: boolean 
   let list = bySnapshot.get(opts.ephemeral);
   if (!list) bySnapshot.set(opts.ephemeral, (list = listTargets(snapshot, opts)));
   return list;
+}
+
+/**
+ * Judge each container (ephemeral ones included) of each Linux workload: a Windows pod is not applicable, for
+ * `windowsReason`; a workload none of whose containers `judge` fails (it returns true when it reported a failure) passes.
+ */
+export function judgeLinuxContainers(snapshot: Snapshot, report: Reporter, windowsReason: string, judge: (w: Workload, c: ContainerRef) => boolean): void {
+  for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
+    if (w.podSpec.os?.name === 'windows') {
+      report.notApplicable(w.subject, windowsReason);
+      continue;
+    }
+    let failed = false;
+    for (const c of containers) if (judge(w, c)) failed = true;
+    if (!failed) report.pass(w.subject);
+  }
 }
 
 function listTargets(snapshot: Snapshot, opts: { ephemeral: boolean }): ContainerTarget[] {

@@ -1,7 +1,7 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
 import { capabilitiesOf } from './_capabilities.ts';
-import { applyVia, containerPatch, containerTargets, workloadRemediations } from './_remediation.ts';
+import { applyVia, containerPatch, judgeLinuxContainers, workloadRemediations } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -26,27 +26,19 @@ export default defineControl({
   },
   reads: WORKLOAD_KINDS,
   evaluate(snapshot, report) {
-    for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
-      if (w.podSpec.os?.name === 'windows') {
-        report.notApplicable(w.subject, 'Windows pod: Linux capabilities do not apply');
-        continue;
-      }
-      let failed = false;
-      for (const c of containers) {
-        const caps = capabilitiesOf(c.container);
-        if (caps.add.length === 0) continue;
-        failed = true;
-        report.fail(w.subject, {
-          messageId: 'added',
-          remediationId: applyVia(w, c),
-          data: { containerType: c.type, added: caps.add.join(', '), ...containerPatch(w, c, { securityContext: { capabilities: { add: null } } }) },
-          path: `${c.path}.securityContext.capabilities.add`,
-          container: c.container.name,
-          observed: caps.rawAdd,
-          expected: [],
-        });
-      }
-      if (!failed) report.pass(w.subject);
-    }
+    judgeLinuxContainers(snapshot, report, 'Windows pod: Linux capabilities do not apply', (w, c) => {
+      const caps = capabilitiesOf(c.container);
+      if (caps.add.length === 0) return false;
+      report.fail(w.subject, {
+        messageId: 'added',
+        remediationId: applyVia(w, c),
+        data: { containerType: c.type, added: caps.add.join(', '), ...containerPatch(w, c, { securityContext: { capabilities: { add: null } } }) },
+        path: `${c.path}.securityContext.capabilities.add`,
+        container: c.container.name,
+        observed: caps.rawAdd,
+        expected: [],
+      });
+      return true;
+    });
   },
 });

@@ -1,7 +1,7 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
 import { capabilitiesOf, capabilityName } from './_capabilities.ts';
-import { applyVia, containerPatch, containerTargets, workloadRemediations } from './_remediation.ts';
+import { applyVia, containerPatch, judgeLinuxContainers, workloadRemediations } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -26,39 +26,31 @@ export default defineControl({
   },
   reads: WORKLOAD_KINDS,
   evaluate(snapshot, report) {
-    for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
-      if (w.podSpec.os?.name === 'windows') {
-        report.notApplicable(w.subject, 'Windows pod: Linux capabilities do not apply');
-        continue;
-      }
-      let failed = false;
-      for (const c of containers) {
-        const caps = capabilitiesOf(c.container);
-        const privileged = c.container.securityContext?.privileged === true;
-        const added = caps.add.filter((n) => n === 'NET_RAW' || n === 'ALL');
-        const dropped = caps.drop.includes('NET_RAW') || caps.drop.includes('ALL');
-        if (!privileged && added.length === 0 && dropped) continue;
-        failed = true;
-        const reason = privileged
-          ? 'it is privileged, which grants every capability'
-          : added.length
-            ? `capabilities.add names ${added.join(' and ')}`
-            : 'capabilities.drop names neither NET_RAW nor ALL, and the runtime grants it by default';
-        // The lists are replaced whole by a strategic-merge patch: keep the other entries as written.
-        const drop = dropped ? caps.rawDrop : [...caps.rawDrop, 'NET_RAW'];
-        const add = caps.rawAdd.filter((x) => !['NET_RAW', 'ALL'].includes(capabilityName(x)));
-        const capabilities: Record<string, unknown> = { drop, ...(added.length ? { add: add.length ? add : null } : {}) };
-        report.fail(w.subject, {
-          messageId: 'kept',
-          remediationId: applyVia(w, c),
-          data: { containerType: c.type, reason, ...containerPatch(w, c, { securityContext: { ...(privileged ? { privileged: false } : {}), capabilities } }) },
-          path: `${c.path}.securityContext.${privileged ? 'privileged' : added.length ? 'capabilities.add' : 'capabilities.drop'}`,
-          container: c.container.name,
-          observed: privileged ? { privileged: true } : { add: caps.rawAdd, drop: caps.rawDrop },
-          expected: 'NET_RAW (or ALL) dropped, and not added',
-        });
-      }
-      if (!failed) report.pass(w.subject);
-    }
+    judgeLinuxContainers(snapshot, report, 'Windows pod: Linux capabilities do not apply', (w, c) => {
+      const caps = capabilitiesOf(c.container);
+      const privileged = c.container.securityContext?.privileged === true;
+      const added = caps.add.filter((n) => n === 'NET_RAW' || n === 'ALL');
+      const dropped = caps.drop.includes('NET_RAW') || caps.drop.includes('ALL');
+      if (!privileged && added.length === 0 && dropped) return false;
+      const reason = privileged
+        ? 'it is privileged, which grants every capability'
+        : added.length
+          ? `capabilities.add names ${added.join(' and ')}`
+          : 'capabilities.drop names neither NET_RAW nor ALL, and the runtime grants it by default';
+      // The lists are replaced whole by a strategic-merge patch: keep the other entries as written.
+      const drop = dropped ? caps.rawDrop : [...caps.rawDrop, 'NET_RAW'];
+      const add = caps.rawAdd.filter((x) => !['NET_RAW', 'ALL'].includes(capabilityName(x)));
+      const capabilities: Record<string, unknown> = { drop, ...(added.length ? { add: add.length ? add : null } : {}) };
+      report.fail(w.subject, {
+        messageId: 'kept',
+        remediationId: applyVia(w, c),
+        data: { containerType: c.type, reason, ...containerPatch(w, c, { securityContext: { ...(privileged ? { privileged: false } : {}), capabilities } }) },
+        path: `${c.path}.securityContext.${privileged ? 'privileged' : added.length ? 'capabilities.add' : 'capabilities.drop'}`,
+        container: c.container.name,
+        observed: privileged ? { privileged: true } : { add: caps.rawAdd, drop: caps.rawDrop },
+        expected: 'NET_RAW (or ALL) dropped, and not added',
+      });
+      return true;
+    });
   },
 });

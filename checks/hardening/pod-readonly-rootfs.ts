@@ -1,6 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
-import { applyVia, containerPatch, containerTargets, workloadRemediations } from './_remediation.ts';
+import { applyVia, containerPatch, judgeLinuxContainers, workloadRemediations } from './_remediation.ts';
 
 export default defineControl({
   meta: {
@@ -26,31 +26,23 @@ export default defineControl({
   },
   reads: WORKLOAD_KINDS,
   evaluate(snapshot, report) {
-    for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
-      if (w.podSpec.os?.name === 'windows') {
-        report.notApplicable(w.subject, 'Windows pod: readOnlyRootFilesystem is not supported on Windows');
-        continue;
-      }
-      let failed = false;
-      for (const c of containers) {
-        const value = c.container.securityContext?.readOnlyRootFilesystem;
-        if (value === true) continue;
-        failed = true;
-        report.fail(w.subject, {
-          messageId: 'writable',
-          remediationId: applyVia(w, c),
-          data: {
-            containerType: c.type,
-            observedText: value === undefined ? 'unset' : String(value),
-            ...containerPatch(w, c, { securityContext: { readOnlyRootFilesystem: true } }),
-          },
-          path: `${c.path}.securityContext.readOnlyRootFilesystem`,
-          container: c.container.name,
-          observed: value ?? null,
-          expected: true,
-        });
-      }
-      if (!failed) report.pass(w.subject);
-    }
+    judgeLinuxContainers(snapshot, report, 'Windows pod: readOnlyRootFilesystem is not supported on Windows', (w, c) => {
+      const value = c.container.securityContext?.readOnlyRootFilesystem;
+      if (value === true) return false;
+      report.fail(w.subject, {
+        messageId: 'writable',
+        remediationId: applyVia(w, c),
+        data: {
+          containerType: c.type,
+          observedText: value === undefined ? 'unset' : String(value),
+          ...containerPatch(w, c, { securityContext: { readOnlyRootFilesystem: true } }),
+        },
+        path: `${c.path}.securityContext.readOnlyRootFilesystem`,
+        container: c.container.name,
+        observed: value ?? null,
+        expected: true,
+      });
+      return true;
+    });
   },
 });
