@@ -97,6 +97,63 @@ const targets = new WeakMap<Snapshot, Map<boolean, readonly ContainerTarget[]>>(
 export interface ContainerTarget {
   w: Workload;
   containers: readonly ContainerRef[];
+  /** The pod spec's image volumes; none for a Pod listed only for its own ephemeral containers (its owner reports them). */
+  imageVolumes: readonly ImageVolumeRef[];
+}
+
+/**
+ * An image volume (`volumes[].image`, GA and always on from Kubernetes v1.36): the kubelet pulls `reference` as it
+ * pulls a container's image, with `pullPolicy` defaulted the same way (Always for `latest` or no tag, else
+ * IfNotPresent), and mounts its content into the containers.
+ */
+export interface ImageVolumeRef {
+  name: string;
+  /** JSON path of the volume's `image` object, e.g. `spec.template.spec.volumes[2].image`. */
+  path: string;
+  reference: string | undefined;
+  pullPolicy: string | undefined;
+}
+
+/** Every image volume of a workload's pod spec. */
+export function imageVolumesOf(w: Workload): ImageVolumeRef[] {
+  const out: ImageVolumeRef[] = [];
+  (w.podSpec.volumes ?? []).forEach((v, i) => {
+    const image = v?.image as { reference?: unknown; pullPolicy?: unknown } | null | undefined;
+    if (image == null || typeof image !== 'object') return;
+    out.push({
+      name: String(v.name ?? ''),
+      path: `${w.specPath}.volumes[${i}].image`,
+      reference: typeof image.reference === 'string' ? image.reference : undefined,
+      pullPolicy: typeof image.pullPolicy === 'string' && image.pullPolicy !== '' ? image.pullPolicy : undefined,
+    });
+  });
+  return out;
+}
+
+/** Which of imageVolumeRemediations' variants a finding on an image volume of `w` takes: a Pod's volumes cannot be changed in place. */
+export function applyVolumeVia(w: Workload): string {
+  const via = applyVia(w);
+  return via === undefined ? 'volume' : `volume-${via}`;
+}
+
+/**
+ * The remediations of a finding on an image volume (see applyVolumeVia), to add to a control's `remediations`:
+ * `volume` (the patch rolls out), `volume-patch-live`, `volume-pod`, `volume-job`. The action names {{volume}};
+ * the patch merges into the pod spec's volumes (merged by name).
+ */
+export function imageVolumeRemediations(action: string): Record<string, string> {
+  const r = workloadRemediations({ action });
+  return {
+    volume: r.remediation,
+    'volume-patch-live': r.remediations['patch-live'],
+    'volume-pod': `${action}. A Pod's volumes cannot be changed in place: make the change where Pod {{name}} comes from (its manifest, or the controller that created it), then delete the Pod and create it again.`,
+    'volume-job': r.remediations.job,
+  };
+}
+
+/** Finding data for a strategic-merge patch that merges `fragment` into one volume's `image` (volumes are merged by name). */
+export function imageVolumePatch(w: Workload, v: ImageVolumeRef, fragment: Record<string, unknown>): { kindLower: string; patch: string } {
+  return podSpecPatch(w, { volumes: [{ name: v.name, image: fragment }] });
 }
 
 /**
@@ -133,10 +190,11 @@ function listTargets(snapshot: Snapshot, opts: { ephemeral: boolean }): Containe
   const out: ContainerTarget[] = workloads(snapshot).map((w) => ({
     w,
     containers: containersOf(w.podSpec, w.specPath).filter((c) => opts.ephemeral || c.type !== 'ephemeralContainers'),
+    imageVolumes: imageVolumesOf(w),
   }));
   if (opts.ephemeral) {
     for (const w of podsWithOwnEphemeralContainers(snapshot)) {
-      out.push({ w, containers: containersOf(w.podSpec, w.specPath).filter((c) => c.type === 'ephemeralContainers') });
+      out.push({ w, containers: containersOf(w.podSpec, w.specPath).filter((c) => c.type === 'ephemeralContainers'), imageVolumes: [] });
     }
   }
   return out;

@@ -1,7 +1,10 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { defaultPullPolicy, parseImage } from '../../src/model/images.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
-import { applyVia, containerPatch, containerTargets, workloadRemediations } from './_remediation.ts';
+import { applyVia, applyVolumeVia, containerPatch, containerTargets, imageVolumePatch, imageVolumeRemediations, workloadRemediations } from './_remediation.ts';
+
+const ACTION = 'Pin the image of container {{container}} of {{kind}} {{namespace}}/{{name}} by digest, or set its imagePullPolicy to Always';
+const VOLUME_ACTION = 'Pin the image of image volume {{volume}} of {{kind}} {{namespace}}/{{name}} by digest, or set its pullPolicy to Always';
 
 export default defineControl({
   meta: {
@@ -10,23 +13,24 @@ export default defineControl({
     area: 'workloads',
     severity: 'low',
     description:
-      'Flags every init, regular and ephemeral container whose image is not pinned by digest and whose imagePullPolicy — as written, or as the API server defaults it (Always for `latest` or no tag, IfNotPresent otherwise) — is not Always. Digest-pinned images pass with any policy: their content cannot change. A cluster running the AlwaysPullImages admission plugin rewrites the policy of every Pod at creation, but controllers\' templates keep the written value and are still reported; waive the control there.',
+      'Flags every init, regular and ephemeral container, and every image volume (`volumes[].image`, its `pullPolicy`), whose image is not pinned by digest and whose imagePullPolicy — as written, or as the API server defaults it (Always for `latest` or no tag, IfNotPresent otherwise) — is not Always. Digest-pinned images pass with any policy: their content cannot change. A cluster running the AlwaysPullImages admission plugin rewrites the policy of every Pod at creation, but controllers\' templates keep the written value and are still reported; waive the control there.',
     rationale:
       'With IfNotPresent or Never a node starts whatever it cached under the tag: nodes drift apart after a tag is re-pushed, and a pod can start a private image another pod pulled, without the registry checking its own pull credentials.',
-    ...workloadRemediations({
-      action:
-        'Pin the image of container {{container}} of {{kind}} {{namespace}}/{{name}} by digest, or set its imagePullPolicy to Always',
-    }),
+    ...(() => {
+      const r = workloadRemediations({ action: ACTION });
+      return { remediation: r.remediation, remediations: { ...r.remediations, ...imageVolumeRemediations(VOLUME_ACTION) } };
+    })(),
     references: {
       links: ['https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy'],
     },
     messages: {
       notAlways: 'Container "{{container}}" ({{containerType}}) pulls the tag-referenced image "{{image}}" with imagePullPolicy {{policy}} ({{source}}).',
+      volumeNotAlways: 'Image volume "{{volume}}" pulls the tag-referenced image "{{image}}" with pullPolicy {{policy}} ({{source}}).',
     },
   },
   reads: WORKLOAD_KINDS,
   evaluate(snapshot, report) {
-    for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
+    for (const { w, containers, imageVolumes } of containerTargets(snapshot, { ephemeral: true })) {
       let failed = false;
       for (const c of containers) {
         const ref = parseImage(c.container.image);
@@ -47,6 +51,28 @@ export default defineControl({
           },
           path: `${c.path}.imagePullPolicy`,
           container: c.container.name,
+          observed: policy,
+          expected: 'Always (or an image pinned by digest)',
+        });
+      }
+      for (const v of imageVolumes) {
+        const ref = parseImage(v.reference);
+        if (ref?.digest) continue;
+        // The API server defaults an image volume's pullPolicy as it defaults a container's imagePullPolicy.
+        const policy = v.pullPolicy ?? defaultPullPolicy(ref);
+        if (policy === 'Always') continue;
+        failed = true;
+        report.fail(w.subject, {
+          remediationId: applyVolumeVia(w),
+          messageId: 'volumeNotAlways',
+          data: {
+            volume: v.name,
+            image: v.reference ?? '',
+            policy,
+            source: v.pullPolicy ? 'as written' : 'defaulted by the API server',
+            ...imageVolumePatch(w, v, { pullPolicy: 'Always' }),
+          },
+          path: `${v.path}.pullPolicy`,
           observed: policy,
           expected: 'Always (or an image pinned by digest)',
         });
