@@ -49,7 +49,7 @@ export default defineControl({
     area: 'workloads',
     severity: 'medium',
     description:
-      'Flags workloads whose pods get a ServiceAccount token mounted although, by a heuristic, they do not need it. Automount is resolved as the ServiceAccount admission plugin resolves it when it creates a pod: the pod spec\'s automountServiceAccountToken, else the ServiceAccount\'s, else true. "Does not need it" is a heuristic, not a fact: no RoleBinding or ClusterRoleBinding names the account (as a ServiceAccount, or by its User name system:serviceaccount:<namespace>:<name>), so the token grants nothing beyond what groups of identities get. Grants to the groups system:serviceaccounts, system:serviceaccounts:<namespace> and system:authenticated do not count: Kubernetes binds the first to every account by default, and none of them says what one workload needs. A workload that presents its token elsewhere (Vault\'s Kubernetes auth, a service mesh) needs it without any binding: waive it. A bound account passes, whether or not the workload really calls the API. A token projected by hand (a projected volume with a serviceAccountToken source without an audience, whose audience is then the API server) counts as mounted even with automount off. Static pods\' mirrors are not applicable: they get no token.',
+      'Flags workloads whose pods get a ServiceAccount token mounted although, by a heuristic, they do not need it. Automount is resolved as the ServiceAccount admission plugin resolves it when it creates a pod: the pod spec\'s automountServiceAccountToken, else the ServiceAccount\'s, else true. "Does not need it" is a heuristic, not a fact: no RoleBinding or ClusterRoleBinding names the account (as a ServiceAccount, or by its User name system:serviceaccount:<namespace>:<name>), so the token grants nothing beyond what groups of identities get. Grants to the groups system:serviceaccounts, system:serviceaccounts:<namespace> and system:authenticated do not count: Kubernetes binds the first to every account by default, and none of them says what one workload needs. A workload that presents its token elsewhere (Vault\'s Kubernetes auth, a service mesh) needs it without any binding: waive it. A bound account passes, whether or not the workload really calls the API. A token projected by hand (a projected volume with a serviceAccountToken source without an audience, whose audience is then the API server) counts as mounted even with automount off. Static pods\' mirrors are not applicable: they get no token. In a static scan (`-f`) a workload whose token is mounted and whose account no binding among the files names is not applicable: the files cannot show that the cluster holds no such binding.',
     rationale:
       'A mounted token is a credential waiting in the filesystem of every container in the pod: whoever gets code execution there can call the API server as the workload. Where the workload never uses it, it is pure exposure.',
     ...remediationsWithProjected({
@@ -86,6 +86,12 @@ export default defineControl({
       if (snapshot.namespacesLimited) {
         // "No binding grants it anything" is a claim about every namespace: a RoleBinding of any namespace can name the account.
         report.notAssessed(w.subject, `${snapshot.scopeText()}: no binding read grants ServiceAccount ${ns}/${r.serviceAccount} anything, but a RoleBinding in a namespace not read may. Scan every namespace to judge whether the token is needed.`);
+        continue;
+      }
+      if (snapshot.source === 'manifests') {
+        // "No binding grants it anything" is a claim about the whole cluster: the account's bindings (and the account
+        // itself, which may turn automount off) are usually deployed from other files.
+        report.notApplicable(w.subject, `A static scan sees only the bindings among the files: none of them names ServiceAccount ${ns}/${r.serviceAccount}, but one in the cluster may. Scan the cluster to judge whether the token is needed.`);
         continue;
       }
       if (projected >= 0) {
