@@ -10,7 +10,7 @@ export default defineControl({
     area: 'workloads',
     severity: 'medium',
     description:
-      'Flags every init, regular and ephemeral container that keeps NET_RAW: its securityContext.capabilities.drop names neither NET_RAW nor ALL (container runtimes grant NET_RAW by default), it adds NET_RAW or ALL back, or it is privileged (a privileged container has every capability). Names are read as the runtimes read them: in any case, with or without CAP_. Windows pods are not applicable.',
+      'Flags every init, regular and ephemeral container that keeps NET_RAW: its securityContext.capabilities.drop names neither NET_RAW nor ALL (container runtimes grant NET_RAW by default), it adds NET_RAW or ALL back, or it is privileged (a privileged container has every capability). Names are read as every runtime reads them: in any case; an added CAP_NET_RAW counts as NET_RAW (CRI-O grants it), but a dropped CAP_NET_RAW does not count as dropped (containerd prefixes every name with CAP_ and so drops CAP_CAP_NET_RAW, which is nothing). Windows pods are not applicable.',
     rationale:
       'NET_RAW lets a process open raw sockets: forge packets, spoof addresses on the pod network and answer ARP or DNS in place of others. Few applications need it (ping is the usual one, and ping sockets no longer do).',
     ...workloadRemediations({
@@ -36,7 +36,9 @@ export default defineControl({
         ? 'it is privileged, which grants every capability'
         : added.length
           ? `capabilities.add names ${added.join(' and ')}`
-          : 'capabilities.drop names neither NET_RAW nor ALL, and the runtime grants it by default';
+          : caps.drop.includes('CAP_NET_RAW')
+            ? 'capabilities.drop names CAP_NET_RAW, which containerd reads as CAP_CAP_NET_RAW and so drops nothing (write NET_RAW)'
+            : 'capabilities.drop names neither NET_RAW nor ALL, and the runtime grants it by default';
       // The lists are replaced whole by a strategic-merge patch: keep the other entries as written.
       const drop = dropped ? caps.rawDrop : [...caps.rawDrop, 'NET_RAW'];
       const add = caps.rawAdd.filter((x) => !['NET_RAW', 'ALL'].includes(capabilityName(x)));
