@@ -61,8 +61,10 @@ function controllerOf(obj: K8sObject) {
  * when both carry one, same uid): a Pod whose ReplicaSet is gone — or was not
  * part of the manifests scanned — is reported itself rather than by nobody. A
  * ReplicaSet that still runs Pods of a template its Deployment no longer has
- * is reported itself too (runsSupersededTemplate), and so is a StatefulSet's
- * Pod of an older revision (ofOlderRevision).
+ * is reported itself too (runsSupersededTemplate), and so are a CronJob's Job
+ * still running from a job template the CronJob no longer has
+ * (runsSupersededJobTemplate) and a StatefulSet's Pod of an older revision
+ * (ofOlderRevision).
  */
 export function isReportedThroughOwner(obj: K8sObject, snapshot?: Snapshot): boolean {
   const owners = TEMPLATE_OWNERS[obj.kind];
@@ -73,6 +75,7 @@ export function isReportedThroughOwner(obj: K8sObject, snapshot?: Snapshot): boo
   const owner = key ? snapshot.get(key, obj.metadata.namespace, ref.name) : undefined;
   if (!owner || (ref.uid && owner.metadata.uid && ref.uid !== owner.metadata.uid)) return false;
   if (obj.kind === 'ReplicaSet' && runsSupersededTemplate(obj, owner)) return false;
+  if (obj.kind === 'Job' && runsSupersededJobTemplate(obj, owner)) return false;
   return !(obj.kind === 'Pod' && ref.kind === 'StatefulSet' && ofOlderRevision(obj, owner));
 }
 
@@ -120,6 +123,44 @@ function sameIgnoringHash(rsTemplate: unknown, template: unknown): boolean {
   return isDeepStrictEqual(withoutHash, template);
 }
 
+/**
+ * The labels the API server adds to a Job's pod template when it generates the Job's selector (job strategy,
+ * generateSelector; every Job a CronJob creates has one): they are not in the CronJob's job template.
+ */
+const JOB_TEMPLATE_LABELS = ['batch.kubernetes.io/controller-uid', 'batch.kubernetes.io/job-name', 'controller-uid', 'job-name'];
+
+/**
+ * Whether a CronJob's Job that has not finished runs a pod template its CronJob no longer has: the CronJob was
+ * changed after the Job was created (the CronJob controller copies `spec.jobTemplate.spec` into the Job once, and a
+ * Job's template cannot change). Its Pods run the old template, so the Job is reported itself. A finished Job
+ * (condition Complete or Failed) runs nothing and stays with its CronJob. Compared as stored, but for the labels
+ * generateSelector adds.
+ */
+function runsSupersededJobTemplate(job: K8sObject, cronJob: K8sObject): boolean {
+  let out = superseded.get(job);
+  if (out === undefined) {
+    const conditions = (job.status as { conditions?: { type?: string; status?: string }[] } | undefined)?.conditions;
+    const finished = Array.isArray(conditions) && conditions.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+    const template = (cronJob.spec as { jobTemplate?: { spec?: { template?: unknown } } } | undefined)?.jobTemplate?.spec?.template;
+    out = !finished && !isDeepStrictEqual(withoutLabels(templateOfJob(job), JOB_TEMPLATE_LABELS), withoutLabels(template, JOB_TEMPLATE_LABELS));
+    superseded.set(job, out);
+  }
+  return out;
+}
+
+function templateOfJob(job: K8sObject): unknown {
+  return (job.spec as { template?: unknown } | undefined)?.template;
+}
+
+/** A pod template without these labels, and with an empty `labels` or `metadata` dropped, for comparing. */
+function withoutLabels(template: unknown, drop: readonly string[]): unknown {
+  if (!template || typeof template !== 'object') return template;
+  const { metadata, ...rest } = template as { metadata?: Record<string, unknown> };
+  const { labels, ...meta } = (metadata ?? {}) as { labels?: Record<string, string> };
+  const kept = Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => !drop.includes(k)));
+  const m: Record<string, unknown> = Object.keys(kept).length > 0 ? { ...meta, labels: kept } : meta;
+  return Object.keys(m).length > 0 ? { ...rest, metadata: m } : rest;
+}
 
 /**
  * Whether a change to a workload's pod template reaches its running Pods by itself. A Deployment, and a DaemonSet or
