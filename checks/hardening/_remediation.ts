@@ -9,7 +9,7 @@
  */
 import type { Reporter } from '../../src/engine/types.ts';
 import { serverAtLeast, type Snapshot } from '../../src/model/snapshot.ts';
-import { containersOf, podsWithOwnEphemeralContainers, templateChangesRollOut, workloads, type ContainerRef, type Workload } from '../../src/model/workloads.ts';
+import { containersOf, isAddedContainer, podsWithOwnContainers, templateChangesRollOut, workloads, type ContainerRef, type Workload } from '../../src/model/workloads.ts';
 
 /** The patch command every workload remediation uses, with `{{kindLower}}` and `{{patch}}` from containerPatch/podSpecPatch. */
 export const PATCH_COMMAND = 'kubectl -n {{namespace}} patch {{kindLower}} {{name}} --type=strategic -p {{patch}}';
@@ -21,9 +21,10 @@ export const PATCH_COMMAND = 'kubectl -n {{namespace}} patch {{kindLower}} {{nam
  *   of its own, a DaemonSet or StatefulSet updated OnDelete);
  * - `pod`: a Pod's spec cannot be changed, apart from its containers' images;
  * - `job`: a Job's pod template cannot be changed;
- * - `ephemeral`: an ephemeral container cannot be changed or removed at all.
+ * - `ephemeral`: an ephemeral container cannot be changed or removed at all;
+ * - `added`: a container a controller's Pod has and its template does not, added at admission (isAddedContainer).
  */
-export type WorkloadApply = 'patch-live' | 'pod' | 'job' | 'ephemeral';
+export type WorkloadApply = 'patch-live' | 'pod' | 'job' | 'ephemeral' | 'added';
 
 export interface WorkloadFix {
   /** What to change, one sentence without a final stop, with the finding's placeholders. */
@@ -51,6 +52,7 @@ export function workloadRemediations(fix: WorkloadFix): { remediation: string; r
       job: `${fix.action}. A Job's pod template cannot be changed: make the change in the manifest of Job {{name}}, then delete the Job and create it again.${others}`,
       ephemeral:
         'Ephemeral container {{container}} of Pod {{namespace}}/{{name}} cannot be changed or removed: delete the Pod (a controller that owns it creates a new one without the container), and give the setting to future debug containers (kubectl debug --custom=<partial container spec>).',
+      added: `${fix.action}. Container {{container}} is not in the pod template of the controller that created Pod {{namespace}}/{{name}}: it was added when the Pod was created (a mutating admission webhook, such as a service mesh's or a secrets agent's sidecar injector), and is added again to every replacement. Make the change where it is injected (the injector's template or configuration, or the annotation on the controller's pod template that the injector reads), then restart the controller's Pods.`,
     },
   };
 }
@@ -62,6 +64,7 @@ export function workloadRemediations(fix: WorkloadFix): { remediation: string; r
  */
 export function applyVia(w: Workload, c?: ContainerRef, opts: { imageOnly?: boolean; suspendedJob?: boolean } = {}): WorkloadApply | undefined {
   if (c?.type === 'ephemeralContainers') return 'ephemeral';
+  if (c && isAddedContainer(c)) return 'added';
   switch (w.subject.kind) {
     case 'Pod':
       return opts.imageOnly ? undefined : 'pod';
@@ -92,13 +95,15 @@ export function podSpecPatch(w: Workload, fragment: Record<string, unknown>): { 
   return { kindLower: w.subject.kind.toLowerCase(), patch: JSON.stringify(nest(w.specPath, fragment)) };
 }
 
-const targets = new WeakMap<Snapshot, Map<boolean, readonly ContainerTarget[]>>();
+const targets = new WeakMap<Snapshot, Map<string, readonly ContainerTarget[]>>();
 
 export interface ContainerTarget {
   w: Workload;
   containers: readonly ContainerRef[];
-  /** The pod spec's image volumes; none for a Pod listed only for its own ephemeral containers (its owner reports them). */
+  /** The pod spec's image volumes; none for a Pod listed for its own containers only (its controller reports its volumes). */
   imageVolumes: readonly ImageVolumeRef[];
+  /** A controller-owned Pod judged for its own containers only (podsWithOwnContainers): failures, never a pass. */
+  ownOnly?: true;
 }
 
 /**
@@ -159,43 +164,47 @@ export function imageVolumePatch(w: Workload, v: ImageVolumeRef, fragment: Recor
 /**
  * Every workload subject with its containers, plus controller-owned Pods that
  * carry ephemeral containers of their own (`kubectl debug`), with those
- * ephemeral containers only: no template holds them. Memoised per snapshot
- * (nine controls ask for the same list): shared, so read-only.
+ * ephemeral containers only: no template holds them. With `added`, those Pods
+ * also carry the init and regular containers their controller's template does
+ * not have (a webhook's injected sidecar; see podsWithOwnContainers). Memoised
+ * per snapshot (nine controls ask for the same list): shared, so read-only.
  */
-export function containerTargets(snapshot: Snapshot, opts: { ephemeral: boolean }): readonly ContainerTarget[] {
+export function containerTargets(snapshot: Snapshot, opts: { ephemeral: boolean; added?: boolean }): readonly ContainerTarget[] {
   let bySnapshot = targets.get(snapshot);
   if (!bySnapshot) targets.set(snapshot, (bySnapshot = new Map()));
-  let list = bySnapshot.get(opts.ephemeral);
-  if (!list) bySnapshot.set(opts.ephemeral, (list = listTargets(snapshot, opts)));
+  const key = `${opts.ephemeral}/${opts.added === true}`;
+  let list = bySnapshot.get(key);
+  if (!list) bySnapshot.set(key, (list = listTargets(snapshot, opts)));
   return list;
 }
 
 /**
- * Judge each container (ephemeral ones included) of each Linux workload: a Windows pod is not applicable, for
- * `windowsReason`; a workload none of whose containers `judge` fails (it returns true when it reported a failure) passes.
+ * Judge each container (ephemeral ones, and those added to a controller's Pods at admission, included) of each
+ * Linux workload: a Windows pod is not applicable, for `windowsReason`; a workload none of whose containers `judge`
+ * fails (it returns true when it reported a failure) passes. A Pod judged for its own containers only is reported
+ * for their failures, never passed nor not applicable: its controller is the subject for the rest.
  */
 export function judgeLinuxContainers(snapshot: Snapshot, report: Reporter, windowsReason: string, judge: (w: Workload, c: ContainerRef) => boolean): void {
-  for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
+  for (const { w, containers, ownOnly } of containerTargets(snapshot, { ephemeral: true, added: true })) {
     if (w.podSpec.os?.name === 'windows') {
-      report.notApplicable(w.subject, windowsReason);
+      if (!ownOnly) report.notApplicable(w.subject, windowsReason);
       continue;
     }
     let failed = false;
     for (const c of containers) if (judge(w, c)) failed = true;
-    if (!failed) report.pass(w.subject);
+    if (!failed && !ownOnly) report.pass(w.subject);
   }
 }
 
-function listTargets(snapshot: Snapshot, opts: { ephemeral: boolean }): ContainerTarget[] {
+function listTargets(snapshot: Snapshot, opts: { ephemeral: boolean; added?: boolean }): ContainerTarget[] {
   const out: ContainerTarget[] = workloads(snapshot).map((w) => ({
     w,
     containers: containersOf(w.podSpec, w.specPath).filter((c) => opts.ephemeral || c.type !== 'ephemeralContainers'),
     imageVolumes: imageVolumesOf(w),
   }));
-  if (opts.ephemeral) {
-    for (const w of podsWithOwnEphemeralContainers(snapshot)) {
-      out.push({ w, containers: containersOf(w.podSpec, w.specPath).filter((c) => c.type === 'ephemeralContainers'), imageVolumes: [] });
-    }
+  for (const { w, containers } of podsWithOwnContainers(snapshot)) {
+    const own = containers.filter((c) => (c.type === 'ephemeralContainers' ? opts.ephemeral : opts.added === true));
+    if (own.length > 0) out.push({ w, containers: own, imageVolumes: [], ownOnly: true });
   }
   return out;
 }

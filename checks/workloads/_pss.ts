@@ -34,7 +34,7 @@ import {
   type PssViolation,
 } from '../../src/model/pss.ts';
 import type { Snapshot } from '../../src/model/snapshot.ts';
-import { WORKLOAD_KINDS, podsWithOwnEphemeralContainers, templateChangesRollOut, workloads, type Workload } from '../../src/model/workloads.ts';
+import { WORKLOAD_KINDS, isAddedContainer, podsWithOwnContainers, templateChangesRollOut, workloads, type ContainerRef, type Workload } from '../../src/model/workloads.ts';
 
 /** Kinds every PSS control reads: the workloads, and namespaces for their `enforce-version` label. */
 export const PSS_READS = [...WORKLOAD_KINDS, 'namespaces'] as const;
@@ -262,6 +262,8 @@ const APPLY: Record<string, string> = {
   job: "A Job's pod template cannot be changed in place: fix the manifest of Job {{name}} and recreate the Job.",
   ephemeral:
     'Ephemeral container {{container}} cannot be changed or removed: delete Pod {{name}} (its controller, if any, recreates it without the container), and start debug containers with a compliant securityContext (kubectl debug --profile=restricted).',
+  added:
+    "Container {{container}} is not in the pod template of the controller that created Pod {{name}}: it was added when the Pod was created (a mutating admission webhook, such as a service mesh's or a secrets agent's sidecar injector), and is added again to every replacement. Make the change where it is injected (the injector's template or configuration, or the annotation on the controller's pod template that the injector reads), then restart the controller's Pods.",
   manual: 'Change it in the manifest {{kind}} {{name}} is deployed from, and apply that again.',
 };
 
@@ -341,7 +343,9 @@ export function pssControl(spec: PssControlSpec): Control {
     messages: { ...PSS_MESSAGES[spec.check], ...unpinnedMessages(PSS_MESSAGES[spec.check]) },
   };
 
-  const report1 = (snapshot: Snapshot, w: Workload, ephemeralOnly: boolean, reporter: Parameters<Control['evaluate']>[1]) => {
+  // `only`: the containers of a controller-owned Pod that its controller's template does not hold (podsWithOwnContainers):
+  // their violations are reported, nothing else (the rest of the Pod is judged through the controller), and no pass.
+  const report1 = (snapshot: Snapshot, w: Workload, only: readonly ContainerRef[] | undefined, reporter: Parameters<Control['evaluate']>[1]) => {
     let choice = pssVersionFor(namespaceLabels(snapshot, w.subject.namespace), snapshot.serverVersion);
     let result = evaluatePssCheck(spec.check, w.podMeta as ObjectMeta, w.podSpec, w.specPath, choice.version);
     let pinnedBefore: string | undefined;
@@ -358,7 +362,7 @@ export function pssControl(spec: PssControlSpec): Control {
       }
     }
     if (!result) {
-      if (!ephemeralOnly)
+      if (!only)
         reporter.notApplicable(
           w.subject,
           `The ${level} check ${spec.check} applies from ${formatPssVersion(pssCheckSince(spec.check))}; this workload is evaluated at ${versionSentence(choice, w.subject.namespace)}.`,
@@ -366,19 +370,20 @@ export function pssControl(spec: PssControlSpec): Control {
       return;
     }
     if (result.status === 'exempt') {
-      if (!ephemeralOnly) reporter.notApplicable(w.subject, `Exempt: ${result.exemption} (evaluated at ${versionSentence(choice, w.subject.namespace)}).`);
+      if (!only) reporter.notApplicable(w.subject, `Exempt: ${result.exemption} (evaluated at ${versionSentence(choice, w.subject.namespace)}).`);
       return;
     }
-    const violations = ephemeralOnly ? result.violations.filter((v) => v.containerType === 'ephemeralContainers') : result.violations;
+    const violations = only ? result.violations.filter((v) => only.some((c) => c.type === v.containerType && c.container.name === v.container)) : result.violations;
     if (violations.length === 0) {
-      if (!ephemeralOnly) reporter.pass(w.subject);
+      if (!only) reporter.pass(w.subject);
       return;
     }
     const ctx: FixContext = { meta: (w.podMeta ?? {}) as ObjectMeta, spec: w.podSpec, specPath: w.specPath };
     for (const v of violations) {
       const placement = spec.placement?.(v, ctx) ?? (v.container !== undefined ? 'container' : 'pod');
       if (!spec.remediation[placement]) throw new Error(`${spec.id}: no remediation for placement "${placement}"`);
-      const apply = applyMode(w, v, spec.fix(v, ctx));
+      const injected = only?.some((c) => isAddedContainer(c) && c.type === v.containerType && c.container.name === v.container);
+      const apply = injected ? { mode: 'added', data: undefined } : applyMode(w, v, spec.fix(v, ctx));
       reporter.fail(w.subject, {
         messageId: pinnedBefore ? `${v.rule}${UNPINNED}` : v.rule,
         remediationId: `${placement}-${apply.mode}`,
@@ -401,8 +406,8 @@ export function pssControl(spec: PssControlSpec): Control {
     meta,
     reads: PSS_READS,
     evaluate(snapshot, reporter) {
-      for (const w of workloads(snapshot)) report1(snapshot, w, false, reporter);
-      for (const w of podsWithOwnEphemeralContainers(snapshot)) report1(snapshot, w, true, reporter);
+      for (const w of workloads(snapshot)) report1(snapshot, w, undefined, reporter);
+      for (const { w, containers } of podsWithOwnContainers(snapshot)) report1(snapshot, w, containers, reporter);
     },
   });
 }

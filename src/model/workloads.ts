@@ -238,28 +238,83 @@ export function workloads(snapshot: Snapshot): readonly Workload[] {
   return sorted;
 }
 
-const ephemeralCache = new WeakMap<Snapshot, readonly Workload[]>();
+/** A Pod that workloads() leaves to its controller, with the containers of its own (see podsWithOwnContainers). */
+export interface OwnContainers {
+  w: Workload;
+  containers: readonly ContainerRef[];
+}
+
+const ownCache = new WeakMap<Snapshot, readonly OwnContainers[]>();
+const added = new WeakSet<ContainerRef>();
+
+/** Whether a container is one podsWithOwnContainers found added to a controller's Pod at admission (not an ephemeral one). */
+export function isAddedContainer(c: ContainerRef): boolean {
+  return added.has(c);
+}
 
 /**
- * Pods that `workloads()` leaves to their controller but that carry ephemeral
- * containers (`kubectl debug`): no template holds those, so they are visible
- * only on the Pod. Controls that inspect containers report these Pods for their
- * ephemeral containers only.
+ * Pods that `workloads()` leaves to their controller but that run containers the
+ * controller's template does not hold, with those containers:
+ * - ephemeral containers (`kubectl debug`), on every Pod that has them;
+ * - init and regular containers added when the Pod was created: a name the
+ *   template does not have among its containers of that type. A mutating
+ *   admission webhook adds them (a service mesh's proxy and its init container,
+ *   a secrets agent), and PodSecurity admission judges the Pod with them, but
+ *   the template never shows them. Pods of one controller that carry the same
+ *   added containers (alike but for the service-account token's mount) give
+ *   them once, on the first such Pod by name: they are one finding, not one per
+ *   replica.
+ * No template holds these containers, so they are visible only on the Pod.
+ * Controls that inspect containers report these Pods for these containers only,
+ * and do not pass them: the rest of the Pod is judged through its controller.
  */
-export function podsWithOwnEphemeralContainers(snapshot: Snapshot): readonly Workload[] {
-  const hit = ephemeralCache.get(snapshot);
+export function podsWithOwnContainers(snapshot: Snapshot): readonly OwnContainers[] {
+  const hit = ownCache.get(snapshot);
   if (hit) return hit;
-  const out: Workload[] = [];
-  for (const pod of snapshot.list('pods')) {
+  const out: OwnContainers[] = [];
+  const seen = new Set<string>();
+  const pods = [...snapshot.list('pods')].sort((a, b) => cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name));
+  for (const pod of pods) {
     const spec = pod.spec as PodSpec | undefined;
-    if (!Array.isArray(spec?.ephemeralContainers) || spec.ephemeralContainers.length === 0) continue;
-    if (!isReportedThroughOwner(pod, snapshot)) continue;
+    if (!spec || !isReportedThroughOwner(pod, snapshot)) continue;
     const w = workloadOf(pod);
-    if (w) out.push(w);
+    if (!w) continue;
+    const own: ContainerRef[] = [];
+    const extra = addedContainers(pod, w, snapshot);
+    if (extra.length > 0) {
+      const ref = controllerOf(pod)!;
+      const key = `${pod.metadata.namespace ?? ''}/${ref.kind}/${ref.name}/${JSON.stringify(extra.map((c) => [c.type, withoutTokenMount(c.container)]))}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        for (const c of extra) added.add(c);
+        own.push(...extra);
+      }
+    }
+    own.push(...containersOf(w.podSpec, w.specPath).filter((c) => c.type === 'ephemeralContainers'));
+    if (own.length > 0) out.push({ w, containers: own });
   }
-  const sorted = sortWorkloads(out);
-  ephemeralCache.set(snapshot, sorted);
-  return sorted;
+  const frozen = Object.freeze(out);
+  ownCache.set(snapshot, frozen);
+  return frozen;
+}
+
+/** The init and regular containers of a Pod whose name its controller's template does not have among containers of that type. */
+function addedContainers(pod: K8sObject, w: Workload, snapshot: Snapshot): ContainerRef[] {
+  const ref = controllerOf(pod);
+  const key = ref ? kindKeyOf(ref.kind) : undefined;
+  const owner = ref && key ? snapshot.get(key, pod.metadata.namespace, ref.name) : undefined;
+  const template = owner ? templateOf(owner)?.spec : undefined;
+  if (!template) return [];
+  const names = (type: 'initContainers' | 'containers') => new Set((template[type] ?? []).map((c) => c.name));
+  const known = { initContainers: names('initContainers'), containers: names('containers') };
+  return containersOf(w.podSpec, w.specPath).filter((c) => c.type !== 'ephemeralContainers' && !known[c.type].has(c.container.name));
+}
+
+/** A container without the mount of the Pod's service-account token volume (`kube-api-access-<random>`, one name per Pod). */
+function withoutTokenMount(c: Container): Container {
+  const mounts = c.volumeMounts;
+  if (!Array.isArray(mounts)) return c;
+  return { ...c, volumeMounts: mounts.filter((m) => !m.name?.startsWith('kube-api-access-')) };
 }
 
 export type ContainerType = 'initContainers' | 'containers' | 'ephemeralContainers';

@@ -149,7 +149,7 @@ spec: {securityContext: {runAsUser: 0}, containers: [{name: c, image: c:1}]}
     for (const c of PSS_CONTROLS) {
       const ids = Object.keys(c.meta.remediations ?? {});
       expect(ids.length).toBeGreaterThan(0);
-      for (const id of ids) expect(id).toMatch(/-(patch|patch-live|pod|job|ephemeral|manual)$/);
+      for (const id of ids) expect(id).toMatch(/-(patch|patch-live|pod|job|ephemeral|added|manual)$/);
       for (const t of Object.values(c.meta.remediations!)) expect(t).not.toMatch(/\{\{(snippet|apply|where)\}\}/);
     }
   });

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { workloads } from '../../src/model/workloads.ts';
+import { allControls } from '../../src/engine/registry.ts';
+import { evaluate } from '../../src/engine/run.ts';
+import { isAddedContainer, podsWithOwnContainers, workloads } from '../../src/model/workloads.ts';
 import { snapshotFromYaml } from '../helpers/snapshot.ts';
 
 const subjects = (yaml: string) => workloads(snapshotFromYaml(yaml)).map((w) => `${w.subject.kind}/${w.subject.name}`);
@@ -77,5 +80,56 @@ describe('workloads(): a CronJob and its Jobs', () => {
   it('compares a template without labels with the Job that has only the generated ones', () => {
     const bare = (y: string) => y.replace('metadata: {labels: {app: cron}}', 'metadata: {}').replace(/app: cron, (batch\.kubernetes\.io\/controller-uid)/g, '$1');
     expect(subjects(bare(cronJob(true)) + '---' + bare(job(ACTIVE)))).toEqual(['CronJob/cron']);
+  });
+});
+
+describe('podsWithOwnContainers(): what a controller-owned Pod runs that its template does not hold', () => {
+  const fixture = readFileSync(new URL('../checks/pod-privileged/fail.injected-sidecar.yaml', import.meta.url), 'utf8');
+  const own = (yaml: string) =>
+    podsWithOwnContainers(snapshotFromYaml(yaml)).map(({ w, containers }) => ({
+      pod: w.subject.name,
+      containers: containers.map((c) => `${c.path} ${c.container.name}${isAddedContainer(c) ? ' (added)' : ''}`),
+    }));
+
+  it('gives the containers a webhook added to the Pods, once for replicas that carry them alike', () => {
+    expect(own(fixture)).toEqual([
+      { pod: 'meshed-f6464fb44-plr4k', containers: ['spec.initContainers[0] mesh-init (added)', 'spec.containers[1] mesh-proxy (added)'] },
+    ]);
+  });
+
+  it('gives added containers that differ between replicas on each Pod that differs', () => {
+    const yaml = fixture.replace(/(zfvrh[\s\S]*?mesh-proxy:)latest/, '$11.1');
+    expect(own(yaml).map((o) => o.pod)).toEqual(['meshed-f6464fb44-plr4k', 'meshed-f6464fb44-zfvrh']);
+  });
+
+  it('gives ephemeral containers on every Pod that has them', () => {
+    const yaml = fixture.replace(
+      /(zfvrh[\s\S]*?)(  volumes:)/,
+      '$1  ephemeralContainers: [{name: debugger, image: busybox:1.36, securityContext: {privileged: true}}]\n$2',
+    );
+    expect(own(yaml)[1]).toEqual({ pod: 'meshed-f6464fb44-zfvrh', containers: ['spec.ephemeralContainers[0] debugger'] });
+  });
+
+  it('gives nothing for Pods whose containers are all in the template, nor for a Pod reported itself', () => {
+    const clean = fixture.replace(/ {4}- name: mesh-proxy[\s\S]*?readOnly: true\}\]\n/g, '').replace(/ {2}initContainers:\n[\s\S]*?readOnly: true\}\]\n/g, '');
+    expect(own(clean)).toEqual([]);
+    // Its ReplicaSet gone, the Pod is a subject of its own, judged whole.
+    expect(own(fixture.replace(/kind: ReplicaSet\n[\s\S]*?---\n/, ''))).toEqual([]);
+  });
+});
+
+describe('a container added at admission, as the controls report it', () => {
+  const fixture = readFileSync(new URL('../checks/pod-privileged/fail.injected-sidecar.yaml', import.meta.url), 'utf8');
+  it('says where the container comes from instead of sending the user to the controller, whose template lacks it', () => {
+    const controls = allControls().filter((c) => ['pod-privileged', 'pod-capabilities-added'].includes(c.meta.id));
+    const { results } = evaluate(snapshotFromYaml(fixture), controls);
+    const fails = results.filter((r) => r.status === 'fail');
+    expect(fails.map((r) => `${r.controlId} ${r.subject.kind}/${r.subject.name} ${r.container}`)).toEqual([
+      'pod-capabilities-added Pod/meshed-f6464fb44-plr4k mesh-init',
+      'pod-privileged Pod/meshed-f6464fb44-plr4k mesh-proxy',
+    ]);
+    for (const r of fails) expect(r.remediation).toContain('it was added when the Pod was created');
+    // The Pod is judged for its added containers only: the Deployment is the passing subject, not the Pod too.
+    expect(results.filter((r) => r.status === 'pass').map((r) => `${r.controlId} ${r.subject.kind}`)).toEqual(['pod-capabilities-added Deployment', 'pod-privileged Deployment']);
   });
 });
