@@ -24,7 +24,7 @@ export default defineControl({
   },
   reads: WORKLOAD_KINDS,
   evaluate(snapshot, report) {
-    for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
+    for (const { w, containers, ownOnly } of containerTargets(snapshot, { ephemeral: true, added: true })) {
       let failed = false;
       for (const m of hostPathMounts(w.podSpec, containers)) {
         const why = sensitivity(m.hostPath);
@@ -39,7 +39,7 @@ export default defineControl({
           expected: 'no mount of this host path',
         });
       }
-      if (!failed) report.pass(w.subject);
+      if (!failed && !ownOnly) report.pass(w.subject);
     }
   },
 });

@@ -28,7 +28,7 @@ export default defineControl({
   },
   reads: WORKLOAD_KINDS,
   evaluate(snapshot, report) {
-    for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
+    for (const { w, containers, ownOnly } of containerTargets(snapshot, { ephemeral: true, added: true })) {
       let failed = false;
       for (const m of hostPathMounts(w.podSpec, containers)) {
         if (!m.writable && !m.submountsWritable) continue;
@@ -51,7 +51,7 @@ export default defineControl({
           ...(m.writable ? {} : { severity: 'medium' as const }),
         });
       }
-      if (!failed) report.pass(w.subject);
+      if (!failed && !ownOnly) report.pass(w.subject);
     }
   },
 });

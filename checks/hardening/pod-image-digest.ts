@@ -39,7 +39,7 @@ export default defineControl({
   },
   reads: WORKLOAD_KINDS,
   evaluate(snapshot, report) {
-    for (const { w, containers, imageVolumes } of containerTargets(snapshot, { ephemeral: true })) {
+    for (const { w, containers, imageVolumes, ownOnly } of containerTargets(snapshot, { ephemeral: true, added: true })) {
       let failed = false;
       for (const c of containers) {
         const image = c.container.image ?? '';
@@ -71,7 +71,7 @@ export default defineControl({
           expected: 'an image reference with @sha256:<digest>',
         });
       }
-      if (!failed) report.pass(w.subject);
+      if (!failed && !ownOnly) report.pass(w.subject);
     }
   },
 });

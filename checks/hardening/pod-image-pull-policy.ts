@@ -30,7 +30,7 @@ export default defineControl({
   },
   reads: WORKLOAD_KINDS,
   evaluate(snapshot, report) {
-    for (const { w, containers, imageVolumes } of containerTargets(snapshot, { ephemeral: true })) {
+    for (const { w, containers, imageVolumes, ownOnly } of containerTargets(snapshot, { ephemeral: true, added: true })) {
       let failed = false;
       for (const c of containers) {
         const ref = parseImage(c.container.image);
@@ -77,7 +77,7 @@ export default defineControl({
           expected: 'Always (or an image pinned by digest)',
         });
       }
-      if (!failed) report.pass(w.subject);
+      if (!failed && !ownOnly) report.pass(w.subject);
     }
   },
 });

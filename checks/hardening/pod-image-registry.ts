@@ -43,7 +43,7 @@ export default defineControl({
       return p;
     });
     const allowed = entries.join(', ');
-    for (const { w, containers, imageVolumes } of containerTargets(snapshot, { ephemeral: true })) {
+    for (const { w, containers, imageVolumes, ownOnly } of containerTargets(snapshot, { ephemeral: true, added: true })) {
       let failed = false;
       for (const c of containers) {
         const ref = parseImage(c.container.image);
@@ -79,7 +79,7 @@ export default defineControl({
           expected: `one of: ${allowed}`,
         });
       }
-      if (!failed) report.pass(w.subject);
+      if (!failed && !ownOnly) report.pass(w.subject);
     }
   },
 });

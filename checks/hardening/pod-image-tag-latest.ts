@@ -44,7 +44,7 @@ export default defineControl({
   },
   reads: WORKLOAD_KINDS,
   evaluate(snapshot, report) {
-    for (const { w, containers, imageVolumes } of containerTargets(snapshot, { ephemeral: true })) {
+    for (const { w, containers, imageVolumes, ownOnly } of containerTargets(snapshot, { ephemeral: true, added: true })) {
       let failed = false;
       for (const c of containers) {
         const image = c.container.image ?? '';
@@ -76,7 +76,7 @@ export default defineControl({
           expected: 'a version tag or a digest',
         });
       }
-      if (!failed) report.pass(w.subject);
+      if (!failed && !ownOnly) report.pass(w.subject);
     }
   },
 });

@@ -30,7 +30,7 @@ export default defineControl({
   },
   reads: WORKLOAD_KINDS,
   evaluate(snapshot, report) {
-    for (const { w, containers } of containerTargets(snapshot, { ephemeral: true })) {
+    for (const { w, containers, ownOnly } of containerTargets(snapshot, { ephemeral: true, added: true })) {
       let failed = false;
       for (const c of containers) {
         const name = c.container.name;
@@ -63,7 +63,7 @@ export default defineControl({
           });
         });
       }
-      if (!failed) report.pass(w.subject);
+      if (!failed && !ownOnly) report.pass(w.subject);
     }
   },
 });
