@@ -12,8 +12,8 @@
 import { CLUSTER_SUBJECT } from '../../src/engine/run.ts';
 import { defineControl, type Area, type Control, type ControlMeta, type Reporter, type Severity } from '../../src/engine/types.ts';
 import type { Container, K8sObject, PodSpec } from '../../src/model/k8s.ts';
-import { ComponentFlags, parseVersion, type ControlPlaneComponent, type EffectiveFlag, type FlagOccurrence } from '../../src/model/flags.ts';
-import { detectDistribution, managedControlPlane, type ManagedDetection } from '../../src/model/managed.ts';
+import { COMPONENTS, ComponentFlags, parseVersion, type ControlPlaneComponent, type EffectiveFlag, type FlagOccurrence } from '../../src/model/flags.ts';
+import { detectDistribution, detectManaged, managedControlPlane, type ManagedDetection } from '../../src/model/managed.ts';
 import type { Snapshot } from '../../src/model/snapshot.ts';
 import { subjectOf, type SubjectRef } from '../../src/model/workloads.ts';
 
@@ -38,9 +38,13 @@ export interface MirrorPod {
 
 function isMirrorPodOf(pod: K8sObject, component: ControlPlaneComponent): boolean {
   const labels = pod.metadata.labels ?? {};
-  if (labels.component !== component) return false;
-  // kubeadm labels static pods tier=control-plane; mirror pods carry the kubelet's config.mirror annotation.
-  return labels.tier === 'control-plane' || !!pod.metadata.annotations?.['kubernetes.io/config.mirror'] || pod.metadata.name.startsWith(`${component}-`);
+  const mirror = !!pod.metadata.annotations?.['kubernetes.io/config.mirror'];
+  // kubeadm (and RKE2) label static pods component=<name>, tier=control-plane; mirror pods carry the kubelet's
+  // config.mirror annotation.
+  if (labels.component === component) return labels.tier === 'control-plane' || mirror || pod.metadata.name.startsWith(`${component}-`);
+  // kops labels them k8s-app=<name> instead: a mirror pod, or its manifest file (named after the component) in a static scan.
+  if (labels['k8s-app'] === component) return mirror || pod.metadata.name === component;
+  return false;
 }
 
 function containerOf(spec: PodSpec, component: ControlPlaneComponent): number {
@@ -80,9 +84,20 @@ export type Visibility =
   | { kind: 'managed'; detection: ManagedDetection }
   | { kind: 'hidden'; reason: string };
 
+/**
+ * The managed service running the control plane, as managed.ts detects it, except that a node's providerID alone
+ * (aws://, gce://, …) does not make a control plane managed when a control-plane mirror pod is visible here: kops on
+ * EC2 labels its static pods k8s-app=<component>, which managed.ts does not look for, and is self-managed.
+ */
+export function managedControlPlaneOf(snapshot: Snapshot): ManagedDetection | undefined {
+  const managed = managedControlPlane(snapshot);
+  if (!managed || !COMPONENTS.some((c) => mirrorPods(snapshot, c).length > 0)) return managed;
+  return detectManaged({ gitVersion: snapshot.serverVersion?.gitVersion, nodes: snapshot.list('nodes'), controlPlanePodsVisible: true });
+}
+
 /** Whether a component's flags can be read, and if not, why. */
 export function visibility(snapshot: Snapshot, component: ControlPlaneComponent): Visibility {
-  const managed = managedControlPlane(snapshot);
+  const managed = managedControlPlaneOf(snapshot);
   if (managed) return { kind: 'managed', detection: managed };
   if (!snapshot.readsNamespace('kube-system')) {
     return { kind: 'hidden', reason: `${snapshot.scopeText()}; kube-system, where control-plane mirror pods live, was not read.` };

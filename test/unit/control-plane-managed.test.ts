@@ -2,6 +2,7 @@
  * Managed-cluster detection as a table, and the promise that matters most:
  * on a managed control plane, no control-plane control ever fails (or passes).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONTROL_PLANE_CONTROLS } from '../../checks/control-plane/index.ts';
 import { evaluate } from '../../src/engine/run.ts';
@@ -131,6 +132,28 @@ describe('control-plane controls on managed clusters', () => {
       for (const r of flagResults) expect(r.message).toMatch(/Benchmark|benchmark|documentation/);
     });
   }
+});
+
+describe('kops on EC2: self-managed, its static pods labelled k8s-app=<component>', () => {
+  // kops (nodeup) writes /etc/kubernetes/manifests/kube-apiserver.manifest with labels {k8s-app: kube-apiserver} and
+  // runs etcd under etcd-manager; the nodes are EC2 instances (providerID aws://). Nothing of it is Amazon EKS.
+  const yaml = readFileSync(new URL('../checks/apiserver-authz-not-always-allow/fail.kops-on-aws.yaml', import.meta.url), 'utf8');
+  const snapshot = snapshotFromYaml(yaml, { serverVersion: { gitVersion: 'v1.37.2', major: '1', minor: '37' } }).withExtras({ collectedAt: '2026-11-23T00:00:00Z' });
+  const byId = (id: string) => evaluate(snapshot, CONTROL_PLANE_CONTROLS.filter((c) => c.meta.id === id)).results;
+
+  it('judges the API server from its mirror pod', () => {
+    expect(byId('apiserver-authz-not-always-allow').map((r) => [r.status, r.subject.name])).toEqual([['fail', 'kube-apiserver-i-0a1b2c3d4e5f60708']]);
+  });
+  it('says etcd is not visible, not that Amazon EKS runs it', () => {
+    const [r, ...rest] = byId('etcd-client-cert-auth');
+    expect(rest).toEqual([]);
+    expect(r!.status).toBe('not-assessed');
+    expect(r!.message).not.toMatch(/EKS|managed/);
+    expect(r!.message).toMatch(/although kube-apiserver runs as one/);
+  });
+  it('judges the version by the upstream calendar', () => {
+    expect(byId('version-supported').map((r) => r.status)).toEqual(['pass']);
+  });
 });
 
 describe('nodeInventory', () => {
