@@ -11,7 +11,7 @@ export default defineControl({
     area: 'control-plane',
     severity: 'high',
     description:
-      'A live, read-only probe: GET /api and GET /api/v1/namespaces?limit=1 sent without any credential. A 200 fails (discovery, or worse, objects, served to anyone); 401 or 403 to both passes; anything else (a 5xx, a 429, no answer) is not assessed. Where the kube-apiserver mirror pod is visible, the answer is checked against its flags: a 403 or 200 (request accepted as system:anonymous) while the flags turn anonymous auth off (--anonymous-auth=false, or AlwaysAllow, which resets it) means the mirror pod does not describe the running server.',
+      'A live, read-only probe: GET /api and GET /api/v1/namespaces?limit=1 sent without any credential. A 200 fails (discovery, or worse, objects, served to anyone); 401 or 403 to both passes; anything else (a 5xx, a 429, no answer) is not assessed. Where the kube-apiserver mirror pods are visible, the answer is checked against their flags: a 403 or 200 (request accepted as system:anonymous) while the flags of every one of them turn anonymous auth off (--anonymous-auth=false, or AlwaysAllow, which resets it) means the mirror pods do not describe the running server. When one of several API servers allows anonymous requests, the answer may have come from it, and the others are not blamed.',
     rationale:
       'Whatever an anonymous request may do, anyone who can reach the API server may do. Reading namespaces anonymously usually means AlwaysAllow authorization or a binding to system:unauthenticated, and much more than namespaces is exposed.',
     remediation:
@@ -40,10 +40,13 @@ export default defineControl({
       failed = true;
       report.fail(CLUSTER_SUBJECT, { messageId: 'discovery', data: { path: discovery.path, status: discovery.status }, path: `GET ${discovery.path}`, observed: discovery.status, expected: '401 or 403' });
     }
-    // Cross-check with the recorded flag: 403 means the request was authenticated as system:anonymous.
-    for (const pod of mirrorPods(snapshot, 'kube-apiserver')) {
+    // Cross-check with the recorded flag: 403 means the request was authenticated as system:anonymous. With several
+    // API servers (HA, behind one load balancer) the answer may have come from any of them: only when every one of
+    // them records anonymous auth off does an accepted request contradict the recorded command lines.
+    const apiservers = mirrorPods(snapshot, 'kube-apiserver');
+    const allOff = apiservers.every((pod) => anonymousEnabled(pod.flags).enabled === false);
+    for (const pod of allOff ? apiservers : []) {
       const anonymous = anonymousEnabled(pod.flags);
-      if (anonymous.enabled !== false) continue;
       const accepted = [discovery, objects].find((r) => r?.status === 403 || (r?.status !== undefined && r.status >= 200 && r.status < 300));
       if (accepted) {
         failed = true;
