@@ -12,8 +12,8 @@
 import { CLUSTER_SUBJECT } from '../../src/engine/run.ts';
 import { defineControl, type Area, type Control, type ControlMeta, type Reporter, type Severity } from '../../src/engine/types.ts';
 import type { Container, K8sObject, PodSpec } from '../../src/model/k8s.ts';
-import { COMPONENTS, ComponentFlags, parseVersion, type ControlPlaneComponent, type EffectiveFlag, type FlagOccurrence } from '../../src/model/flags.ts';
-import { detectDistribution, detectManaged, managedControlPlane, type ManagedDetection } from '../../src/model/managed.ts';
+import { ComponentFlags, parseVersion, type ControlPlaneComponent, type EffectiveFlag, type FlagOccurrence } from '../../src/model/flags.ts';
+import { detectDistribution, managedControlPlane, type ManagedDetection } from '../../src/model/managed.ts';
 import type { Snapshot } from '../../src/model/snapshot.ts';
 import { subjectOf, type SubjectRef } from '../../src/model/workloads.ts';
 
@@ -84,20 +84,9 @@ export type Visibility =
   | { kind: 'managed'; detection: ManagedDetection }
   | { kind: 'hidden'; reason: string };
 
-/**
- * The managed service running the control plane, as managed.ts detects it, except that a node's providerID alone
- * (aws://, gce://, …) does not make a control plane managed when a control-plane mirror pod is visible here: kops on
- * EC2 labels its static pods k8s-app=<component>, which managed.ts does not look for, and is self-managed.
- */
-export function managedControlPlaneOf(snapshot: Snapshot): ManagedDetection | undefined {
-  const managed = managedControlPlane(snapshot);
-  if (!managed || !COMPONENTS.some((c) => mirrorPods(snapshot, c).length > 0)) return managed;
-  return detectManaged({ gitVersion: snapshot.serverVersion?.gitVersion, nodes: snapshot.list('nodes'), controlPlanePodsVisible: true });
-}
-
 /** Whether a component's flags can be read, and if not, why. */
 export function visibility(snapshot: Snapshot, component: ControlPlaneComponent): Visibility {
-  const managed = managedControlPlaneOf(snapshot);
+  const managed = managedControlPlane(snapshot);
   if (managed) return { kind: 'managed', detection: managed };
   if (!snapshot.readsNamespace('kube-system')) {
     return { kind: 'hidden', reason: `${snapshot.scopeText()}; kube-system, where control-plane mirror pods live, was not read.` };

@@ -186,8 +186,12 @@ const controlPlaneComponents = new Set(['kube-apiserver', 'kube-controller-manag
 /** Whether a kube-system pod looks like a control-plane mirror pod (component label of a control-plane component). */
 export function isControlPlanePod(pod: K8sObject): boolean {
   if (pod.metadata.namespace !== 'kube-system') return false;
-  const component = pod.metadata.labels?.component;
-  return !!component && controlPlaneComponents.has(component);
+  const labels = pod.metadata.labels ?? {};
+  if (labels.component && controlPlaneComponents.has(labels.component)) return true;
+  // kops labels its static pods k8s-app=<component> instead: count a mirror pod (the kubelet's annotation), or in a
+  // static scan the manifest itself (named after the component).
+  const app = labels['k8s-app'];
+  return !!app && controlPlaneComponents.has(app) && (!!pod.metadata.annotations?.['kubernetes.io/config.mirror'] || pod.metadata.name === app);
 }
 
 const cache = new WeakMap<Snapshot, ManagedDetection | null>();

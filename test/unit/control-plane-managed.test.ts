@@ -154,6 +154,9 @@ describe('kops on EC2: self-managed, its static pods labelled k8s-app=<component
   it('judges the version by the upstream calendar', () => {
     expect(byId('version-supported').map((r) => r.status)).toEqual(['pass']);
   });
+  it('is not named a managed control plane by the nodes insight either', () => {
+    expect(nodeInventory(snapshot).managed).toBeUndefined();
+  });
 });
 
 describe('nodeInventory', () => {

@@ -1,8 +1,7 @@
 import { CLUSTER_SUBJECT } from '../../../src/engine/run.ts';
 import { defineControl } from '../../../src/engine/types.ts';
 import { parseVersion } from '../../../src/model/flags.ts';
-import { managedUndecided } from '../../../src/model/managed.ts';
-import { managedControlPlaneOf } from '../_shared.ts';
+import { managedControlPlane, managedUndecided } from '../../../src/model/managed.ts';
 import { releaseOf, RELEASES_AS_OF, serverVersionOf, VERSION_PERMISSION } from './_releases.ts';
 
 export default defineControl({
@@ -26,7 +25,7 @@ export default defineControl({
   evaluate(snapshot, report) {
     const v = serverVersionOf(snapshot);
     if (!v) return report.notAssessed(CLUSTER_SUBJECT, 'The server version is unknown: /version could not be read.', VERSION_PERMISSION);
-    const managed = managedControlPlaneOf(snapshot);
+    const managed = managedControlPlane(snapshot);
     const undecided = managedUndecided(snapshot);
     if (undecided) return report.notAssessed(CLUSTER_SUBJECT, `${undecided} A provider sets its own support window and patch stream; the upstream calendar applies only to a self-managed one.`);
     if (managed) return report.notApplicable(CLUSTER_SUBJECT, `The control plane is managed by ${managed.provider.name}, whose versions follow its own patch stream (${snapshot.serverVersion!.gitVersion}); the provider applies control-plane patches.`);

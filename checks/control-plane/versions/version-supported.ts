@@ -1,7 +1,6 @@
 import { CLUSTER_SUBJECT } from '../../../src/engine/run.ts';
 import { defineControl } from '../../../src/engine/types.ts';
-import { managedUndecided } from '../../../src/model/managed.ts';
-import { managedControlPlaneOf } from '../_shared.ts';
+import { managedControlPlane, managedUndecided } from '../../../src/model/managed.ts';
 import { compareMinor, daysBetween, knownRange, minorKey, nowOf, releaseOf, RELEASES_AS_OF, serverVersionOf, VERSION_PERMISSION } from './_releases.ts';
 
 export default defineControl({
@@ -26,7 +25,7 @@ export default defineControl({
   evaluate(snapshot, report) {
     const v = serverVersionOf(snapshot);
     if (!v) return report.notAssessed(CLUSTER_SUBJECT, 'The server version is unknown: /version could not be read.', VERSION_PERMISSION);
-    const managed = managedControlPlaneOf(snapshot);
+    const managed = managedControlPlane(snapshot);
     const undecided = managedUndecided(snapshot);
     if (undecided) return report.notAssessed(CLUSTER_SUBJECT, `${undecided} A provider sets its own support window and patch stream; the upstream calendar applies only to a self-managed one.`);
     const release = releaseOf(v);
