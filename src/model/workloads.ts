@@ -102,10 +102,8 @@ const superseded = new WeakMap<K8sObject, boolean>();
 function runsSupersededTemplate(rs: K8sObject, deployment: K8sObject): boolean {
   let out = superseded.get(rs);
   if (out === undefined) {
-    const spec = rs.spec as { replicas?: number; template?: unknown } | undefined;
-    const status = rs.status as { replicas?: number } | undefined;
-    const running = (spec?.replicas ?? 1) > 0 || (status?.replicas ?? 0) > 0;
-    out = running && !sameIgnoringHash(spec?.template, (deployment.spec as { template?: unknown } | undefined)?.template);
+    const template = (rs.spec as { template?: unknown } | undefined)?.template;
+    out = runsReplicas(rs) && !sameIgnoringHash(template, (deployment.spec as { template?: unknown } | undefined)?.template);
     superseded.set(rs, out);
   }
   return out;
@@ -226,9 +224,10 @@ export function workloads(snapshot: Snapshot): readonly Workload[] {
   const hit = cache.get(snapshot);
   if (hit) return hit;
   const out: Workload[] = [];
+  const history = revisionHistory(snapshot);
   for (const kind of WORKLOAD_KINDS) {
     for (const obj of snapshot.list(kind)) {
-      if (isReportedThroughOwner(obj, snapshot)) continue;
+      if (isReportedThroughOwner(obj, snapshot) || history.has(obj)) continue;
       const w = workloadOf(obj);
       if (w) out.push(w);
     }
@@ -236,6 +235,55 @@ export function workloads(snapshot: Snapshot): readonly Workload[] {
   const sorted = sortWorkloads(out);
   cache.set(snapshot, sorted);
   return sorted;
+}
+
+/**
+ * ReplicaSets that are only the revision history of a controller k8s-audit does not read (an Argo Rollout, say, or
+ * any operator that rolls out through ReplicaSets): they run nothing — no replica wanted, none left — while a
+ * sibling of the same controller does, or, when none runs (the controller is scaled to 0), a newer sibling exists.
+ * Such a controller keeps up to ten of them by default, each with an old revision's template: reported, each would
+ * repeat the findings of the one that runs, or of one that no longer describes anything. A Deployment's own history
+ * is left to the Deployment (isReportedThroughOwner).
+ */
+function revisionHistory(snapshot: Snapshot): ReadonlySet<K8sObject> {
+  const groups = new Map<string, K8sObject[]>();
+  for (const rs of snapshot.list('replicasets')) {
+    const ref = controllerOf(rs);
+    if (!ref || TEMPLATE_OWNERS.ReplicaSet!.has(ref.kind)) continue;
+    const key = `${rs.metadata.namespace ?? ''}\u0000${ref.apiVersion ?? ''}\u0000${ref.kind}\u0000${ref.uid || ref.name}`;
+    const group = groups.get(key);
+    if (group) group.push(rs);
+    else groups.set(key, [rs]);
+  }
+  const out = new Set<K8sObject>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const running = group.filter(runsReplicas);
+    const kept = running.length > 0 ? new Set(running) : new Set([group.reduce((a, b) => (newerRevision(b, a) ? b : a))]);
+    for (const rs of group) if (!kept.has(rs)) out.add(rs);
+  }
+  return out;
+}
+
+function runsReplicas(rs: K8sObject): boolean {
+  const spec = rs.spec as { replicas?: number } | undefined;
+  const status = rs.status as { replicas?: number } | undefined;
+  return (spec?.replicas ?? 1) > 0 || (status?.replicas ?? 0) > 0;
+}
+
+/** Whether `a` is a newer revision than `b`: by the revision annotation both carry (a rollback raises an old one's), else by creation time, then name. */
+function newerRevision(a: K8sObject, b: K8sObject): boolean {
+  const revision = (o: K8sObject) => {
+    const v = o.metadata.annotations?.['rollout.argoproj.io/revision'] ?? o.metadata.annotations?.['deployment.kubernetes.io/revision'];
+    return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+  };
+  const ra = revision(a);
+  const rb = revision(b);
+  if (ra !== undefined && rb !== undefined && ra !== rb) return ra > rb;
+  const ta = String(a.metadata.creationTimestamp ?? '');
+  const tb = String(b.metadata.creationTimestamp ?? '');
+  if (ta !== tb) return ta > tb;
+  return a.metadata.name > b.metadata.name;
 }
 
 /** A Pod that workloads() leaves to its controller, with the containers of its own (see podsWithOwnContainers). */

@@ -133,3 +133,46 @@ describe('a container added at admission, as the controls report it', () => {
     expect(results.filter((r) => r.status === 'pass').map((r) => `${r.controlId} ${r.subject.kind}`)).toEqual(['pod-capabilities-added Deployment', 'pod-privileged Deployment']);
   });
 });
+
+describe('ReplicaSets of a controller k8s-audit does not read (an Argo Rollout)', () => {
+  // A Rollout keeps its old revisions' ReplicaSets scaled to 0 (revisionHistoryLimit, 10 by default).
+  const rs = (name: string, revision: number, replicas: number, opts: { created?: string; owner?: string } = {}) => `
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: ${name}
+  namespace: shop
+  uid: uid-${name}
+  creationTimestamp: "${opts.created ?? `2026-11-0${revision}T00:00:00Z`}"
+  annotations: {rollout.argoproj.io/revision: "${revision}"}
+  ownerReferences: [{apiVersion: argoproj.io/v1alpha1, kind: Rollout, name: ${opts.owner ?? 'web'}, uid: ro-${opts.owner ?? 'web'}, controller: true}]
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: web, rollouts-pod-template-hash: ${name}}}
+  template:
+    metadata: {labels: {app: web, rollouts-pod-template-hash: ${name}}}
+    spec:
+      containers: [{name: web, image: "registry.example.com/web:${revision}", securityContext: {privileged: true}}]
+---`;
+
+  it('reports the revision that runs, not the history scaled to 0', () => {
+    expect(subjects(rs('web-a', 1, 0) + rs('web-b', 2, 0) + rs('web-c', 3, 3))).toEqual(['ReplicaSet/web-c']);
+  });
+
+  it('reports every revision that still runs (mid-rollout, canary)', () => {
+    expect(subjects(rs('web-a', 1, 0) + rs('web-b', 2, 2) + rs('web-c', 3, 1))).toEqual(['ReplicaSet/web-b', 'ReplicaSet/web-c']);
+  });
+
+  it('reports the newest revision when the controller is scaled to 0, by its revision number (a rollback raises an old one)', () => {
+    expect(subjects(rs('web-a', 4, 0, { created: '2026-11-01T00:00:00Z' }) + rs('web-b', 3, 0, { created: '2026-11-02T00:00:00Z' }))).toEqual(['ReplicaSet/web-a']);
+  });
+
+  it('keeps the revisions of different controllers apart', () => {
+    expect(subjects(rs('web-a', 1, 0) + rs('api-a', 1, 0, { owner: 'api' }))).toEqual(['ReplicaSet/api-a', 'ReplicaSet/web-a']);
+  });
+
+  it('the privileged container is reported once, on the running revision', () => {
+    const results = evaluate(snapshotFromYaml(rs('web-a', 1, 0) + rs('web-b', 2, 0) + rs('web-c', 3, 2)), allControls().filter((c) => c.meta.id === 'pod-privileged')).results;
+    expect(results.filter((r) => r.status === 'fail').map((r) => r.subject.name)).toEqual(['web-c']);
+  });
+});
