@@ -259,7 +259,7 @@ const APPLY: Record<string, string> = {
   'patch-live':
     'Apply it in place (pods already running keep their old spec until they are replaced):\n\nkubectl -n {{namespace}} patch {{resource}} {{name}} --type={{patchType}} -p {{patch}}',
   pod: 'A Pod cannot be changed in place: fix the manifest or the controller that created Pod {{name}}, then recreate it.',
-  job: "A Job's pod template cannot be changed in place: fix the manifest of Job {{name}} and recreate the Job.",
+  job: "A Job's pod template cannot be changed in place: fix the manifest of Job {{name}} and recreate the Job. A Job a CronJob created has no manifest of its own: fix the CronJob's job template (its next Jobs take it), and delete this Job if it must not run to completion.",
   ephemeral:
     'Ephemeral container {{container}} cannot be changed or removed: delete Pod {{name}} (its controller, if any, recreates it without the container), and start debug containers with a compliant securityContext (kubectl debug --profile=restricted).',
   added:
