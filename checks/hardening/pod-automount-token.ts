@@ -1,5 +1,5 @@
 import { defineControl } from '../../src/engine/types.ts';
-import { bindingsOfAccount, isMirrorPod, resolveAutomount, type AutomountResolution } from '../../src/model/serviceaccounts.ts';
+import { apiTokenVolume, bindingsOfAccount, isMirrorPod, resolveAutomount, type AutomountResolution } from '../../src/model/serviceaccounts.ts';
 import { WORKLOAD_KINDS, workloads } from '../../src/model/workloads.ts';
 import type { PodSpec } from '../../src/model/k8s.ts';
 import { applyVia, podSpecPatch, workloadRemediations, type WorkloadFix } from './_remediation.ts';
@@ -27,19 +27,9 @@ function sourceText(r: AutomountResolution): string {
       return `neither the pod spec nor ServiceAccount "${r.serviceAccount}" (not found) turns it off`;
     case 'default':
       return `neither the pod spec nor ServiceAccount "${r.serviceAccount}" sets automountServiceAccountToken, and it defaults to true`;
+    case 'admitted':
+      return 'the ServiceAccount admission plugin mounted it when the Pod was created: it has a kube-api-access volume';
   }
-}
-
-/**
- * The index of a volume that projects a ServiceAccount token for the API server (a serviceAccountToken source
- * without an audience, which defaults to the API server's), or -1. A token for another audience (Vault, a mesh)
- * is not an API credential.
- */
-function apiTokenVolume(spec: PodSpec): number {
-  return (spec.volumes ?? []).findIndex((v) => {
-    const sources = (v?.projected as { sources?: { serviceAccountToken?: { audience?: string } | null }[] } | undefined)?.sources ?? [];
-    return sources.some((src) => src?.serviceAccountToken != null && !src.serviceAccountToken.audience);
-  });
 }
 
 export default defineControl({
@@ -49,7 +39,7 @@ export default defineControl({
     area: 'workloads',
     severity: 'medium',
     description:
-      'Flags workloads whose pods get a ServiceAccount token mounted although, by a heuristic, they do not need it. Automount is resolved as the ServiceAccount admission plugin resolves it when it creates a pod: the pod spec\'s automountServiceAccountToken, else the ServiceAccount\'s, else true. "Does not need it" is a heuristic, not a fact: no RoleBinding or ClusterRoleBinding names the account (as a ServiceAccount, or by its User name system:serviceaccount:<namespace>:<name>), so the token grants nothing beyond what groups of identities get. Grants to the groups system:serviceaccounts, system:serviceaccounts:<namespace> and system:authenticated do not count: Kubernetes binds the first to every account by default, and none of them says what one workload needs. A workload that presents its token elsewhere (Vault\'s Kubernetes auth, a service mesh) needs it without any binding: waive it. A bound account passes, whether or not the workload really calls the API. A token projected by hand (a projected volume with a serviceAccountToken source without an audience, whose audience is then the API server) counts as mounted even with automount off. Static pods\' mirrors are not applicable: they get no token. In a static scan (`-f`) a workload whose token is mounted and whose account no binding among the files names is not applicable: the files cannot show that the cluster holds no such binding.',
+      'Flags workloads whose pods get a ServiceAccount token mounted although, by a heuristic, they do not need it. Automount is resolved as the ServiceAccount admission plugin resolves it when it creates a pod: the pod spec\'s automountServiceAccountToken, else the ServiceAccount\'s, else true. A Pod read from a cluster was created already: it is judged by the token volume admission gave it (kube-api-access-…, or an older cluster\'s token Secret), since its account may have changed since. "Does not need it" is a heuristic, not a fact: no RoleBinding or ClusterRoleBinding names the account (as a ServiceAccount, or by its User name system:serviceaccount:<namespace>:<name>), so the token grants nothing beyond what groups of identities get. Grants to the groups system:serviceaccounts, system:serviceaccounts:<namespace> and system:authenticated do not count: Kubernetes binds the first to every account by default, and none of them says what one workload needs. A workload that presents its token elsewhere (Vault\'s Kubernetes auth, a service mesh) needs it without any binding: waive it. A bound account passes, whether or not the workload really calls the API. A token projected by hand (a projected volume with a serviceAccountToken source without an audience, whose audience is then the API server) counts as mounted even with automount off. Static pods\' mirrors are not applicable: they get no token. In a static scan (`-f`) a workload whose token is mounted and whose account no binding among the files names is not applicable: the files cannot show that the cluster holds no such binding.',
     rationale:
       'A mounted token is a credential waiting in the filesystem of every container in the pod: whoever gets code execution there can call the API server as the workload. Where the workload never uses it, it is pure exposure.',
     ...remediationsWithProjected({
@@ -75,7 +65,7 @@ export default defineControl({
         continue;
       }
       const ns = w.subject.namespace ?? '';
-      const r = resolveAutomount(snapshot, ns, w.podSpec);
+      const r = resolveAutomount(snapshot, ns, w.podSpec, w.subject.kind);
       // Automount off, but a projected volume asks for the same token by hand (no audience: the API server's).
       const projected = r.mounted ? -1 : apiTokenVolume(w.podSpec);
       const path = projected >= 0 ? `${w.specPath}.volumes[${projected}]` : `${w.specPath}.automountServiceAccountToken`;

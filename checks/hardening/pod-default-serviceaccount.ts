@@ -37,7 +37,7 @@ export default defineControl({
         report.pass(w.subject);
         continue;
       }
-      const automount = resolveAutomount(snapshot, w.subject.namespace ?? '', w.podSpec);
+      const automount = resolveAutomount(snapshot, w.subject.namespace ?? '', w.podSpec, w.subject.kind);
       const field = serviceAccountField(w.podSpec) ?? 'serviceAccountName';
       const account = w.subject.name;
       report.fail(w.subject, {

@@ -83,7 +83,7 @@ export default defineControl({
     for (const w of workloads(snapshot)) {
       const ns = w.subject.namespace ?? '';
       const saName = serviceAccountNameOf(w.podSpec);
-      const how = isMirrorPod(w.object) ? undefined : tokenMountOf(w.podSpec, snapshot.get('serviceaccounts', ns, saName));
+      const how = isMirrorPod(w.object) ? undefined : tokenMountOf(snapshot, w);
       if (!how) {
         report.pass(w.subject, { path: `${w.specPath}.automountServiceAccountToken` });
         continue;

@@ -39,6 +39,7 @@ import type { InsightProvider } from '../engine/insights.ts';
 import type { K8sObject, LabelSelector, PodSpec } from './k8s.ts';
 import { workloadNetwork } from './network.ts';
 import { matchesSelector } from './selectors.ts';
+import { apiTokenVolume, resolveAutomount } from './serviceaccounts.ts';
 import type { Snapshot } from './snapshot.ts';
 import { WORKLOAD_KINDS, cmp, containersOf, workloads, type Workload } from './workloads.ts';
 
@@ -910,18 +911,13 @@ export function isMirrorPod(obj: K8sObject): boolean {
 }
 
 /**
- * Whether pods of this spec receive their ServiceAccount's token: the pod's
- * automountServiceAccountToken wins over the ServiceAccount's; unset on both
- * means yes. A projected serviceAccountToken volume mounts one regardless.
+ * Whether pods of this workload receive their ServiceAccount's token: the pod's automountServiceAccountToken wins over
+ * the ServiceAccount's; unset on both means yes (a Pod read from a cluster: whether admission mounted it, see
+ * resolveAutomount). A projected serviceAccountToken volume for the API server mounts one regardless.
  */
-export function tokenMountOf(spec: PodSpec, sa: K8sObject | undefined): TokenMount['how'] | undefined {
-  const projected = (spec.volumes ?? []).some((v) => {
-    const sources = (v.projected as { sources?: { serviceAccountToken?: unknown }[] } | undefined)?.sources ?? [];
-    return sources.some((s) => s.serviceAccountToken != null);
-  });
-  const automount = spec.automountServiceAccountToken ?? (sa?.automountServiceAccountToken as boolean | undefined) ?? true;
-  if (automount) return 'automount';
-  return projected ? 'projected' : undefined;
+export function tokenMountOf(snapshot: Snapshot, w: Workload): TokenMount['how'] | undefined {
+  if (resolveAutomount(snapshot, w.subject.namespace ?? '', w.podSpec, w.subject.kind).mounted) return 'automount';
+  return apiTokenVolume(w.podSpec) >= 0 ? 'projected' : undefined;
 }
 
 const mountCache = new WeakMap<Snapshot, Map<string, TokenMount[]>>();
@@ -935,7 +931,7 @@ export function tokenMounts(snapshot: Snapshot): Map<string, TokenMount[]> {
     if (isMirrorPod(w.object)) continue;
     const ns = w.subject.namespace ?? '';
     const saName = serviceAccountNameOf(w.podSpec);
-    const how = tokenMountOf(w.podSpec, snapshot.get('serviceaccounts', ns, saName));
+    const how = tokenMountOf(snapshot, w);
     if (!how) continue;
     const key = serviceAccountUser(ns, saName);
     let list = out.get(key);

@@ -35,7 +35,7 @@ export function isMirrorPod(kind: string, meta: ObjectMeta): boolean {
   return kind === 'Pod' && meta.annotations?.[MIRROR_POD_ANNOTATION] !== undefined;
 }
 
-export type AutomountSource = 'pod' | 'serviceaccount' | 'default' | 'serviceaccount-missing';
+export type AutomountSource = 'pod' | 'serviceaccount' | 'default' | 'serviceaccount-missing' | 'admitted';
 
 export interface AutomountResolution {
   /** Whether the ServiceAccount admission plugin mounts the API token into the pod. */
@@ -48,16 +48,61 @@ export interface AutomountResolution {
 }
 
 /**
+ * The index of a volume that projects a ServiceAccount token the API server accepts, or -1: a serviceAccountToken
+ * source without an audience (the token is then for the API server), or whose audience names kubernetes.default.svc.
+ * A token for another audience (Vault, AWS STS for EKS's IAM roles for service accounts, a mesh) is refused by the API
+ * server, so it is no API credential.
+ */
+export function apiTokenVolume(spec: PodSpec): number {
+  return (spec.volumes ?? []).findIndex((v) => {
+    const sources = (v?.projected as { sources?: { serviceAccountToken?: { audience?: unknown } | null }[] } | undefined)?.sources;
+    if (!Array.isArray(sources)) return false;
+    return sources.some((src) => {
+      const token = src?.serviceAccountToken;
+      if (token == null) return false;
+      const audience = token.audience;
+      return audience === undefined || audience === null || audience === '' || (typeof audience === 'string' && audience.includes('kubernetes.default.svc'));
+    });
+  });
+}
+
+/** Where the ServiceAccount admission plugin mounts the token into every container. */
+const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * Whether an admitted Pod got the API token from the ServiceAccount admission plugin: it carries the volume the
+ * plugin adds, `kube-api-access-<random>` (a projected serviceAccountToken, since v1.22), or, from an older cluster, a
+ * Secret volume mounted where the plugin mounts the token.
+ */
+export function hasAdmissionTokenVolume(spec: PodSpec): boolean {
+  const volumes = spec.volumes ?? [];
+  const projected = volumes.some((v) => {
+    if (typeof v?.name !== 'string' || !v.name.startsWith('kube-api-access-')) return false;
+    const sources = (v.projected as { sources?: { serviceAccountToken?: unknown }[] } | undefined)?.sources;
+    return Array.isArray(sources) && sources.some((src) => src?.serviceAccountToken != null);
+  });
+  if (projected) return true;
+  const secretVolumes = new Set(volumes.filter((v) => v?.secret != null).map((v) => v.name));
+  return [...(spec.initContainers ?? []), ...(spec.containers ?? [])].some((c) =>
+    (c?.volumeMounts ?? []).some((m) => m?.mountPath?.replace(/\/+$/, '') === TOKEN_MOUNT_PATH && secretVolumes.has(m.name)),
+  );
+}
+
+/**
  * Token automount as the ServiceAccount admission plugin decides it when a pod
  * is created: the pod spec's `automountServiceAccountToken` when set, else the
  * ServiceAccount's, else true. A missing ServiceAccount cannot decide (pods are
  * refused until it exists); Kubernetes' default (true) is assumed and the
- * source says so.
+ * source says so. For a Pod read from a cluster (`subjectKind` Pod), admission
+ * has decided already: its token volume says what it decided.
  */
-export function resolveAutomount(snapshot: Snapshot, namespace: string, spec: PodSpec): AutomountResolution {
+export function resolveAutomount(snapshot: Snapshot, namespace: string, spec: PodSpec, subjectKind?: string): AutomountResolution {
   const serviceAccount = serviceAccountNameOf(spec);
   const account = snapshot.get('serviceaccounts', namespace, serviceAccount);
   const base = account ? { serviceAccount, account } : { serviceAccount };
+  // A Pod read from the cluster went through admission already: the plugin decided then, and the account's setting
+  // may have changed since. Its token volume says what it decided.
+  if (subjectKind === 'Pod' && snapshot.source === 'cluster') return { ...base, mounted: hasAdmissionTokenVolume(spec), source: 'admitted' };
   if (typeof spec.automountServiceAccountToken === 'boolean') {
     return { ...base, mounted: spec.automountServiceAccountToken, source: 'pod' };
   }

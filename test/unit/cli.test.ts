@@ -139,7 +139,7 @@ describe('CLI snapshots', () => {
     expect(r.stderr).toMatch(new RegExp(`^k8s-audit: warning: ${out.replace(/[.]/g, '\\.')} is about \\d+\\.\\d MiB gzipped; GitHub code scanning refuses an upload over 10 MB`, 'm'));
     const small = await runCli(['scan', '-f', join(repo, 'test/scenarios/demo'), '-o', join(tmp, 'small.sarif')]);
     expect(small.stderr).not.toMatch(/gzipped/);
-  });
+  }, 90_000); // two scans, one writing a 25 MB log: on a loaded 2-core machine it took 17 s
 
   it('--debug prints where the time went, the peak memory and the heap ceiling', async () => {
     const r = await runCli(['scan', '-f', join(repo, 'test/scenarios/demo'), '--format', 'json', '-o', join(tmp, 'debug.json'), '--quiet', '--debug']);

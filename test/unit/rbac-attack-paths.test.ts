@@ -3,6 +3,7 @@ import tokenRisk from '../../checks/rbac/rbac-workload-token-risk.ts';
 import secretsRead from '../../checks/rbac/rbac-secrets-read.ts';
 import { evaluate } from '../../src/engine/run.ts';
 import { tokenMountOf } from '../../src/model/rbac.ts';
+import { workloads } from '../../src/model/workloads.ts';
 import { snapshotFromYaml } from '../helpers/snapshot.ts';
 
 const RBAC = `
@@ -66,7 +67,7 @@ metadata: {name: ${name}, namespace: ${ns}, labels: {app: ${name}}${extra.includ
 spec:
   serviceAccountName: ${sa}
   containers: [{name: c, image: img${extra.includes('privileged') ? ', securityContext: {privileged: true}' : ''}}]
-`;
+${extra.includes('mirror') ? '' : '  volumes: [{name: kube-api-access-7xk2q, projected: {sources: [{serviceAccountToken: {path: token}}]}}]  # added by admission\n'}`;
 
 function run(yaml: string) {
   return evaluate(snapshotFromYaml(yaml), [tokenRisk]).results;
@@ -113,15 +114,52 @@ describe('attack paths: risky ServiceAccount tokens in workloads', () => {
 });
 
 describe('token mounts', () => {
-  const sa = (automount?: boolean) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'x' }, ...(automount === undefined ? {} : { automountServiceAccountToken: automount }) });
-  it('lets the pod\'s setting win over the ServiceAccount\'s, and defaults to mounting', () => {
-    expect(tokenMountOf({ containers: [] }, undefined)).toBe('automount');
-    expect(tokenMountOf({ containers: [] }, sa(false))).toBeUndefined();
-    expect(tokenMountOf({ containers: [], automountServiceAccountToken: true }, sa(false))).toBe('automount');
-    expect(tokenMountOf({ containers: [], automountServiceAccountToken: false }, sa(true))).toBeUndefined();
+  const sa = (automount?: boolean) =>
+    `apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: x, namespace: ns}\n${automount === undefined ? '' : `automountServiceAccountToken: ${automount}\n`}---\n`;
+  const deployment = (spec: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d, namespace: ns}
+spec:
+  selector: {matchLabels: {app: d}}
+  template:
+    metadata: {labels: {app: d}}
+    spec:
+      serviceAccountName: x
+      containers: [{name: c, image: "registry.example.com/c:1"}]
+${spec.replace(/^/gm, '      ')}
+`;
+  const mountOf = (yaml: string) => {
+    const snapshot = snapshotFromYaml(yaml);
+    return tokenMountOf(snapshot, workloads(snapshot)[0]!);
+  };
+  const projected = (audience?: string) => `volumes:
+- name: t
+  projected: {sources: [{serviceAccountToken: {path: token${audience ? `, audience: "${audience}"` : ''}}}]}`;
+
+  it("lets the pod's setting win over the ServiceAccount's, and defaults to mounting", () => {
+    expect(mountOf(deployment(''))).toBe('automount');
+    expect(mountOf(sa(false) + deployment(''))).toBeUndefined();
+    expect(mountOf(sa(false) + deployment('automountServiceAccountToken: true'))).toBe('automount');
+    expect(mountOf(sa(true) + deployment('automountServiceAccountToken: false'))).toBeUndefined();
   });
-  it('sees projected serviceAccountToken volumes', () => {
-    const spec = { containers: [], automountServiceAccountToken: false, volumes: [{ name: 't', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }] };
-    expect(tokenMountOf(spec, undefined)).toBe('projected');
+
+  it('sees projected serviceAccountToken volumes for the API server, not tokens for another audience', () => {
+    expect(mountOf(sa(false) + deployment(projected()))).toBe('projected');
+    expect(mountOf(sa(false) + deployment(projected('https://kubernetes.default.svc.cluster.local')))).toBe('projected');
+    // EKS's IAM roles for service accounts, Vault: the API server refuses these tokens.
+    expect(mountOf(sa(false) + deployment(projected('sts.amazonaws.com')))).toBeUndefined();
+    expect(mountOf(sa(false) + deployment(projected('vault')))).toBeUndefined();
+  });
+
+  it('judges a Pod read from the cluster by the token volume admission gave it, not by its account now', () => {
+    const pod = (volumes: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns}
+spec:
+  serviceAccountName: x
+  containers: [{name: c, image: "registry.example.com/c:1"}]
+${volumes}`;
+    expect(mountOf(sa(true) + pod(''))).toBeUndefined();
+    expect(mountOf(sa(false) + pod('  volumes: [{name: kube-api-access-abcde, projected: {sources: [{serviceAccountToken: {path: token}}]}}]'))).toBe('automount');
   });
 });
