@@ -3,16 +3,15 @@ import {
   RBAC_KINDS,
   capabilitiesOfGrants,
   capability,
-  isMirrorPod,
   isSystemPrincipal,
   rbacModel,
-  serviceAccountNameOf,
   serviceAccountPrincipal,
   tokenMountOf,
   workloadExposure,
   type CapabilityId,
   type WhoCanPermission,
 } from '../../src/model/rbac.ts';
+import { isMirrorPod, serviceAccountNameOf } from '../../src/model/serviceaccounts.ts';
 import { WORKLOAD_KINDS, workloads } from '../../src/model/workloads.ts';
 import { RBAC_GOOD_PRACTICES, lower, raise, unknownInFiles } from './_grants.ts';
 
@@ -83,7 +82,7 @@ export default defineControl({
     for (const w of workloads(snapshot)) {
       const ns = w.subject.namespace ?? '';
       const saName = serviceAccountNameOf(w.podSpec);
-      const how = isMirrorPod(w.object) ? undefined : tokenMountOf(snapshot, w);
+      const how = isMirrorPod(w.subject.kind, w.object.metadata) ? undefined : tokenMountOf(snapshot, w);
       if (!how) {
         report.pass(w.subject, { path: `${w.specPath}.automountServiceAccountToken` });
         continue;

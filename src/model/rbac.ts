@@ -39,7 +39,7 @@ import type { InsightProvider } from '../engine/insights.ts';
 import type { K8sObject, LabelSelector, PodSpec } from './k8s.ts';
 import { workloadNetwork } from './network.ts';
 import { matchesSelector } from './selectors.ts';
-import { apiTokenVolume, resolveAutomount } from './serviceaccounts.ts';
+import { apiTokenVolume, isMirrorPod, resolveAutomount, serviceAccountNameOf } from './serviceaccounts.ts';
 import type { Snapshot } from './snapshot.ts';
 import { WORKLOAD_KINDS, cmp, containersOf, workloads, type Workload } from './workloads.ts';
 
@@ -900,16 +900,6 @@ export interface TokenMount {
   how: 'automount' | 'projected';
 }
 
-/** The ServiceAccount a pod spec runs as (`default` when unset). */
-export function serviceAccountNameOf(spec: PodSpec): string {
-  return spec.serviceAccountName || spec.serviceAccount || 'default';
-}
-
-/** A static pod's mirror in the API: the kubelet runs it from a file, without a ServiceAccount token. */
-export function isMirrorPod(obj: K8sObject): boolean {
-  return obj.kind === 'Pod' && obj.metadata.annotations?.['kubernetes.io/config.mirror'] !== undefined;
-}
-
 /**
  * Whether pods of this workload receive their ServiceAccount's token: the pod's automountServiceAccountToken wins over
  * the ServiceAccount's; unset on both means yes (a Pod read from a cluster: whether admission mounted it, see
@@ -928,7 +918,7 @@ export function tokenMounts(snapshot: Snapshot): Map<string, TokenMount[]> {
   if (hit) return hit;
   const out = new Map<string, TokenMount[]>();
   for (const w of workloads(snapshot)) {
-    if (isMirrorPod(w.object)) continue;
+    if (isMirrorPod(w.subject.kind, w.object.metadata)) continue;
     const ns = w.subject.namespace ?? '';
     const saName = serviceAccountNameOf(w.podSpec);
     const how = tokenMountOf(snapshot, w);
