@@ -1,7 +1,10 @@
 /**
  * History: compare a scan with an earlier one by what identifies a finding
  * (control id, subject, path, container: the fingerprint's fields, with
- * containers by name rather than index; see identity() below).
+ * containers by name rather than index; see identity() below), each finding
+ * of the earlier scan continued by at most one of the later (pairFindings):
+ * one that moved within its list with the same text, or to the Pod its
+ * controller replaced its Pod with, is the same finding.
  *
  * A finding is a `fail` or `waived` result. Against a baseline, each finding of
  * the current scan is `new` or `unchanged`. A failing finding that the baseline
@@ -42,11 +45,80 @@ export interface Diff {
  * finding of the containers after it new and fixed at once. Container names are unique within a pod.
  */
 function identity(r: Pick<Result, 'controlId' | 'subject' | 'path' | 'container'>): string {
-  const path = r.container && r.path ? r.path.replace(CONTAINER_AT, (_m, list: string) => `${list}[name=${r.container}]`) : (r.path ?? '');
-  return [r.controlId, r.subject.kind, r.subject.namespace ?? '', r.subject.name, path, r.container ?? ''].join('\u0000');
+  return [r.controlId, r.subject.kind, r.subject.namespace ?? '', r.subject.name, containerPath(r), r.container ?? ''].join('\u0000');
+}
+
+function containerPath(r: Pick<Result, 'path' | 'container'>): string {
+  return r.container && r.path ? r.path.replace(CONTAINER_AT, (_m, list: string) => `${list}[name=${r.container}]`) : (r.path ?? '');
 }
 
 const CONTAINER_AT = /\b(initContainers|containers|ephemeralContainers)\[\d+\]/;
+
+/**
+ * The same, with what moves without the problem changing taken out, for findings whose text is also the same:
+ * - every other list index (`env[3]`, `volumeMounts[1]`, `volumes[2]`, a binding's `subjects[0]`, a rule's place):
+ *   an entry added before the one a finding is about shifts it, and the entry (an environment variable, a volume,
+ *   a binding's subject) is named in the finding's message, not by its place;
+ * - a Pod's generated name: the containers an admission webhook adds, and ephemeral ones, are reported on the Pod
+ *   (the first of its controller's by name), and a Pod its controller replaces (a restart, an eviction, a rollout)
+ *   comes back under another name: `<replicaset>-<5 characters>`, the ReplicaSet itself `<deployment>-<pod-template-hash>`.
+ */
+function looseIdentity(r: Pick<Result, 'controlId' | 'subject' | 'path' | 'container'>): string {
+  const path = containerPath(r).replace(/\[\d+\]/g, '[]');
+  return [r.controlId, r.subject.kind, r.subject.namespace ?? '', podBase(r.subject), path, r.container ?? ''].join('\u0000');
+}
+
+/**
+ * The name a controller's Pod is generated from, or the name itself. Kubernetes generates names with a suffix of five
+ * characters from `bcdfghjklmnpqrstvwxz2456789` (apimachinery's rand.String), and a ReplicaSet's with its template's
+ * hash in the same alphabet (rand.SafeEncodeString), so a suffix of other characters is part of a name given by hand.
+ */
+function podBase(s: Result['subject']): string {
+  if (s.kind !== 'Pod') return s.name;
+  const m = GENERATED_POD.exec(s.name);
+  return m ? `${m[1]}-\u0001` : s.name;
+}
+
+const GENERATED_POD = /^(.+?)(?:-[bcdfghjklmnpqrstvwxz2456789]{1,10})?-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
+
+/** A finding's message, with its Pod's name (which looseIdentity takes out) taken out too. */
+function looseMessage(r: Pick<Result, 'subject' | 'message'>): string {
+  return r.subject.kind === 'Pod' && r.subject.name ? r.message.split(r.subject.name).join('\u0001') : r.message;
+}
+
+/**
+ * Pair each finding of `after` with the finding of `before` it continues, each used once: first one at the same
+ * place with the same text; then one that moved within its list, or to its controller's new Pod, with the same text;
+ * then one at the same place whose text changed (an image's new tag, the wording of a newer k8s-audit). Pairing the
+ * same text first keeps an entry added before another from taking that one's place: the added entry is new, the
+ * other unchanged.
+ */
+function pairFindings(before: readonly Result[], after: readonly Result[]): Map<Result, Result> {
+  const left = new Set(before);
+  const paired = new Map<Result, Result>();
+  const keys: ((r: Result) => string)[] = [
+    (r) => `${identity(r)}\u0000${r.message}`,
+    (r) => `${looseIdentity(r)}\u0000${looseMessage(r)}`,
+    (r) => identity(r),
+  ];
+  for (const key of keys) {
+    const candidates = new Map<string, Result[]>();
+    for (const b of left) {
+      const k = key(b);
+      const list = candidates.get(k);
+      if (list) list.push(b);
+      else candidates.set(k, [b]);
+    }
+    for (const a of after) {
+      if (paired.has(a)) continue;
+      const b = candidates.get(key(a))?.shift();
+      if (!b) continue;
+      paired.set(a, b);
+      left.delete(b);
+    }
+  }
+  return paired;
+}
 
 function subjectKey(controlId: string, s: Result['subject']): string {
   return [controlId, s.kind, s.namespace ?? '', s.name].join('\u0000');
@@ -64,10 +136,10 @@ export type Earlier = { scan: { startedAt: string }; results: readonly Result[] 
 
 /** Compare two scans. Pure; lists are sorted like results (control id, namespace, kind, name, path). */
 export function diffScans(before: Earlier, after: ScanResult, files: { before?: string; after?: string } = {}): Diff {
-  const beforeFindings = new Map<string, Result>();
-  for (const r of before.results) if (isFinding(r)) beforeFindings.set(identity(r), r);
-  const afterFindings = new Set<string>();
-  for (const r of after.results) if (isFinding(r)) afterFindings.add(identity(r));
+  const beforeFindings = before.results.filter(isFinding);
+  const afterFindings = after.results.filter(isFinding);
+  const paired = pairFindings(beforeFindings, afterFindings);
+  const continued = new Set(paired.values());
 
   // What `after` could not assess: whole controls (absent, or not-assessed for the cluster) and single subjects.
   const ran = new Map(after.controls.map((c) => [c.id, c]));
@@ -87,13 +159,12 @@ export function diffScans(before: Earlier, after: ScanResult, files: { before?: 
     fixed: [],
     notReassessed: [],
   };
-  for (const r of after.results) {
-    if (!isFinding(r)) continue;
-    const earlier = beforeFindings.get(identity(r));
+  for (const r of afterFindings) {
+    const earlier = paired.get(r);
     const unchanged = earlier !== undefined && !(r.status === 'fail' && earlier.status === 'waived');
     (unchanged ? out.unchanged : out.new).push(r);
   }
-  const gone = [...beforeFindings.entries()].filter(([key]) => !afterFindings.has(key)).map(([, r]) => r).sort(compareResults);
+  const gone = beforeFindings.filter((r) => !continued.has(r)).sort(compareResults);
   const inScope = scopeOf(after);
   for (const r of gone) {
     // A control that is not-applicable as a whole (a static scan's control-plane controls, say) assessed nothing.
@@ -122,8 +193,8 @@ function scopeOf(scan: ScanResult): (r: Result) => boolean {
  */
 export function applyBaseline(result: ScanResult, baseline: Earlier, file?: string): ScanResult {
   const d = diffScans(baseline, result);
-  const isNew = new Set(d.new.map((r) => r.fingerprint));
-  const results = result.results.map((r) => (isFinding(r) ? { ...r, change: isNew.has(r.fingerprint) ? ('new' as const) : ('unchanged' as const) } : r));
+  const isNew = new Set(d.new);
+  const results = result.results.map((r) => (isFinding(r) ? { ...r, change: isNew.has(r) ? ('new' as const) : ('unchanged' as const) } : r));
   const comparison: BaselineComparison = {
     startedAt: baseline.scan.startedAt,
     new: d.new.length,
