@@ -20,6 +20,7 @@
 import type { BaselineComparison, BaselineFinding, Result, ScanResult } from './result.ts';
 import { compareResults } from './run.ts';
 import { SEVERITIES, type Severity } from './types.ts';
+import { WAIVER_EXPIRED_ID } from './waivers.ts';
 
 export function isFinding(r: Pick<Result, 'status'>): boolean {
   return r.status === 'fail' || r.status === 'waived';
@@ -168,8 +169,11 @@ export function diffScans(before: Earlier, after: ScanResult, files: { before?: 
   const inScope = scopeOf(after);
   for (const r of gone) {
     // A control that is not-applicable as a whole (a static scan's control-plane controls, say) assessed nothing.
+    // An expired waiver is judged whenever waivers are applied: gone, it was renewed or deleted (no control runs it).
     const assessed =
-      ran.has(r.controlId) && ran.get(r.controlId)!.status !== 'not-applicable' && !notAssessedWhole.has(r.controlId) && !notAssessedSubjects.has(subjectKey(r.controlId, r.subject)) && inScope(r);
+      r.controlId === WAIVER_EXPIRED_ID
+        ? after.waivers !== undefined
+        : ran.has(r.controlId) && ran.get(r.controlId)!.status !== 'not-applicable' && !notAssessedWhole.has(r.controlId) && !notAssessedSubjects.has(subjectKey(r.controlId, r.subject)) && inScope(r);
     (assessed ? out.fixed : out.notReassessed).push(baselineFinding(r));
   }
   return out;

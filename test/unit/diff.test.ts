@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifests, snapshotFromObjects } from '../../src/collect/manifests.ts';
 import { applyBaseline, diffScans } from '../../src/engine/diff.ts';
+import { applyWaivers, defaultWaivers, parseWaivers } from '../../src/engine/waivers.ts';
 import { selectControls } from '../../src/engine/registry.ts';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { evaluateSnapshot } from '../../src/scan.ts';
@@ -211,6 +212,17 @@ spec:
     expect(names(d.unchanged)).toEqual(['pod-image-tag-latest:c']);
     expect(d.new).toEqual([]);
     expect(d.fixed).toEqual([]);
+  });
+
+  it('calls an expired waiver that was renewed or deleted fixed: waivers are judged whenever they are applied', () => {
+    const waiver = (expires: string) => parseWaivers(`- { id: a-priv, controls: [pod-privileged], subject: { name: a }, owner: me, reason: r, expires: ${expires} }`, 'w.yaml');
+    const expired = applyWaivers(BEFORE, waiver('2026-01-01'), new Date('2026-03-01T00:00:00Z'));
+    expect(expired.results.filter((r) => r.controlId === 'waiver-expired').map((r) => r.status)).toEqual(['fail']);
+    for (const after of [applyWaivers(AFTER, waiver('2026-12-31'), new Date('2026-03-02T00:00:00Z')), applyWaivers(AFTER, defaultWaivers(), new Date('2026-03-02T00:00:00Z'))]) {
+      const d = diffScans(expired, after);
+      expect(names(d.fixed)).toContain('waiver-expired:a-priv');
+      expect(names(d.notReassessed)).toEqual([]);
+    }
   });
 
   it('counts a failing finding that the baseline had only as waived as new (its waiver lapsed or was removed)', () => {
