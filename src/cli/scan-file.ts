@@ -175,7 +175,17 @@ function readPrettyWhole(buf: Buffer): Partial<ScanResult> | undefined {
 }
 
 /** What a comparison needs of an earlier scan (diffScans' `before`): when it ran, and its findings. */
-export type BaselineScan = Pick<ScanResult, 'schemaVersion'> & { scan: Pick<ScanResult['scan'], 'startedAt'>; results: Result[] };
+export type BaselineScan = Pick<ScanResult, 'schemaVersion'> & { scan: BaselineScanInfo; results: Result[] };
+
+/** What a comparison reads of the earlier scan's metadata: when it ran, and what it read (a cluster, or files). */
+export type BaselineScanInfo = Pick<ScanResult['scan'], 'startedAt'> & Partial<Pick<ScanResult['scan'], 'source' | 'server' | 'cluster' | 'context'>>;
+
+function baselineScanInfo(scan: ScanResult['scan']): BaselineScanInfo {
+  const out: BaselineScanInfo = { startedAt: scan.startedAt };
+  if (scan.source === 'cluster' || scan.source === 'manifests') out.source = scan.source;
+  for (const key of ['server', 'cluster', 'context'] as const) if (typeof scan[key] === 'string') out[key] = scan[key];
+  return out;
+}
 
 /**
  * Read a saved scan as a baseline: only its findings (fail and waived results), and of
@@ -235,7 +245,7 @@ export function readPretty(buf: Buffer, file: string): BaselineScan | undefined 
     if (problem) throw new UsageError(`${file} is not a valid k8s-audit scan result: ${problem} (was it edited?)`);
     if (isFindingResult(r)) findings.push(compactFinding(r, shared));
   }
-  return { schemaVersion, scan: { startedAt: scan.startedAt }, results: findings };
+  return { schemaVersion, scan: baselineScanInfo(scan), results: findings };
 }
 
 function isFindingResult(r: Result): boolean {
@@ -273,7 +283,7 @@ function compactFinding(r: Result, shared: Shared): Result {
 /** readBaseline's result from a scan parsed whole. */
 export function compactBaseline(result: ScanResult): BaselineScan {
   const shared = new Shared();
-  return { schemaVersion: result.schemaVersion, scan: { startedAt: result.scan.startedAt }, results: result.results.filter(isFindingResult).map((r) => compactFinding(r, shared)) };
+  return { schemaVersion: result.schemaVersion, scan: baselineScanInfo(result.scan), results: result.results.filter(isFindingResult).map((r) => compactFinding(r, shared)) };
 }
 
 const NL = 0x0a;

@@ -17,7 +17,7 @@
  * baseline could not assess counts as new: what was not seen is never taken
  * to have been there.
  */
-import type { BaselineComparison, BaselineFinding, Result, ScanResult } from './result.ts';
+import { sourceKey, type BaselineComparison, type BaselineFinding, type Result, type ScanResult } from './result.ts';
 import { compareResults } from './run.ts';
 import { SEVERITIES, type Severity } from './types.ts';
 import { WAIVER_EXPIRED_ID } from './waivers.ts';
@@ -133,7 +133,7 @@ function baselineFinding(r: Result): BaselineFinding {
 }
 
 /** What a comparison reads of the earlier scan (a whole ScanResult, or readBaseline's findings only). */
-export type Earlier = { scan: { startedAt: string }; results: readonly Result[] };
+export type Earlier = { scan: { startedAt: string; source?: ScanResult['scan']['source'] }; results: readonly Result[] };
 
 /** Compare two scans. Pure; lists are sorted like results (control id, namespace, kind, name, path). */
 export function diffScans(before: Earlier, after: ScanResult, files: { before?: string; after?: string } = {}): Diff {
@@ -167,13 +167,21 @@ export function diffScans(before: Earlier, after: ScanResult, files: { before?: 
   }
   const gone = beforeFindings.filter((r) => !continued.has(r)).sort(compareResults);
   const inScope = scopeOf(after);
+  // A scan of files compared with a scan of a cluster saw only the objects in its files: the cluster's other objects
+  // (kube-system's pods, the namespaces no file defines) were not looked at, so their findings are not fixed.
+  const inFiles = after.scan.source === 'manifests' && before.scan.source !== 'manifests' ? new Set(Object.keys(after.scan.sources ?? {})) : undefined;
   for (const r of gone) {
     // A control that is not-applicable as a whole (a static scan's control-plane controls, say) assessed nothing.
     // An expired waiver is judged whenever waivers are applied: gone, it was renewed or deleted (no control runs it).
     const assessed =
       r.controlId === WAIVER_EXPIRED_ID
         ? after.waivers !== undefined
-        : ran.has(r.controlId) && ran.get(r.controlId)!.status !== 'not-applicable' && !notAssessedWhole.has(r.controlId) && !notAssessedSubjects.has(subjectKey(r.controlId, r.subject)) && inScope(r);
+        : ran.has(r.controlId) &&
+          ran.get(r.controlId)!.status !== 'not-applicable' &&
+          !notAssessedWhole.has(r.controlId) &&
+          !notAssessedSubjects.has(subjectKey(r.controlId, r.subject)) &&
+          inScope(r) &&
+          (!inFiles || inFiles.has(sourceKey(r.subject)));
     (assessed ? out.fixed : out.notReassessed).push(baselineFinding(r));
   }
   return out;

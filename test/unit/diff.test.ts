@@ -417,14 +417,39 @@ describe('k8s-audit diff and scan --baseline', () => {
     expect(r.stderr).toMatch(/^k8s-audit: cannot read .*missing\.json: no such file\n$/);
   });
 
+  it("never calls fixed, in a scan of files against a cluster's scan, what the files do not hold", async () => {
+    // The cluster runs a and b (and kube-system, and namespaces no file defines); the files hold a, now fixed.
+    const yaml = join(tmp, 'only-a.yaml');
+    writeFileSync(yaml, deployment('a', 'team', { privileged: false }));
+    const cluster = join(tmp, 'cluster.json');
+    writeFileSync(cluster, JSON.stringify(BEFORE));
+    expect(BEFORE.scan.source).toBe('cluster');
+    const r = await runCli(['scan', '-f', yaml, '--controls', 'pod-privileged,pod-image-tag-latest', '--baseline', cluster, '--format', 'json']);
+    const result = JSON.parse(r.stdout) as ScanResult;
+    expect(names(result.baseline!.fixed)).toEqual(['pod-privileged:a']);
+    expect(names(result.baseline!.notReassessed)).toEqual(['pod-image-tag-latest:c', 'pod-privileged:b']);
+    // diff reads the cluster's scan as it is too.
+    const out = join(tmp, 'only-a.json');
+    writeFileSync(out, r.stdout);
+    const d = await runCli(['diff', cluster, out, '--format', 'json']);
+    expect(JSON.parse(d.stdout).counts).toEqual({ new: 0, unchanged: 0, fixed: 1, notReassessed: 2 });
+  });
+
   it('scan --baseline marks findings, and --fail-on-new needs a baseline', async () => {
     const yaml = join(tmp, 'now.yaml');
     writeFileSync(yaml, deployment('a', 'team', { privileged: true }) + deployment('d', 'team', { privileged: true }));
     const r = await runCli(['scan', '-f', yaml, '--controls', 'pod-privileged', '--baseline', before, '--format', 'json', '--fail-on-new', '--fail-on', 'critical']);
     const result = JSON.parse(r.stdout) as ScanResult;
     expect(result.baseline).toMatchObject({ new: 1, unchanged: 1 });
-    expect(names(result.baseline!.fixed)).toEqual(['pod-privileged:b']);
+    // The baseline scanned a cluster, the files do not hold b: b was not looked at, so it is not fixed.
+    expect(result.baseline!.fixed).toEqual([]);
+    expect(names(result.baseline!.notReassessed)).toEqual(['pod-image-tag-latest:c', 'pod-privileged:b']);
     expect(r.code).toBe(1);
+    // Against an earlier scan of files, b is gone from them: fixed.
+    const filesBefore = join(tmp, 'files-before.json');
+    writeFileSync(filesBefore, JSON.stringify({ ...BEFORE, scan: { ...BEFORE.scan, source: 'manifests' } }));
+    const fromFiles = await runCli(['scan', '-f', yaml, '--controls', 'pod-privileged', '--baseline', filesBefore, '--format', 'json']);
+    expect(names((JSON.parse(fromFiles.stdout) as ScanResult).baseline!.fixed)).toEqual(['pod-privileged:b']);
     // Against a baseline that already had both, nothing is new: exit 0 although critical findings fail.
     const noNew = await runCli(['scan', '-f', yaml, '--controls', 'pod-privileged', '--baseline', after, '--format', 'json', '--fail-on-new', '--fail-on', 'critical']);
     expect(noNew.code).toBe(0);
