@@ -3,7 +3,7 @@ import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { resolveTarget } from '../collect/kubeconfig.ts';
 import type { ScanResult } from '../engine/result.ts';
-import { diffScans } from '../engine/diff.ts';
+import { diffScans, otherCluster } from '../engine/diff.ts';
 import { allControls, getControl, selectControls } from '../engine/registry.ts';
 import { EXIT, K8sAuditError, UsageError } from '../errors.ts';
 import { oneLine } from '../report/escape.ts';
@@ -136,7 +136,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a new failing finding is at or above this severity').choices(FAIL_ON).default('none'))
     .option('--debug', 'show stack traces on errors')
     .action((before: string, after: string, opts: { format?: DiffFormat; output?: string; failOn: FailOn }) => {
-      const d = diffScans(readBaseline(before), readScan(after), { before, after });
+      const [earlier, later] = [readBaseline(before), readScan(after)];
+      const elsewhere = otherCluster(earlier, later);
+      if (elsewhere) io.stderr.write(`k8s-audit: warning: ${oneLine(elsewhere)}\n`);
+      const d = diffScans(earlier, later, { before, after });
       const fromPath = opts.output ? formatFromPath(opts.output) : undefined;
       const format: DiffFormat = opts.format ?? (DIFF_FORMATS as readonly string[]).find((f) => f === fromPath) as DiffFormat | undefined ?? 'table';
       const chunks = renderDiffChunks(d, format);

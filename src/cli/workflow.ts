@@ -9,7 +9,7 @@
 import { oneLine } from '../report/escape.ts';
 import { join } from 'node:path';
 import { decodeManifest, snapshotFromFiles, sourcesOf } from '../collect/manifests.ts';
-import { applyBaseline, comparisonCounts, diffLine } from '../engine/diff.ts';
+import { applyBaseline, comparisonCounts, diffLine, otherCluster } from '../engine/diff.ts';
 import type { ScanResult } from '../engine/result.ts';
 import type { Control, ControlOptions } from '../engine/types.ts';
 import { applyWaivers, defaultWaivers, loadWaivers, type Waiver } from '../engine/waivers.ts';
@@ -141,7 +141,11 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
     },
     finish(result) {
       let out = applyWaivers(result, waivers, new Date(result.scan.startedAt));
-      if (baseline) out = applyBaseline(out, baseline.result, baseline.file);
+      if (baseline) {
+        const elsewhere = otherCluster(baseline.result, out);
+        if (elsewhere) io.stderr.write(`k8s-audit: warning: ${oneLine(baseline.file)}: ${oneLine(elsewhere)}\n`);
+        out = applyBaseline(out, baseline.result, baseline.file);
+      }
       return out;
     },
     record(result) {

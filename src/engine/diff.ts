@@ -133,7 +133,17 @@ function baselineFinding(r: Result): BaselineFinding {
 }
 
 /** What a comparison reads of the earlier scan (a whole ScanResult, or readBaseline's findings only). */
-export type Earlier = { scan: { startedAt: string; source?: ScanResult['scan']['source'] }; results: readonly Result[] };
+export type Earlier = { scan: { startedAt: string; source?: ScanResult['scan']['source']; server?: string }; results: readonly Result[] };
+
+/**
+ * Why two scans are not of the same cluster, or undefined: both name the API server they read, and not the same one.
+ * What one cluster runs and the other does not is not fixed, so nothing gone is called fixed then.
+ */
+export function otherCluster(before: Pick<Earlier, 'scan'>, after: Pick<ScanResult, 'scan'>): string | undefined {
+  const [a, b] = [before.scan.server, after.scan.server];
+  if (a === undefined || b === undefined || a === b) return undefined;
+  return `the scans read different API servers (${a}, then ${b}): findings of the first that the second does not have are listed as not re-assessed, not as fixed`;
+}
 
 /** Compare two scans. Pure; lists are sorted like results (control id, namespace, kind, name, path). */
 export function diffScans(before: Earlier, after: ScanResult, files: { before?: string; after?: string } = {}): Diff {
@@ -169,6 +179,7 @@ export function diffScans(before: Earlier, after: ScanResult, files: { before?: 
   const inScope = scopeOf(after);
   // A scan of files compared with a scan of a cluster saw only the objects in its files: the cluster's other objects
   // (kube-system's pods, the namespaces no file defines) were not looked at, so their findings are not fixed.
+  const elsewhere = otherCluster(before, after) !== undefined;
   const inFiles = after.scan.source === 'manifests' && before.scan.source !== 'manifests' ? new Set(Object.keys(after.scan.sources ?? {})) : undefined;
   for (const r of gone) {
     // A control that is not-applicable as a whole (a static scan's control-plane controls, say) assessed nothing.
@@ -176,7 +187,8 @@ export function diffScans(before: Earlier, after: ScanResult, files: { before?: 
     const assessed =
       r.controlId === WAIVER_EXPIRED_ID
         ? after.waivers !== undefined
-        : ran.has(r.controlId) &&
+        : !elsewhere &&
+          ran.has(r.controlId) &&
           ran.get(r.controlId)!.status !== 'not-applicable' &&
           !notAssessedWhole.has(r.controlId) &&
           !notAssessedSubjects.has(subjectKey(r.controlId, r.subject)) &&

@@ -435,6 +435,20 @@ describe('k8s-audit diff and scan --baseline', () => {
     expect(JSON.parse(d.stdout).counts).toEqual({ new: 0, unchanged: 0, fixed: 1, notReassessed: 2 });
   });
 
+  it("never calls fixed what another cluster's scan does not have, and says the scans are of different clusters", async () => {
+    const on = (scan: ScanResult, server: string): ScanResult => ({ ...scan, scan: { ...scan.scan, server } });
+    const d = diffScans(on(BEFORE, 'https://prod.example:6443'), on(AFTER, 'https://staging.example:6443'));
+    expect(d.fixed).toEqual([]);
+    expect(names(d.notReassessed)).toEqual(['pod-privileged:b']);
+    expect(diffScans(on(BEFORE, 'https://prod.example:6443'), on(AFTER, 'https://prod.example:6443')).fixed).toHaveLength(1);
+    const [a, b] = [join(tmp, 'prod.json'), join(tmp, 'staging.json')];
+    writeFileSync(a, JSON.stringify(on(BEFORE, 'https://prod.example:6443'), null, 2));
+    writeFileSync(b, JSON.stringify(on(AFTER, 'https://staging.example:6443'), null, 2));
+    const r = await runCli(['diff', a, b, '--format', 'json']);
+    expect(r.stderr).toContain('k8s-audit: warning: the scans read different API servers (https://prod.example:6443, then https://staging.example:6443)');
+    expect(JSON.parse(r.stdout).counts).toMatchObject({ fixed: 0, notReassessed: 1 });
+  });
+
   it('scan --baseline marks findings, and --fail-on-new needs a baseline', async () => {
     const yaml = join(tmp, 'now.yaml');
     writeFileSync(yaml, deployment('a', 'team', { privileged: true }) + deployment('d', 'team', { privileged: true }));
