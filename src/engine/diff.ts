@@ -9,7 +9,10 @@
  * A finding is a `fail` or `waived` result. Against a baseline, each finding of
  * the current scan is `new` or `unchanged`. A failing finding that the baseline
  * had only as waived is new: its waiver lapsed or was taken away, and a gate on
- * new failures (`--fail-on-new`, `diff --fail-on`) must see it. A finding of the baseline that is
+ * new failures (`--fail-on-new`, `diff --fail-on`) must see it. So is one
+ * whose severity rose (a grant of one named Secret widened to every Secret:
+ * medium to high): a gate on new findings at or above a severity must see what
+ * now reaches it. A finding of the baseline that is
  * gone is `fixed` only when its control ran again and assessed its subject —
  * when the control was not run, was not applicable to the whole scan, or could
  * not be assessed (for the whole scan or for that subject), it is listed apart
@@ -172,7 +175,7 @@ export function diffScans(before: Earlier, after: ScanResult, files: { before?: 
   };
   for (const r of afterFindings) {
     const earlier = paired.get(r);
-    const unchanged = earlier !== undefined && !(r.status === 'fail' && earlier.status === 'waived');
+    const unchanged = earlier !== undefined && !(r.status === 'fail' && earlier.status === 'waived') && !moreSevere(r.severity, earlier.severity);
     (unchanged ? out.unchanged : out.new).push(r);
   }
   const gone = beforeFindings.filter((r) => !continued.has(r)).sort(compareResults);
@@ -228,6 +231,11 @@ export function applyBaseline(result: ScanResult, baseline: Earlier, file?: stri
   };
   if (file) comparison.file = file;
   return { ...result, results, baseline: comparison };
+}
+
+/** Whether `a` is a higher severity than `b`. */
+function moreSevere(a: Severity, b: Severity): boolean {
+  return SEVERITIES.indexOf(a) < SEVERITIES.indexOf(b);
 }
 
 /** Whether a result is at or above a severity threshold. */

@@ -225,6 +225,42 @@ spec:
     }
   });
 
+  it('counts a finding whose severity rose as new: a gate on new findings at or above a severity must see what now reaches it', () => {
+    const controls = selectControls(['rbac-secrets-read']);
+    const grant = (names: string, at: string) =>
+      evaluateSnapshot(
+        snapshotFromObjects(
+          parseManifests(
+            `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: app-secrets, namespace: team }
+rules: [{ apiGroups: [""], resources: [secrets], verbs: [get]${names} }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: app-secrets, namespace: team }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: app-secrets }
+subjects: [{ kind: ServiceAccount, name: app, namespace: team }]
+`,
+            'x.yaml',
+          ),
+          { asCluster: true },
+        ),
+        { controls },
+        new Date(at),
+      );
+    const named = grant(', resourceNames: [db-creds]', '2026-03-01T00:00:00Z');
+    const every = grant('', '2026-03-02T00:00:00Z');
+    expect(named.results.filter((r) => r.status === 'fail').map((r) => r.severity)).toEqual(['medium']);
+    expect(every.results.filter((r) => r.status === 'fail').map((r) => r.severity)).toEqual(['high']);
+    // Widened: new, and --fail-on-new --fail-on high trips.
+    expect(names(diffScans(named, every).new)).toEqual(['rbac-secrets-read:app-secrets']);
+    expect(exitCodeForNew(applyBaseline(every, named), 'high')).toBe(1);
+    // Narrowed: the same finding, less severe: unchanged.
+    expect(names(diffScans(every, named).unchanged)).toEqual(['rbac-secrets-read:app-secrets']);
+  });
+
   it('counts a failing finding that the baseline had only as waived as new (its waiver lapsed or was removed)', () => {
     const waived = (scan: ScanResult): ScanResult => ({
       ...scan,
