@@ -100,11 +100,13 @@ function looseMessage(r: Pick<Result, 'subject' | 'message'>): string {
 function pairFindings(before: readonly Result[], after: readonly Result[]): Map<Result, Result> {
   const left = new Set(before);
   const paired = new Map<Result, Result>();
-  const keys: ((r: Result) => string)[] = [
-    (r) => `${identity(r)}\u0000${r.message}`,
-    (r) => `${looseIdentity(r)}\u0000${looseMessage(r)}`,
-    (r) => identity(r),
-  ];
+  const ids = new Map<Result, string>();
+  const id = (r: Result) => {
+    let k = ids.get(r);
+    if (k === undefined) ids.set(r, (k = identity(r)));
+    return k;
+  };
+  const keys: ((r: Result) => string)[] = [(r) => `${id(r)}\u0000${r.message}`, (r) => `${looseIdentity(r)}\u0000${looseMessage(r)}`, id];
   for (const key of keys) {
     const candidates = new Map<string, Result[]>();
     for (const b of left) {
