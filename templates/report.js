@@ -183,7 +183,12 @@
       var note = holder.querySelector('.more-note');
       if (note) note.hidden = true;
       holder.appendChild(more);
-      var s = { ctl: ctl, rows: rows, search: search, table: table, more: more, matches: rows, shown: Math.min(rows.length, data.staticRows || 0), texts: [] };
+      // What a printout of this control leaves out: the "Show more" button is not printed, so without this line a
+      // PDF would end the control's table after the rows paged in, with nothing saying that more exist.
+      var printNote = el('span', 'print-note');
+      printNote.hidden = true;
+      holder.appendChild(printNote);
+      var s = { ctl: ctl, rows: rows, search: search, table: table, more: more, printNote: printNote, matches: rows, shown: Math.min(rows.length, data.staticRows || 0), texts: [] };
       more.addEventListener('click', function () {
         render(s, s.shown + PAGE);
       });
@@ -198,6 +203,10 @@
       var left = s.matches.length - s.shown;
       s.more.hidden = left <= 0;
       s.more.textContent = 'Show ' + Math.min(left, PAGE) + ' more (' + left + ' not shown)';
+      s.printNote.hidden = left <= 0;
+      s.printNote.textContent =
+        'This printout shows the first ' + s.shown + ' of the ' + s.matches.length + ' findings of this control' + (s.matches.length < s.rows.length ? ' that match the filters' : '') +
+        '; the other ' + left + ' are not printed (show them before printing, or see the Markdown report or scan.json).';
     }
     function render(s, count) {
       each(s.table.querySelectorAll('tbody.finding'), function (tb) {

@@ -359,6 +359,39 @@ describe('a report with thousands of findings', () => {
     return r;
   }
 
+  it('says on paper how many findings of each control a printout leaves out', async () => {
+    const result = bigResult(8_000);
+    expect(findingCount(result)).toBeGreaterThan(OPEN_FINDINGS_LIMIT);
+    const view = buildView(result);
+    const largest = [...view.failing].sort((a, b) => b.findings.length - a.findings.length)[0]!;
+    const n = largest.findings.length;
+    expect(n).toBeGreaterThan(STATIC_ROWS + 100);
+    const o = await open(write('big-print.html', renderHtml(result)));
+    const p = o.page;
+    await p.locator('#filters').waitFor({ state: 'visible', timeout: 20_000 });
+    const ctl = p.locator(`article[data-id="${largest.id}"]`);
+    const note = ctl.locator('.print-note');
+    const printed = async () => {
+      await p.emulateMedia({ media: 'print' });
+      await p.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+      const seen = { rows: await ctl.locator('tbody.finding:visible').count(), note: (await note.isVisible()) ? await note.textContent() : null };
+      await p.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+      await p.emulateMedia({ media: 'screen' });
+      return seen;
+    };
+    expect(await note.isVisible()).toBe(false); // on screen, the "Show more" button says it
+    expect(await printed()).toEqual({ rows: STATIC_ROWS, note: expect.stringContaining(`This printout shows the first ${STATIC_ROWS} of the ${n} findings of this control; the other ${n - STATIC_ROWS} are not printed`) });
+    await ctl.locator('summary').first().click();
+    await ctl.locator('button.more-button').click();
+    expect(await printed()).toEqual({ rows: STATIC_ROWS + 100, note: expect.stringContaining(`the first ${STATIC_ROWS + 100} of the ${n} findings`) });
+    // A control whose findings are all in the page prints no such line.
+    const small = view.failing.find((c) => c.findings.length <= STATIC_ROWS)!;
+    await p.emulateMedia({ media: 'print' });
+    expect(await p.locator(`article[data-id="${small.id}"] .print-note`).isVisible()).toBe(false);
+    await p.emulateMedia({ media: 'screen' });
+    await o.context.close();
+  }, 60_000);
+
   it('opens in a few seconds, pages and filters from its data, and still shows the first findings without JavaScript', async () => {
     const result = bigResult(60_000);
     const total = findingCount(result);
