@@ -123,9 +123,23 @@
     for (var w = 0; w < words.length; w++) if (text.indexOf(words[w]) < 0) return false;
     return true;
   }
+  var printed = document.getElementById('f-print');
   function report(shown, c) {
     if (none) none.hidden = shown !== 0;
     out.textContent = shown === total && !c.active ? total + ' findings' : shown + ' of ' + total + ' findings';
+    // The filter bar is not printed: a printout made with filters on says which, and what it leaves out.
+    if (!printed) return;
+    printed.hidden = !c.active;
+    if (!c.active) return;
+    var what = [];
+    var term = (q.value || '').trim();
+    if (term) what.push('search "' + term + '"');
+    if (c.sev) what.push('severity ' + c.sev);
+    if (c.area) what.push('area ' + c.area);
+    if (c.ns !== '__all') what.push('namespace ' + (c.ns === '' ? '(cluster-scoped)' : c.ns));
+    if (c.st) what.push('status ' + c.st);
+    printed.textContent =
+      'Filtered by ' + what.join(', ') + ': this printout shows ' + shown + ' of the ' + total + ' findings; the other ' + (total - shown) + ' are not printed.';
   }
 
   // Small reports: every finding is in the markup; filtering shows and hides it.

@@ -253,6 +253,28 @@ describe('the demo report', () => {
     expect((await visibleRows()).length).toBe(findings.length);
   });
 
+  it('says on paper which filters a printout was made with, and how many findings it leaves out', async () => {
+    const p = o.page;
+    const line = p.locator('#f-print');
+    const printed = async () => {
+      await p.emulateMedia({ media: 'print' });
+      const text = (await line.isVisible()) ? await line.textContent() : null;
+      await p.emulateMedia({ media: 'screen' });
+      return text;
+    };
+    const total = findingCount(result);
+    expect(await printed()).toBe(null);
+    const findings = buildView(result).findings;
+    const ns = findings.find((f) => f.severity === 'high' && f.namespace)!.namespace;
+    await p.selectOption('#f-namespace', ns);
+    await p.selectOption('#f-severity', 'high');
+    const shown = findings.filter((f) => f.namespace === ns && f.severity === 'high').length;
+    expect(await line.isVisible()).toBe(false); // on screen the filter bar says it
+    expect(await printed()).toBe(`Filtered by severity high, namespace ${ns}: this printout shows ${shown} of the ${total} findings; the other ${total - shown} are not printed.`);
+    await p.click('#f-reset');
+    expect(await printed()).toBe(null);
+  });
+
   it('filters the findings to a namespace or an area from their score tables', async () => {
     const p = o.page;
     const findings = buildView(result).findings;
