@@ -69,11 +69,18 @@ export function renderSummary(result: ScanResult): string {
   head.push(`## k8s-audit: ${escapeMarkdown(clip(target, 200))} — ${score}`, '');
   const bySeverity = SEVERITIES.filter((sev) => (s.failedBySeverity[sev] ?? 0) > 0).map((sev) => `${count(s.failedBySeverity[sev])} ${sev}`);
   const notAssessed = result.controls.filter((c) => c.status === 'not-assessed');
+  // A control that fails is `fail` even when it could not assess some of its subjects: those go unsaid in its
+  // status and its row, so they are counted here and listed under Not assessed with the rest.
+  const partly = result.controls.filter((c) => c.status === 'fail' && (c.counts['not-assessed'] ?? 0) > 0);
+  const partlySubjects = partly.reduce((n, c) => n + c.counts['not-assessed'], 0);
   head.push(
     `**${count(s.controls.fail)} of ${count(result.controls.length)} controls failing**, ${count(s.results.fail)} failed checks` +
       (bySeverity.length ? ` (${bySeverity.join(', ')})` : '') +
       (s.results.waived ? `, ${count(s.results.waived)} waived` : '') +
       (notAssessed.length ? `; **${count(notAssessed.length)} not assessed**, not counted as passing` : '') +
+      (partly.length
+        ? `; ${notAssessed.length ? '' : '**'}${count(partlySubjects)} subject${partlySubjects === 1 ? '' : 's'} of ${count(partly.length)} failing control${partly.length === 1 ? '' : 's'} not assessed${notAssessed.length ? '' : '**'}`
+        : '') +
       '.',
   );
   const baseline = baselineOf(result);
@@ -131,16 +138,27 @@ export function renderSummary(result: ScanResult): string {
     body.push(...line);
   }
 
-  if (notAssessed.length > 0) {
-    const table = ['', `### Not assessed (${count(notAssessed.length)})`, '', '| Control | Why | Permission that would let it be assessed |', '|---|---|---|'];
+  if (notAssessed.length > 0 || partly.length > 0) {
+    const title =
+      partly.length === 0
+        ? `${count(notAssessed.length)}`
+        : `${count(notAssessed.length)} control${notAssessed.length === 1 ? '' : 's'}, and ${count(partlySubjects)} subject${partlySubjects === 1 ? '' : 's'} of ${count(partly.length)} failing control${partly.length === 1 ? '' : 's'}`;
+    const table = ['', `### Not assessed (${title})`, '', '| Control | Why | Permission that would let it be assessed |', '|---|---|---|'];
     if (budget.take(length(table))) {
       body.push(...table);
-      const rows = notAssessed.map((c) => {
+      const row = (c: ControlSummary, scope: string) => {
         const rs = unassessed.get(c.id) ?? [];
         const why = c.reason ?? rs[0]?.message ?? '';
         const permissions = c.permissions?.length ? c.permissions : [...new Set(rs.map((r) => r.permission ?? '').filter(Boolean))];
-        return `| ${escapeMarkdown(c.title)} (${markdownCode(c.id)}) | ${escapeMarkdown(clip(why, REASON_CHARS))} | ${escapeMarkdown(clip(permissions.join('; '), REASON_CHARS))} |`;
-      });
+        return `| ${escapeMarkdown(c.title)} (${markdownCode(c.id)})${scope} | ${escapeMarkdown(clip(why, REASON_CHARS))} | ${escapeMarkdown(clip(permissions.join('; '), REASON_CHARS))} |`;
+      };
+      const rows = [
+        ...notAssessed.map((c) => row(c, '')),
+        ...partly.map((c) => {
+          const n = c.counts['not-assessed'];
+          return row(c, `: ${count(n)} subject${n === 1 ? '' : 's'} not assessed; fails for others`);
+        }),
+      ];
       body.push(...budget.fit(rows, (left) => `| … and ${count(left)} more | | |`));
     }
   }

@@ -162,6 +162,8 @@ export interface ReportView {
   /** The comparison with a baseline scan, when one was given. */
   baseline?: BaselineView;
   notAssessedItems: NotAssessedView[];
+  /** Failing controls that could not assess some of their subjects (their status is `fail`), and how many subjects. */
+  partlyAssessed: { controls: number; subjects: number };
   severityCounts: { severity: Severity; count: number }[];
   resultCounts: { status: Status; count: number }[];
   controlCounts: { status: Status; count: number }[];
@@ -519,6 +521,7 @@ function makeView(result: ScanResult): ReportView {
 
   const notAssessedControls = controls.filter((v) => v.status === 'not-assessed');
   const notAssessedItems = controls.flatMap((c) => c.notAssessed);
+  const partly = controls.filter((c) => c.status === 'fail' && c.counts['not-assessed'] > 0);
 
   return {
     result,
@@ -540,6 +543,7 @@ function makeView(result: ScanResult): ReportView {
     waiverReports: waiverReportsOf(result),
     baseline: baselineOf(result),
     notAssessedItems,
+    partlyAssessed: { controls: partly.length, subjects: partly.reduce((n, c) => n + c.counts['not-assessed'], 0) },
     severityCounts: SEVERITIES.map((sev) => ({ severity: sev, count: s.failedBySeverity[sev] ?? 0 })),
     resultCounts: STATUSES.map((st) => ({ status: st, count: s.results[st] ?? 0 })),
     controlCounts: STATUSES.map((st) => ({ status: st, count: s.controls[st] ?? 0 })),

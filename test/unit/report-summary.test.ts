@@ -29,7 +29,7 @@ function wellFormed(md: string) {
   for (const line of prose(md)) for (const m of line.matchAll(/<[^>]*>?/g)) expect(m[0], line).toMatch(/^<\/?sub>$/);
   const headings = prose(md).filter((l) => /^ {0,3}#{1,6}(\s|$)/.test(l));
   expect(headings[0]).toMatch(/^## k8s-audit: /);
-  for (const h of headings.slice(1)) expect(h).toMatch(/^### (Failing controls|New since the baseline \(\d[\d,]*\)|Not assessed \(\d[\d,]*\))$/);
+  for (const h of headings.slice(1)) expect(h).toMatch(/^### (Failing controls|New since the baseline \(\d[\d,]*\)|Not assessed \(\d[\d,]*( controls?, and [\d,]+ subjects? of [\d,]+ failing controls?)?\))$/);
   expect(md.length).toBeLessThanOrEqual(SUMMARY_MAX_CHARS);
 }
 
@@ -166,6 +166,65 @@ describe('summary: a baseline', () => {
     const text = renderSummary(withNewWaived);
     expect(text).toContain(`**${result.baseline!.new} new** (${waived} of them waived), ${result.baseline!.unchanged} unchanged`);
     expect(text).not.toContain('### New since the baseline');
+  });
+});
+
+describe('a failing control that could not assess some of its subjects', () => {
+  // Its status is `fail` (a failure outranks what could not be read), so the subjects it could not assess
+  // are not in its status: every report must count them, or they pass unnoticed.
+  function partlyAssessed(): ScanResult {
+    const result = scenarioResult('demo');
+    const id = 'pod-privileged';
+    const control = result.controls.find((c) => c.id === id)!;
+    expect(control.status).toBe('fail');
+    for (let i = 0; i < 3; i++) {
+      result.results.push({
+        controlId: id,
+        status: 'not-assessed',
+        severity: control.severity,
+        subject: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'unread', name: `app-${i}` },
+        message: 'The pod template of Deployment unread/app could not be read.',
+        permission: 'list replicasets in namespace unread',
+        fingerprint: `partly-${i}`,
+      });
+    }
+    control.counts['not-assessed'] += 3;
+    control.status = controlStatus(control.counts);
+    result.summary = summarize(result.controls, result.results);
+    return result;
+  }
+  const result = partlyAssessed();
+  const control = result.controls.find((c) => c.id === 'pod-privileged')!;
+  const notAssessedControls = result.controls.filter((c) => c.status === 'not-assessed').length;
+
+  it('is counted and listed in the summary', () => {
+    const md = renderSummary(result);
+    wellFormed(md);
+    expect(md).toContain(`; 3 subjects of 1 failing control not assessed.`);
+    const rows = rowsUnder(md, `Not assessed (${notAssessedControls} controls, and 3 subjects of 1 failing control)`);
+    expect(rows).toHaveLength(notAssessedControls + 1);
+    expect(rows.at(-1)).toBe(
+      `| ${escapeMarkdown(control.title)} (\`pod-privileged\`): 3 subjects not assessed; fails for others | The pod template of Deployment unread/app could not be read\\. | list replicasets in namespace unread |`,
+    );
+  });
+
+  it('says so in the HTML and Markdown control sections and headlines', () => {
+    const html = renderHtml(result);
+    expect(html).toContain(`${control.counts.fail} failing · ${control.counts.pass} passing · 3 not assessed`);
+    expect(html).toContain(`<strong>${notAssessedControls} control(s), and 3 subject(s) of 1 failing control(s), could not be assessed</strong>; none is counted as passing.`);
+    const md = renderMarkdown(result);
+    expect(md).toContain(`**Failing:** ${control.counts.fail} · **Passing:** ${control.counts.pass} · **Not assessed:** 3`);
+    expect(md).toContain(`**${notAssessedControls} control(s) not assessed** and 3 subject(s) of 1 failing control(s), none counted as passing`);
+  });
+
+  it('is the headline when no control is wholly unassessed', () => {
+    const only = partlyAssessed();
+    only.controls = only.controls.filter((c) => c.status !== 'not-assessed');
+    only.results = only.results.filter((r) => only.controls.some((c) => c.id === r.controlId));
+    only.summary = summarize(only.controls, only.results);
+    expect(renderSummary(only)).toContain('; **3 subjects of 1 failing control not assessed**.');
+    expect(renderHtml(only)).toContain('<strong>3 subject(s) of 1 failing control(s) could not be assessed</strong> and are not counted as passing.');
+    expect(renderMarkdown(only)).toContain('; **3 subject(s) of 1 failing control(s) not assessed**, not counted as passing');
   });
 });
 
