@@ -2,7 +2,7 @@ import type { ControlSummary, Result, ScanResult } from '../engine/result.ts';
 import { SEVERITIES } from '../engine/types.ts';
 import { Budget, length } from './budget.ts';
 import { escapeMarkdown, markdownCode, showInvisible } from './escape.ts';
-import { baselineOf, formatScore, namespaceOf, placedLabel, scanTarget, severityRank, worstFirst } from './view.ts';
+import { baselineOf, formatScore, namespaceOf, namespaceScope, placedLabel, scanTarget, severityRank, worstFirst } from './view.ts';
 import { scoredControls } from '../engine/score.ts';
 
 /**
@@ -66,7 +66,9 @@ export function renderSummary(result: ScanResult): string {
   const target = scanTarget(result);
   const score =
     s.score === null ? 'score n/a' : `score ${formatScore(s.score)} / 100, grade ${escapeMarkdown(s.grade)} (from ${count(scoredControls(result.controls))} of ${count(result.controls.length)} controls)`;
-  head.push(`## k8s-audit: ${escapeMarkdown(clip(target, 200))} — ${score}`, '');
+  // A scan limited by -n or --exclude-namespace is scored over what it read: the heading says so next to the score.
+  const scope = namespaceScope(scan);
+  head.push(`## k8s-audit: ${escapeMarkdown(clip(target, 200))}${scope ? ` (${escapeMarkdown(clip(scope, 300))})` : ''} — ${score}`, '');
   const bySeverity = SEVERITIES.filter((sev) => (s.failedBySeverity[sev] ?? 0) > 0).map((sev) => `${count(s.failedBySeverity[sev])} ${sev}`);
   const notAssessed = result.controls.filter((c) => c.status === 'not-assessed');
   // A control that fails is `fail` even when it could not assess some of its subjects: those go unsaid in its

@@ -144,6 +144,11 @@ export interface ReportView {
   title: string;
   generatedAt: string;
   target: string;
+  /**
+   * What the scan could see, for the page header next to the score: the identity it read as and the
+   * namespaces it was limited to or left out ("" for the parts that do not apply).
+   */
+  readScope: { identity: string; namespaces: string };
   scoreText: string;
   grade: string;
   /** How many controls the score is taken over (those with a passing or failing subject). */
@@ -239,6 +244,14 @@ export function worstFirst(a: ControlSummary, b: ControlSummary): number {
 export function scanTarget(result: ScanResult): string {
   const scan = result.scan;
   return scan.source === 'manifests' ? 'manifests' : (scan.context ?? scan.cluster ?? scan.server ?? 'cluster');
+}
+
+/** The namespaces a scan was limited to (`-n`) or left out (`--exclude-namespace`), in words; "" when it read them all. */
+export function namespaceScope(scan: Pick<ScanResult['scan'], 'namespaces' | 'excludedNamespaces'>): string {
+  const list = (ns: string[]) => (ns.length > 5 ? `${ns.slice(0, 5).join(', ')} and ${ns.length - 5} more` : ns.join(', '));
+  if (scan.namespaces?.length) return `only namespace${scan.namespaces.length === 1 ? '' : 's'} ${list(scan.namespaces)}`;
+  if (scan.excludedNamespaces?.length) return `all namespaces but ${list(scan.excludedNamespaces)}`;
+  return '';
 }
 
 /** `kind namespace/name`, or `kind name` for cluster-scoped subjects. */
@@ -528,6 +541,7 @@ function makeView(result: ScanResult): ReportView {
     title: `Kubernetes security audit — ${clean(target)}`,
     generatedAt: scan.startedAt,
     target: clean(target),
+    readScope: { identity: clean(scan.identity?.username ?? ''), namespaces: clean(namespaceScope(scan)) },
     scoreText: formatScore(s.score),
     scoredControls: scoredControls(result.controls),
     grade: s.grade,

@@ -228,6 +228,29 @@ describe('a failing control that could not assess some of its subjects', () => {
   });
 });
 
+describe('a scan limited to some namespaces, or by an identity', () => {
+  // Its score is over what it read: next to the score, the reports say what that was.
+  it('says so next to the score, in the summary and the HTML report', () => {
+    const result = scenarioResult('demo');
+    const full = { html: renderHtml(result), md: renderSummary(result) };
+    expect(full.html).toContain('<div class="scope">Read as <span class="mono">system:serviceaccount:k8s-audit:scanner</span></div>');
+    expect(full.html).toContain('<div class="muted small">Security score</div>');
+    expect(full.md.split('\n')[0]).toMatch(/^## k8s-audit: acme\\-prod — score /);
+
+    const limited = scenarioResult('demo');
+    limited.scan.namespaces = ['payments'];
+    expect(renderSummary(limited).split('\n')[0]).toMatch(/^## k8s-audit: acme\\-prod \(only namespace payments\) — score /);
+    const html = renderHtml(limited);
+    expect(html).toContain('Read as <span class="mono">system:serviceaccount:k8s-audit:scanner</span> · <strong>only namespace payments</strong>');
+    expect(html).toContain('<div class="muted small">Security score, only namespace payments</div>');
+
+    const excluded = scenarioResult('demo');
+    excluded.scan.excludedNamespaces = ['kube-system', 'team-legacy'];
+    expect(renderSummary(excluded).split('\n')[0]).toContain('(all namespaces but kube\\-system, team\\-legacy)');
+    expect(renderHtml(excluded)).toContain('<strong>all namespaces but kube-system, team-legacy</strong>');
+  });
+});
+
 describe('summary: bounded whatever the cluster', () => {
   it('stays within a pull-request comment, saying how many rows it left out', () => {
     const result = largeResult(400, 3, { notAssessed: 100, fresh: true });
