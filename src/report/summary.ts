@@ -1,5 +1,5 @@
 import type { ControlSummary, Result, ScanResult } from '../engine/result.ts';
-import { SEVERITIES } from '../engine/types.ts';
+import { SEVERITIES, type Severity } from '../engine/types.ts';
 import { Budget, length } from './budget.ts';
 import { escapeMarkdown, markdownCode, showInvisible } from './escape.ts';
 import { baselineOf, formatScore, namespaceOf, namespaceScope, placedLabel, scanTarget, severityRank, worstFirst } from './view.ts';
@@ -36,13 +36,15 @@ interface Failing {
   subjects: Set<string>;
   namespaces: Set<string>;
   fresh: number;
+  /** Failed checks whose own severity is not the control's (a finding may be raised or lowered), by severity. */
+  other: Map<Severity, number>;
 }
 
 export function renderSummary(result: ScanResult): string {
   const s = result.summary;
   const scan = result.scan;
   const failing = new Map<string, Failing>();
-  for (const c of result.controls) if (c.status === 'fail') failing.set(c.id, { control: c, subjects: new Set(), namespaces: new Set(), fresh: 0 });
+  for (const c of result.controls) if (c.status === 'fail') failing.set(c.id, { control: c, subjects: new Set(), namespaces: new Set(), fresh: 0, other: new Map() });
   const fresh: Result[] = [];
   const unassessed = new Map<string, Result[]>();
   for (const r of result.results) {
@@ -53,6 +55,7 @@ export function renderSummary(result: ScanResult): string {
         const ns = namespaceOf(r);
         if (ns) f.namespaces.add(ns);
         if (r.change === 'new') f.fresh++;
+        if (r.severity !== f.control.severity) f.other.set(r.severity, (f.other.get(r.severity) ?? 0) + 1);
       }
       if (r.change === 'new') fresh.push(r);
     } else if (r.status === 'not-assessed') {
@@ -173,7 +176,10 @@ function controlRow(f: Failing, withNew: boolean): string {
   const first = [...f.subjects].slice(0, EXAMPLES).map((x) => markdownCode(clip(showInvisible(x), 120)));
   const examples = first.join(', ') + (f.subjects.size > first.length ? ', …' : '');
   const fresh = withNew ? `${count(f.fresh)} | ` : '';
-  return `| ${c.severity} | ${escapeMarkdown(c.title)} (${markdownCode(c.id)}) | ${count(c.counts.fail)} | ${count(f.subjects.size)} | ${fresh}${f.namespaces.size ? count(f.namespaces.size) : '–'} | ${examples} |`;
+  // The headline counts failed checks by their own severity: a row whose checks were raised (or lowered) says how many,
+  // so that the critical ones the headline counts can be found in the table.
+  const other = SEVERITIES.filter((sev) => f.other.has(sev)).map((sev) => `${count(f.other.get(sev)!)} ${sev}`);
+  return `| ${c.severity}${other.length ? ` (${other.join(', ')})` : ''} | ${escapeMarkdown(c.title)} (${markdownCode(c.id)}) | ${count(c.counts.fail)} | ${count(f.subjects.size)} | ${fresh}${f.namespaces.size ? count(f.namespaces.size) : '–'} | ${examples} |`;
 }
 
 function clip(text: string, max: number): string {

@@ -251,6 +251,28 @@ describe('a scan limited to some namespaces, or by an identity', () => {
   });
 });
 
+describe('summary: failed checks raised or lowered from their control\'s severity', () => {
+  it('says in the control\'s row how many, so the headline\'s critical checks can be found', () => {
+    const result = scenarioResult('demo');
+    const control = result.controls.find((c) => c.status === 'fail' && c.severity === 'high' && c.counts.fail >= 3)!;
+    const fails = result.results.filter((r) => r.controlId === control.id && r.status === 'fail');
+    fails[0]!.severity = 'critical';
+    fails[1]!.severity = 'critical';
+    fails[2]!.severity = 'medium';
+    result.summary = summarize(result.controls, result.results);
+    const md = renderSummary(result);
+    wellFormed(md);
+    const row = rowsUnder(md, 'Failing controls').find((r) => r.includes(`(\`${control.id}\`)`))!;
+    expect(row.startsWith('| high (2 critical, 1 medium) | ')).toBe(true);
+    // Every critical failed check of the headline is in a critical row or counted in another row.
+    const critical = rowsUnder(md, 'Failing controls').reduce((n, r) => {
+      const [sev, , checks] = r.split(' | ');
+      return n + (sev === '| critical' ? Number(checks!.replace(/,/g, '')) : Number(/(\d+) critical/.exec(sev!)?.[1] ?? 0));
+    }, 0);
+    expect(critical).toBe(result.summary.failedBySeverity.critical);
+  });
+});
+
 describe('summary: bounded whatever the cluster', () => {
   it('stays within a pull-request comment, saying how many rows it left out', () => {
     const result = largeResult(400, 3, { notAssessed: 100, fresh: true });
