@@ -8,7 +8,7 @@ export default grantControl(
     area: 'rbac',
     severity: 'critical',
     description:
-      'Flags every binding subject that holds bind or escalate on Roles or ClusterRoles, or impersonate on users, groups, ServiceAccounts or UIDs, wildcards included. Grants limited to named objects are flagged too: binding or impersonating one named privileged identity is enough.',
+      'Flags every binding subject that holds bind or escalate on Roles or ClusterRoles, or impersonate on users, groups, ServiceAccounts or UIDs, wildcards included; and constrained impersonation (on by default from 1.36): impersonate:user-info on users, impersonate:serviceaccount on serviceaccounts or impersonate:arbitrary-node on nodes, in authentication.k8s.io, which let their holder act as that identity for whatever its impersonate-on:<mode>:<verb> grants allow. Grants limited to named objects are flagged too: binding or impersonating one named privileged identity is enough.',
     rationale:
       'RBAC prevents privilege escalation by refusing to let anyone grant permissions it does not hold — unless it holds escalate (write any rule) or bind (bind any role). impersonate lets it act as any other identity, system:masters included. Each is equivalent to cluster-admin in the scope it is granted.',
     remediation: replaceRemediation('Keep these verbs to the cluster administrators who manage RBAC.'),

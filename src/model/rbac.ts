@@ -697,7 +697,8 @@ const CLUSTER_SCOPED: ReadonlyMap<string, ReadonlySet<string>> = new Map(
     'node.k8s.io': ['runtimeclasses'],
     'networking.k8s.io': ['ingressclasses', 'ipaddresses', 'servicecidrs'],
     'flowcontrol.apiserver.k8s.io': ['flowschemas', 'prioritylevelconfigurations'],
-    'authentication.k8s.io': ['tokenreviews', 'selfsubjectreviews', 'uids'],
+    // users, groups, userextras and nodes: what constrained impersonation authorizes (impersonate:<mode> verbs).
+    'authentication.k8s.io': ['tokenreviews', 'selfsubjectreviews', 'uids', 'users', 'groups', 'userextras', 'nodes'],
     'authorization.k8s.io': ['subjectaccessreviews', 'selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
   }).map(([group, resources]) => [group, new Set(resources)]),
 );
@@ -845,12 +846,21 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     id: 'impersonate',
     label: 'Impersonate',
-    description: 'Act as another user, group, ServiceAccount or UID (impersonate).',
+    description:
+      'Act as another user, group, ServiceAccount or UID (impersonate), or, by constrained impersonation (on by default from 1.36), as a user, a ServiceAccount or any node (impersonate:user-info, impersonate:serviceaccount, impersonate:arbitrary-node in authentication.k8s.io) for the requests its impersonate-on:<mode>:<verb> grants allow.',
     probes: [
       core('users', ['impersonate'], { clusterScoped: true }),
       core('groups', ['impersonate'], { clusterScoped: true }),
       core('serviceaccounts', ['impersonate']),
       { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'uids', clusterScoped: true },
+      // Constrained impersonation (KEP-5284, k8s.io/apiserver/pkg/endpoints/filters/impersonation/mode.go): the
+      // identity is authorized with the verb impersonate:<mode> in authentication.k8s.io (ServiceAccounts in their
+      // namespace), the request itself with impersonate-on:<mode>:<verb>. Groups, UIDs and extras can only come
+      // with a user (user-info mode). impersonate:associated-node is left out: it lets a ServiceAccount act only as
+      // the node its own pod runs on (node agents).
+      { verbs: ['impersonate:user-info'], group: 'authentication.k8s.io', resource: 'users', clusterScoped: true },
+      { verbs: ['impersonate:serviceaccount'], group: 'authentication.k8s.io', resource: 'serviceaccounts' },
+      { verbs: ['impersonate:arbitrary-node'], group: 'authentication.k8s.io', resource: 'nodes', clusterScoped: true },
     ],
   },
   {

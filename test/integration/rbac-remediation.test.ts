@@ -50,9 +50,10 @@ beforeAll(async () => {
   await admin.call('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
     body: { metadata: { name: 'risky' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'risky' }, subjects: sa },
   });
-  // A ClusterRole of wildcards, used in the namespace through a RoleBinding.
+  // A ClusterRole of wildcards, used in the namespace through a RoleBinding (authentication.k8s.io: constrained
+  // impersonation of the namespace's ServiceAccounts, impersonate:serviceaccount).
   await admin.call('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
-    body: { metadata: { name: wildRole }, rules: [{ apiGroups: ['', 'apps', 'batch', 'rbac.authorization.k8s.io'], resources: ['*'], verbs: ['*'] }] },
+    body: { metadata: { name: wildRole }, rules: [{ apiGroups: ['', 'apps', 'batch', 'rbac.authorization.k8s.io', 'authentication.k8s.io'], resources: ['*'], verbs: ['*'] }] },
   });
   await admin.call('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
     body: { metadata: { name: 'wild' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: wildRole }, subjects: sa },

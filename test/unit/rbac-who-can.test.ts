@@ -265,3 +265,16 @@ describe('who-can over scanned files', () => {
     expect(live.notes.some((n) => n.includes('aggregated ClusterRole'))).toBe(false);
   });
 });
+
+describe('who can impersonate by constrained impersonation (KEP-5284, on by default from 1.36)', () => {
+  it('counts impersonate:user-info, impersonate:serviceaccount and impersonate:arbitrary-node in authentication.k8s.io', () => {
+    const yaml = readFileSync(new URL('../checks/rbac-escalation-verbs/fail.constrained-impersonation.yaml', import.meta.url), 'utf8');
+    const insight = whoCan(snapshotFromYaml(yaml));
+    expect(insight.byCapability.impersonate).toEqual(['User:node-debugger', 'ServiceAccount:rt/imp', 'ServiceAccount:rt/imp2']);
+    const perm = (key: string) => insight.subjects.find((s) => s.key === key)!.permissions.find((p) => p.capability === 'impersonate')!;
+    expect(perm('ServiceAccount:rt/imp')).toMatchObject({ namespace: null, verbs: ['impersonate:user-info'], resources: ['users.authentication.k8s.io'] });
+    expect(perm('ServiceAccount:rt/imp2')).toMatchObject({ namespace: 'rt', verbs: ['impersonate:serviceaccount'], resources: ['serviceaccounts.authentication.k8s.io'] });
+    // impersonate-on alone, or acting as the node one's own pod runs on: not impersonation of anyone chosen.
+    expect(insight.subjects.find((s) => s.key === 'User:agent')).toBeUndefined();
+  });
+});
