@@ -16,8 +16,8 @@ export default grantControl(
     remediation: replaceRemediation('Let people and pipelines create workloads only in the namespaces they deploy to; keep pod creation to controllers.'),
     references: { cis: ['5.1.4'], links: [RBAC_GOOD_PRACTICES, 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation'] },
     messages: {
-      createPods: '{{grantee}} can create pods {{scope}} through {{roleKind}} "{{role}}" ({{rules}}).',
-      createWorkloads: '{{grantee}} can create workloads that create pods ({{resources}}) {{scope}} through {{roleKind}} "{{role}}" ({{rules}}).',
+      createPods: '{{grantee}} can create pods{{names}} {{scope}} through {{roleKind}} "{{role}}" ({{rules}}).',
+      createWorkloads: '{{grantee}} can create workloads that create pods ({{resources}}){{names}} {{scope}} through {{roleKind}} "{{role}}" ({{rules}}).',
     },
   },
   {

@@ -24,7 +24,9 @@
  *   matches only the literal subresource `*`). resourceNames restrict by the
  *   request's name; an empty list allows all names, a non-empty list never
  *   matches a request without a name (`create`, `list` without a
- *   `metadata.name` field selector, `deletecollection`). nonResourceURLs match
+ *   `metadata.name` field selector, `deletecollection`) — but a create by
+ *   server-side apply carries the name, so create with resourceNames and patch
+ *   creates those objects. nonResourceURLs match
  *   exactly, by `*`, or by prefix when they end in `*`.
  * - Aggregated ClusterRoles are used with the rules the aggregation controller
  *   stored in them (what the authorizer sees); the model only adds, for each
@@ -627,9 +629,16 @@ export interface ProbeMatch {
   resourceNames?: string[];
 }
 
-/** Verbs whose requests carry no object name, so a rule with resourceNames never allows them. */
-function isNameless(verb: string, subresource: string | undefined): boolean {
-  return !subresource && (verb === 'create' || verb === 'deletecollection');
+/**
+ * Verbs whose requests carry no object name, so a rule with resourceNames never allows them: deletecollection, and
+ * create — unless the rule also allows patch on those names: server-side apply of an object that does not exist
+ * creates it, and the API server authorizes that as create with the object's name (k8s.io/apiserver
+ * pkg/endpoints/handlers/patch.go, createAuthorizerAttributes), which the rule's resourceNames match.
+ */
+function isNameless(rule: PolicyRule, verb: string, subresource: string | undefined): boolean {
+  if (subresource) return false;
+  if (verb === 'create') return !verbMatches(rule, 'patch');
+  return verb === 'deletecollection';
 }
 
 export function probeLabel(p: Probe): string {
@@ -649,7 +658,7 @@ export function matchProbe(rule: PolicyRule, probe: Probe): ProbeMatch | undefin
   } else if (probe.names) {
     limited = undefined; // the rule covers every name, the probed ones included
   }
-  const verbs = probe.verbs.filter((v) => verbMatches(rule, v) && !(limited && isNameless(v, probe.subresource)));
+  const verbs = probe.verbs.filter((v) => verbMatches(rule, v) && !(limited && isNameless(rule, v, probe.subresource)));
   if (verbs.length === 0) return undefined;
   const m: ProbeMatch = { probe, verbs, resource: probeLabel(probe) };
   if (limited) m.resourceNames = limited;

@@ -265,6 +265,14 @@ describe('matchProbe', () => {
     expect(matchProbe(rule(['create'], [''], ['pods/exec'], ['p']), { verbs: ['create'], group: '', resource: 'pods', subresource: 'exec' })?.resourceNames).toEqual(['p']);
   });
 
+  it('keeps create limited by name when the rule also allows patch (server-side apply creates the named object)', () => {
+    const probe = { verbs: ['create'], group: '', resource: 'pods' };
+    expect(matchProbe(rule(['create', 'patch'], [''], ['pods'], ['p']), probe)).toMatchObject({ verbs: ['create'], resourceNames: ['p'] });
+    expect(matchProbe(rule(['*'], [''], ['pods'], ['p']), probe)).toMatchObject({ verbs: ['create'], resourceNames: ['p'] });
+    // deletecollection never carries a name.
+    expect(matchProbe(rule(['deletecollection', 'patch'], [''], ['events'], ['e']), { verbs: ['deletecollection'], group: '', resource: 'events' })).toBeUndefined();
+  });
+
   it('honours the probed names', () => {
     const probe = { verbs: ['update'], group: '', resource: 'configmaps', names: ['coredns'] };
     expect(matchProbe(rule(['update'], [''], ['configmaps'], ['other']), probe)).toBeUndefined();
