@@ -825,15 +825,17 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     id: 'create-pods',
-    label: 'Create pods',
-    description: 'Create pods: run any image with any ServiceAccount of the namespace, and mount its Secrets.',
-    probes: [core('pods', ['create'])],
+    label: 'Create or change pods',
+    description:
+      'Create pods: run any image with any ServiceAccount of the namespace, and mount its Secrets. Changing a pod (update or patch: a new image) or adding an ephemeral container to it (pods/ephemeralcontainers, as kubectl debug does) runs any image with that pod\'s ServiceAccount and volumes.',
+    probes: [core('pods', ['create', 'update', 'patch']), core('pods', ['update', 'patch'], { subresource: 'ephemeralcontainers' })],
   },
   {
     id: 'create-workloads',
-    label: 'Create workloads',
-    description: 'Create Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs or ReplicationControllers, which create pods.',
-    probes: WORKLOAD_RESOURCES.map((w) => ({ verbs: ['create'], group: w.group, resource: w.resource })),
+    label: 'Create or change workloads',
+    description:
+      'Create Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs or ReplicationControllers, which create pods; or update or patch one (but a Job, whose pod template is immutable): its controller then creates pods from the changed template, any image and any ServiceAccount of the namespace.',
+    probes: WORKLOAD_RESOURCES.map((w) => ({ verbs: w.resource === 'jobs' ? ['create'] : ['create', 'update', 'patch'], group: w.group, resource: w.resource })),
   },
   {
     id: 'escalate',
