@@ -1,6 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { isSystemNamespace } from '../../src/model/namespaces.ts';
-import { DIRECTIONS, describeAllowingAll, effectiveRules, policyTypes, rulesAllowingAll, selectsAllPods } from '../../src/model/network.ts';
+import { DIRECTIONS, describeAllowingAll, effectiveRules, otherPolicyApisClause, policyTypes, rulesAllowingAll, selectsAllPods } from '../../src/model/network.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
 
 export default defineControl({
@@ -10,7 +10,7 @@ export default defineControl({
     area: 'network',
     severity: 'medium',
     description:
-      'For each namespace and each direction, looks for a NetworkPolicy that selects every pod (`podSelector: {}`) and lists the direction in its policy types (with the API\'s defaulting), so that every pod, including pods created later, is isolated and each allowed flow is an explicit rule. Such a policy may carry narrow allows of its own (DNS, say). It fails when no policy does this, and when one does but an allow-all (`ingress: [{}]` or `egress: [{}]`, or rules of the policies selecting every pod that together admit every peer on every port) cancels it. A stricter reading of CIS 5.3.2. Kubernetes\' own system namespaces are not applicable.',
+      'For each namespace and each direction, looks for a NetworkPolicy that selects every pod (`podSelector: {}`) and lists the direction in its policy types (with the API\'s defaulting), so that every pod, including pods created later, is isolated and each allowed flow is an explicit rule. Such a policy may carry narrow allows of its own (DNS, say). It fails when no policy does this, and when one does but an allow-all (`ingress: [{}]` or `egress: [{}]`, or rules of the policies selecting every pod that together admit every peer on every port) cancels it. A stricter reading of CIS 5.3.2. Kubernetes\' own system namespaces are not applicable. Where policy kinds of other APIs are installed (Calico, Cilium, Antrea, AdminNetworkPolicy: their CustomResourceDefinitions), a direction no NetworkPolicy isolates is not assessed rather than failed: k8s-audit does not read those policies, and a cluster-wide default deny among them isolates every pod.',
     rationale:
       'Pods accept traffic from, and send it to, anywhere until a policy selects them for that direction. A namespace-wide isolation per direction makes every allowed flow an explicit decision, and covers the pods nobody wrote a policy for. Policies are additive: one rule allowing everything for every pod undoes the default-deny, whatever else exists.',
     remediation:
@@ -28,8 +28,9 @@ export default defineControl({
         'Namespace "{{name}}" isolates every pod for {{direction}} traffic, but {{rules}} all {{directionLower}} traffic for every pod, which cancels it.',
     },
   },
-  reads: ['namespaces', 'networkpolicies'],
+  reads: ['namespaces', 'networkpolicies', 'customresourcedefinitions'],
   evaluate(snapshot, report) {
+    const otherApis = otherPolicyApisClause(snapshot);
     for (const ns of snapshot.list('namespaces')) {
       const subject = subjectOf(ns);
       const name = ns.metadata.name;
@@ -39,12 +40,15 @@ export default defineControl({
       }
       const policies = snapshot.inNamespace('networkpolicies', name);
       let failed = false;
+      const unknown: string[] = [];
       for (const direction of DIRECTIONS) {
         const lower = direction.toLowerCase();
         const path = `NetworkPolicy[${direction}]`;
         const isolating = policies.filter((np) => selectsAllPods(np) && policyTypes(np).includes(direction));
         const cancelling = rulesAllowingAll(isolating.flatMap((np) => effectiveRules(np, direction)));
-        if (isolating.length === 0) {
+        if (isolating.length === 0 && otherApis) {
+          unknown.push(direction);
+        } else if (isolating.length === 0) {
           failed = true;
           report.fail(subject, {
             messageId: 'missing',
@@ -67,7 +71,9 @@ export default defineControl({
           });
         }
       }
-      if (!failed) report.pass(subject);
+      if (unknown.length > 0) {
+        report.notAssessed(subject, `Namespace "${name}" has no NetworkPolicy that isolates every pod for ${unknown.join(' or ')} traffic, but ${otherApis}.`);
+      } else if (!failed) report.pass(subject);
     }
   },
 });

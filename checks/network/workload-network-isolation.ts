@@ -1,6 +1,16 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { isSystemNamespace } from '../../src/model/namespaces.ts';
-import { admitsEveryAddress, admittedContainerPorts, type ContainerPort, describeAllowingAll, describePorts, networkAnalysis, type Rule, type WorkloadDirection } from '../../src/model/network.ts';
+import {
+  admitsEveryAddress,
+  admittedContainerPorts,
+  type ContainerPort,
+  describeAllowingAll,
+  describePorts,
+  networkAnalysis,
+  otherPolicyApisClause,
+  type Rule,
+  type WorkloadDirection,
+} from '../../src/model/network.ts';
 import { WORKLOAD_KINDS } from '../../src/model/workloads.ts';
 
 /** A label of the pod template to select it by: a conventional name label if there is one. */
@@ -21,7 +31,7 @@ export default defineControl({
     area: 'network',
     severity: 'medium',
     description:
-      'For each workload (the controller\'s pod template, and its existing pods), finds the NetworkPolicies of its namespace whose pod selector matches its labels and that isolate each direction. Fails a direction when no policy isolates it, when only some of its pods are isolated, when the rules of its isolating policies, one alone or several together, allow every peer on every port, or (ingress) when a rule admits every source on a port: a numbered one whether or not the workload declares it (declared ports are informational), a named one when it resolves against the workload\'s ports. A pod that a policy merely names as a peer is not isolated by it. Host-network workloads are not applicable: NetworkPolicy does not govern them.',
+      'For each workload (the controller\'s pod template, and its existing pods), finds the NetworkPolicies of its namespace whose pod selector matches its labels and that isolate each direction. Fails a direction when no policy isolates it, when only some of its pods are isolated, when the rules of its isolating policies, one alone or several together, allow every peer on every port, or (ingress) when a rule admits every source on a port: a numbered one whether or not the workload declares it (declared ports are informational), a named one when it resolves against the workload\'s ports. A pod that a policy merely names as a peer is not isolated by it. Host-network workloads are not applicable: NetworkPolicy does not govern them. Where policy kinds of other APIs are installed (Calico, Cilium, Antrea, AdminNetworkPolicy: their CustomResourceDefinitions), a direction no NetworkPolicy isolates (or isolates in only some pods) is not assessed rather than failed: k8s-audit does not read those policies, which may isolate the pods; rules of NetworkPolicies that open traffic are still judged.',
     rationale:
       'Isolation is per pod and per direction: a policy that only selects other pods, or only restricts ingress, leaves this workload\'s traffic open. What an isolated pod may do is the union of every selecting policy\'s rules, so one broad rule opens it whatever the others say.',
     remediation:
@@ -36,9 +46,10 @@ export default defineControl({
       'any-source': '{{kind}} "{{name}}" accepts connections from every source on {{ports}} (rule {{rule}} of NetworkPolicy "{{policy}}").',
     },
   },
-  reads: ['networkpolicies', ...WORKLOAD_KINDS],
+  reads: ['networkpolicies', 'customresourcedefinitions', ...WORKLOAD_KINDS],
   evaluate(snapshot, report) {
     const analysis = networkAnalysis(snapshot);
+    const otherApis = otherPolicyApisClause(snapshot);
     for (const w of analysis.workloads.values()) {
       const subject = w.workload.subject;
       if (isSystemNamespace(w.namespace)) {
@@ -50,6 +61,7 @@ export default defineControl({
         continue;
       }
       let failed = false;
+      const unknown: string[] = [];
       for (const d of [w.ingress, w.egress] as WorkloadDirection[]) {
         const direction = d.direction;
         const lower = direction.toLowerCase();
@@ -64,7 +76,9 @@ export default defineControl({
           labelValue,
         };
         const names = d.policies.map((np) => np.metadata.name).join(', ');
-        if (d.isolated === 'no') {
+        if (d.isolated !== 'yes' && otherApis) {
+          unknown.push(d.isolated === 'no' ? `${lower} traffic (no NetworkPolicy selecting its pods lists ${direction})` : `${lower} traffic in ${d.notIsolated.map((s) => (s.name ? `pod ${s.name}` : 'its pod template')).join(', ')}`);
+        } else if (d.isolated === 'no') {
           failed = true;
           report.fail(subject, {
             messageId: 'not-isolated',
@@ -106,7 +120,9 @@ export default defineControl({
           }
         }
       }
-      if (!failed) report.pass(subject);
+      if (unknown.length > 0) {
+        report.notAssessed(subject, `${subject.kind} "${subject.name}" is not isolated by NetworkPolicy for ${unknown.join(', nor for ')}, but ${otherApis}.`);
+      } else if (!failed) report.pass(subject);
     }
   },
 });

@@ -904,6 +904,25 @@ export function policyApis(snapshot: Snapshot): PolicyApi[] {
   return out.sort((a, b) => cmp(a.crd, b.crd));
 }
 
+/**
+ * Why standard NetworkPolicies alone cannot show that pods are not isolated, or undefined when no other policy API is
+ * installed (or CustomResourceDefinitions were not read: a control that relies on this reads them, and is not
+ * assessed without them). Those APIs isolate pods standard NetworkPolicies do not select — a Calico
+ * GlobalNetworkPolicy or a CiliumClusterwideNetworkPolicy selecting every pod, a BaselineAdminNetworkPolicy denying
+ * what no NetworkPolicy allows, an AdminNetworkPolicy denying before any NetworkPolicy is looked at — and k8s-audit
+ * lists no objects of theirs. A clause, e.g. `policy kinds of Calico (globalnetworkpolicies.crd.projectcalico.org) are
+ * installed, which …`.
+ */
+export function otherPolicyApisClause(snapshot: Snapshot): string | undefined {
+  if (!readable(snapshot, 'customresourcedefinitions')) return undefined;
+  const apis = policyApis(snapshot);
+  if (apis.length === 0) return undefined;
+  const byProvider = new Map<string, string[]>();
+  for (const a of apis) byProvider.set(a.provider, [...(byProvider.get(a.provider) ?? []), a.crd]);
+  const kinds = [...byProvider].map(([provider, crds]) => `${provider} (${crds.join(', ')})`).join('; ');
+  return `policy kinds beyond the standard NetworkPolicy are installed — ${kinds} — and k8s-audit does not read their objects: a policy of theirs (a cluster-wide default deny, say) may isolate these pods where no NetworkPolicy does. Check them (kubectl get ${apis.map((a) => a.crd).join(',')} -A)`;
+}
+
 // ---------------------------------------------------------------------------
 // The `networkIsolation` insight: plain data for renderers
 // ---------------------------------------------------------------------------
