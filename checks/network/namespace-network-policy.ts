@@ -1,5 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { isSystemNamespace } from '../../src/model/namespaces.ts';
+import { policyApis } from '../../src/model/network.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
 
 export default defineControl({
@@ -20,10 +21,19 @@ export default defineControl({
     },
     messages: {
       none: 'Namespace "{{name}}" has no NetworkPolicy: its pods accept and send any traffic.',
+      'none-other-apis':
+        'Namespace "{{name}}" has no NetworkPolicy. Policy kinds of {{providers}} are installed, whose objects k8s-audit does not read: they may restrict its pods\' traffic, but CIS 5.3.2 asks for NetworkPolicies.',
+      'none-unverified':
+        'Namespace "{{name}}" has no NetworkPolicy: nothing of the standard API restricts its pods\' traffic (CustomResourceDefinitions were not read, so policy kinds of other APIs, such as Calico\'s or Cilium\'s, were not looked for).',
     },
   },
   reads: ['namespaces', 'networkpolicies'],
   evaluate(snapshot, report) {
+    // Read by other controls in a full scan; not a read of this one, whose verdict does not depend on it: only what the message says does.
+    const crds = snapshot.collection.customresourcedefinitions.state;
+    const crdsRead = crds === 'ok' || crds === 'static' || crds === 'not-found';
+    const providers = crdsRead ? [...new Set(policyApis(snapshot).map((a) => a.provider))] : [];
+    const messageId = providers.length ? 'none-other-apis' : crdsRead ? 'none' : 'none-unverified';
     for (const ns of snapshot.list('namespaces')) {
       const subject = subjectOf(ns);
       const name = ns.metadata.name;
@@ -32,7 +42,15 @@ export default defineControl({
         continue;
       }
       if (snapshot.inNamespace('networkpolicies', name).length > 0) report.pass(subject);
-      else report.fail(subject, { messageId: 'none', path: 'NetworkPolicy', observed: 'no NetworkPolicy', expected: 'at least one NetworkPolicy' });
+      else {
+        report.fail(subject, {
+          messageId,
+          ...(providers.length ? { data: { providers: providers.join(', ') } } : {}),
+          path: 'NetworkPolicy',
+          observed: 'no NetworkPolicy',
+          expected: 'at least one NetworkPolicy',
+        });
+      }
     }
   },
 });
