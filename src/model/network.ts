@@ -42,6 +42,9 @@ export const DIRECTIONS: readonly Direction[] = ['Ingress', 'Egress'];
 /** The label every namespace carries since Kubernetes 1.22, set by the API server. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/** The reason of a namespace with no NetworkPolicy (verdict `no-policy`), when nothing else may isolate its pods. */
+const NO_POLICY_REASON = 'The namespace has no NetworkPolicy: every pod accepts and sends any traffic.';
+
 // ---------------------------------------------------------------------------
 // The API's shapes
 // ---------------------------------------------------------------------------
@@ -613,7 +616,7 @@ function subjectText(w: Workload): string {
 }
 
 function verdictOf(ns: Omit<NamespaceNetwork, 'verdict' | 'reasons'>): { verdict: NamespaceVerdict; reasons: string[] } {
-  if (ns.policies.length === 0) return { verdict: 'no-policy', reasons: ['The namespace has no NetworkPolicy: every pod accepts and sends any traffic.'] };
+  if (ns.policies.length === 0) return { verdict: 'no-policy', reasons: [NO_POLICY_REASON] };
   const reasons: string[] = [];
   for (const d of [ns.ingress, ns.egress]) {
     const dir = d.direction.toLowerCase();
@@ -1152,12 +1155,16 @@ export function networkIsolationInsight(snapshot: Snapshot): NetworkIsolationIns
   } else {
     caveats.push('CustomResourceDefinitions were not read: policy kinds outside the standard NetworkPolicy API (Calico, Cilium, Antrea, AdminNetworkPolicy) may exist unseen.');
   }
+  // What isolates pods may be in policies k8s-audit does not read: then no policy does not mean open.
+  const unread = apis === null ? 'CustomResourceDefinitions were not read, so policy kinds of other APIs may isolate its pods unseen' : apis.length > 0 ? 'policy kinds of other APIs are installed (see the caveats), which k8s-audit does not read and which may isolate its pods' : undefined;
+  const reasonsOf = (ns: NamespaceNetwork) =>
+    unread && ns.reasons.length === 1 && ns.reasons[0] === NO_POLICY_REASON ? [`The namespace has no NetworkPolicy: nothing of the standard API restricts its pods' traffic, but ${unread}.`] : ns.reasons;
   const namespaces: NamespaceIsolationInsight[] = [...analysis.namespaces.values()].map((ns) => ({
     namespace: ns.name,
     system: ns.system,
     policies: ns.policies.map((np) => np.metadata.name),
     verdict: ns.verdict,
-    reasons: ns.reasons,
+    reasons: reasonsOf(ns),
     ingress: namespaceDirectionInsight(ns.ingress),
     egress: namespaceDirectionInsight(ns.egress),
     workloads: ns.workloads.map((w) => ({

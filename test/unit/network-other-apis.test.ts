@@ -7,7 +7,7 @@ import namespaceDefaultDeny from '../../checks/network/namespace-default-deny.ts
 import workloadNetworkIsolation from '../../checks/network/workload-network-isolation.ts';
 import { evaluate } from '../../src/engine/run.ts';
 import type { K8sObject } from '../../src/model/k8s.ts';
-import { otherPolicyApisClause } from '../../src/model/network.ts';
+import { networkIsolationInsight, otherPolicyApisClause } from '../../src/model/network.ts';
 import { Snapshot } from '../../src/model/snapshot.ts';
 import { snapshotFromYaml } from '../helpers/snapshot.ts';
 
@@ -79,5 +79,26 @@ describe('policy kinds beyond the standard NetworkPolicy', () => {
     const { controls } = evaluate(snapshot, [namespaceDefaultDeny]);
     expect(controls[0]).toMatchObject({ status: 'not-assessed' });
     expect(controls[0]!.reason).toContain('customresourcedefinitions.apiextensions.k8s.io: forbidden');
+  });
+});
+
+describe('the networkIsolation insight, with policy kinds beyond the standard NetworkPolicy', () => {
+  const NONE = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: empty}
+`;
+  const reasons = (yaml: string) => networkIsolationInsight(snapshotFromYaml(yaml)).namespaces.find((n) => n.namespace === 'empty')!;
+
+  it('does not say the pods of a namespace without NetworkPolicy accept any traffic', () => {
+    const ns = reasons(NONE + CRDS);
+    expect(ns.verdict).toBe('no-policy');
+    expect(ns.reasons).toEqual([
+      "The namespace has no NetworkPolicy: nothing of the standard API restricts its pods' traffic, but policy kinds of other APIs are installed (see the caveats), which k8s-audit does not read and which may isolate its pods.",
+    ]);
+  });
+
+  it('says so when nothing else is installed', () => {
+    expect(reasons(NONE).reasons).toEqual(['The namespace has no NetworkPolicy: every pod accepts and sends any traffic.']);
   });
 });
