@@ -9,7 +9,7 @@ export default defineControl({
     area: 'network',
     severity: 'low',
     description:
-      'Finds NetworkPolicies whose pod selector matches no workload of their namespace: neither a pod template nor an existing pod. Workloads on the host network (`hostNetwork: true`) do not count: network plugins leave their traffic to the node\'s rules, whatever policy selects them. Policies with an empty selector (`{}`) select every pod, including future ones, and pass.',
+      'Finds NetworkPolicies whose pod selector matches no workload of their namespace: neither a pod template nor an existing pod. Workloads on the host network (`hostNetwork: true`) do not count: network plugins leave their traffic to the node\'s rules, whatever policy selects them; nor do Pods that have finished (phase Succeeded or Failed). Policies with an empty selector (`{}`) select every pod, including future ones, and pass.',
     rationale:
       'A policy that selects nothing protects nothing. It is usually a typo in a label, a label renamed in the workload but not in the policy, or a policy left behind, and it makes the namespace look protected when it is not.',
     remediation:

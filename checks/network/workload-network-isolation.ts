@@ -31,7 +31,7 @@ export default defineControl({
     area: 'network',
     severity: 'medium',
     description:
-      'For each workload (the controller\'s pod template, and its existing pods), finds the NetworkPolicies of its namespace whose pod selector matches its labels and that isolate each direction. Fails a direction when no policy isolates it, when only some of its pods are isolated, when the rules of its isolating policies, one alone or several together, allow every peer on every port, or (ingress) when a rule admits every source on a port: a numbered one whether or not the workload declares it (declared ports are informational), a named one when it resolves against the workload\'s ports. A pod that a policy merely names as a peer is not isolated by it. Host-network workloads are not applicable: NetworkPolicy does not govern them. Where policy kinds of other APIs are installed (Calico, Cilium, Antrea, AdminNetworkPolicy: their CustomResourceDefinitions), a direction no NetworkPolicy isolates (or isolates in only some pods) is not assessed rather than failed: k8s-audit does not read those policies, which may isolate the pods; rules of NetworkPolicies that open traffic are still judged.',
+      'For each workload (the controller\'s pod template, and its existing pods), finds the NetworkPolicies of its namespace whose pod selector matches its labels and that isolate each direction. Fails a direction when no policy isolates it, when only some of its pods are isolated, when the rules of its isolating policies, one alone or several together, allow every peer on every port, or (ingress) when a rule admits every source on a port: a numbered one whether or not the workload declares it (declared ports are informational), a named one when it resolves against the workload\'s ports. A pod that a policy merely names as a peer is not isolated by it. Host-network workloads are not applicable: NetworkPolicy does not govern them; nor are Pods that have finished (phase Succeeded or Failed). Where policy kinds of other APIs are installed (Calico, Cilium, Antrea, AdminNetworkPolicy: their CustomResourceDefinitions), a direction no NetworkPolicy isolates (or isolates in only some pods) is not assessed rather than failed: k8s-audit does not read those policies, which may isolate the pods; rules of NetworkPolicies that open traffic are still judged.',
     rationale:
       'Isolation is per pod and per direction: a policy that only selects other pods, or only restricts ingress, leaves this workload\'s traffic open. What an isolated pod may do is the union of every selecting policy\'s rules, so one broad rule opens it whatever the others say.',
     remediation:
@@ -54,6 +54,11 @@ export default defineControl({
       const subject = w.workload.subject;
       if (isSystemNamespace(w.namespace)) {
         report.notApplicable(subject, 'Kubernetes system namespace');
+        continue;
+      }
+      if (w.finished) {
+        const phase = (w.workload.object.status as { phase?: string } | undefined)?.phase;
+        report.notApplicable(subject, `the Pod has finished (phase ${phase}): it runs no container and has no network traffic to isolate`);
         continue;
       }
       if (w.hostNetwork) {

@@ -480,6 +480,11 @@ export interface WorkloadNetwork {
   workload: Workload;
   namespace: string;
   hostNetwork: boolean;
+  /**
+   * A Pod reported as itself that has finished (phase Succeeded or Failed): it runs nothing and has no network, and
+   * is left out of its namespace's workloads and of the workloads a policy selects.
+   */
+  finished: boolean;
   labelSets: LabelSet[];
   ports: ContainerPort[];
   ingress: WorkloadDirection;
@@ -654,7 +659,9 @@ const analysisCache = new WeakMap<Snapshot, NetworkAnalysis>();
  * subjects come from `workloads(snapshot)`; each is judged on its template's
  * labels and on the labels of its existing pods (controllers add labels such
  * as `pod-template-hash`, and pods can be relabelled), so that a policy
- * selecting on those is seen too. Finished pods are left out.
+ * selecting on those is seen too. Finished pods are left out: a controller's
+ * from its label sets, a Pod reported as itself from its namespace (it is
+ * still analysed, marked `finished`).
  */
 export function networkAnalysis(snapshot: Snapshot): NetworkAnalysis {
   const hit = analysisCache.get(snapshot);
@@ -684,12 +691,14 @@ export function networkAnalysis(snapshot: Snapshot): NetworkAnalysis {
       workload: w,
       namespace: ns,
       hostNetwork: w.podSpec.hostNetwork === true,
+      finished: w.subject.kind === 'Pod' && isFinished(w.object),
       labelSets,
       ports: containerPorts(w.podSpec, w.specPath),
       ingress: directionOf(labelSets, policies, 'Ingress'),
       egress: directionOf(labelSets, policies, 'Egress'),
     };
     byWorkload.set(key, wn);
+    if (wn.finished) continue;
     for (const np of policies) {
       if (labelSets.some((s) => policySelects(np, s.labels))) {
         const list = selectedBy.get(np);
