@@ -116,7 +116,7 @@ export default defineControl({
         continue;
       }
       const exposure = workloadExposure(snapshot, w);
-      const reasons = [...exposure.hostAccess, ...(exposure.notIsolated ? ['its ingress is open (no NetworkPolicy isolates it, or one allows all)'] : [])];
+      const reasons = [...exposure.hostAccess, ...(exposure.notIsolated ? ['no NetworkPolicy isolates its ingress, or one allows all'] : [])];
       let severity = own.map(severityOf).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!;
       if (reasons.length > 0) severity = raise(severity);
       const caps = [...new Set(own.map((p) => p.capability))];

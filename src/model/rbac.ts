@@ -39,7 +39,7 @@
 import { KINDS, type KindKey } from '../collect/kinds.ts';
 import type { InsightProvider } from '../engine/insights.ts';
 import type { K8sObject, LabelSelector, PodSpec } from './k8s.ts';
-import { workloadNetwork } from './network.ts';
+import { otherPolicyApisClause, workloadNetwork } from './network.ts';
 import { matchesSelector } from './selectors.ts';
 import { apiTokenVolume, isMirrorPod, resolveAutomount, serviceAccountNameOf } from './serviceaccounts.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -969,7 +969,10 @@ export function workloadExposure(snapshot: Snapshot, w: Workload): { hostAccess:
   if (spec.hostIPC) hostAccess.push('hostIPC');
   for (const v of spec.volumes ?? []) if (v.hostPath) hostAccess.push(`hostPath volume ${v.name}`);
   const net = workloadNetwork(snapshot, w);
-  const notIsolated = !net || net.ingress.isolated !== 'yes' || net.ingress.allowAll.length > 0;
+  // With policy kinds of other APIs installed (Calico, Cilium, AdminNetworkPolicy), a policy k8s-audit does not read may
+  // isolate what no NetworkPolicy does: only a NetworkPolicy rule that allows all still counts then.
+  const others = otherPolicyApisClause(snapshot) !== undefined;
+  const notIsolated = !net || (!others && net.ingress.isolated !== 'yes') || net.ingress.allowAll.length > 0;
   return { hostAccess, notIsolated };
 }
 

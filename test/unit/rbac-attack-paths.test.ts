@@ -92,11 +92,24 @@ describe('attack paths: risky ServiceAccount tokens in workloads', () => {
 
   it('raises it one level for exposed pods and says why', () => {
     expect(of('exposed')).toMatchObject({ status: 'fail', severity: 'critical', data: { exposed: true } });
-    expect(of('exposed').message).toMatch(/ingress is open/);
+    expect(of('exposed').message).toMatch(/no NetworkPolicy isolates its ingress/);
     expect(of('isolated-privileged')).toMatchObject({ severity: 'critical' });
     expect(of('isolated-privileged').message).toMatch(/privileged container c/);
     // A policy that allows all cancels the isolation of another.
     expect(of('allow-all')).toMatchObject({ status: 'fail', severity: 'high', data: { exposed: true } });
+  });
+
+  it('does not raise it for ingress no NetworkPolicy isolates when policies of another API may (Calico installed)', () => {
+    const calico = `---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: globalnetworkpolicies.crd.projectcalico.org}
+spec: {group: crd.projectcalico.org, names: {plural: globalnetworkpolicies, kind: GlobalNetworkPolicy}, scope: Cluster, versions: [{name: v1, served: true, storage: true}]}
+`;
+    const withCalico = run(RBAC + pod('open', 'exposed', 'reader') + pod('cancelled', 'allow-all', 'reader') + calico);
+    expect(withCalico.find((r) => r.subject.name === 'exposed')).toMatchObject({ status: 'fail', severity: 'high', data: { exposed: false } });
+    // An allow-all NetworkPolicy rule opens it whatever else is installed.
+    expect(withCalico.find((r) => r.subject.name === 'allow-all')).toMatchObject({ severity: 'high', data: { exposed: true } });
   });
 
   it('names the grant chain in the finding', () => {
