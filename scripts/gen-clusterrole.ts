@@ -15,6 +15,9 @@
 //   reported here and left not-assessed in-cluster.
 // - get on ConfigMap kube-system/kube-proxy only (by name, in a Role):
 //   src/collect/extras.ts reads kube-proxy's configuration for CIS 4.3.1.
+// - list on the policy kinds of other APIs (Calico, Cilium, Antrea, the
+//   sig-network policy API; POLICY_RESOURCES): src/collect/extras.ts lists them
+//   as metadata, so the network controls can tell whether any exists.
 // - The collector's other calls need no grant: /version and SelfSubjectReview
 //   are open to every authenticated identity, and the anonymous probe sends
 //   no credential at all.
@@ -25,6 +28,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { POLICY_RESOURCES } from '../src/collect/extras.ts';
 import { KINDS, type KindKey } from '../src/collect/kinds.ts';
 import { allControls, kindsRead } from '../src/engine/registry.ts';
 import type { Control } from '../src/engine/types.ts';
@@ -77,7 +81,9 @@ export function generateRbac(controls: readonly Control[] = allControls()): Reco
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
     metadata: { name: NAME, labels: LABELS },
-    rules: readerRules(controls),
+    // list on the policy kinds of other APIs (Calico, Cilium, Antrea, AdminNetworkPolicy): src/collect/extras.ts
+    // lists them as metadata only, to tell the network controls whether any exists.
+    rules: [...readerRules(controls), ...POLICY_RESOURCES.map(({ group, resources }) => ({ apiGroups: [group], resources: [...resources].sort(), verbs: ['list'] }))],
   };
   const kubeProxyRole = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -93,7 +99,7 @@ export function generateRbac(controls: readonly Control[] = allControls()): Reco
   };
   return {
     'deploy/base/clusterrole.yaml':
-      HEADER("Read-only access for the scanner: get and list on exactly the kinds the controls read (never Secrets), and kube-proxy's ConfigMap by name.") +
+      HEADER("Read-only access for the scanner: get and list on exactly the kinds the controls read (never Secrets), list on other APIs' network policy kinds, and kube-proxy's ConfigMap by name.") +
       docs([clusterRole, kubeProxyRole]),
     'deploy/overlays/kubelet/clusterrole-kubelet.yaml':
       HEADER("Opt-in: the kubelet's effective configuration (/configz) through the API server's node proxy, for `scan --kubelet`. get nodes/proxy is NOT read-only: the kubelet authorizes websocket exec and attach as `get`.") +

@@ -30,10 +30,10 @@ export default defineControl({
   },
   reads: ['namespaces', 'networkpolicies', 'customresourcedefinitions'],
   evaluate(snapshot, report) {
-    const otherApis = otherPolicyApisClause(snapshot);
     for (const ns of snapshot.list('namespaces')) {
       const subject = subjectOf(ns);
       const name = ns.metadata.name;
+      const otherApis = otherPolicyApisClause(snapshot, name);
       if (isSystemNamespace(name)) {
         report.notApplicable(subject, 'Kubernetes system namespace');
         continue;

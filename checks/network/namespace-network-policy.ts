@@ -1,6 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { isSystemNamespace } from '../../src/model/namespaces.ts';
-import { policyApis } from '../../src/model/network.ts';
+import { policyApis, policyObjectsIn } from '../../src/model/network.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
 
 export default defineControl({
@@ -32,11 +32,14 @@ export default defineControl({
     // Read by other controls in a full scan; not a read of this one, whose verdict does not depend on it: only what the message says does.
     const crds = snapshot.collection.customresourcedefinitions.state;
     const crdsRead = crds === 'ok' || crds === 'static' || crds === 'not-found';
-    const providers = crdsRead ? [...new Set(policyApis(snapshot).map((a) => a.provider))] : [];
-    const messageId = providers.length ? 'none-other-apis' : crdsRead ? 'none' : 'none-unverified';
+    const installed = crdsRead ? [...new Set(policyApis(snapshot).map((a) => a.provider))] : [];
     for (const ns of snapshot.list('namespaces')) {
       const subject = subjectOf(ns);
       const name = ns.metadata.name;
+      // Where the policy objects of other APIs were listed, those that apply here tell; else their kinds do.
+      const objects = policyObjectsIn(snapshot, name);
+      const providers = objects ? objects.map((k) => k.crd) : installed;
+      const messageId = providers.length ? 'none-other-apis' : objects || crdsRead ? 'none' : 'none-unverified';
       if (isSystemNamespace(name)) {
         report.notApplicable(subject, 'Kubernetes system namespace');
         continue;

@@ -49,9 +49,9 @@ export default defineControl({
   reads: ['networkpolicies', 'customresourcedefinitions', ...WORKLOAD_KINDS],
   evaluate(snapshot, report) {
     const analysis = networkAnalysis(snapshot);
-    const otherApis = otherPolicyApisClause(snapshot);
     for (const w of analysis.workloads.values()) {
       const subject = w.workload.subject;
+      const otherApis = otherPolicyApisClause(snapshot, w.namespace);
       if (isSystemNamespace(w.namespace)) {
         report.notApplicable(subject, 'Kubernetes system namespace');
         continue;

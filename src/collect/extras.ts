@@ -91,6 +91,36 @@ export interface KubeProxyConfig extends ExtraCollection {
   config?: Record<string, unknown>;
 }
 
+/** Objects of one policy kind of another API (a Calico GlobalNetworkPolicy, say): how many, and where. */
+export interface PolicyObjectKind {
+  /** `<resource>.<group>`, as its CustomResourceDefinition is named, e.g. `globalnetworkpolicies.crd.projectcalico.org`. */
+  crd: string;
+  namespaced: boolean;
+  count: number;
+  /** The namespaces holding them (namespaced kinds), sorted. */
+  namespaces: string[];
+}
+
+/**
+ * Policy kinds of other APIs that may isolate pods where no NetworkPolicy does, read as metadata only: which
+ * exist, and how many objects each has. `ok` means every group below that the server serves was listed.
+ */
+export interface PolicyObjects extends ExtraCollection {
+  kinds: PolicyObjectKind[];
+}
+
+/**
+ * The policy kinds of other APIs that can isolate pods where no NetworkPolicy does, by API group: Calico's
+ * (GlobalNetworkPolicy, NetworkPolicy; its Staged… kinds only preview and enforce nothing), Cilium's, Antrea's, and
+ * sig-network's policy API. The shipped ClusterRole grants list on exactly these (scripts/gen-clusterrole.ts).
+ */
+export const POLICY_RESOURCES: readonly { group: string; resources: readonly string[] }[] = [
+  { group: 'crd.projectcalico.org', resources: ['globalnetworkpolicies', 'networkpolicies'] },
+  { group: 'cilium.io', resources: ['ciliumclusterwidenetworkpolicies', 'ciliumnetworkpolicies'] },
+  { group: 'crd.antrea.io', resources: ['clusternetworkpolicies', 'networkpolicies'] },
+  { group: 'policy.networking.k8s.io', resources: ['adminnetworkpolicies', 'baselineadminnetworkpolicies', 'clusternetworkpolicies'] },
+];
+
 /** Extra reads carried in the Snapshot beside the object lists. Every part is optional. */
 export interface SnapshotExtras {
   /** When collection happened (ISO 8601); controls that compare dates use it as "now". */
@@ -99,6 +129,7 @@ export interface SnapshotExtras {
   anonymousProbe?: AnonymousProbe;
   kubeconfig?: KubeconfigFacts;
   kubeProxy?: KubeProxyConfig;
+  policyObjects?: PolicyObjects;
 }
 
 export interface ExtrasOptions {
@@ -110,6 +141,8 @@ export interface ExtrasOptions {
   kubeconfig?: boolean;
   /** Read ConfigMap kube-system/kube-proxy. Default true. */
   kubeProxy?: boolean;
+  /** List the policy kinds of other APIs (POLICY_RESOURCES), metadata only. Default true. */
+  policyObjects?: boolean;
   /** Node names to read kubelet configuration from. */
   nodes?: readonly string[];
   concurrency?: number;
@@ -152,6 +185,7 @@ export async function collectExtras(target: Target, opts: ExtrasOptions = {}): P
     if (opts.kubeconfig !== false) jobs.push(kubeconfigFacts(target).then((k) => void (extras.kubeconfig = k)));
     if (opts.anonymousProbe !== false) jobs.push(anonymousProbe(target, timeout).then((p) => void (extras.anonymousProbe = p)));
     if (opts.kubeProxy !== false) jobs.push(kubeProxyConfig(client).then((k) => void (extras.kubeProxy = k)));
+    if (opts.policyObjects !== false) jobs.push(policyObjects(client).then((p) => void (extras.policyObjects = p)));
     extras.kubeletConfigs = opts.kubelet
       ? { state: 'ok', nodes: {} }
       : { state: 'not-collected', reason: NOT_COLLECTED_KUBELET, permission: 'get nodes/proxy', nodes: {} };
@@ -161,6 +195,53 @@ export async function collectExtras(target: Target, opts: ExtrasOptions = {}): P
     client.close();
   }
   return extras;
+}
+
+const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+
+/**
+ * The objects of POLICY_RESOURCES, metadata only: discovery says which groups the server serves, at which version,
+ * and which of those resources; each is then listed. A group not served is simply
+ * absent; a list refused or failed makes the whole read not `ok` (a control then cannot tell "none" from "unread").
+ */
+async function policyObjects(client: ApiClient): Promise<PolicyObjects> {
+  const out: PolicyObjects = { state: 'ok', kinds: [] };
+  const fail = (state: ExtraState, reason: string, permission?: string) => {
+    if (out.state !== 'ok') return;
+    out.state = state;
+    out.reason = reason;
+    if (permission) out.permission = permission;
+  };
+  await Promise.all(
+    POLICY_RESOURCES.map(async ({ group, resources: policyResources }) => {
+      try {
+        const g = await client.request('GET', `/apis/${group}`);
+        if (g.status === 404) return;
+        if (g.status !== 200) return fail(stateOf(g.status), `GET /apis/${group}: HTTP ${g.status}: ${apiMessage(g.body)}`);
+        const version = (JSON.parse(g.body) as { preferredVersion?: { groupVersion?: string } }).preferredVersion?.groupVersion;
+        if (!version) return fail('error', `GET /apis/${group}: no preferred version`);
+        const r = await client.request('GET', `/apis/${version}`);
+        if (r.status !== 200) return fail(stateOf(r.status), `GET /apis/${version}: HTTP ${r.status}: ${apiMessage(r.body)}`);
+        const resources = ((JSON.parse(r.body) as { resources?: { name?: string; namespaced?: boolean; verbs?: string[] }[] }).resources ?? []).filter(
+          (x) => typeof x.name === 'string' && policyResources.includes(x.name) && (x.verbs ?? []).includes('list'),
+        );
+        await Promise.all(
+          resources.map(async (x) => {
+            const crd = `${x.name}.${group}`;
+            const res = await client.request('GET', `/apis/${version}/${x.name}`, { accept: METADATA_LIST });
+            if (res.status !== 200) return fail(stateOf(res.status), `list ${crd}: HTTP ${res.status}: ${apiMessage(res.body)}`, `list ${crd}`);
+            const items = (JSON.parse(res.body) as { items?: { metadata?: { namespace?: string } }[] }).items ?? [];
+            const namespaces = [...new Set(items.map((i) => i.metadata?.namespace).filter((n): n is string => typeof n === 'string' && n !== ''))].sort();
+            out.kinds.push({ crd, namespaced: x.namespaced === true, count: items.length, namespaces });
+          }),
+        );
+      } catch (err) {
+        fail('error', err instanceof SyntaxError ? `${group}: an answer was not JSON` : `${group}: ${errorText(err)}`);
+      }
+    }),
+  );
+  out.kinds.sort((a, b) => (a.crd < b.crd ? -1 : a.crd > b.crd ? 1 : 0));
+  return out;
 }
 
 async function kubeletConfigs(client: ApiClient, nodes: readonly string[], concurrency: number): Promise<KubeletConfigs> {

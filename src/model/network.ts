@@ -28,6 +28,7 @@
  * - Pods on the host network are outside NetworkPolicy: implementations treat
  *   their traffic as the node's.
  */
+import type { PolicyObjectKind } from '../collect/extras.ts';
 import type { K8sObject, LabelSelector, PodSpec } from './k8s.ts';
 import { cidrContains, parseCidr, parseIp, wholeSpaceFamilies, type Ip } from './ip.ts';
 import { isSystemNamespace } from './namespaces.ts';
@@ -905,6 +906,17 @@ function crdResource(crd: K8sObject): { group: string; resource: string } {
   return dot < 0 ? { group: '', resource: name } : { group: name.slice(dot + 1), resource: name.slice(0, dot) };
 }
 
+/**
+ * The policy objects of other APIs (src/collect/extras.ts, listed as metadata) that can apply to pods of `namespace` —
+ * those of cluster-wide kinds, and those of namespaced kinds in that namespace — or, without a namespace, all of
+ * them; undefined when they were not listed (a static scan, a list refused), so only their CRDs can tell.
+ */
+export function policyObjectsIn(snapshot: Snapshot, namespace?: string): PolicyObjectKind[] | undefined {
+  const read = snapshot.extras?.policyObjects;
+  if (read?.state !== 'ok') return undefined;
+  return read.kinds.filter((k) => k.count > 0 && (!k.namespaced || namespace === undefined || k.namespaces.includes(namespace)));
+}
+
 /** Policy APIs installed beside the standard NetworkPolicy: traffic rules k8s-audit does not read. */
 export function policyApis(snapshot: Snapshot): PolicyApi[] {
   const out: PolicyApi[] = [];
@@ -925,14 +937,22 @@ export function policyApis(snapshot: Snapshot): PolicyApi[] {
  * lists no objects of theirs. A clause, e.g. `policy kinds of Calico (globalnetworkpolicies.crd.projectcalico.org) are
  * installed, which …`.
  */
-export function otherPolicyApisClause(snapshot: Snapshot): string | undefined {
+export function otherPolicyApisClause(snapshot: Snapshot, namespace?: string): string | undefined {
+  const objects = policyObjectsIn(snapshot, namespace);
+  if (objects) {
+    if (objects.length === 0) return undefined;
+    const list = objects.map((k) => `${k.crd} (${k.namespaced ? (namespace === undefined ? `${k.count} in ${k.namespaces.join(', ')}` : `in this namespace`) : `${k.count}, cluster-wide`})`).join('; ');
+    return `policies of another API apply here — ${list} — and k8s-audit does not read their rules: one of them (a cluster-wide default deny, say) may isolate these pods where no NetworkPolicy does. Check them (kubectl get ${objects.map((k) => k.crd).join(',')} -A)`;
+  }
   if (!readable(snapshot, 'customresourcedefinitions')) return undefined;
   const apis = policyApis(snapshot);
   if (apis.length === 0) return undefined;
   const byProvider = new Map<string, string[]>();
   for (const a of apis) byProvider.set(a.provider, [...(byProvider.get(a.provider) ?? []), a.crd]);
   const kinds = [...byProvider].map(([provider, crds]) => `${provider} (${crds.join(', ')})`).join('; ');
-  return `policy kinds beyond the standard NetworkPolicy are installed — ${kinds} — and k8s-audit does not read their objects: a policy of theirs (a cluster-wide default deny, say) may isolate these pods where no NetworkPolicy does. Check them (kubectl get ${apis.map((a) => a.crd).join(',')} -A)`;
+  const read = snapshot.extras?.policyObjects;
+  const why = read && read.state !== 'ok' ? ` (listing them failed: ${read.reason ?? read.state}${read.permission ? `; grant ${read.permission} to let k8s-audit tell whether any exists` : ''})` : '';
+  return `policy kinds beyond the standard NetworkPolicy are installed — ${kinds} — and k8s-audit did not list their objects${why}: a policy of theirs (a cluster-wide default deny, say) may isolate these pods where no NetworkPolicy does. Check them (kubectl get ${apis.map((a) => a.crd).join(',')} -A)`;
 }
 
 // ---------------------------------------------------------------------------
@@ -1156,18 +1176,28 @@ export function networkIsolationInsight(snapshot: Snapshot): NetworkIsolationIns
   if (readable(snapshot, 'customresourcedefinitions')) {
     apis = policyApis(snapshot);
     const providers = [...new Set(apis.map((a) => a.provider))];
-    if (providers.length > 0) {
+    const listed = policyObjectsIn(snapshot);
+    if (listed && listed.length === 0 && providers.length > 0) {
+      caveats.push(`Policy kinds outside the standard API are installed (${providers.join(', ')}: ${apis.map((a) => a.crd).join(', ')}), but none of their objects exists: the standard NetworkPolicies below tell the whole story.`);
+    } else if (providers.length > 0 || (listed && listed.length > 0)) {
+      const objects = listed ? ` Objects of theirs exist: ${listed.map((k) => `${k.count} ${k.crd}${k.namespaced ? ` (in ${k.namespaces.join(', ')})` : ''}`).join('; ')}.` : '';
       caveats.push(
-        `Policy kinds outside the standard API are installed (${providers.join(', ')}: ${apis.map((a) => a.crd).join(', ')}). They can allow or deny traffic that standard NetworkPolicies do not show, and k8s-audit does not read them: the isolation below covers standard NetworkPolicies only.`,
+        `Policy kinds outside the standard API are installed (${providers.join(', ')}: ${apis.map((a) => a.crd).join(', ')}). They can allow or deny traffic that standard NetworkPolicies do not show, and k8s-audit does not read their rules: the isolation below covers standard NetworkPolicies only.${objects}`,
       );
     }
   } else {
     caveats.push('CustomResourceDefinitions were not read: policy kinds outside the standard NetworkPolicy API (Calico, Cilium, Antrea, AdminNetworkPolicy) may exist unseen.');
   }
   // What isolates pods may be in policies k8s-audit does not read: then no policy does not mean open.
-  const unread = apis === null ? 'CustomResourceDefinitions were not read, so policy kinds of other APIs may isolate its pods unseen' : apis.length > 0 ? 'policy kinds of other APIs are installed (see the caveats), which k8s-audit does not read and which may isolate its pods' : undefined;
-  const reasonsOf = (ns: NamespaceNetwork) =>
-    unread && ns.reasons.length === 1 && ns.reasons[0] === NO_POLICY_REASON ? [`The namespace has no NetworkPolicy: nothing of the standard API restricts its pods' traffic, but ${unread}.`] : ns.reasons;
+  const unreadIn = (namespace: string): string | undefined => {
+    const listed = policyObjectsIn(snapshot, namespace);
+    if (listed) return listed.length > 0 ? 'policies of other APIs apply to it (see the caveats), which k8s-audit does not read and which may isolate its pods' : undefined;
+    return apis === null ? 'CustomResourceDefinitions were not read, so policy kinds of other APIs may isolate its pods unseen' : apis.length > 0 ? 'policy kinds of other APIs are installed (see the caveats), which k8s-audit does not read and which may isolate its pods' : undefined;
+  };
+  const reasonsOf = (ns: NamespaceNetwork) => {
+    const unread = ns.reasons.length === 1 && ns.reasons[0] === NO_POLICY_REASON ? unreadIn(ns.name) : undefined;
+    return unread ? [`The namespace has no NetworkPolicy: nothing of the standard API restricts its pods' traffic, but ${unread}.`] : ns.reasons;
+  };
   const namespaces: NamespaceIsolationInsight[] = [...analysis.namespaces.values()].map((ns) => ({
     namespace: ns.name,
     system: ns.system,

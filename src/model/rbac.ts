@@ -971,7 +971,7 @@ export function workloadExposure(snapshot: Snapshot, w: Workload): { hostAccess:
   const net = workloadNetwork(snapshot, w);
   // With policy kinds of other APIs installed (Calico, Cilium, AdminNetworkPolicy), a policy k8s-audit does not read may
   // isolate what no NetworkPolicy does: only a NetworkPolicy rule that allows all still counts then.
-  const others = otherPolicyApisClause(snapshot) !== undefined;
+  const others = otherPolicyApisClause(snapshot, w.subject.namespace) !== undefined;
   const notIsolated = !net || (!others && net.ingress.isolated !== 'yes') || net.ingress.allowAll.length > 0;
   return { hostAccess, notIsolated };
 }
