@@ -1,6 +1,6 @@
 /**
  * Policy kinds of other APIs (Calico, Cilium, Antrea, AdminNetworkPolicy) installed beside the standard
- * NetworkPolicy: k8s-audit does not read their objects, so "no NetworkPolicy isolates this" is not a verdict.
+ * NetworkPolicy: k8s-audit does not read their rules, so "no NetworkPolicy isolates this" is not a verdict.
  */
 import { describe, expect, it } from 'vitest';
 import namespaceDefaultDeny from '../../checks/network/namespace-default-deny.ts';
@@ -54,7 +54,7 @@ describe('policy kinds beyond the standard NetworkPolicy', () => {
     expect(results[0]!.message).toBe(
       'Namespace "shop" has no NetworkPolicy that isolates every pod for Egress traffic, but policy kinds beyond the standard NetworkPolicy are installed — ' +
         'Kubernetes network policy API (sig-network) (adminnetworkpolicies.policy.networking.k8s.io); Calico (globalnetworkpolicies.crd.projectcalico.org) — ' +
-        'and k8s-audit does not read their objects: a policy of theirs (a cluster-wide default deny, say) may isolate these pods where no NetworkPolicy does. ' +
+        'and k8s-audit did not list their objects: a policy of theirs (a cluster-wide default deny, say) may isolate these pods where no NetworkPolicy does. ' +
         'Check them (kubectl get adminnetworkpolicies.policy.networking.k8s.io,globalnetworkpolicies.crd.projectcalico.org -A).',
     );
     expect(results[1]!.message).toMatch(/^Deployment "web" is not isolated by NetworkPolicy for egress traffic \(no NetworkPolicy selecting its pods lists Egress\), but policy kinds/);
