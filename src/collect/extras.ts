@@ -200,9 +200,14 @@ export async function collectExtras(target: Target, opts: ExtrasOptions = {}): P
 const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
 /**
- * The objects of POLICY_RESOURCES, metadata only: discovery says which groups the server serves, at which version,
- * and which of those resources; each is then listed. A group not served is simply
- * absent; a list refused or failed makes the whole read not `ok` (a control then cannot tell "none" from "unread").
+ * The objects of POLICY_RESOURCES, metadata only: discovery says which groups the server serves, at which versions,
+ * and which of those resources; each is then listed. A group not served is simply absent; a list refused or failed
+ * makes the whole read not `ok` (a control then cannot tell "none" from "unread").
+ *
+ * Every served version of a group is looked at, its preferred one first: a group's kinds need not share a version.
+ * The API server prefers a group's highest version across all its CustomResourceDefinitions, and a kind none of whose
+ * versions is that one is absent from it — sig-network's v1alpha1 AdminNetworkPolicy beside its v1alpha2
+ * ClusterNetworkPolicy, say. Each resource is listed at the first version that serves it.
  */
 async function policyObjects(client: ApiClient): Promise<PolicyObjects> {
   const out: PolicyObjects = { state: 'ok', kinds: [] };
@@ -218,21 +223,31 @@ async function policyObjects(client: ApiClient): Promise<PolicyObjects> {
         const g = await client.request('GET', `/apis/${group}`);
         if (g.status === 404) return;
         if (g.status !== 200) return fail(stateOf(g.status), `GET /apis/${group}: HTTP ${g.status}: ${apiMessage(g.body)}`);
-        const version = (JSON.parse(g.body) as { preferredVersion?: { groupVersion?: string } }).preferredVersion?.groupVersion;
-        if (!version) return fail('error', `GET /apis/${group}: no preferred version`);
-        const r = await client.request('GET', `/apis/${version}`);
-        if (r.status !== 200) return fail(stateOf(r.status), `GET /apis/${version}: HTTP ${r.status}: ${apiMessage(r.body)}`);
-        const resources = ((JSON.parse(r.body) as { resources?: { name?: string; namespaced?: boolean; verbs?: string[] }[] }).resources ?? []).filter(
-          (x) => typeof x.name === 'string' && policyResources.includes(x.name) && (x.verbs ?? []).includes('list'),
+        const discovery = JSON.parse(g.body) as { preferredVersion?: { groupVersion?: unknown } | null; versions?: ({ groupVersion?: unknown } | null)[] | null };
+        const versions = [discovery.preferredVersion?.groupVersion, ...(Array.isArray(discovery.versions) ? discovery.versions.map((v) => v?.groupVersion) : [])].filter(
+          (v, i, all): v is string => typeof v === 'string' && v !== '' && all.indexOf(v) === i,
         );
+        if (versions.length === 0) return fail('error', `GET /apis/${group}: no served version`);
+        const found = new Map<string, { version: string; namespaced: boolean }>();
+        for (const version of versions) {
+          if (policyResources.every((name) => found.has(name))) break;
+          const r = await client.request('GET', `/apis/${version}`);
+          if (r.status === 404) continue; // removed between the two requests
+          if (r.status !== 200) return fail(stateOf(r.status), `GET /apis/${version}: HTTP ${r.status}: ${apiMessage(r.body)}`);
+          const listed = (JSON.parse(r.body) as { resources?: { name?: string; namespaced?: boolean; verbs?: string[] }[] | null }).resources ?? [];
+          for (const x of listed) {
+            if (typeof x?.name !== 'string' || !policyResources.includes(x.name) || found.has(x.name) || !(x.verbs ?? []).includes('list')) continue;
+            found.set(x.name, { version, namespaced: x.namespaced === true });
+          }
+        }
         await Promise.all(
-          resources.map(async (x) => {
-            const crd = `${x.name}.${group}`;
-            const res = await client.request('GET', `/apis/${version}/${x.name}`, { accept: METADATA_LIST });
+          [...found].map(async ([name, { version, namespaced }]) => {
+            const crd = `${name}.${group}`;
+            const res = await client.request('GET', `/apis/${version}/${name}`, { accept: METADATA_LIST });
             if (res.status !== 200) return fail(stateOf(res.status), `list ${crd}: HTTP ${res.status}: ${apiMessage(res.body)}`, `list ${crd}`);
             const items = (JSON.parse(res.body) as { items?: { metadata?: { namespace?: string } }[] }).items ?? [];
             const namespaces = [...new Set(items.map((i) => i.metadata?.namespace).filter((n): n is string => typeof n === 'string' && n !== ''))].sort();
-            out.kinds.push({ crd, namespaced: x.namespaced === true, count: items.length, namespaces });
+            out.kinds.push({ crd, namespaced, count: items.length, namespaces });
           }),
         );
       } catch (err) {

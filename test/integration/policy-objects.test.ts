@@ -79,3 +79,46 @@ describe('policy objects of other APIs', () => {
     expect(statuses.filter(([name]) => name === space).map(([, s]) => s)).toEqual(['not-assessed']);
   });
 });
+
+// sig-network's policy API: v1alpha1 AdminNetworkPolicy (and Baseline…) beside the v1alpha2 ClusterNetworkPolicy that
+// replaces them. The group's preferred version is v1alpha2, whose discovery does not list the v1alpha1 kinds.
+describe('policy objects of a group whose kinds are served at different versions', () => {
+  const GROUP = 'policy.networking.k8s.io';
+  const NAMES = [`adminnetworkpolicies.${GROUP}`, `clusternetworkpolicies.${GROUP}`];
+  const policyCrd = (plural: string, kind: string, version: string) => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${GROUP}`, annotations: { 'api-approved.kubernetes.io': 'https://github.com/kubernetes-sigs/network-policy-api/pull/30' } },
+    spec: {
+      group: GROUP,
+      scope: 'Cluster',
+      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
+      versions: [{ name: version, served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+    },
+  });
+
+  beforeAll(async () => {
+    await admin.call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { body: policyCrd('adminnetworkpolicies', 'AdminNetworkPolicy', 'v1alpha1') });
+    await admin.call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { body: policyCrd('clusternetworkpolicies', 'ClusterNetworkPolicy', 'v1alpha2') });
+    await waitFor(`${GROUP} served`, async () => {
+      const g = await admin.request('GET', `/apis/${GROUP}`);
+      return g.status === 200 && JSON.stringify(g.body).includes('v1alpha2') && (await admin.request('GET', `/apis/${GROUP}/v1alpha1/adminnetworkpolicies`)).status === 200;
+    });
+    await admin.call('POST', `/apis/${GROUP}/v1alpha1/adminnetworkpolicies`, {
+      body: { apiVersion: `${GROUP}/v1alpha1`, kind: 'AdminNetworkPolicy', metadata: { name: 'deny-ingress' }, spec: { priority: 10, subject: { namespaces: {} }, ingress: [{ name: 'deny', action: 'Deny', from: [{ namespaces: {} }] }] } },
+    });
+  });
+
+  afterAll(async () => {
+    for (const name of NAMES) await admin.request('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+  });
+
+  it('lists each kind at a version that serves it, not only at the preferred one', async () => {
+    const p = await read('admin');
+    expect(p.state).toBe('ok');
+    expect(p.kinds.filter((k) => k.crd.endsWith(GROUP))).toEqual([
+      { crd: `adminnetworkpolicies.${GROUP}`, namespaced: false, count: 1, namespaces: [] },
+      { crd: `clusternetworkpolicies.${GROUP}`, namespaced: false, count: 0, namespaces: [] },
+    ]);
+  });
+});
