@@ -111,11 +111,14 @@ export interface PolicyObjects extends ExtraCollection {
 
 /**
  * The policy kinds of other APIs that can isolate pods where no NetworkPolicy does, by API group: Calico's
- * (GlobalNetworkPolicy, NetworkPolicy; its Staged… kinds only preview and enforce nothing), Cilium's, Antrea's, and
+ * (GlobalNetworkPolicy, NetworkPolicy, in either of its groups; its Staged… kinds only preview and enforce nothing), Cilium's, Antrea's, and
  * sig-network's policy API. The shipped ClusterRole grants list on exactly these (scripts/gen-clusterrole.ts).
  */
 export const POLICY_RESOURCES: readonly { group: string; resources: readonly string[] }[] = [
   { group: 'crd.projectcalico.org', resources: ['globalnetworkpolicies', 'networkpolicies'] },
+  // Calico's own API: served by its aggregated API server over the crd.projectcalico.org objects above (the same
+  // policies again), or, with native v3 CRDs (Calico 3.32), stored there alone.
+  { group: 'projectcalico.org', resources: ['globalnetworkpolicies', 'networkpolicies'] },
   { group: 'cilium.io', resources: ['ciliumclusterwidenetworkpolicies', 'ciliumnetworkpolicies'] },
   { group: 'crd.antrea.io', resources: ['clusternetworkpolicies', 'networkpolicies'] },
   { group: 'policy.networking.k8s.io', resources: ['adminnetworkpolicies', 'baselineadminnetworkpolicies', 'clusternetworkpolicies'] },

@@ -122,3 +122,38 @@ describe('policy objects of a group whose kinds are served at different versions
     ]);
   });
 });
+
+// Calico with native projectcalico.org/v3 CRDs (3.32; no aggregated API server, no crd.projectcalico.org objects).
+describe("policy objects of Calico's native v3 CRDs", () => {
+  const NAME = 'globalnetworkpolicies.projectcalico.org';
+
+  beforeAll(async () => {
+    await admin.call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      body: {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: NAME },
+        spec: {
+          group: 'projectcalico.org',
+          scope: 'Cluster',
+          names: { plural: 'globalnetworkpolicies', singular: 'globalnetworkpolicy', kind: 'GlobalNetworkPolicy', listKind: 'GlobalNetworkPolicyList' },
+          versions: [{ name: 'v3', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+        },
+      },
+    });
+    await waitFor('projectcalico.org served', async () => (await admin.request('GET', '/apis/projectcalico.org/v3/globalnetworkpolicies')).status === 200);
+    await admin.call('POST', '/apis/projectcalico.org/v3/globalnetworkpolicies', {
+      body: { apiVersion: 'projectcalico.org/v3', kind: 'GlobalNetworkPolicy', metadata: { name: 'default-deny' }, spec: { selector: 'all()', types: ['Ingress', 'Egress'] } },
+    });
+  });
+
+  afterAll(async () => {
+    await admin.request('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${NAME}`);
+  });
+
+  it('are listed, so a cluster-wide default deny of theirs is seen', async () => {
+    const p = await read('admin');
+    expect(p.state).toBe('ok');
+    expect(p.kinds.filter((k) => k.crd === NAME)).toEqual([{ crd: NAME, namespaced: false, count: 1, namespaces: [] }]);
+  });
+});
