@@ -212,7 +212,7 @@ const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.
  * versions is that one is absent from it — sig-network's v1alpha1 AdminNetworkPolicy beside its v1alpha2
  * ClusterNetworkPolicy, say. Each resource is listed at the first version that serves it.
  */
-async function policyObjects(client: ApiClient): Promise<PolicyObjects> {
+export async function policyObjects(client: Pick<ApiClient, 'request'>, pageSize = 500): Promise<PolicyObjects> {
   const out: PolicyObjects = { state: 'ok', kinds: [] };
   const fail = (state: ExtraState, reason: string, permission?: string) => {
     if (out.state !== 'ok') return;
@@ -246,11 +246,26 @@ async function policyObjects(client: ApiClient): Promise<PolicyObjects> {
         await Promise.all(
           [...found].map(async ([name, { version, namespaced }]) => {
             const crd = `${name}.${group}`;
-            const res = await client.request('GET', `/apis/${version}/${name}`, { accept: METADATA_LIST });
-            if (res.status !== 200) return fail(stateOf(res.status), `list ${crd}: HTTP ${res.status}: ${apiMessage(res.body)}`, `list ${crd}`);
-            const items = (JSON.parse(res.body) as { items?: { metadata?: { namespace?: string } }[] }).items ?? [];
-            const namespaces = [...new Set(items.map((i) => i.metadata?.namespace).filter((n): n is string => typeof n === 'string' && n !== ''))].sort();
-            out.kinds.push({ crd, namespaced, count: items.length, namespaces });
+            // In pages, as the collector lists every kind: a cluster may hold tens of thousands of these, each with its
+            // managedFields and last-applied annotation, and only how many there are and where is kept.
+            let count = 0;
+            const namespaces = new Set<string>();
+            const tokens = new Set<string>();
+            let token: string | undefined;
+            do {
+              const q = new URLSearchParams({ limit: String(pageSize) });
+              if (token) q.set('continue', token);
+              const res = await client.request('GET', `/apis/${version}/${name}?${q}`, { accept: METADATA_LIST });
+              if (res.status !== 200) return fail(stateOf(res.status), `list ${crd}: HTTP ${res.status}: ${apiMessage(res.body)}`, `list ${crd}`);
+              const page = JSON.parse(res.body) as { items?: ({ metadata?: { namespace?: unknown } | null } | null)[] | null; metadata?: { continue?: unknown } | null };
+              const items = Array.isArray(page.items) ? page.items : [];
+              count += items.length;
+              for (const i of items) if (typeof i?.metadata?.namespace === 'string' && i.metadata.namespace !== '') namespaces.add(i.metadata.namespace);
+              token = typeof page.metadata?.continue === 'string' && page.metadata.continue !== '' ? page.metadata.continue : undefined;
+              if (token && tokens.has(token)) return fail('error', `list ${crd}: the server answered the same page again for a continue token`);
+              if (token) tokens.add(token);
+            } while (token);
+            out.kinds.push({ crd, namespaced, count, namespaces: [...namespaces].sort() });
           }),
         );
       } catch (err) {
