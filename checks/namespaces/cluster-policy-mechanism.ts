@@ -1,6 +1,7 @@
 import { CLUSTER_SUBJECT } from '../../src/engine/run.ts';
 import { defineControl } from '../../src/engine/types.ts';
 import type { K8sObject } from '../../src/model/k8s.ts';
+import { isTerminating } from '../../src/model/namespaces.ts';
 import { namespacePsa } from '../../src/model/psa-posture.ts';
 import type { Snapshot } from '../../src/model/snapshot.ts';
 
@@ -66,6 +67,8 @@ export function policyMechanisms(snapshot: Snapshot): PolicyMechanisms {
   const psaNamespaces = snapshot
     .list('namespaces')
     .filter((ns) => {
+      // A namespace being deleted admits no pod at all: its label controls nothing.
+      if (isTerminating(ns)) return false;
       const psa = namespacePsa(ns.metadata.labels).enforce;
       return psa.level !== undefined && !psa.invalid.includes('level') && psa.effectiveLevel !== 'privileged';
     })
@@ -100,7 +103,7 @@ export default defineControl({
     area: 'namespaces',
     severity: 'high',
     description:
-      'Passes when the cluster visibly controls what pods may run: a namespace that enforces a Pod Security level of baseline or restricted; a ValidatingAdmissionPolicy over pods or pod controllers (CREATE) with a binding whose validationActions include Deny; or a Kyverno, OPA Gatekeeper or Kubewarden validating webhook with rules over pods or pod controllers. A PodSecurity default in the API server\'s AdmissionConfiguration, and engines not listed here, are not visible through the API: such a cluster is reported and should waive this control.',
+      'Passes when the cluster visibly controls what pods may run: a namespace (not being deleted) that enforces a Pod Security level of baseline or restricted; a ValidatingAdmissionPolicy over pods or pod controllers (CREATE) with a binding whose validationActions include Deny; or a Kyverno, OPA Gatekeeper or Kubewarden validating webhook with rules over pods or pod controllers. A PodSecurity default in the API server\'s AdmissionConfiguration, and engines not listed here, are not visible through the API: such a cluster is reported and should waive this control.',
     rationale:
       'Without an admission control that refuses dangerous pod specs, every other workload control is advisory: anyone allowed to create a pod can create a privileged one, and findings reappear as fast as they are fixed.',
     remediation:

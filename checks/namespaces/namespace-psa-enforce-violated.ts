@@ -1,5 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { PSA_POSTURE_READS, impactAt, namespacePsa } from '../../src/model/psa-posture.ts';
+import { isTerminating, terminatingReason } from '../../src/model/namespaces.ts';
 import { subjectOf, workloads } from '../../src/model/workloads.ts';
 
 export default defineControl({
@@ -9,7 +10,7 @@ export default defineControl({
     area: 'namespaces',
     severity: 'high',
     description:
-      'For every namespace that enforces baseline or restricted (an invalid enforce value counts as restricted, as in the admission plugin), evaluates each workload\'s pod template (and each bare Pod) against that level at the version the namespace pins, else the cluster\'s, with the same engine as the Pod Security controls, and each existing Pod too: a Pod that violates it while its controller\'s template does not was changed after the template (a mutating webhook, a sidecar injector), and the admission judges the Pod, so its controller is reported. A workload that violates it exists only because the label was set or tightened after it was created (the API server checks labels against running pods but only warns): its pods are refused the next time they are created, on a rollout, a reschedule or a scale-up. Namespaces that enforce privileged are not applicable.',
+      'For every namespace that enforces baseline or restricted (an invalid enforce value counts as restricted, as in the admission plugin), evaluates each workload\'s pod template (and each bare Pod) against that level at the version the namespace pins, else the cluster\'s, with the same engine as the Pod Security controls, and each existing Pod too: a Pod that violates it while its controller\'s template does not was changed after the template (a mutating webhook, a sidecar injector), and the admission judges the Pod, so its controller is reported. A workload that violates it exists only because the label was set or tightened after it was created (the API server checks labels against running pods but only warns): its pods are refused the next time they are created, on a rollout, a reschedule or a scale-up. Namespaces that enforce privileged, and namespaces being deleted (Terminating: no pod can be created in them again), are not applicable.',
     rationale:
       'Admission checks pods only when they are created. A namespace whose label is stricter than what runs in it looks compliant while it is not, and turns the next node drain or deployment into an outage: the controller cannot create replacement pods.',
     remediation:
@@ -28,6 +29,11 @@ export default defineControl({
   evaluate(snapshot, report) {
     const enforced = new Map<string, 'baseline' | 'restricted'>();
     for (const ns of snapshot.list('namespaces')) {
+      if (isTerminating(ns)) {
+        // No pod can be created in it again: nothing its label would refuse.
+        report.notApplicable(subjectOf(ns), terminatingReason(ns.metadata.name));
+        continue;
+      }
       const level = namespacePsa(ns.metadata.labels).enforce.effectiveLevel;
       if (level === 'privileged') report.notApplicable(subjectOf(ns), 'The namespace enforces privileged: no level to violate');
       else enforced.set(ns.metadata.name, level);

@@ -1,5 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { levelLabel, namespacePsa } from '../../src/model/psa-posture.ts';
+import { isTerminating, terminatingReason } from '../../src/model/namespaces.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
 
 const LABEL = levelLabel('enforce');
@@ -11,7 +12,7 @@ export default defineControl({
     area: 'namespaces',
     severity: 'high',
     description:
-      `Flags namespaces without a \`${LABEL}\` label, with \`${LABEL}: privileged\`, or with a value that is not a level. Kubernetes' own namespaces (kube-system, kube-public, kube-node-lease) are audited like the others; the expected exception for kube-system is in k8s-audit's default waiver set, not in this control. A cluster-wide default set in the API server's AdmissionConfiguration is not visible through the API, so an unlabelled namespace is reported even where such a default exists.`,
+      `Flags namespaces without a \`${LABEL}\` label, with \`${LABEL}: privileged\`, or with a value that is not a level. Kubernetes' own namespaces (kube-system, kube-public, kube-node-lease) are audited like the others; the expected exception for kube-system is in k8s-audit's default waiver set, not in this control. A cluster-wide default set in the API server's AdmissionConfiguration is not visible through the API, so an unlabelled namespace is reported even where such a default exists. A namespace being deleted (Terminating) is not applicable: the API server admits no new pod into it.`,
     rationale:
       'Without an enforce label, the PodSecurity admission plugin admits privileged pods into the namespace (unless a cluster default says otherwise). A label makes the admission controller refuse them at creation.',
     remediation:
@@ -31,6 +32,10 @@ export default defineControl({
     for (const ns of snapshot.list('namespaces')) {
       const subject = subjectOf(ns);
       const name = ns.metadata.name;
+      if (isTerminating(ns)) {
+        report.notApplicable(subject, terminatingReason(name));
+        continue;
+      }
       const enforce = namespacePsa(ns.metadata.labels).enforce;
       const path = `metadata.labels["${LABEL}"]`;
       const base = { path, expected: 'baseline or restricted' };

@@ -1,6 +1,7 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { PSA_MODES, namespacePsa, pinnedMinor, versionLabel } from '../../src/model/psa-posture.ts';
 import { newestRuleVersion, serverPssVersion } from '../../src/model/pss.ts';
+import { isTerminating, terminatingReason } from '../../src/model/namespaces.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
 import { VERSION_PERMISSION } from '../control-plane/versions/_releases.ts';
 
@@ -11,7 +12,7 @@ export default defineControl({
     area: 'namespaces',
     severity: 'medium',
     description:
-      'For every namespace and mode (enforce, audit, warn), flags a `pod-security.kubernetes.io/<mode>-version` label that pins a version older than the last change to the checks the cluster\'s version runs (what `latest` evaluates at: a v1.35 pin on a 1.36 cluster enforces the same checks), and a value that is neither `latest` nor `v1.<minor>` (the admission plugin then uses latest). `latest`, no pin, and pins at or above that version pass. Not assessed when the cluster\'s version is unknown and a namespace pins one.',
+      'For every namespace and mode (enforce, audit, warn), flags a `pod-security.kubernetes.io/<mode>-version` label that pins a version older than the last change to the checks the cluster\'s version runs (what `latest` evaluates at: a v1.35 pin on a 1.36 cluster enforces the same checks), and a value that is neither `latest` nor `v1.<minor>` (the admission plugin then uses latest). `latest`, no pin, and pins at or above that version pass. Not assessed when the cluster\'s version is unknown and a namespace pins one; not applicable to a namespace being deleted (Terminating), which admits no new pod.',
     rationale:
       'A pinned version freezes the standard at that release: checks added or tightened since (runAsUser=0 in 1.23, probe and lifecycle hosts in 1.34, new sysctls) are not enforced, audited or warned about, although the cluster would support them. Pins are meant for the upgrade window, then moved forward.',
     remediation:
@@ -32,6 +33,10 @@ export default defineControl({
     for (const ns of snapshot.list('namespaces')) {
       const subject = subjectOf(ns);
       const name = ns.metadata.name;
+      if (isTerminating(ns)) {
+        report.notApplicable(subject, terminatingReason(name));
+        continue;
+      }
       const psa = namespacePsa(ns.metadata.labels);
       let failed = false;
       let unknown = false;

@@ -23,7 +23,7 @@
 import { WORKLOAD_KINDS, isReportedThroughOwner, subjectOf, workloads, type SubjectRef } from './workloads.ts';
 import { kindKeyOf, type KindKey } from '../collect/kinds.ts';
 import type { K8sObject, ObjectMeta, PodSpec } from './k8s.ts';
-import { PSA_LEVELS, PSA_PREFIX, isSystemNamespace, type PsaLevel } from './namespaces.ts';
+import { PSA_LEVELS, PSA_PREFIX, isSystemNamespace, isTerminating, type PsaLevel } from './namespaces.ts';
 import { PSS_NEWEST_VERSION, evaluatePssLevel, formatPssVersion, pssVersionFor, serverPssVersion, type PssCheckId, type PssEvaluation, type PssVersion } from './pss.ts';
 import type { Snapshot } from './snapshot.ts';
 
@@ -302,7 +302,7 @@ export interface NamespacePosture {
   /**
    * The next step of the rollout the hardening guides describe (warn and audit
    * first, then enforce, one level at a time), as one sentence; undefined when
-   * the namespace already enforces restricted.
+   * the namespace already enforces restricted. For a namespace being deleted, says so (no pod can be created in it).
    */
   nextStep?: string;
 }
@@ -398,8 +398,9 @@ export function psaPosture(snapshot: Snapshot): PsaPostureInsight {
       pods: snapshot.inNamespace('pods', namespace).length,
       levels,
     };
-    let step = nextStep(posture);
-    if (step && assumed) step = `${step} (Judged at ${assumed}: check on the cluster first, see the note.)`;
+    // A namespace being deleted admits no new pod (NamespaceLifecycle): there is nothing to roll out.
+    let step = ns && isTerminating(ns) ? 'None: the namespace is being deleted (Terminating), and the API server admits no new pod into it.' : nextStep(posture);
+    if (step && assumed && !(ns && isTerminating(ns))) step = `${step} (Judged at ${assumed}: check on the cluster first, see the note.)`;
     insight.namespaces.push(step ? { ...posture, nextStep: step } : posture);
   }
   return insight;

@@ -300,3 +300,21 @@ spec: {hostNetwork: true, containers: [{name: c, image: registry.example.com/age
     expect(baseline.partialCheck).toBeUndefined();
   });
 });
+
+describe('psaPosture of a namespace being deleted', () => {
+  it('proposes no rollout step: the API server admits no new pod into it', () => {
+    const posture = psaPosture(
+      snapshotFromYaml(
+        `
+apiVersion: v1
+kind: Namespace
+metadata: {name: dying, deletionTimestamp: "2026-12-05T20:32:57Z"}
+status: {phase: Terminating}
+`,
+        V137,
+      ),
+    );
+    const dying = posture.namespaces.find((n) => n.namespace === 'dying')!;
+    expect(dying.nextStep).toBe('None: the namespace is being deleted (Terminating), and the API server admits no new pod into it.');
+  });
+});
