@@ -117,7 +117,7 @@ export default defineControl({
     },
     static: { needsCluster: 'whether the cluster has a policy mechanism for pods is a fact about the whole cluster; a set of files cannot show its absence.' },
     messages: {
-      none: 'No policy control mechanism is visible: no namespace enforces a Pod Security level above privileged, no denying ValidatingAdmissionPolicy covers pods, and no known policy engine webhook is registered ({{namespaces}} namespaces, {{policies}} ValidatingAdmissionPolicies, {{webhooks}} validating webhook configurations seen).',
+      none: 'No policy control mechanism is visible: no namespace has a Pod Security enforce label above privileged (a cluster-wide default in the API server\'s AdmissionConfiguration is not visible through the API), no denying ValidatingAdmissionPolicy covers pods, and no known policy engine webhook is registered ({{namespaces}} namespaces, {{policies}} ValidatingAdmissionPolicies, {{webhooks}} validating webhook configurations seen).',
     },
   },
   reads: ['namespaces', 'validatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings'],

@@ -10,7 +10,7 @@ export default defineControl({
     area: 'namespaces',
     severity: 'high',
     description:
-      'For every namespace that enforces baseline or restricted (an invalid enforce value counts as restricted, as in the admission plugin), evaluates each workload\'s pod template (and each bare Pod) against that level at the version the namespace pins, else the cluster\'s, with the same engine as the Pod Security controls, and each existing Pod too: a Pod that violates it while its controller\'s template does not was changed after the template (a mutating webhook, a sidecar injector), and the admission judges the Pod, so its controller is reported. A workload that violates it exists only because the label was set or tightened after it was created (the API server checks labels against running pods but only warns): its pods are refused the next time they are created, on a rollout, a reschedule or a scale-up. Namespaces that enforce privileged, and namespaces being deleted (Terminating: no pod can be created in them again), are not applicable.',
+      'For every namespace that enforces baseline or restricted (an invalid enforce value counts as restricted, as in the admission plugin), evaluates each workload\'s pod template (and each bare Pod) against that level at the version the namespace pins, else the cluster\'s, with the same engine as the Pod Security controls, and each existing Pod too: a Pod that violates it while its controller\'s template does not was changed after the template (a mutating webhook, a sidecar injector), and the admission judges the Pod, so its controller is reported. A workload that violates it exists only because the label was set or tightened after it was created (the API server checks labels against running pods but only warns): its pods are refused the next time they are created, on a rollout, a reschedule or a scale-up. Namespaces that enforce privileged, namespaces without an enforce label (the API server\'s default level applies, not visible through the API), and namespaces being deleted (Terminating: no pod can be created in them again), are not applicable.',
     rationale:
       'Admission checks pods only when they are created. A namespace whose label is stricter than what runs in it looks compliant while it is not, and turns the next node drain or deployment into an outage: the controller cannot create replacement pods.',
     remediation:
@@ -34,8 +34,13 @@ export default defineControl({
         report.notApplicable(subjectOf(ns), terminatingReason(ns.metadata.name));
         continue;
       }
-      const level = namespacePsa(ns.metadata.labels).enforce.effectiveLevel;
-      if (level === 'privileged') report.notApplicable(subjectOf(ns), 'The namespace enforces privileged: no level to violate');
+      const enforce = namespacePsa(ns.metadata.labels).enforce;
+      const level = enforce.effectiveLevel;
+      if (enforce.level === undefined) {
+        // The API server's default applies: privileged unless its AdmissionConfiguration sets another, which the API
+        // does not show. Not claimed either way.
+        report.notApplicable(subjectOf(ns), "The namespace has no enforce label, so the API server's default level applies: privileged unless the PodSecurity defaults of its AdmissionConfiguration set another, which are not visible through the API; its workloads are judged only against a level the namespace sets");
+      } else if (level === 'privileged') report.notApplicable(subjectOf(ns), 'The namespace enforces privileged: no level to violate');
       else enforced.set(ns.metadata.name, level);
     }
     const failed = new Set<string>();
