@@ -281,7 +281,7 @@ export interface NamespacePosture {
   namespace: string;
   /** One of Kubernetes' own namespaces (audited like the others). */
   system: boolean;
-  /** Each mode in words, e.g. `baseline @v1.25`, `unset (privileged)`, `"restriced" (invalid: restricted)`. */
+  /** Each mode in words, e.g. `baseline @v1.25`, `unset (default: privileged unless configured)`, `"restriced" (invalid: restricted)`. */
   enforce: string;
   audit: string;
   warn: string;
@@ -315,7 +315,10 @@ export interface PsaPostureInsight {
    * knows. The checks changed over the versions, so what passes there may be refused by an older cluster.
    */
   assumedVersion?: string;
-  /** Why the verdicts hold only at assumedVersion, when it is set. */
+  /**
+   * What the analysis cannot see: why the verdicts hold only at assumedVersion, when it is set; and always, that the
+   * API server's PodSecurity configuration (defaults, exemptions) is not visible through the API.
+   */
   note?: string;
   namespaces: NamespacePosture[];
 }
@@ -335,9 +338,19 @@ function nextStep(p: Omit<NamespacePosture, 'nextStep'>): string | undefined {
   return `Fix the ${subjects.size} ${subjects.size === 1 ? 'workload' : 'workloads'} listed for ${next.level}, then enforce it.`;
 }
 
+/**
+ * The API server's PodSecurity configuration (its AdmissionConfiguration) is not visible through the API: its defaults
+ * apply to every mode a namespace does not label, and its exemptions skip whole namespaces, Pods of some runtime
+ * classes and requests of some users (reproduced on kube-apiserver v1.37.2: with `defaults.enforce: baseline`, labelling
+ * an unlabelled namespace enforce=baseline is answered with no warning; in an exempt namespace, or for a Pod of an exempt
+ * runtime class, a level is neither enforced nor checked against existing Pods).
+ */
+const CONFIGURATION_NOTE =
+  'The API server\'s PodSecurity configuration is not visible through the API: "unset" is its default level, privileged unless its AdmissionConfiguration sets another (it then enforces, audits or warns at that level, and raising a label to it changes nothing); and namespaces, runtime classes and users it exempts are neither refused nor named in its warnings, so what is listed as refused there is not.';
+
 function modeText(m: PsaModeSetting): string {
   const version = m.version === undefined ? '' : m.invalid.includes('version') ? ` @"${m.version}" (invalid: latest)` : ` @${m.version}`;
-  if (m.level === undefined) return `unset (privileged)${version}`;
+  if (m.level === undefined) return `unset (default: privileged unless configured)${version}`;
   if (m.invalid.includes('level')) return `"${m.level}" (invalid: ${m.effectiveLevel})${version}`;
   return `${m.level}${version}`;
 }
@@ -363,6 +376,7 @@ export function psaPosture(snapshot: Snapshot): PsaPostureInsight {
     const why = snapshot.source === 'cluster' ? "The cluster's version could not be read (/version)" : 'No API server was read';
     insight.note = `${why}: "latest" is taken as ${assumed}, the newest version whose checks k8s-audit knows. On a cluster of an older version "latest" means that version, whose checks refuse some of what ${assumed} allows (sysctls allowed from v1.27, v1.29, v1.32 and v1.37; pods in user namespaces exempted from two checks from v1.35): judge a namespace against its cluster (scan it live) before enforcing a level there.`;
   }
+  insight.note = insight.note ? `${insight.note} ${CONFIGURATION_NOTE}` : CONFIGURATION_NOTE;
   // Scanned files often put workloads in a namespace without its Namespace object: those namespaces are judged too,
   // their labels unknown (as if unset: privileged, which is what the cluster does if the namespace has none).
   const names = [...new Set([...snapshot.list('namespaces').map((n) => n.metadata.name), ...workloadNamespaces(snapshot)])].sort();

@@ -201,7 +201,7 @@ spec:
     );
     const [shop, web] = psaPosture(snapshot).namespaces;
     expect(shop).toMatchObject({
-      enforce: 'unset (privileged) @v1.30',
+      enforce: 'unset (default: privileged unless configured) @v1.30',
       audit: '"bogus" (invalid: privileged)',
       warn: 'restricted',
       baseline: '1 workload, 1 pod refused',
@@ -246,7 +246,7 @@ spec:
     expect(old.baseline).toMatch(/^1 workload, 0 pods refused$/);
     const live = psaPosture(snapshotFromYaml(manifests, V137));
     expect(live.assumedVersion).toBeUndefined();
-    expect(live.note).toBeUndefined();
+    expect(live.note).not.toMatch(/"latest" is taken as/);
     expect(live.namespaces.find((n) => n.namespace === 'api')!.nextStep).not.toContain('Judged at');
   });
 });
@@ -316,5 +316,21 @@ status: {phase: Terminating}
     );
     const dying = posture.namespaces.find((n) => n.namespace === 'dying')!;
     expect(dying.nextStep).toBe('None: the namespace is being deleted (Terminating), and the API server admits no new pod into it.');
+  });
+});
+
+describe('psaPosture: the API server\'s PodSecurity configuration', () => {
+  // Reproduced on kube-apiserver v1.37.2 with `defaults: {enforce: baseline}` and `exemptions: {namespaces: [exempt-ns],
+  // runtimeClasses: [kata-exempt]}`: an unlabelled namespace refuses a privileged Pod; `enforce=baseline` on it is
+  // answered without warning; in exempt-ns, or for a Pod of runtime class kata-exempt, no level is checked.
+  it('does not say an unlabelled mode is privileged, and says the defaults and exemptions are not visible', () => {
+    const posture = psaPosture(snapshotFromYaml('apiVersion: v1\nkind: Namespace\nmetadata: {name: plain}\n', V137));
+    const plain = posture.namespaces.find((n) => n.namespace === 'plain')!;
+    expect(plain.enforce).toBe('unset (default: privileged unless configured)');
+    expect(posture.note).toMatch(/PodSecurity configuration is not visible through the API/);
+    expect(posture.note).toMatch(/exempts/);
+    // Without /version the version caveat comes first, the configuration's after it.
+    const offline = psaPosture(snapshotFromYaml('apiVersion: v1\nkind: Namespace\nmetadata: {name: plain}\n'));
+    expect(offline.note).toMatch(/^The cluster's version could not be read .* The API server's PodSecurity configuration is not visible/);
   });
 });
