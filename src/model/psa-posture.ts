@@ -52,6 +52,12 @@ export interface PsaModeSetting {
   effectiveVersion: string;
   /** Labels of this mode the plugin cannot parse. */
   invalid: ('level' | 'version')[];
+  /**
+   * warn only: set when its level label is absent and the enforce label sets a stricter level, which the plugin then
+   * warns at too (with the enforce version, unless a warn-version label is set): PolicyToEvaluate's
+   * "default warn to the enforce level when explicitly set to a more restrictive level".
+   */
+  fromEnforce?: true;
 }
 
 export type NamespacePsa = Record<PsaMode, PsaModeSetting>;
@@ -84,6 +90,13 @@ export function namespacePsa(labels: Readonly<Record<string, string>> | undefine
     if (level !== undefined) setting.level = level;
     if (version !== undefined) setting.version = version;
     out[mode] = setting;
+  }
+  // k8s.io/pod-security-admission/api PolicyToEvaluate: without a warn level label, a valid enforce label stricter
+  // than the (default) warn level sets warn to it, and to its version unless a warn-version label is present.
+  const enforce = out.enforce;
+  if (out.warn.level === undefined && enforce.level !== undefined && !enforce.invalid.includes('level') && compareLevels(enforce.effectiveLevel, out.warn.effectiveLevel) > 0) {
+    out.warn = { ...out.warn, effectiveLevel: enforce.effectiveLevel, fromEnforce: true };
+    if (out.warn.version === undefined) out.warn.effectiveVersion = enforce.effectiveVersion;
   }
   return out;
 }
@@ -350,6 +363,7 @@ const CONFIGURATION_NOTE =
 
 function modeText(m: PsaModeSetting): string {
   const version = m.version === undefined ? '' : m.invalid.includes('version') ? ` @"${m.version}" (invalid: latest)` : ` @${m.version}`;
+  if (m.fromEnforce) return `unset (as enforce: ${m.effectiveLevel}${m.version === undefined && m.effectiveVersion !== 'latest' ? ` @${m.effectiveVersion}` : ''})${version}`;
   if (m.level === undefined) return `unset (default: privileged unless configured)${version}`;
   if (m.invalid.includes('level')) return `"${m.level}" (invalid: ${m.effectiveLevel})${version}`;
   return `${m.level}${version}`;

@@ -19,6 +19,21 @@ describe('namespacePsa', () => {
     expect(p.warn).toMatchObject({ effectiveLevel: 'baseline', effectiveVersion: 'latest', invalid: ['version'] });
   });
 
+  it('warns at the enforce level when no warn level is set, as PolicyToEvaluate defaults it', () => {
+    // Reproduced on kube-apiserver v1.37.2: in a namespace labelled only enforce=baseline, enforce-version=v1.30,
+    // creating a Deployment with hostNetwork is answered 'would violate PodSecurity "baseline:v1.30": host namespaces'.
+    const p = namespacePsa({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.30' });
+    expect(p.warn).toMatchObject({ effectiveLevel: 'baseline', effectiveVersion: 'v1.30', fromEnforce: true });
+    expect(p.audit).toMatchObject({ effectiveLevel: 'privileged', effectiveVersion: 'latest' });
+    // A warn-version label keeps its own version; a warn level label, an invalid enforce level, or enforce=privileged: no defaulting.
+    expect(namespacePsa({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.30', 'pod-security.kubernetes.io/warn-version': 'v1.33' }).warn).toMatchObject({ effectiveLevel: 'restricted', effectiveVersion: 'v1.33' });
+    expect(namespacePsa({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'baseline' }).warn.effectiveLevel).toBe('baseline');
+    expect(namespacePsa({ 'pod-security.kubernetes.io/enforce': 'Restricted' }).warn.effectiveLevel).toBe('privileged');
+    expect(namespacePsa({ 'pod-security.kubernetes.io/enforce': 'privileged' }).warn.fromEnforce).toBeUndefined();
+    const posture = psaPosture(snapshotFromYaml('apiVersion: v1\nkind: Namespace\nmetadata: {name: wd, labels: {pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/enforce-version: v1.30}}\n', V137));
+    expect(posture.namespaces[0]!.warn).toBe('unset (as enforce: baseline @v1.30)');
+  });
+
   it('treats missing labels as privileged at latest', () => {
     const p = namespacePsa(undefined);
     for (const mode of ['enforce', 'audit', 'warn'] as const) {
