@@ -914,18 +914,30 @@ function crdResource(crd: K8sObject): { group: string; resource: string } {
 export function policyObjectsIn(snapshot: Snapshot, namespace?: string): PolicyObjectKind[] | undefined {
   const read = snapshot.extras?.policyObjects;
   if (read?.state !== 'ok') return undefined;
+  // A policy kind installed (its CRD) that the read did not list — one the collector does not know — may hold what
+  // isolates: then only the CRDs can tell. Calico's Staged… kinds preview policies and enforce nothing.
+  if (readable(snapshot, 'customresourcedefinitions')) {
+    const listed = new Set(read.kinds.map((k) => k.crd));
+    if (policyApis(snapshot).some((a) => !listed.has(a.crd) && !a.resource.startsWith('staged'))) return undefined;
+  }
   return read.kinds.filter((k) => k.count > 0 && (!k.namespaced || namespace === undefined || k.namespaces.includes(namespace)));
 }
 
 /** Policy APIs installed beside the standard NetworkPolicy: traffic rules k8s-audit does not read. */
+const policyApisCache = new WeakMap<Snapshot, PolicyApi[]>();
+
 export function policyApis(snapshot: Snapshot): PolicyApi[] {
+  const hit = policyApisCache.get(snapshot);
+  if (hit) return hit;
   const out: PolicyApi[] = [];
   for (const crd of snapshot.list('customresourcedefinitions')) {
     const { group, resource } = crdResource(crd);
     const match = POLICY_API_GROUPS.find((g) => g.group.test(group) && g.resource.test(resource));
     if (match) out.push({ crd: crd.metadata.name, group, resource, provider: match.provider });
   }
-  return out.sort((a, b) => cmp(a.crd, b.crd));
+  out.sort((a, b) => cmp(a.crd, b.crd));
+  policyApisCache.set(snapshot, out);
+  return out;
 }
 
 /**
