@@ -58,6 +58,9 @@ function containerPath(r: Pick<Result, 'path' | 'container'>): string {
 
 const CONTAINER_AT = /\b(initContainers|containers|ephemeralContainers)\[\d+\]/;
 
+/** A list index left in a path once its container is named (containerPath). */
+const LIST_INDEX = /\[\d+\]/;
+
 /**
  * The same, with what moves without the problem changing taken out, for findings whose text is also the same:
  * - every other list index (`env[3]`, `volumeMounts[1]`, `volumes[2]`, a binding's `subjects[0]`, a rule's place):
@@ -93,7 +96,8 @@ function looseMessage(r: Pick<Result, 'subject' | 'message'>): string {
 /**
  * Pair each finding of `after` with the finding of `before` it continues, each used once: first one at the same
  * place with the same text; then one that moved within its list, or to its controller's new Pod, with the same text;
- * then one at the same place whose text changed (an image's new tag, the wording of a newer k8s-audit). Pairing the
+ * then one at the same place whose text changed (an image's new tag, the wording of a newer k8s-audit), unless that
+ * place is a list entry, which another entry can take (a binding's subject counts when it is the same subject). Pairing the
  * same text first keeps an entry added before another from taking that one's place: the added entry is new, the
  * other unchanged.
  */
@@ -106,18 +110,32 @@ function pairFindings(before: readonly Result[], after: readonly Result[]): Map<
     if (k === undefined) ids.set(r, (k = identity(r)));
     return k;
   };
-  const keys: ((r: Result) => string)[] = [(r) => `${id(r)}\u0000${r.message}`, (r) => `${looseIdentity(r)}\u0000${looseMessage(r)}`, id];
+  // The third pass pairs by place, so only where the place names the thing: a container (by name), an object's field,
+  // a binding's subject that is still the same subject. A list entry's place (`subjects[0]`, `env[2]`, `volumes[1]`)
+  // alone does not: a binding whose subject was replaced by another (cluster-admin taken from a ServiceAccount and
+  // given to system:authenticated), an environment variable or a volume replaced by another, is a new finding there.
+  const keys: ((r: Result) => string | undefined)[] = [
+    (r) => `${id(r)}\u0000${r.message}`,
+    (r) => `${looseIdentity(r)}\u0000${looseMessage(r)}`,
+    (r) => {
+      if (!LIST_INDEX.test(containerPath(r))) return id(r);
+      const grantee = (r.observed as { grantee?: unknown } | null | undefined)?.grantee;
+      return grantee && typeof grantee === 'object' ? `${id(r)}\u0000${JSON.stringify(grantee)}` : undefined;
+    },
+  ];
   for (const key of keys) {
     const candidates = new Map<string, Result[]>();
     for (const b of left) {
       const k = key(b);
+      if (k === undefined) continue;
       const list = candidates.get(k);
       if (list) list.push(b);
       else candidates.set(k, [b]);
     }
     for (const a of after) {
       if (paired.has(a)) continue;
-      const b = candidates.get(key(a))?.shift();
+      const k = key(a);
+      const b = k === undefined ? undefined : candidates.get(k)?.shift();
       if (!b) continue;
       paired.set(a, b);
       left.delete(b);

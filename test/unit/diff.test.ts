@@ -204,6 +204,51 @@ spec:
     }
   });
 
+  it('does not pair by place alone a finding on a list entry that another entry took: cluster-admin given to another subject is new', () => {
+    const controls = selectControls(['rbac-cluster-admin-binding', 'pod-secret-env', 'pod-hostpath-sensitive']);
+    const scan = (subject: string, env: string, path: string, at: string) =>
+      evaluateSnapshot(
+        snapshotFromObjects(
+          parseManifests(
+            `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: ci }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }
+subjects: [${subject}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: team }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: app
+          image: registry.example/app:1.0
+          env: [{ name: ${env}, valueFrom: { secretKeyRef: { name: s, key: k } } }]
+          volumeMounts: [{ name: h, mountPath: /h }]
+      volumes: [{ name: h, hostPath: { path: ${path} } }]
+`,
+            'x.yaml',
+          ),
+          { asCluster: true },
+        ),
+        { controls },
+        new Date(at),
+      );
+    const before = scan('{ kind: ServiceAccount, name: ci, namespace: team }', 'DB_PASSWORD', '/proc', '2026-03-01T00:00:00Z');
+    const after = scan('{ kind: Group, name: "system:authenticated", apiGroup: rbac.authorization.k8s.io }', 'CLOUD_ADMIN_KEY', '/var/run/docker.sock', '2026-03-02T00:00:00Z');
+    const d = diffScans(before, after);
+    // Each is another entry at the same place (subjects[0], env[0], volumeMounts[0]): a new finding, and the old one fixed.
+    expect(names(d.new)).toEqual(['pod-hostpath-sensitive:web', 'pod-secret-env:web', 'rbac-cluster-admin-binding:ci']);
+    expect(d.unchanged).toEqual([]);
+    expect(names(d.fixed)).toEqual(['pod-hostpath-sensitive:web', 'pod-secret-env:web', 'rbac-cluster-admin-binding:ci']);
+    expect(exitCodeForNew(applyBaseline(after, before), 'critical')).toBe(1);
+  });
+
   it('still pairs a finding whose text changed in place (a new image tag, a newer wording) as unchanged', () => {
     const before = scanOf(deployment('c', 'team', {}, 'registry.example/app:latest'), '2026-03-01T00:00:00Z');
     const after = structuredClone(before);
