@@ -277,6 +277,9 @@ function compactFinding(r: Result, shared: Shared): Result {
   const f: Result = { controlId: shared.string(r.controlId), severity: shared.string(r.severity), subject: shared.subject(r.subject), status: shared.string(r.status), message: shared.string(r.message), fingerprint: r.fingerprint };
   if (r.path) f.path = shared.string(r.path);
   if (r.container) f.container = shared.string(r.container);
+  // A binding's subject, which the comparison needs to pair a finding on a list entry (`subjects[0]`) whose text changed.
+  const grantee = (r.observed as { grantee?: unknown } | null | undefined)?.grantee;
+  if (grantee && typeof grantee === 'object') f.observed = { grantee };
   return f;
 }
 

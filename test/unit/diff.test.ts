@@ -9,6 +9,7 @@ import type { ScanResult } from '../../src/engine/result.ts';
 import { evaluateSnapshot } from '../../src/scan.ts';
 import { DIFF_MD_MAX_CHARS, renderDiff, renderDiffChunks } from '../../src/cli/diff.ts';
 import { exitCodeForNew } from '../../src/cli/exit.ts';
+import { compactBaseline } from '../../src/cli/scan-file.ts';
 import { runCli } from '../helpers/io.ts';
 import { scanResultValidator } from '../helpers/schema.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -304,6 +305,10 @@ subjects: [{ kind: ServiceAccount, name: app, namespace: team }]
     expect(exitCodeForNew(applyBaseline(every, named), 'high')).toBe(1);
     // Narrowed: the same finding, less severe: unchanged.
     expect(names(diffScans(every, named).unchanged)).toEqual(['rbac-secrets-read:app-secrets']);
+    // The same, with the earlier scan read back as a baseline is (findings only, as --baseline, --history and diff
+    // read it): it keeps the binding's subject, which pairs the finding at subjects[0] whose text changed.
+    expect(names(diffScans(compactBaseline(every), named).unchanged)).toEqual(['rbac-secrets-read:app-secrets']);
+    expect(names(diffScans(compactBaseline(named), every).new)).toEqual(['rbac-secrets-read:app-secrets']);
   });
 
   it('counts a failing finding that the baseline had only as waived as new (its waiver lapsed or was removed)', () => {
