@@ -32,9 +32,9 @@ spec:
 
 const CONTROLS = selectControls(['pod-privileged', 'pod-image-tag-latest']);
 
-function scanOf(yaml: string, at: string, opts: { namespaces?: string[] } = {}): ScanResult {
+function scanOf(yaml: string, at: string, opts: { namespaces?: string[]; controls?: ReturnType<typeof selectControls> } = {}): ScanResult {
   const snapshot = snapshotFromObjects(parseManifests(yaml, 'x.yaml'), { asCluster: true });
-  return evaluateSnapshot(snapshot, { controls: CONTROLS, ...(opts.namespaces ? { namespaces: opts.namespaces } : {}) }, new Date(at));
+  return evaluateSnapshot(snapshot, { controls: opts.controls ?? CONTROLS, ...(opts.namespaces ? { namespaces: opts.namespaces } : {}) }, new Date(at));
 }
 
 // Before: a and b privileged, c uses :latest. After: a still privileged, b fixed, d newly privileged, c unchanged.
@@ -85,10 +85,8 @@ spec:
   it('matches a finding on an entry of a list by its text, not its place: an entry added before it is new, and it is unchanged', () => {
     const controls = selectControls(['pod-secret-env', 'pod-hostpath-sensitive', 'rbac-cluster-admin-binding']);
     const scan = (extra: { env?: string; mount?: string; volume?: string; subject?: string }, at: string) =>
-      evaluateSnapshot(
-        snapshotFromObjects(
-          parseManifests(
-            `---
+      scanOf(
+        `---
 apiVersion: apps/v1
 kind: Deployment
 metadata: { name: web, namespace: team }
@@ -110,12 +108,8 @@ metadata: { name: ci }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }
 subjects: [${extra.subject ?? ''}{ kind: ServiceAccount, name: ci, namespace: team }]
 `,
-            'x.yaml',
-          ),
-          { asCluster: true },
-        ),
+        at,
         { controls },
-        new Date(at),
       );
     const before = scan({}, '2026-03-01T00:00:00Z');
     const after = scan(
@@ -140,10 +134,8 @@ subjects: [${extra.subject ?? ''}{ kind: ServiceAccount, name: ci, namespace: te
   it("matches the findings of a Pod's own containers (injected, ephemeral) on the Pod its controller replaced it with", () => {
     const controls = selectControls(['pod-capabilities-added', 'pod-readonly-rootfs']);
     const pods = (hash: string, suffix: string, at: string) =>
-      evaluateSnapshot(
-        snapshotFromObjects(
-          parseManifests(
-            `---
+      scanOf(
+        `---
 apiVersion: apps/v1
 kind: Deployment
 metadata: { name: web, namespace: team, uid: d1 }
@@ -183,12 +175,8 @@ spec:
     - { name: app, image: registry.example/app:1.0, securityContext: { readOnlyRootFilesystem: true } }
     - { name: istio-proxy, image: registry.example/proxy:1.0 }
 `,
-            'x.yaml',
-          ),
-          { asCluster: true },
-        ),
+        at,
         { controls },
-        new Date(at),
       );
     const before = pods('7d9f8c6b5d', 'xk2pq', '2026-03-01T00:00:00Z');
     expect(before.results.filter((r) => r.status === 'fail').map((r) => `${r.subject.kind} ${r.subject.name} ${r.container}`).sort()).toEqual([
@@ -208,10 +196,8 @@ spec:
   it('does not pair by place alone a finding on a list entry that another entry took: cluster-admin given to another subject is new', () => {
     const controls = selectControls(['rbac-cluster-admin-binding', 'pod-secret-env', 'pod-hostpath-sensitive']);
     const scan = (subject: string, env: string, path: string, at: string) =>
-      evaluateSnapshot(
-        snapshotFromObjects(
-          parseManifests(
-            `---
+      scanOf(
+        `---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata: { name: ci }
@@ -233,12 +219,8 @@ spec:
           volumeMounts: [{ name: h, mountPath: /h }]
       volumes: [{ name: h, hostPath: { path: ${path} } }]
 `,
-            'x.yaml',
-          ),
-          { asCluster: true },
-        ),
+        at,
         { controls },
-        new Date(at),
       );
     const before = scan('{ kind: ServiceAccount, name: ci, namespace: team }', 'DB_PASSWORD', '/proc', '2026-03-01T00:00:00Z');
     const after = scan('{ kind: Group, name: "system:authenticated", apiGroup: rbac.authorization.k8s.io }', 'CLOUD_ADMIN_KEY', '/var/run/docker.sock', '2026-03-02T00:00:00Z');
@@ -274,10 +256,8 @@ spec:
   it('counts a finding whose severity rose as new: a gate on new findings at or above a severity must see what now reaches it', () => {
     const controls = selectControls(['rbac-secrets-read']);
     const grant = (names: string, at: string) =>
-      evaluateSnapshot(
-        snapshotFromObjects(
-          parseManifests(
-            `---
+      scanOf(
+        `---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
 metadata: { name: app-secrets, namespace: team }
@@ -289,12 +269,8 @@ metadata: { name: app-secrets, namespace: team }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: app-secrets }
 subjects: [{ kind: ServiceAccount, name: app, namespace: team }]
 `,
-            'x.yaml',
-          ),
-          { asCluster: true },
-        ),
+        at,
         { controls },
-        new Date(at),
       );
     const named = grant(', resourceNames: [db-creds]', '2026-03-01T00:00:00Z');
     const every = grant('', '2026-03-02T00:00:00Z');
