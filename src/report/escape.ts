@@ -38,7 +38,11 @@ export function oneLine(message: string): string {
  * `.` cannot start a block), newlines folded to a visible ⏎. GitHub's autolink
  * extension finds e-mail addresses (and `mailto:`, `xmpp:`) in text after its
  * escapes are undone, so a word joiner (U+2060, invisible) follows every `@`:
- * `user@evil.com` from the cluster is never a link. Quotes stay as
+ * `user@evil.com` from the cluster is never a link. `$` becomes `&#36;`:
+ * GitHub and GitLab render text between two dollar signs as math (`echo $HOME
+ * $PATH` in a container's command), a backslash before `$` is not honoured by
+ * every one of their renderers, and a character reference can never act as a
+ * delimiter (CommonMark: references cannot stand for structure). Quotes stay as
  * they are: Markdown gives them no meaning, and an escaped `&#39;` would show
  * literally once its `#` is backslash-escaped.
  */
@@ -47,7 +51,8 @@ export function escapeMarkdown(s: unknown): string {
     .replace(/\r\n|\r|\n/g, ' ⏎ ')
     .replace(/[&<>]/g, (c) => HTML[c]!)
     .replace(/[\\`*_{}[\]()#+\-.!|~:]/g, (c) => `\\${c}`)
-    .replace(/@/g, '@\u2060');
+    .replace(/@/g, '@\u2060')
+    .replace(/\$/g, '&#36;');
 }
 
 /** Inline code span holding any text: the fence is longer than any backtick run inside. */

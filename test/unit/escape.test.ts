@@ -61,6 +61,14 @@ describe('Markdown escaping', () => {
     expect(escapeMarkdown('a|b\nc')).toBe('a\\|b ⏎ c');
   });
 
+  it('keeps dollar signs from delimiting math (GitHub and GitLab render $…$ as math)', () => {
+    const out = escapeMarkdown('sh -c echo $HOME $PATH');
+    expect(out).not.toContain('$');
+    expect(out).toBe('sh \\-c echo &#36;HOME &#36;PATH');
+    // The reference is not taken apart by the escapes before it: no backslash lands inside it.
+    expect(escapeMarkdown('$#')).toBe('&#36;\\#');
+  });
+
   it('shows quotes as they are (an entity would print literally once its # is escaped)', () => {
     expect(escapeMarkdown(`host's "x"`)).toBe(`host's "x"`);
   });
