@@ -108,6 +108,43 @@ export interface ControlView extends ControlSummary {
   scope: string;
 }
 
+/** A failing control as the Top risks list shows it: ranked by its worst failed check, which may be raised above the control's severity. */
+export interface RiskView extends ControlView {
+  /** The highest severity among its failed checks. */
+  worstSeverity: Severity;
+  /** When that is not the control's own severity: how many checks have it, in words (`13 of 15 failed checks`); else ''. */
+  raisedNote: string;
+}
+
+export function riskOf(c: ControlView): RiskView {
+  let worst: Severity = c.severity;
+  let count = 0;
+  let failed = 0;
+  for (const f of c.findings) {
+    if (f.status !== 'fail') continue;
+    failed++;
+    const rank = severityRank(f.severity) - severityRank(worst);
+    if (rank < 0) {
+      worst = f.severity;
+      count = 1;
+    } else if (rank === 0) count++;
+  }
+  const raisedNote = worst === c.severity ? '' : `${count} of ${failed} failed ${failed === 1 ? 'check' : 'checks'}`;
+  return { ...c, worstSeverity: worst, raisedNote };
+}
+
+/**
+ * The five failing controls to fix first: by the worst of their failed checks (rbac-workload-token-risk is high, and
+ * critical for a token that can read Secrets from a privileged pod), then as the failing controls are ordered.
+ */
+export function topRisksOf(failing: ControlView[]): RiskView[] {
+  return failing
+    .filter((c) => c.status === 'fail')
+    .map(riskOf)
+    .sort((a, b) => severityRank(a.worstSeverity) - severityRank(b.worstSeverity) || worstFirst(a, b))
+    .slice(0, 5);
+}
+
 export interface CisRow {
   section: string;
   control: ControlView;
@@ -158,7 +195,7 @@ export interface ReportView {
   passing: ControlView[];
   notApplicable: ControlView[];
   controls: ControlView[];
-  topRisks: ControlView[];
+  topRisks: RiskView[];
   findings: FindingView[];
   findingCount: number;
   waived: FindingView[];
@@ -550,7 +587,7 @@ function makeView(result: ScanResult): ReportView {
     passing: controls.filter((v) => v.status === 'pass'),
     notApplicable: controls.filter((v) => v.status === 'not-applicable'),
     controls,
-    topRisks: failing.filter((c) => c.status === 'fail').slice(0, 5),
+    topRisks: topRisksOf(failing),
     findings,
     findingCount: findings.length,
     waived: findings.filter((f) => f.status === 'waived'),

@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/engine/result.ts';
+import { renderHtml } from '../../src/report/html.ts';
+import { renderMarkdown } from '../../src/report/markdown.ts';
 import { buildView, compareSection, namespaceOf } from '../../src/report/view.ts';
 import { hostileResult } from '../fixtures/report/results.ts';
 import { runCli } from '../helpers/io.ts';
@@ -47,6 +49,33 @@ describe('report view-model', () => {
     expect(v.facets.statuses).toEqual(['fail', 'waived']);
     expect(v.facets.namespaces).toContain('');
     expect(v.findingCount).toBe(v.findings.length);
+  });
+});
+
+describe('top risks', () => {
+  it('rank a control by its worst failed check, which may be raised above the control (and say so)', () => {
+    const r = hostileResult();
+    const failing = r.controls.filter((c) => c.status === 'fail');
+    const low = failing.find((c) => c.severity !== 'critical')!;
+    expect(low).toBeDefined();
+    const before = buildView(hostileResult()).topRisks;
+    const fails = r.results.filter((x) => x.controlId === low.id && x.status === 'fail');
+    fails[0]!.severity = 'critical';
+    const v = buildView(r);
+    const risk = v.topRisks.find((c) => c.id === low.id);
+    expect(risk?.worstSeverity).toBe('critical');
+    expect(risk?.raisedNote).toBe(`1 of ${fails.length} failed ${fails.length === 1 ? 'check' : 'checks'}`);
+    // Ranked among the critical ones: nothing that is not critical precedes it.
+    const at = v.topRisks.indexOf(risk!);
+    expect(v.topRisks.slice(0, at).every((c) => c.worstSeverity === 'critical')).toBe(true);
+    // A control none of whose checks was raised is shown at its own severity, with no note.
+    for (const c of before) expect([c.worstSeverity, c.raisedNote]).toEqual([c.severity, '']);
+    // The HTML and Markdown reports show the raised severity and the control's own.
+    const note = `(1 of ${fails.length} failed ${fails.length === 1 ? 'check' : 'checks'} critical; the control is ${low.severity})`;
+    const md = renderMarkdown(r);
+    expect(md.slice(md.indexOf('### Top risks'), md.indexOf('## How the score'))).toContain(`1. **critical** `);
+    expect(md).toContain(note);
+    expect(renderHtml(r)).toContain(`<span class="muted">${note}</span>`);
   });
 });
 
