@@ -63,7 +63,7 @@ export default defineControl({
     area: 'workloads',
     severity: 'medium',
     description:
-      'For every init and regular container, looks for a CPU and a memory request and limit, and reports each one missing at its exact path. A value of zero (`0`, `0m`, `0Mi`) counts as missing: the kubelet sets no limit for it. Counted as present: a value on the container; for a request, the container\'s limit (the API server copies limits into missing requests when it creates the Pod); a pod-level `spec.resources` value (for a request, a pod-level limit too: the API server defaults one to the other); a default from a LimitRange of type Container in the namespace (applied to Pods at admission, with the API\'s LimitRange defaulting: default limit from `default` or `max`, default request from `defaultRequest`, the default limit, or `min`). Ephemeral containers are exempt: they may not declare resources.',
+      'For every init and regular container, looks for a CPU and a memory request and limit, and reports each one missing at its exact path. A value of zero (`0`, `0m`, `0Mi`) counts as missing: the kubelet sets no limit for it, and neither the container\'s limit (for a request) nor a LimitRange default replaces a zero that is written (both fill in only values left out). Counted as present: a value on the container; for a request, the container\'s limit (the API server copies limits into missing requests when it creates the Pod); a pod-level `spec.resources` value (for a request, a pod-level limit too: the API server defaults one to the other); a default from a LimitRange of type Container in the namespace (applied to Pods at admission, with the API\'s LimitRange defaulting: default limit from `default` or `max`, default request from `defaultRequest`, the default limit, or `min`). Ephemeral containers are exempt: they may not declare resources.',
     rationale:
       'Without requests the scheduler packs pods blindly and they are evicted first under pressure; without limits one container can take a node\'s memory or CPU from every other pod on it, which turns a compromised or faulty workload into a node-wide denial of service.',
     ...workloadRemediations({
@@ -92,10 +92,13 @@ export default defineControl({
         const res = c.container.resources;
         for (const kind of KINDS) {
           for (const r of RESOURCES) {
-            if (has(res?.[kind], r)) continue;
-            if (kind === 'requests' && has(res?.limits, r)) continue;
+            // The value the Pod ends up with: a request the container leaves out takes its limit (API defaulting),
+            // and a LimitRange fills in only what is still left out: a zero, written or copied from a zero limit,
+            // is kept (LimitRanger's mergeContainerResources sets only keys that are not there).
+            const own = kind === 'requests' && !given(res?.requests, r) ? res?.limits : res?.[kind];
+            if (has(own, r)) continue;
             if (podLevel(w.podSpec, kind, r)) continue;
-            if (limitRangeDefault(ranges, kind, r)) continue;
+            if (!given(own, r) && limitRangeDefault(ranges, kind, r)) continue;
             failed = true;
             const zero = given(res?.[kind], r);
             report.fail(w.subject, {
