@@ -63,7 +63,7 @@ export default defineControl({
     area: 'workloads',
     severity: 'medium',
     description:
-      'For every init and regular container, looks for a CPU and a memory request and limit, and reports each one missing at its exact path. A value of zero (`0`, `0m`, `0Mi`) counts as missing: the kubelet sets no limit for it, and neither the container\'s limit (for a request) nor a LimitRange default replaces a zero that is written (both fill in only values left out). Counted as present: a value on the container; for a request, the container\'s limit (the API server copies limits into missing requests when it creates the Pod); a pod-level `spec.resources` value (for a request, a pod-level limit too: the API server defaults one to the other); a default from a LimitRange of type Container in the namespace (applied to Pods at admission, with the API\'s LimitRange defaulting: default limit from `default` or `max`, default request from `defaultRequest`, the default limit, or `min`). Ephemeral containers are exempt: they may not declare resources.',
+      'For every init and regular container, looks for a CPU and a memory request and limit, and reports each one missing at its exact path. A value of zero (`0`, `0m`, `0Mi`) counts as missing: the kubelet sets no limit for it, and neither the container\'s limit (for a request) nor a LimitRange default replaces a zero that is written (both fill in only values left out). Counted as present: a value on the container; for a request, the container\'s limit (the API server copies limits into missing requests when it creates the Pod); a pod-level `spec.resources` value (for a request, a pod-level limit too: the API server defaults one to the other); a default from a LimitRange of type Container in the namespace (applied to Pods at admission, with the API\'s LimitRange defaulting: default limit from `default` or `max`, default request from `defaultRequest`, the default limit, or `min`), except for a Pod read from the cluster: it was admitted already, and one created before the LimitRange runs without its defaults. Ephemeral containers are exempt: they may not declare resources.',
     rationale:
       'Without requests the scheduler packs pods blindly and they are evicted first under pressure; without limits one container can take a node\'s memory or CPU from every other pod on it, which turns a compromised or faulty workload into a node-wide denial of service.',
     ...workloadRemediations({
@@ -79,6 +79,8 @@ export default defineControl({
     messages: {
       missing: 'Container "{{container}}" ({{containerType}}) has no {{resource}} {{kindWord}}.',
       zero: 'Container "{{container}}" ({{containerType}}) has a {{resource}} {{kindWord}} of zero, which sets none.',
+      predatesLimitRange:
+        'Container "{{container}}" ({{containerType}}) has no {{resource}} {{kindWord}}: LimitRange "{{limitRange}}" sets a default, but only in Pods created after it.',
     },
   },
   reads: [...WORKLOAD_KINDS, 'limitranges'],
@@ -86,6 +88,10 @@ export default defineControl({
     const resourcesInPlace = suspendedJobTakesResources(snapshot);
     for (const w of workloads(snapshot)) {
       const ranges = rangesOf(snapshot, w.subject.namespace);
+      // A Pod read from the cluster was admitted already: LimitRanger gave it its defaults when it was created (or
+      // did not, if the LimitRange came later), and its stored spec is what runs. Only Pods yet to be created (those
+      // of a controller's template, or any object of a manifest) take a LimitRange's defaults.
+      const admitted = snapshot.source === 'cluster' && w.subject.kind === 'Pod';
       let failed = false;
       for (const c of containersOf(w.podSpec, w.specPath)) {
         if (c.type === 'ephemeralContainers') continue;
@@ -98,14 +104,16 @@ export default defineControl({
             const own = kind === 'requests' && !given(res?.requests, r) ? res?.limits : res?.[kind];
             if (has(own, r)) continue;
             if (podLevel(w.podSpec, kind, r)) continue;
-            if (!given(own, r) && limitRangeDefault(ranges, kind, r)) continue;
+            const limitRange = given(own, r) ? undefined : limitRangeDefault(ranges, kind, r);
+            if (limitRange && !admitted) continue;
             failed = true;
             const zero = given(res?.[kind], r);
             report.fail(w.subject, {
               remediationId: applyVia(w, c, { suspendedJob: resourcesInPlace }),
-              messageId: zero ? 'zero' : 'missing',
+              messageId: zero ? 'zero' : limitRange ? 'predatesLimitRange' : 'missing',
               data: {
                 containerType: c.type,
+                limitRange: limitRange ?? '',
                 resource: r,
                 kindWord: kind === 'requests' ? 'request' : 'limit',
                 ...containerPatch(w, c, { resources: { [kind]: { [r]: '<VALUE>' } } }),
