@@ -1,6 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import type { Container } from '../../src/model/k8s.ts';
-import { WORKLOAD_KINDS, containersOf, workloads } from '../../src/model/workloads.ts';
+import { WORKLOAD_KINDS, containersOf, workloads, type ContainerRef } from '../../src/model/workloads.ts';
 import { applyVia, containerPatch, workloadRemediations } from './_remediation.ts';
 
 const PROBES = [
@@ -29,7 +29,7 @@ export default defineControl({
     area: 'workloads',
     severity: 'low',
     description:
-      'For every regular container, and every sidecar (an init container with restartPolicy: Always), looks for a livenessProbe and a readinessProbe, and reports each one missing. A startupProbe does not replace them. Exempt, by design: ordinary init containers and ephemeral containers (the API server refuses probes on them), and pods that run to completion — Jobs, CronJobs and any pod spec with restartPolicy Never or OnFailure — where a readiness gate has no Service to gate and a hung run is bounded by activeDeadlineSeconds instead; those subjects are reported not-applicable.',
+      'For every regular container, and every sidecar (an init container with restartPolicy: Always), looks for a livenessProbe and a readinessProbe, and reports each one missing. A startupProbe does not replace them. Exempt, by design: ordinary init containers and ephemeral containers (the API server refuses probes on them), and containers that run to completion — those of Jobs and CronJobs, and a regular container whose restartPolicy (its own, else the pod\'s) is Never or OnFailure — where a readiness gate has no Service to gate and a hung run is bounded by activeDeadlineSeconds instead. A regular container of its own restartPolicy Always runs for as long as its pod, even in a pod of restartPolicy Never, and is judged. A subject with no container to judge is reported not-applicable.',
     rationale:
       'Without a liveness probe a deadlocked process keeps its pod Running forever; without a readiness probe traffic reaches a pod before it can serve, and keeps reaching it while it cannot. Both turn partial failures into outages that nobody is alerted to.',
     ...workloadRemediations({
@@ -51,14 +51,25 @@ export default defineControl({
         report.notApplicable(w.subject, `${w.subject.kind} pods run to completion: probes are not required`);
         continue;
       }
-      if (restartPolicy !== 'Always') {
-        report.notApplicable(w.subject, `restartPolicy ${restartPolicy}: the pod runs to completion, probes are not required`);
+      // A regular container's own restartPolicy (ContainerRestartRules, beta and on from v1.35) overrides the pod's:
+      // the kubelet restarts it by its own policy (ContainerShouldRestart). One that is restarted Always runs for as
+      // long as the pod; one that is not runs to completion, even in a pod restarted Always.
+      const containers = containersOf(w.podSpec, w.specPath);
+      const longRunning = (c: ContainerRef) => c.type === 'containers' && (c.container.restartPolicy ?? restartPolicy) === 'Always';
+      if (!containers.some(longRunning)) {
+        report.notApplicable(
+          w.subject,
+          restartPolicy !== 'Always'
+            ? `restartPolicy ${restartPolicy}: the pod runs to completion, probes are not required`
+            : 'every container sets a restartPolicy other than Always: they run to completion, probes are not required',
+        );
         continue;
       }
       let failed = false;
-      for (const c of containersOf(w.podSpec, w.specPath)) {
+      for (const c of containers) {
         if (c.type === 'ephemeralContainers') continue;
         if (c.type === 'initContainers' && c.container.restartPolicy !== 'Always') continue;
+        if (c.type === 'containers' && !longRunning(c)) continue;
         for (const { field, word } of PROBES) {
           if (c.container[field] != null) continue;
           failed = true;
