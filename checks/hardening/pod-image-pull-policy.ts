@@ -30,6 +30,10 @@ export default defineControl({
   },
   reads: WORKLOAD_KINDS,
   evaluate(snapshot, report) {
+    // An object read from the cluster carries the policy whether or not its author wrote one: the API server stores the
+    // default (from the image's tag when the object was created, or when the field was last left out).
+    const as = (written: string | undefined) =>
+      !written ? 'defaulted by the API server' : snapshot.source === 'cluster' ? 'as stored: written, or defaulted by the API server' : 'as written';
     for (const { w, containers, imageVolumes, ownOnly } of containerTargets(snapshot, { ephemeral: true, added: true })) {
       let failed = false;
       for (const c of containers) {
@@ -46,7 +50,7 @@ export default defineControl({
             containerType: c.type,
             image: c.container.image ?? '',
             policy,
-            source: written ? 'as written' : 'defaulted by the API server',
+            source: as(written),
             ...containerPatch(w, c, { imagePullPolicy: 'Always' }),
           },
           path: `${c.path}.imagePullPolicy`,
@@ -69,7 +73,7 @@ export default defineControl({
             volume: v.name,
             image: v.reference ?? '',
             policy,
-            source: v.pullPolicy ? 'as written' : 'defaulted by the API server',
+            source: as(v.pullPolicy),
             ...imageVolumePatch(w, v, { pullPolicy: 'Always' }),
           },
           path: `${v.path}.pullPolicy`,
