@@ -18,6 +18,9 @@ const SENSITIVE: readonly { path: string; subtree: boolean; what: string }[] = [
   { path: '/run/crio/crio.sock', subtree: false, what: 'the CRI-O socket (full control of the node\'s containers)' },
   { path: '/run/cri-dockerd.sock', subtree: false, what: 'the cri-dockerd socket (full control of the node\'s containers)' },
   { path: '/run/k3s/containerd/containerd.sock', subtree: false, what: 'the k3s containerd socket (full control of the node\'s containers)' },
+  { path: '/run/k0s/containerd.sock', subtree: false, what: 'the k0s containerd socket (full control of the node\'s containers)' },
+  { path: '/var/snap/microk8s/common/run/containerd.sock', subtree: false, what: 'the MicroK8s containerd socket (full control of the node\'s containers)' },
+  { path: '/run/podman/podman.sock', subtree: false, what: 'the Podman socket (full control of the node\'s containers)' },
   { path: '/etc', subtree: true, what: 'host configuration, including kubelet and kubeadm credentials and cloud provider files under /etc/kubernetes' },
   { path: '/proc', subtree: true, what: 'the host\'s processes, their environments and kernel settings' },
   { path: '/root', subtree: true, what: 'root\'s home directory (SSH keys, cloud CLI credentials)' },
@@ -27,6 +30,10 @@ const SENSITIVE: readonly { path: string; subtree: boolean; what: string }[] = [
   { path: '/var/lib/docker', subtree: true, what: 'the filesystems of every container on the node' },
   { path: '/var/lib/containerd', subtree: true, what: 'the filesystems of every container on the node' },
   { path: '/var/lib/rancher', subtree: true, what: 'k3s/RKE2 data, including the cluster join token' },
+  { path: '/var/lib/k0s', subtree: true, what: 'k0s data: the cluster\'s PKI, the kubelet\'s credentials and every pod\'s mounted Secrets and tokens' },
+  { path: '/var/snap/microk8s/current/credentials', subtree: true, what: 'MicroK8s credentials: the cluster\'s admin kubeconfig and component tokens' },
+  { path: '/var/snap/microk8s/current/certs', subtree: true, what: 'MicroK8s certificates, the cluster CA\'s key included' },
+  { path: '/var/snap/microk8s/common/var/lib/kubelet', subtree: true, what: 'the MicroK8s kubelet\'s credentials and every pod\'s mounted Secrets and tokens' },
   { path: '/var/lib/cloud', subtree: true, what: 'cloud-init data, including instance user data that often holds bootstrap credentials' },
 ];
 
@@ -80,7 +87,7 @@ export interface HostPathMount {
  * media. A read-only mount of one of them, of anything below it, or of an ancestor (/, /var) leaves those
  * submounts writable unless it is recursively read-only.
  */
-const SUBMOUNT_DIRS = ['/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/run', '/sys', '/proc', '/dev', '/mnt', '/media'];
+const SUBMOUNT_DIRS = ['/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/var/lib/k0s', '/var/snap/microk8s/common', '/run', '/sys', '/proc', '/dev', '/mnt', '/media'];
 
 /** Whether a (normalised) host path may hold filesystems the node mounts below it. */
 export function holdsSubmounts(p: string): boolean {

@@ -34,6 +34,16 @@ describe('host path sensitivity', () => {
     ['/opt/cni/bin', false],
     ['/tmp', false],
     ['C:\\ProgramData', false],
+    // Distributions that run their runtime elsewhere: k0s, MicroK8s (a snap), and Podman's socket.
+    ['/run/k0s/containerd.sock', true],
+    ['/run/k0s', true],
+    ['/var/lib/k0s/pki', true],
+    ['/var/snap/microk8s/common/run/containerd.sock', true],
+    ['/var/snap/microk8s/common/run', true],
+    ['/var/snap/microk8s/current/credentials/client.config', true],
+    ['/var/snap/microk8s/common/var/lib/kubelet/pods', true],
+    ['/var/snap/microk8s/common/var/log', false],
+    ['/run/podman/podman.sock', true],
   ])('%s sensitive: %s', (p, expected) => {
     expect(!!sensitivity(p)).toBe(expected);
   });
