@@ -6,9 +6,10 @@
 //   npm run gen:rbac -- --check  # exit 1 when a committed file differs from what would be generated
 //
 // What the shipped identity may do, and nothing more:
-// - get and list on every kind an enabled control reads (the collector lists;
-//   `get` serves `scan -n <ns>`, which reads those Namespaces by name). No
-//   watch, no write verb, ever.
+// - list on every kind an enabled control reads (the collector lists), and
+//   get on Namespaces alone: `scan -n <ns>` reads those Namespaces by name
+//   (src/collect/cluster.ts getNamespaces), and nothing else is ever read by
+//   name (BY_NAME). No watch, no write verb, ever.
 // - Never Secrets, even if a control were to declare them: list on secrets
 //   returns their values to anyone who asks for full objects, whatever the
 //   collector's metadata-only Accept header. A control that reads Secrets is
@@ -40,6 +41,12 @@ export const NAMESPACE = 'k8s-audit';
 export const VERBS = ['get', 'list'] as const;
 /** Kinds the shipped role never grants, whatever a control declares. */
 export const NEVER: readonly KindKey[] = ['secrets'];
+/**
+ * Kinds the collector also reads by name, and so the only ones granted `get`: the Namespaces of `scan -n`
+ * (src/collect/cluster.ts getNamespaces). Every other kind is only ever listed; `get` on it would be a grant
+ * no request uses.
+ */
+export const BY_NAME: readonly KindKey[] = ['namespaces'];
 
 const LABELS = { 'app.kubernetes.io/name': 'k8s-audit', 'app.kubernetes.io/component': 'scanner' };
 
@@ -50,17 +57,26 @@ export interface RbacRule {
   resourceNames?: string[];
 }
 
-/** The rules of the cluster-wide reader role: one per API group, groups and resources sorted. */
+/**
+ * The rules of the cluster-wide reader role: per API group (groups sorted), `list` on the kinds read, then `get`
+ * and `list` on those also read by name (BY_NAME); resources sorted.
+ */
 export function readerRules(controls: readonly Control[] = allControls()): RbacRule[] {
-  const byGroup = new Map<string, Set<string>>();
+  const byGroup = new Map<string, { list: Set<string>; get: Set<string> }>();
   for (const k of kindsRead(controls)) {
     if (NEVER.includes(k)) continue;
     const { group, resource } = KINDS[k];
-    let set = byGroup.get(group);
-    if (!set) byGroup.set(group, (set = new Set()));
-    set.add(resource);
+    let sets = byGroup.get(group);
+    if (!sets) byGroup.set(group, (sets = { list: new Set(), get: new Set() }));
+    (BY_NAME.includes(k) ? sets.get : sets.list).add(resource);
   }
-  return [...byGroup.keys()].sort().map((group) => ({ apiGroups: [group], resources: [...byGroup.get(group)!].sort(), verbs: [...VERBS] }));
+  return [...byGroup.keys()].sort().flatMap((group) => {
+    const { list, get } = byGroup.get(group)!;
+    const rules: RbacRule[] = [];
+    if (list.size) rules.push({ apiGroups: [group], resources: [...list].sort(), verbs: ['list'] });
+    if (get.size) rules.push({ apiGroups: [group], resources: [...get].sort(), verbs: [...VERBS] });
+    return rules;
+  });
 }
 
 /** Controls that declare a kind the shipped role never grants. */
@@ -99,7 +115,7 @@ export function generateRbac(controls: readonly Control[] = allControls()): Reco
   };
   return {
     'deploy/base/clusterrole.yaml':
-      HEADER("Read-only access for the scanner: get and list on exactly the kinds the controls read (never Secrets), list on other APIs' network policy kinds, and kube-proxy's ConfigMap by name.") +
+      HEADER("Read-only access for the scanner: list on exactly the kinds the controls read (never Secrets), get on Namespaces (read by name for scan -n), list on other APIs' network policy kinds, and kube-proxy's ConfigMap by name.") +
       docs([clusterRole, kubeProxyRole]),
     'deploy/overlays/kubelet/clusterrole-kubelet.yaml':
       HEADER("Opt-in: the kubelet's effective configuration (/configz) through the API server's node proxy, for `scan --kubelet`. get nodes/proxy is NOT read-only: the kubelet authorizes websocket exec and attach as `get`.") +

@@ -7,7 +7,7 @@ import { cidrContains, parseCidr, parseIp, type Cidr } from '../../src/model/ip.
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { cronJobHeapMiB } from '../../bench/cronjob.ts';
-import { controlsReadingForbidden, generateRbac, readerRules, VERBS } from '../../scripts/gen-clusterrole.ts';
+import { BY_NAME, controlsReadingForbidden, generateRbac, readerRules, VERBS } from '../../scripts/gen-clusterrole.ts';
 import { buildKustomization } from '../../src/collect/kustomize.ts';
 import { parseManifests } from '../../src/collect/manifests.ts';
 import { KINDS } from '../../src/collect/kinds.ts';
@@ -57,10 +57,24 @@ describe('generated RBAC', () => {
     expect(kubelet.rules).toEqual([{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }]);
   });
 
+  it('grants get only where the collector reads by name (the Namespaces of scan -n); every other kind is only listed', () => {
+    // What the collector requests by name: GET /api/v1/namespaces/<ns> (getNamespaces, for -n) and nothing else of
+    // the listed kinds, as the API server's audit log of a scan as the shipped ServiceAccount shows.
+    expect(BY_NAME).toEqual(['namespaces']);
+    const rules = parseAllDocuments(readFileSync(`${repo}deploy/base/clusterrole.yaml`, 'utf8'))[0]!.toJS().rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+    const gets = rules.filter((r) => r.verbs.includes('get')).flatMap((r) => r.resources.map((res) => `${r.apiGroups[0]}/${res}`));
+    expect(gets).toEqual(['/namespaces']);
+    for (const k of kindsRead(allControls())) {
+      const { group, resource } = KINDS[k];
+      if (k === 'secrets') continue;
+      expect(rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes('list')), `list ${resource}`).toBe(true);
+    }
+  });
+
   it('a control declaring Secrets would be reported, and left out of the role', () => {
     const reader = { ...allControls()[0]!, meta: { ...allControls()[0]!.meta, id: 'x-reads-secrets' }, reads: ['secrets', 'pods'] as const };
     expect(controlsReadingForbidden([reader as never])).toEqual([{ control: 'x-reads-secrets', kind: 'secrets' }]);
-    expect(readerRules([reader as never])).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]);
+    expect(readerRules([reader as never])).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }]);
   });
 });
 
