@@ -335,12 +335,19 @@ async function anonymousProbe(target: Target, timeout: number): Promise<Anonymou
   return { state: 'ok', server: target.server, results };
 }
 
-async function kubeProxyConfig(client: ApiClient): Promise<KubeProxyConfig> {
+/**
+ * What reading kube-proxy's configuration needs: `get` on the one ConfigMap, by name, which is all the shipped Role
+ * grants (scripts/gen-clusterrole.ts) — not get on every ConfigMap of kube-system.
+ */
+export const KUBE_PROXY_PERMISSION = 'get configmaps kube-proxy in namespace kube-system';
+
+/** kube-system/kube-proxy's `config.conf`. */
+export async function kubeProxyConfig(client: Pick<ApiClient, 'request'>): Promise<KubeProxyConfig> {
   try {
     const res = await client.request('GET', '/api/v1/namespaces/kube-system/configmaps/kube-proxy');
     if (res.status !== 200) {
       const r: KubeProxyConfig = { state: stateOf(res.status), reason: res.status === 404 ? 'ConfigMap kube-system/kube-proxy does not exist' : `HTTP ${res.status}: ${apiMessage(res.body)}` };
-      if (r.state === 'forbidden') r.permission = 'get configmaps in namespace kube-system';
+      if (r.state === 'forbidden') r.permission = KUBE_PROXY_PERMISSION;
       return r;
     }
     const cm = JSON.parse(res.body) as { data?: Record<string, string> };

@@ -379,7 +379,7 @@ describe('extra reads without the permissions they need', () => {
   it('records forbidden with the permission that would fix it', async () => {
     const target = await resolveTarget({ kubeconfig: testKubeconfig(), context: 'auditor' });
     const extras = await collectExtras(target, { kubelet: true, nodes: ['ghost-1', 'ghost-2', 'ghost-3'] });
-    expect(extras.kubeProxy).toMatchObject({ state: 'forbidden', permission: 'get configmaps in namespace kube-system' });
+    expect(extras.kubeProxy).toMatchObject({ state: 'forbidden', permission: 'get configmaps kube-proxy in namespace kube-system' });
     expect(extras.kubeletConfigs?.state).toBe('forbidden');
     expect(extras.kubeletConfigs?.permission).toBe('get nodes/proxy');
     expect(extras.kubeletConfigs?.reason).toMatch(/nodes\/proxy/);

@@ -11,6 +11,7 @@ import { BY_NAME, controlsReadingForbidden, generateRbac, readerRules, VERBS } f
 import { buildKustomization } from '../../src/collect/kustomize.ts';
 import { parseManifests } from '../../src/collect/manifests.ts';
 import { KINDS } from '../../src/collect/kinds.ts';
+import { kubeProxyConfig } from '../../src/collect/extras.ts';
 import { allControls, kindsRead } from '../../src/engine/registry.ts';
 import type { ScanResult } from '../../src/engine/result.ts';
 import type { K8sObject } from '../../src/model/k8s.ts';
@@ -69,6 +70,15 @@ describe('generated RBAC', () => {
       if (k === 'secrets') continue;
       expect(rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes('list')), `list ${resource}`).toBe(true);
     }
+  });
+
+  it("a forbidden read of kube-proxy's ConfigMap asks for what the shipped Role grants: get on that one ConfigMap, not on every ConfigMap of kube-system", async () => {
+    const forbidden = { request: async () => ({ status: 403, headers: {}, body: JSON.stringify({ kind: 'Status', message: 'configmaps "kube-proxy" is forbidden' }) }) };
+    const read = await kubeProxyConfig(forbidden);
+    expect(read.state).toBe('forbidden');
+    const role = parseAllDocuments(generateRbac()['deploy/base/clusterrole.yaml']!).map((d) => d.toJS()).find((o) => o.kind === 'Role');
+    const [rule] = role.rules as { verbs: string[]; resources: string[]; resourceNames: string[] }[];
+    expect(read.permission).toBe(`${rule!.verbs.join(', ')} ${rule!.resources.join(', ')} ${rule!.resourceNames.join(', ')} in namespace ${role.metadata.namespace}`);
   });
 
   it('a control declaring Secrets would be reported, and left out of the role', () => {
