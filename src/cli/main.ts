@@ -226,7 +226,10 @@ async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
     io.stderr.write(summaryLine(result) + '\n');
     for (const d of plan) if (d.path) io.stderr.write(`wrote ${d.path}\n`);
   }
-  return opts.failOnNew ? exitCodeForNew(result, opts.failOn) : exitCodeFor(result, opts.failOn);
+  if (!opts.failOnNew) return exitCodeFor(result, opts.failOn);
+  // --fail-on-new with nothing to compare with (the first run of a --history directory): nothing was seen before, so
+  // every failing finding is new, as when no earlier run can be read. A gate must not pass its first run unseen.
+  return result.baseline ? exitCodeForNew(result, opts.failOn) : exitCodeFor(result, opts.failOn === 'none' ? 'info' : opts.failOn);
 }
 
 async function liveScan(opts: ScanFlags, io: Io, controls: ReturnType<typeof selectControls>): Promise<ScanResult> {

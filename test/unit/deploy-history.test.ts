@@ -159,6 +159,23 @@ describe('scan --history', () => {
     expect(none.code).toBe(1);
   });
 
+  it('the first run of a history (nothing earlier to compare with) counts every failing finding as new for --fail-on-new', async () => {
+    // A CI job gating with `--history <cache> --fail-on-new` must not pass its first run, with nothing seen before,
+    // while the same job with every earlier run unreadable fails (the test above): nothing was there before either way.
+    const dir = join(tmp, 'first-gate');
+    const file = manifests(['a']);
+    const first = await runCli(['scan', '-f', file, '--controls', 'pod-privileged', '--history', dir, '--fail-on-new', '--fail-on', 'critical']);
+    expect(first.stdout).toMatch(/; no earlier scan to compare with; wrote /);
+    expect(first.code).toBe(1);
+    // The second run compares with the first: the same finding is unchanged, and the gate passes.
+    const second = await runCli(['scan', '-f', file, '--controls', 'pod-privileged', '--history', dir, '--fail-on-new', '--fail-on', 'critical']);
+    expect(second.stdout).toMatch(/; 0 new, 1 unchanged, 0 fixed since /);
+    expect(second.code).toBe(0);
+    // Nothing failing on a first run: nothing new either.
+    const clean = await runCli(['scan', '-f', manifests([]), '--controls', 'pod-privileged', '--history', join(tmp, 'first-clean'), '--fail-on-new']);
+    expect(clean.code).toBe(0);
+  });
+
   it('a run dated in the future (a clock set ahead) is taken for the oldest: not the baseline, and pruned first', async () => {
     const dir = join(tmp, 'skew');
     const file = manifests(['a']);
