@@ -251,8 +251,10 @@ async function liveScan(opts: ScanFlags, io: Io, controls: ReturnType<typeof sel
 function outputPlan(formatFlags: string[] | undefined, output: string | undefined, io: Io) {
   let formats = parseFormats(formatFlags ?? []);
   if (formats.length === 0) {
-    const fromPath = output ? formatFromPath(output) : undefined;
-    formats = [fromPath ?? (output || !io.stdout.isTTY ? 'json' : 'table')];
+    // `-o -` is standard output, as with no -o: a table on a terminal, JSON when piped.
+    const file = output && output !== '-' ? output : undefined;
+    const fromPath = file ? formatFromPath(file) : undefined;
+    formats = [fromPath ?? (file || !io.stdout.isTTY ? 'json' : 'table')];
   }
   return destinations(formats, output);
 }
@@ -317,5 +319,5 @@ function gzipSize(chunks: Iterable<string>): number {
 }
 
 function emit(result: ScanResult, formatFlags: string[] | undefined, output: string | undefined, io: Io) {
-  writePlan(result, outputPlan(formatFlags ?? (output ? [] : ['table']), output, io), io);
+  writePlan(result, outputPlan(formatFlags ?? (output && output !== '-' ? [] : ['table']), output, io), io);
 }

@@ -120,6 +120,12 @@ describe('CLI snapshots', () => {
     } finally {
       process.chdir(cwd);
     }
+    // `-o -` is standard output as if -o were not given: a table on a terminal (scan), a table for report, JSON when piped.
+    const tty = await runCli(['scan', '-f', demo, '-o', '-', '-q'], { tty: true });
+    expect(tty.stdout).toMatch(/^\S*┌/);
+    expect(tty.stdout).toEqual((await runCli(['scan', '-f', demo, '-q'], { tty: true })).stdout);
+    const rendered = await runCli(['report', scanFile, '-o', '-']);
+    expect(rendered.stdout).toEqual((await runCli(['report', scanFile])).stdout);
     const sarif = join(tmp, 'results.sarif.json');
     expect((await runCli(['scan', '-f', demo, '-o', sarif, '-q'])).code).toBe(0);
     expect(JSON.parse(readFileSync(sarif, 'utf8')).version).toBe('2.1.0');
