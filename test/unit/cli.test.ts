@@ -124,6 +124,10 @@ describe('CLI snapshots', () => {
     const tty = await runCli(['scan', '-f', demo, '-o', '-', '-q'], { tty: true });
     expect(tty.stdout).toMatch(/^\S*┌/);
     expect(tty.stdout).toEqual((await runCli(['scan', '-f', demo, '-q'], { tty: true })).stdout);
+    // On a terminal the table already ends with the summary line: it is not printed a second time on stderr.
+    expect(`${tty.stdout}${tty.stderr}`.match(/^score /gm)).toHaveLength(1);
+    const noisy = await runCli(['scan', '-f', demo], { tty: true });
+    expect(`${noisy.stdout}${noisy.stderr}`.match(/^score /gm)).toHaveLength(1);
     const rendered = await runCli(['report', scanFile, '-o', '-']);
     expect(rendered.stdout).toEqual((await runCli(['report', scanFile])).stdout);
     const sarif = join(tmp, 'results.sarif.json');
