@@ -18,7 +18,7 @@ import { TOOL } from '../version.ts';
 import { FAIL_ON, exitCodeFor, exitCodeForNew, type FailOn } from './exit.ts';
 import { DIFF_FORMATS, renderDiffChunks, type DiffFormat } from './diff.ts';
 import { readBaseline, readScan } from './scan-file.ts';
-import { parseKeep, prepareWorkflow, type WorkflowFlags } from './workflow.ts';
+import { DEFAULT_KEEP, parseKeep, prepareWorkflow, type WorkflowFlags } from './workflow.ts';
 import { checkWritable, destinations, formatFromPath, parseFormats, writeOutput } from './output.ts';
 import { progressReporter } from './progress.ts';
 
@@ -75,7 +75,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .option('-o, --output <path>', 'write to this file, or to this directory when several formats are given')
     .option('--include-passes', 'list every passing result in the JSON output; by default passes are counted per control and namespace')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('none'))
-    .option('--concurrency <n>', 'concurrent list requests', (v) => {
+    .option('--concurrency <n>', 'concurrent list requests (1 to 64, default 6)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--concurrency must be an integer from 1 to 64, got "${v}"`);
       return n;
@@ -89,7 +89,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .option('--baseline <scan.json>', 'compare with an earlier scan: findings are marked new or unchanged, fixed ones listed')
     .option('--fail-on-new', 'with --baseline or --history: exit 1 only for new findings at or above --fail-on (any severity without --fail-on)')
     .option('--history <dir>', 'keep this scan in <dir>/<start time>/ (report.html, report.md.gz, report.summary.md, scan.json.gz), compare it with the previous one there, print one summary line')
-    .option('--keep <n>', `with --history: how many scans to keep (default 10)`, parseKeep)
+    .option('--keep <n>', `with --history: how many scans to keep (1 to 1000, default ${DEFAULT_KEEP})`, parseKeep)
     .option('-q, --quiet', 'no progress and no summary on stderr')
     .option('--debug', 'show stack traces on errors; timings and peak memory on stderr')
     .action(async (opts: ScanFlags) => {

@@ -58,6 +58,12 @@ describe('CLI snapshots', () => {
     }
   });
 
+  it("scan --help states the ranges and defaults of --concurrency and --keep, as the README does", async () => {
+    const help = (await runCli(['scan', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toMatch(/--concurrency <n> concurrent list requests \(1 to 64, default 6\)/);
+    expect(help).toMatch(/--keep <n> with --history: how many scans to keep \(1 to 1000, default 10\)/);
+  });
+
   it('every command takes --debug, as its errors suggest; a parent of -o that is a file is one line and exit 2', async () => {
     const saved = join(tmp, 'for-debug.json');
     expect((await runCli(['scan', '-f', join(repo, 'test/scenarios/demo'), '--format', 'json', '-o', saved, '-q'])).code).toBe(0);
