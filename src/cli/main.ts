@@ -153,8 +153,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Help and version are "errors" to commander; they exit 0.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      // Help and version are "errors" to commander; they exit 0. Help shown because no command was given
+      // (`k8s-audit` alone: commander.help with a non-zero exit code) is a usage error, not a scan that passed.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
+      if (err.code === 'commander.help') return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return EXIT.usage;
     }
     if (err instanceof K8sAuditError) {

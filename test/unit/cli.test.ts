@@ -58,6 +58,18 @@ describe('CLI snapshots', () => {
     }
   });
 
+  it('no command is a usage error (exit 2, the help on stderr); asking for help is not', async () => {
+    const none = await runCli([]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toMatch(/^Usage: k8s-audit \[options\] \[command\]/);
+    for (const args of [['--help'], ['help'], ['help', 'scan'], ['scan', '--help'], ['--version']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).not.toBe('');
+    }
+  });
+
   it("scan --help states the ranges and defaults of --concurrency and --keep, as the README does", async () => {
     const help = (await runCli(['scan', '--help'])).stdout.replace(/\s+/g, ' ');
     expect(help).toMatch(/--concurrency <n> concurrent list requests \(1 to 64, default 6\)/);
