@@ -1305,18 +1305,32 @@ export const PSS_CHECKS: readonly PssCheckInfo[] = ORDER.map((id) => {
 
 /** The checks the admission runs for a level at a version, in its order. */
 export function pssChecksAt(level: PssLevel, version: PssVersion | string): PssCheckId[] {
-  if (level === 'privileged') return [];
-  const { minor } = resolvePssVersion(version);
-  const overridden = new Set<PssCheckId>();
-  if (level === 'restricted') {
-    for (const def of CHECKS) if (def.level === 'restricted') for (const o of ruleAt(def, minor)?.overrides ?? []) overridden.add(o);
+  return checksAt(level, resolvePssVersion(version).minor).map(([def]) => def.id);
+}
+
+/** Each check the admission runs for a level at a version, in its order, with the rule it applies: the same for every pod. */
+const checksByLevel = new Map<string, readonly (readonly [CheckDef, VersionedCheck])[]>();
+
+function checksAt(level: PssLevel, minor: number): readonly (readonly [CheckDef, VersionedCheck])[] {
+  const key = `${level}|${minor}`;
+  let list = checksByLevel.get(key);
+  if (list) return list;
+  const out: (readonly [CheckDef, VersionedCheck])[] = [];
+  if (level !== 'privileged') {
+    const overridden = new Set<PssCheckId>();
+    if (level === 'restricted') {
+      for (const def of CHECKS) if (def.level === 'restricted') for (const o of ruleAt(def, minor)?.overrides ?? []) overridden.add(o);
+    }
+    for (const id of ORDER) {
+      const def = CHECK_BY_ID.get(id)!;
+      if (def.level === 'restricted' && level !== 'restricted') continue;
+      if (overridden.has(id)) continue;
+      const rule = ruleAt(def, minor);
+      if (rule) out.push([def, rule]);
+    }
   }
-  return ORDER.filter((id) => {
-    const def = CHECK_BY_ID.get(id)!;
-    if (def.level === 'restricted' && level !== 'restricted') return false;
-    if (overridden.has(id)) return false;
-    return ruleAt(def, minor) !== undefined;
-  });
+  checksByLevel.set(key, (list = Object.freeze(out)));
+  return list;
 }
 
 /**
@@ -1407,10 +1421,7 @@ export function evaluatePssLevel(
 ): PssEvaluation {
   const v = resolvePssVersion(version);
   const pod = podView(podMeta, podSpec, specPath, v);
-  const checks = pssChecksAt(level, v).map((id) => {
-    const def = CHECK_BY_ID.get(id)!;
-    return runCheck(def, ruleAt(def, v.minor)!, pod);
-  });
+  const checks = checksAt(level, v.minor).map(([def, rule]) => runCheck(def, rule, pod));
   const failing = checks.filter((c) => c.status === 'fail');
   return {
     level,
