@@ -110,38 +110,41 @@ export interface ControlView extends ControlSummary {
 
 /** A failing control as the Top risks list shows it: ranked by its worst failed check, which may be raised above the control's severity. */
 export interface RiskView extends ControlView {
-  /** The highest severity among its failed checks. */
+  /** The highest severity among its failed checks, and how many have it. */
   worstSeverity: Severity;
+  worstCount: number;
   /** When that is not the control's own severity: how many checks have it, in words (`13 of 15 failed checks`); else ''. */
   raisedNote: string;
 }
 
 export function riskOf(c: ControlView): RiskView {
-  let worst: Severity = c.severity;
+  let worst: Severity | undefined;
   let count = 0;
   let failed = 0;
   for (const f of c.findings) {
     if (f.status !== 'fail') continue;
     failed++;
-    const rank = severityRank(f.severity) - severityRank(worst);
+    const rank = worst === undefined ? -1 : severityRank(f.severity) - severityRank(worst);
     if (rank < 0) {
       worst = f.severity;
       count = 1;
     } else if (rank === 0) count++;
   }
+  worst ??= c.severity;
   const raisedNote = worst === c.severity ? '' : `${count} of ${failed} failed ${failed === 1 ? 'check' : 'checks'}`;
-  return { ...c, worstSeverity: worst, raisedNote };
+  return { ...c, worstSeverity: worst, worstCount: count, raisedNote };
 }
 
 /**
  * The five failing controls to fix first: by the worst of their failed checks (rbac-workload-token-risk is high, and
- * critical for a token that can read Secrets from a privileged pod), then as the failing controls are ordered.
+ * critical for a token that can read Secrets from a privileged pod), then by how many checks fail at it, then as the
+ * failing controls are ordered.
  */
 export function topRisksOf(failing: ControlView[]): RiskView[] {
   return failing
     .filter((c) => c.status === 'fail')
     .map(riskOf)
-    .sort((a, b) => severityRank(a.worstSeverity) - severityRank(b.worstSeverity) || worstFirst(a, b))
+    .sort((a, b) => severityRank(a.worstSeverity) - severityRank(b.worstSeverity) || b.worstCount - a.worstCount || worstFirst(a, b))
     .slice(0, 5);
 }
 

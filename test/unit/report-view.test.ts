@@ -70,6 +70,19 @@ describe('top risks', () => {
     expect(v.topRisks.slice(0, at).every((c) => c.worstSeverity === 'critical')).toBe(true);
     // A control none of whose checks was raised is shown at its own severity, with no note.
     for (const c of before) expect([c.worstSeverity, c.raisedNote]).toEqual([c.severity, '']);
+    // Among controls of the same worst severity, the one with more checks at it comes first.
+    const r2 = hostileResult();
+    // (The critical control keeps two critical checks, its others lowered to high; the other has all four raised.)
+    const crit = r2.results.filter((x) => x.status === 'fail' && x.controlId !== low.id && x.severity === 'critical');
+    for (const x of crit.slice(2)) x.severity = 'high';
+    const lows = r2.results.filter((x) => x.controlId === low.id && x.status === 'fail');
+    for (const x of lows) x.severity = 'critical';
+    expect(lows.length).toBeGreaterThan(2);
+    const order = buildView(r2).topRisks;
+    expect(order.map((c) => [c.id, c.worstSeverity, c.worstCount])).toEqual([
+      [low.id, 'critical', lows.length],
+      [crit[0]!.controlId, 'critical', 2],
+    ]);
     // The HTML and Markdown reports show the raised severity and the control's own.
     const note = `(1 of ${fails.length} failed ${fails.length === 1 ? 'check' : 'checks'} critical; the control is ${low.severity})`;
     const md = renderMarkdown(r);
