@@ -115,17 +115,35 @@ export function runName(dir: string, startedAt: string): string {
  * more than `keep` runs, and a full volume does not fail every run after it;
  * then to `keep`. Returns the run's directory and the runs removed.
  */
-export function writeRun(dir: string, name: string, keep: number, write: (into: string) => void): { path: string; pruned: string[] } {
+export function writeRun(dir: string, name: string, keep: number, write: (into: string) => void): { path: string; pruned: string[]; full?: boolean } {
   const partial = join(dir, `.${name}.partial`);
   const final = join(dir, name);
   const pruned = prune(dir, Math.max(1, keep - 1));
+  const attempt = () => {
+    try {
+      mkdirSync(partial);
+      write(partial);
+      renameSync(partial, final);
+    } catch (err) {
+      rmSync(partial, { recursive: true, force: true });
+      throw err;
+    }
+  };
+  let full = false;
   try {
-    mkdirSync(partial);
-    write(partial);
-    renameSync(partial, final);
+    try {
+      attempt();
+    } catch (err) {
+      // A volume that holds fewer than --keep runs fills up before pruning makes room, and would fail every run
+      // from then on: keep only the newest run (the baseline) and try once more.
+      if (!isFull(err) || listRuns(dir).length <= 1) throw err;
+      pruned.push(...prune(dir, 1));
+      full = true;
+      attempt();
+    }
   } catch (err) {
-    rmSync(partial, { recursive: true, force: true });
-    throw err instanceof UsageError ? err : new UsageError(`--history ${dir}: cannot write ${final}: ${(err as Error).message}`);
+    const why = isFull(err) ? ' (the volume is full even with only the newest earlier run kept: give it more room, or lower --keep)' : '';
+    throw err instanceof UsageError ? new UsageError(`${err.message}${why}`, { cause: err }) : new UsageError(`--history ${dir}: cannot write ${final}: ${(err as Error).message}${why}`);
   }
   pruned.push(...prune(dir, keep));
   // Left-overs of runs killed mid-write, once they are clearly not being written any more.
@@ -138,7 +156,13 @@ export function writeRun(dir: string, name: string, keep: number, write: (into: 
       pruned.push(e.name);
     }
   }
-  return { path: final, pruned };
+  return full ? { path: final, pruned, full } : { path: final, pruned };
+}
+
+/** Out of space or quota, however deep the cause. */
+function isFull(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e.code === 'ENOSPC' || e.code === 'EDQUOT') return true;
+  return false;
 }
 
 const STALE_PARTIAL_MS = 60 * 60 * 1000;

@@ -167,7 +167,7 @@ function statOrUndefined(path: string): Stats | undefined {
 /** The file system's errors become "cannot write"; anything else (a renderer's own error) is passed on as it is. */
 function cannotWrite(path: string, err: unknown): unknown {
   const e = err as NodeJS.ErrnoException;
-  return e.code !== undefined && e.syscall !== undefined ? new UsageError(`cannot write ${path}: ${e.message}`) : err;
+  return e.code !== undefined && e.syscall !== undefined ? new UsageError(`cannot write ${path}: ${e.message}`, { cause: err }) : err;
 }
 
 /** Write text given in pieces (e.g. renderJsonChunks) a block at a time (utf8Blocks), gzipped on the way when asked. */

@@ -152,7 +152,7 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
       const dir = flags.history;
       if (!dir) return;
       const name = runName(dir, result.scan.startedAt);
-      const { path } = writeRun(dir, name, flags.keep ?? DEFAULT_KEEP, (into) => {
+      const { path, full } = writeRun(dir, name, flags.keep ?? DEFAULT_KEEP, (into) => {
         // scan.json first: the HTML and Markdown reports share one view of the findings (buildView), built for the
         // first and kept for the second, and the JSON needs none, so it is not written while that view is held.
         writeOutput(join(into, RUN_FILES.json), renderChunks(result, 'json'));
@@ -160,6 +160,7 @@ export async function prepareWorkflow(flags: WorkflowFlags, io: WorkflowIo): Pro
         writeOutput(join(into, RUN_FILES.html), renderChunks(result, 'html'));
         writeOutput(join(into, RUN_FILES.md), renderChunks(result, 'md'));
       });
+      if (full) io.stderr.write(`k8s-audit: warning: --history ${oneLine(dir)}: the volume filled up before --keep runs; only the newest earlier run was kept to make room: give it more room or lower --keep\n`);
       const compared = result.baseline ? diffLine(comparisonCounts(result.baseline)) : 'no earlier scan to compare with';
       io.stdout.write(`k8s-audit ${result.scan.startedAt}: ${summaryLine(result)}; ${compared}; wrote ${path}\n`);
     },

@@ -93,13 +93,18 @@ describe('scan --history', () => {
     expect(seen).toEqual(before.slice(1)); // while writing: keep - 1 runs
     expect(w.pruned).toEqual([before[0]]);
     expect(listRuns(dir)).toEqual([...before.slice(1), name(t1!)]);
-    // A volume full mid-write: the run fails with one line, the room made stays made, and the next run can go on.
+    // A volume full even with only the newest earlier run kept: the run fails with one line that says so, the room
+    // made stays made (the baseline is kept), and the next run can go on.
     expect(() =>
       writeRun(dir, runName(dir, t2!), 3, () => {
         throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
       }),
-    ).toThrow(new RegExp(`^--history .*: cannot write .*${name(t2!).replace(/\./g, '\\.')}: ENOSPC: no space left on device, write$`));
-    expect(listRuns(dir)).toEqual([before[2], name(t1!)]);
+    ).toThrow(
+      new RegExp(
+        `^--history .*: cannot write .*${name(t2!).replace(/\./g, '\\.')}: ENOSPC: no space left on device, write \\(the volume is full even with only the newest earlier run kept: give it more room, or lower --keep\\)$`,
+      ),
+    );
+    expect(listRuns(dir)).toEqual([name(t1!)]);
     expect(readdirSync(dir).filter((n) => n.endsWith('.partial'))).toEqual([]);
     // --keep 1: the only run stays while the next is written.
     const one = writeRun(dir, runName(dir, t3!), 1, () => {
@@ -107,7 +112,33 @@ describe('scan --history', () => {
     });
     expect(seen).toEqual([name(t1!)]);
     expect(listRuns(dir)).toEqual([name(t3!)]);
-    expect(one.pruned).toEqual([before[2], name(t1!)]);
+    expect(one.pruned).toEqual([name(t1!)]);
+  });
+
+  it('a volume that fills up before it holds --keep runs: the newest earlier run is kept, the older ones make room', async () => {
+    const dir = join(tmp, 'small');
+    const file = manifests(['a']);
+    for (let i = 0; i < 3; i++) expect((await cronRun(dir, file, 10)).code).toBe(0);
+    const before = listRuns(dir);
+    const next = new Date(Date.now() + 60_000).toISOString();
+    let writes = 0;
+    // The first write finds the volume full (it holds 3 runs of the 10 kept); pruning to keep - 1 made no room.
+    const w = writeRun(dir, runName(dir, next), 10, (into) => {
+      if (writes++ === 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      writeFileSync(join(into, 'scan.json.gz'), 'x');
+    });
+    expect(writes).toBe(2);
+    expect(w.full).toBe(true);
+    expect(w.pruned).toEqual(before.slice(0, 2));
+    expect(listRuns(dir)).toEqual([before[2], next.replace(/:/g, '-')]);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    // Another error than a full volume is not retried, and prunes nothing more.
+    expect(() =>
+      writeRun(dir, runName(dir, new Date(Date.now() + 120_000).toISOString()), 10, () => {
+        throw Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES', syscall: 'open' });
+      }),
+    ).toThrow(/EACCES: permission denied, open$/);
+    expect(listRuns(dir)).toHaveLength(2);
   });
 
   it('keeps the newest --keep runs and touches nothing else in the directory', async () => {
