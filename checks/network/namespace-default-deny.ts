@@ -1,6 +1,6 @@
 import { defineControl } from '../../src/engine/types.ts';
 import { isSystemNamespace } from '../../src/model/namespaces.ts';
-import { DIRECTIONS, describeAllowingAll, effectiveRules, otherPolicyApisClause, policyTypes, rulesAllowingAll, selectsAllPods } from '../../src/model/network.ts';
+import { DIRECTIONS, describeAllowingAll, effectiveRules, otherPolicyApisClause, otherPolicyApisPermission, policyTypes, rulesAllowingAll, selectsAllPods } from '../../src/model/network.ts';
 import { subjectOf } from '../../src/model/workloads.ts';
 
 export default defineControl({
@@ -72,7 +72,7 @@ export default defineControl({
         }
       }
       if (unknown.length > 0) {
-        report.notAssessed(subject, `Namespace "${name}" has no NetworkPolicy that isolates every pod for ${unknown.join(' or ')} traffic, but ${otherApis}.`);
+        report.notAssessed(subject, `Namespace "${name}" has no NetworkPolicy that isolates every pod for ${unknown.join(' or ')} traffic, but ${otherApis}.`, otherPolicyApisPermission(snapshot, name));
       } else if (!failed) report.pass(subject);
     }
   },

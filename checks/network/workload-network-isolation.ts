@@ -8,6 +8,7 @@ import {
   describePorts,
   networkAnalysis,
   otherPolicyApisClause,
+  otherPolicyApisPermission,
   type Rule,
   type WorkloadDirection,
 } from '../../src/model/network.ts';
@@ -126,7 +127,7 @@ export default defineControl({
         }
       }
       if (unknown.length > 0) {
-        report.notAssessed(subject, `${subject.kind} "${subject.name}" is not isolated by NetworkPolicy for ${unknown.join(', nor for ')}, but ${otherApis}.`);
+        report.notAssessed(subject, `${subject.kind} "${subject.name}" is not isolated by NetworkPolicy for ${unknown.join(', nor for ')}, but ${otherApis}.`, otherPolicyApisPermission(snapshot, w.namespace));
       } else if (!failed) report.pass(subject);
     }
   },

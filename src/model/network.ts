@@ -967,6 +967,17 @@ export function otherPolicyApisClause(snapshot: Snapshot, namespace?: string): s
   return `policy kinds beyond the standard NetworkPolicy are installed — ${kinds} — and k8s-audit did not list their objects${why}: a policy of theirs (a cluster-wide default deny, say) may isolate these pods where no NetworkPolicy does. Check them (kubectl get ${apis.map((a) => a.crd).join(',')} -A)`;
 }
 
+/**
+ * The permission that would let k8s-audit list the policy objects of other APIs, when otherPolicyApisClause had to
+ * fall back on their CustomResourceDefinitions because listing them was refused; else undefined (listed, or the
+ * objects themselves are what decide).
+ */
+export function otherPolicyApisPermission(snapshot: Snapshot, namespace?: string): string | undefined {
+  if (policyObjectsIn(snapshot, namespace)) return undefined;
+  const read = snapshot.extras?.policyObjects;
+  return read && read.state !== 'ok' ? read.permission : undefined;
+}
+
 // ---------------------------------------------------------------------------
 // The `networkIsolation` insight: plain data for renderers
 // ---------------------------------------------------------------------------

@@ -1,7 +1,11 @@
 // The collector's read of other APIs' policy objects (src/collect/extras.ts policyObjects) against a fake API server
 // that answers discovery and lists as kube-apiserver does: in pages when asked for a limit, whole otherwise.
 import { describe, expect, it } from 'vitest';
+import defaultDeny from '../../checks/network/namespace-default-deny.ts';
+import isolation from '../../checks/network/workload-network-isolation.ts';
 import { policyObjects } from '../../src/collect/extras.ts';
+import { evaluate } from '../../src/engine/run.ts';
+import { snapshotFromYaml } from '../helpers/snapshot.ts';
 
 function fakeServer(objects: { namespace: string; name: string }[]) {
   const lists: string[] = [];
@@ -44,5 +48,42 @@ describe('policyObjects', () => {
     } as unknown as Parameters<typeof policyObjects>[0];
     const read = await policyObjects(looping);
     expect(read.state).toBe('error');
+  });
+});
+
+describe('network controls when listing other policy objects was refused', () => {
+  const yaml = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ciliumnetworkpolicies.cilium.io}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: registry.example.com/web:1}]}
+`;
+  const permission = 'list ciliumnetworkpolicies.cilium.io';
+
+  it('are not assessed with the permission that would let k8s-audit list them, as every other unread kind is', () => {
+    const forbidden = snapshotFromYaml(yaml).withExtras({ policyObjects: { state: 'forbidden', reason: 'HTTP 403', permission } } as never);
+    const { results } = evaluate(forbidden, [defaultDeny, isolation]);
+    const unassessed = results.filter((r) => r.status === 'not-assessed');
+    expect(unassessed.map((r) => [r.controlId, r.subject.kind, r.permission])).toEqual([
+      ['namespace-default-deny', 'Namespace', permission],
+      ['workload-network-isolation', 'Deployment', permission],
+    ]);
+    // Listed: what decides is the objects themselves, not a permission.
+    const listed = snapshotFromYaml(yaml).withExtras({ policyObjects: { state: 'ok', kinds: [{ crd: 'ciliumnetworkpolicies.cilium.io', namespaced: true, count: 1, namespaces: ['shop'] }] } } as never);
+    const again = evaluate(listed, [defaultDeny, isolation]).results.filter((r) => r.status === 'not-assessed');
+    expect(again).toHaveLength(2);
+    expect(again.map((r) => r.permission)).toEqual([undefined, undefined]);
   });
 });
