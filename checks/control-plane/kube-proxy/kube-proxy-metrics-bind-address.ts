@@ -1,3 +1,4 @@
+import { KUBE_PROXY_PERMISSION } from '../../../src/collect/extras.ts';
 import { CLUSTER_SUBJECT } from '../../../src/engine/run.ts';
 import { defineControl } from '../../../src/engine/types.ts';
 import { ComponentFlags } from '../../../src/model/flags.ts';
@@ -79,7 +80,7 @@ export default defineControl({
         continue;
       }
       if (!cm || cm.state !== 'ok' || !cm.config) {
-        report.notAssessed(CONFIGMAP, `ConfigMap kube-system/kube-proxy could not be read: ${cm?.reason ?? 'not collected'}.`, cm?.permission ?? 'get configmaps in namespace kube-system');
+        report.notAssessed(CONFIGMAP, `ConfigMap kube-system/kube-proxy could not be read: ${cm?.reason ?? 'not collected'}.`, cm?.permission ?? KUBE_PROXY_PERMISSION);
         configJudged = true;
         continue;
       }
