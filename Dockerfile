@@ -30,6 +30,6 @@ USER 65532:65532
 # The JavaScript heap may use 75% of the memory the container may use. Node's default is half of it
 # (a 1 GiB heap under the CronJob's 2 Gi limit), and a --history run of 50,000 Pods with an earlier
 # run to compare with needs more: it stopped with "JavaScript heap out of memory" under that
-# ceiling, and peaks at 1.7 GB under this one (README, "In-cluster CronJob").
+# ceiling, and peaks at 1.55 GB under this one (README, "In-cluster CronJob", bench run 9).
 ENTRYPOINT ["/nodejs/bin/node", "--max-old-space-size-percentage=75", "--max-semi-space-size=16", "/app/bin/k8s-audit.js"]
 CMD ["--help"]

@@ -663,7 +663,8 @@ describe('generated kubeconfigs: the fast path agrees with client-node or leaves
   }, 600_000);
 });
 
-describe('@kubernetes/client-node is loaded only when needed', () => {
+// Each case starts a process of its own, and loading @kubernetes/client-node takes seconds on a busy machine.
+describe('@kubernetes/client-node is loaded only when needed', { timeout: 30_000 }, () => {
   // A child process whose module resolutions are all recorded (module.registerHooks runs
   // for every static and dynamic import), then asked which ones were client-node's.
   const hook = file(
