@@ -118,7 +118,7 @@ export interface GrantSpec {
   /** Only these grantees are considered (default: all). */
   grantee?: (s: RbacSubject, binding: BindingInfo) => boolean;
   /** The finding's messageId (default `granted`, or `grantedNamed` when every match is limited to named objects and the control has that message). */
-  messageId?: (matches: readonly RuleMatch[], limitedToNames: boolean, binding: BindingInfo, grantee: RbacSubject) => string;
+  messageId?: (matches: readonly RuleMatch[], limitedToNames: boolean, binding: BindingInfo, grantee: RbacSubject, snapshot: Snapshot) => string;
   /** A per-finding severity other than the control's. */
   severity?: (matches: readonly RuleMatch[], limitedToNames: boolean, snapshot: Snapshot) => Severity | undefined;
   /**
@@ -182,7 +182,7 @@ export function reportBinding(
     const data = grantData(binding, s, matches);
     const limited = data.limitedToNames === true;
     const named = limited && 'grantedNamed' in meta.messages ? 'grantedNamed' : 'granted';
-    const messageId = spec.messageId ? spec.messageId(matches, limited, binding, s) : named;
+    const messageId = spec.messageId ? spec.messageId(matches, limited, binding, s, snapshot) : named;
     const replacement = leastPrivilegeReplacement(spec.hint ? { binding, subject: s, risky: matches, hint: spec.hint } : { binding, subject: s, risky: matches });
     const severity = spec.severity?.(matches, limited, snapshot);
     failed = true;

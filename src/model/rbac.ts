@@ -42,7 +42,7 @@ import type { K8sObject, LabelSelector, PodSpec } from './k8s.ts';
 import { otherPolicyApisClause, workloadNetwork } from './network.ts';
 import { matchesSelector } from './selectors.ts';
 import { apiTokenVolume, isMirrorPod, resolveAutomount, serviceAccountNameOf } from './serviceaccounts.ts';
-import type { Snapshot } from './snapshot.ts';
+import { serverAtLeast, type ServerVersion, type Snapshot } from './snapshot.ts';
 import { WORKLOAD_KINDS, cmp, containersOf, workloads, type Workload } from './workloads.ts';
 
 // ---------------------------------------------------------------------------
@@ -908,6 +908,26 @@ export const CAPABILITIES: readonly Capability[] = [
 
 export function capability(id: CapabilityId): Capability {
   return CAPABILITIES.find((c) => c.id === id)!;
+}
+
+/** A verb of constrained impersonation (KEP-5284): `impersonate:<mode>`. */
+export function isConstrainedImpersonationVerb(verb: string): boolean {
+  return verb.startsWith('impersonate:');
+}
+
+/**
+ * Why verbs matched for a capability allow nothing on a server of this version with its default feature gates, or
+ * undefined when they do (or the version is unknown):
+ * - `get-only`: get alone on pods/exec, attach or portforward from 1.35, where AuthorizePodWebsocketUpgradeCreatePermission
+ *   (beta, on by default) also asks create of the WebSocket upgrade, and the SPDY request is a create;
+ * - `constrained-impersonation`: only constrained impersonation verbs before 1.36: the ConstrainedImpersonation filter
+ *   replaces the legacy one only when its gate is on (alpha and off by default in 1.35, absent before; beta and on from
+ *   1.36; k8s.io/apiserver pkg/server/config.go), and the legacy filter asks only `impersonate`.
+ */
+export function inertByVersion(capabilityId: CapabilityId, verbs: readonly string[], server: ServerVersion | undefined): 'get-only' | 'constrained-impersonation' | undefined {
+  if ((capabilityId === 'exec' || capabilityId === 'attach' || capabilityId === 'port-forward') && !verbs.includes('create') && serverAtLeast(server, 35)) return 'get-only';
+  if (capabilityId === 'impersonate' && server && verbs.length > 0 && verbs.every(isConstrainedImpersonationVerb) && !serverAtLeast(server, 36)) return 'constrained-impersonation';
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------
