@@ -3,6 +3,7 @@ import {
   RBAC_KINDS,
   capabilitiesOfGrants,
   capability,
+  inertByVersion,
   isSystemPrincipal,
   rbacModel,
   serviceAccountPrincipal,
@@ -44,6 +45,12 @@ function severityOf(p: WhoCanPermission): Severity {
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
+/** Why a permission does nothing on the cluster's version, as the finding says it (see inertByVersion). */
+const INERT_NOTE = {
+  'get-only': 'get only, which from 1.35 does not allow it while AuthorizePodWebsocketUpgradeCreatePermission is on, its default',
+  'constrained-impersonation': 'constrained impersonation, which the API server before 1.36 ignores unless the ConstrainedImpersonation feature gate is enabled',
+} as const;
+
 function tokenRemediation(stop: string, exposed: boolean): string {
   return (
     `If the containers of {{kind}} {{namespace}}/{{name}} do not call the API, stop mounting the token: ${stop}.\n\n` +
@@ -59,7 +66,7 @@ export default defineControl({
     area: 'rbac',
     severity: 'high',
     description:
-      'Joins each workload to the ServiceAccount its pods run as, and flags it when the pods receive that ServiceAccount\'s token (automounted or projected) and the ServiceAccount holds a dangerous permission (read Secrets, exec, create pods or workloads, bind, escalate, impersonate, nodes/proxy, approve CSRs, create tokens, change webhooks…). The finding\'s severity follows the worst permission and its reach, and rises one level when the pods are privileged, share a host namespace, mount a hostPath, or their ingress is not isolated by NetworkPolicies (or a policy allows all). Mirror pods of static pods get no token and pass.',
+      'Joins each workload to the ServiceAccount its pods run as, and flags it when the pods receive that ServiceAccount\'s token (automounted or projected) and the ServiceAccount holds a dangerous permission (read Secrets, exec, create pods or workloads, bind, escalate, impersonate, nodes/proxy, approve CSRs, create tokens, change webhooks…). The finding\'s severity follows the worst permission and its reach, and rises one level when the pods are privileged, share a host namespace, mount a hostPath, or their ingress is not isolated by NetworkPolicies (or a policy allows all). A permission the cluster\'s version ignores by default counts as low and raises nothing: get alone on pods/exec, attach or portforward from 1.35 (AuthorizePodWebsocketUpgradeCreatePermission), constrained impersonation verbs before 1.36. Mirror pods of static pods get no token and pass.',
     rationale:
       'A token mounted in a pod is one file read away for anyone who compromises the container — through a remote code execution bug, a malicious image, or exec. An exposed or privileged pod makes that compromise likelier; a powerful ServiceAccount turns it into a compromise of the namespace or the cluster.',
     remediation: tokenRemediation('set {{specPath}}.automountServiceAccountToken: false', false),
@@ -116,8 +123,13 @@ export default defineControl({
         continue;
       }
       const exposure = workloadExposure(snapshot, w);
-      const reasons = [...exposure.hostAccess, ...(exposure.notIsolated ? ['no NetworkPolicy isolates its ingress, or one allows all'] : [])];
-      let severity = own.map(severityOf).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!;
+      // Permissions the cluster's version ignores by default (get alone on pods/exec from 1.35, constrained impersonation
+      // before 1.36) count as low, and raise nothing: the token can use them only with a non-default feature gate.
+      const inert = new Map(own.map((p) => [p, inertByVersion(p.capability, p.verbs, snapshot.serverVersion)]));
+      const live = own.filter((p) => !inert.get(p));
+      const reasons =
+        live.length === 0 ? [] : [...exposure.hostAccess, ...(exposure.notIsolated ? ['no NetworkPolicy isolates its ingress, or one allows all'] : [])];
+      let severity: Severity = live.length === 0 ? 'low' : live.map(severityOf).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!;
       if (reasons.length > 0) severity = raise(severity);
       const caps = [...new Set(own.map((p) => p.capability))];
       const grants = own
@@ -126,7 +138,9 @@ export default defineControl({
           const where = p.namespace === null ? 'cluster-wide' : `in ${p.namespace}`;
           const via = p.viaGroup ? ` via group ${p.viaGroup}` : '';
           const from = pr.aggregatedFrom?.length ? ` from ${pr.aggregatedFrom.join(' ← ')}` : '';
-          return `${p.capability} ${where}${via}: ${pr.binding.kind} ${pr.binding.namespace ? `${pr.binding.namespace}/` : ''}${pr.binding.name} → ${pr.role.kind} ${pr.role.name} rules[${pr.ruleIndex}]${from}`;
+          const why = inert.get(p);
+          const note = why ? ` (${INERT_NOTE[why]})` : '';
+          return `${p.capability} ${where}${via}${note}: ${pr.binding.kind} ${pr.binding.namespace ? `${pr.binding.namespace}/` : ''}${pr.binding.name} → ${pr.role.kind} ${pr.role.name} rules[${pr.ruleIndex}]${from}`;
         })
         .join('; ');
       const variant = `${how === 'projected' ? 'projected' : 'automount'}${reasons.length ? 'Exposed' : ''}`;

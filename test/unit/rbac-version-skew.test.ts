@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import escalationVerbs from '../../checks/rbac/rbac-escalation-verbs.ts';
+import tokenRisk from '../../checks/rbac/rbac-workload-token-risk.ts';
 import { evaluate } from '../../src/engine/run.ts';
 import type { ServerVersion } from '../../src/model/snapshot.ts';
 import { snapshotFromYaml } from '../helpers/snapshot.ts';
@@ -46,5 +47,71 @@ describe('rbac-escalation-verbs: constrained impersonation by version', () => {
   });
   it('is critical when the version is unknown', () => {
     expect(fail({}).severity).toBe('critical');
+  });
+});
+
+/** A Deployment whose ServiceAccount holds `verbs` on `resource` in its namespace; `isolated` adds a default-deny ingress policy. */
+function tokenRiskYaml(rule: string, isolated = true): string {
+  return `
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: runner, namespace: app}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: r, namespace: app}
+rules:
+  - ${rule}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: r, namespace: app}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+subjects:
+  - {kind: ServiceAccount, name: runner}
+${isolated ? '---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: app}\nspec: {podSelector: {}, policyTypes: [Ingress]}' : ''}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: app}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      serviceAccountName: runner
+      containers: [{name: c, image: nginx}]
+`;
+}
+
+describe('rbac-workload-token-risk: permissions the version ignores', () => {
+  const finding = (yaml: string, opts: { serverVersion?: ServerVersion }) => {
+    const { results } = evaluate(snapshotFromYaml(yaml, opts), [tokenRisk]);
+    const fails = results.filter((r) => r.status === 'fail');
+    expect(fails).toHaveLength(1);
+    return fails[0]!;
+  };
+  const GET_EXEC = '{apiGroups: [""], resources: [pods/exec, pods/attach, pods/portforward], verbs: [get]}';
+  const CREATE_EXEC = '{apiGroups: [""], resources: [pods/exec], verbs: [create]}';
+  it('get alone on pods/exec is low from 1.35 (create is required), and says why', () => {
+    const f = finding(tokenRiskYaml(GET_EXEC), at(37));
+    expect(f.severity).toBe('low');
+    expect(f.message).toContain('get only, which from 1.35 does not allow it');
+  });
+  it('get alone on pods/exec raises nothing for exposure from 1.35', () => {
+    expect(finding(tokenRiskYaml(GET_EXEC, false), at(35)).severity).toBe('low');
+  });
+  it('get alone on pods/exec keeps its severity before 1.35 and when the version is unknown', () => {
+    expect(finding(tokenRiskYaml(GET_EXEC), at(34)).severity).toBe('medium');
+    expect(finding(tokenRiskYaml(GET_EXEC), {}).severity).toBe('medium');
+    expect(finding(tokenRiskYaml(GET_EXEC, false), at(34)).severity).toBe('high');
+  });
+  it('create on pods/exec keeps its severity on every version', () => {
+    for (const v of [at(30), at(37), {}]) expect(finding(tokenRiskYaml(CREATE_EXEC), v).severity).toBe('medium');
+  });
+  it('constrained impersonation of ServiceAccounts alone is low before 1.36, critical-tier from 1.36', () => {
+    const rule = '{apiGroups: [authentication.k8s.io], resources: [serviceaccounts], verbs: ["impersonate:serviceaccount"]}';
+    expect(finding(tokenRiskYaml(rule), at(30)).severity).toBe('low');
+    expect(finding(tokenRiskYaml(rule), at(36)).severity).toBe('high');
   });
 });
