@@ -29,6 +29,7 @@ import {
   pssCheckLevel,
   pssCheckSince,
   pssVersionFor,
+  serverPssVersion,
   type PssCheckId,
   type PssVersionChoice,
   type PssViolation,
@@ -169,19 +170,32 @@ function unpinnedMessages(messages: Readonly<Record<string, string>>): Record<st
   return out;
 }
 
-function versionSentence(choice: PssVersionChoice, namespace: string | undefined): string {
+/** What the version a workload was judged at is, when it is `latest`: the cluster's, or the newest k8s-audit knows. */
+function evaluatedAtIs(choice: PssVersionChoice, serverVersion: Snapshot['serverVersion']): string {
+  const server = serverPssVersion(serverVersion);
+  if (!server) return "the newest version k8s-audit knows, as the cluster's version is unknown";
+  if (server.minor > choice.version.minor) return `the newest version k8s-audit knows, older than the cluster's ${formatPssVersion(server)}`;
+  return "the cluster's version";
+}
+
+function versionSentence(choice: PssVersionChoice, namespace: string | undefined, serverVersion: Snapshot['serverVersion']): string {
   const v = formatPssVersion(choice.version);
+  // `latest` is the cluster's version, capped at the newest k8s-audit knows: say which when it is not the cluster's.
+  const server = serverPssVersion(serverVersion);
+  const is = evaluatedAtIs(choice, serverVersion);
+  const latest = is === "the cluster's version" ? `the cluster's version, ${v}` : `${v}, ${is}`;
   switch (choice.source) {
     case 'label':
-      return choice.clampedFrom
+      if (!choice.clampedFrom) return `namespace ${namespace} pins ${v} (pod-security.kubernetes.io/enforce-version)`;
+      return server && server.minor === choice.version.minor
         ? `namespace ${namespace} pins ${choice.clampedFrom}, evaluated at ${v}, the newest the cluster enforces`
-        : `namespace ${namespace} pins ${v} (pod-security.kubernetes.io/enforce-version)`;
+        : `namespace ${namespace} pins ${choice.clampedFrom}, evaluated at ${latest}`;
     case 'label-invalid':
-      return `namespace ${namespace}'s enforce-version label is invalid, which the admission treats as latest: ${v}`;
+      return `namespace ${namespace}'s enforce-version label is invalid, which the admission treats as latest: ${latest}`;
     case 'label-latest':
-      return `namespace ${namespace} pins latest: ${v}`;
+      return `namespace ${namespace} pins latest: ${latest}`;
     case 'server':
-      return `the cluster's version, ${v}`;
+      return latest;
   }
 }
 
@@ -365,12 +379,12 @@ export function pssControl(spec: PssControlSpec): Control {
       if (!only)
         reporter.notApplicable(
           w.subject,
-          `The ${level} check ${spec.check} applies from ${formatPssVersion(pssCheckSince(spec.check))}; this workload is evaluated at ${versionSentence(choice, w.subject.namespace)}.`,
+          `The ${level} check ${spec.check} applies from ${formatPssVersion(pssCheckSince(spec.check))}; this workload is evaluated at ${versionSentence(choice, w.subject.namespace, snapshot.serverVersion)}.`,
         );
       return;
     }
     if (result.status === 'exempt') {
-      if (!only) reporter.notApplicable(w.subject, `Exempt: ${result.exemption} (evaluated at ${versionSentence(choice, w.subject.namespace)}).`);
+      if (!only) reporter.notApplicable(w.subject, `Exempt: ${result.exemption} (evaluated at ${versionSentence(choice, w.subject.namespace, snapshot.serverVersion)}).`);
       return;
     }
     const violations = only ? result.violations.filter((v) => only.some((c) => c.type === v.containerType && c.container.name === v.container)) : result.violations;
@@ -391,7 +405,7 @@ export function pssControl(spec: PssControlSpec): Control {
           ...v.data,
           pssLevel: level,
           pssVersionFrom: pinnedBefore ? 'cluster version (the namespace pins a version whose rule does not refuse this)' : choice.source === 'server' ? 'cluster version' : 'namespace label',
-          ...(pinnedBefore ? { pssPinned: pinnedBefore, pssSince: formatPssVersion(pssCheckSince(spec.check)), pssPinNote: pinNote(spec.check, pinnedBefore), pssEvaluatedAt: formatPssVersion(choice.version), pssEvaluatedAtIs: snapshot.serverVersion ? "the cluster's version" : 'the newest version k8s-audit knows (the cluster\'s version is unknown)' } : {}),
+          ...(pinnedBefore ? { pssPinned: pinnedBefore, pssSince: formatPssVersion(pssCheckSince(spec.check)), pssPinNote: pinNote(spec.check, pinnedBefore), pssEvaluatedAt: formatPssVersion(choice.version), pssEvaluatedAtIs: evaluatedAtIs(choice, snapshot.serverVersion) } : {}),
           ...apply.data,
         },
         path: v.path,
