@@ -7,12 +7,21 @@ export type AuditRetentionFlag = 'audit-log-maxage' | 'audit-log-maxbackup' | 'a
 /**
  * Whether --audit-log-maxsize=0 turns rotation off. From v1.37 the API server then appends to the file itself, without
  * its rotating writer (lumberjack): nothing is rotated, so nothing is ever removed. Earlier releases handed 0 to
- * lumberjack, which reads it as its own default (100 MB); not judged here.
+ * lumberjack, which reads it as its own default (100 MB): the file rotates at 100 MB (see zeroMeansLumberjackDefault).
  */
 function rotationOff(flags: ComponentFlags): boolean {
   const v = flags.version;
   const atLeast137 = !!v && (v.major > 1 || (v.major === 1 && v.minor >= 37));
   return atLeast137 && flags.effective('audit-log-maxsize').value?.trim() === '0';
+}
+
+/** lumberjack's own size limit, in MB, used when it is handed a MaxSize of 0 (gopkg.in/natefinch/lumberjack.v2 defaultMaxSize). */
+const LUMBERJACK_DEFAULT_MAX_SIZE = 100;
+
+/** Whether the API server is known to be older than v1.37, which hands --audit-log-maxsize=0 to lumberjack (its 100 MB default). */
+function zeroMeansLumberjackDefault(flags: ComponentFlags): boolean {
+  const v = flags.version;
+  return !!v && v.major === 1 && v.minor < 37;
 }
 
 /**
@@ -41,6 +50,8 @@ export function auditRetention(flags: ComponentFlags, flag: AuditRetentionFlag, 
   if (Number.isInteger(n) && n >= min) return { status: 'pass', flag };
   // 0: no file is removed for its age / every rotated file is kept (the v1.37 --help says so for both).
   if (n === 0 && flag !== 'audit-log-maxsize' && e.value.trim() !== '') return { status: 'pass', flag };
+  // Before v1.37, 0 is lumberjack's default size (100 MB): the file rotates at that size.
+  if (n === 0 && flag === 'audit-log-maxsize' && e.value.trim() !== '' && zeroMeansLumberjackDefault(flags) && LUMBERJACK_DEFAULT_MAX_SIZE >= min) return { status: 'pass', flag };
   if (n === 0 && flag === 'audit-log-maxsize' && rotationOff(flags)) {
     return { status: 'fail', messageId: 'rotationOff', flag, data: { source: sourceText(e), min }, observed: e.value, expected: `>= ${min}` };
   }

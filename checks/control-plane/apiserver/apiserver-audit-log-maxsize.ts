@@ -8,7 +8,7 @@ export default flagControl({
   component: 'kube-apiserver',
   cis: ['1.2.19'],
   description:
-    '--audit-log-maxsize on the kube-apiserver mirror pod must be 100 or more when an audit log file is written. From Kubernetes 1.37 an absent flag means the built-in default (100), and 0 turns rotation off (one file grows without bound: fails); for older versions it must be set explicitly.',
+    '--audit-log-maxsize on the kube-apiserver mirror pod must be 100 or more when an audit log file is written. From Kubernetes 1.37 an absent flag means the built-in default (100), and 0 turns rotation off (one file grows without bound: fails); for older versions it must be set explicitly, and 0 there means the rotating writer\'s own default, 100 MB (passes).',
   rationale:
     'Small files combined with a backup count lose history quickly on a busy API server; 100 MB files with 10 backups keep about 1 GB of audit history.',
   remediation: 'Set `--audit-log-maxsize=100` (or more, as your retention policy requires) in the static pod manifest of {{namespace}}/{{name}} ({{manifest}} with kubeadm).',
