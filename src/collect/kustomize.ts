@@ -31,6 +31,9 @@ export function kustomizationFile(dir: string): string | undefined {
 
 type Parse = (text: string, origin: string) => K8sObject[];
 
+/** A host name (with a dot) then a path, or a `?ref=`: how kustomize's remote targets without a scheme look. */
+const REMOTE_WITHOUT_SCHEME = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\/|[?&]ref=/i;
+
 /** Build a kustomization directory into objects. `parseObjects` reads resource files (multi-document YAML, Lists). */
 export function buildKustomization(dir: string, parseObjects: Parse, seen: Set<string> = new Set()): K8sObject[] {
   const abs = resolve(dir);
@@ -54,12 +57,15 @@ export function buildKustomization(dir: string, parseObjects: Parse, seen: Set<s
   let objects: K8sObject[] = [];
   for (const r of list(k.resources, 'resources', file)) {
     if (typeof r !== 'string') throw new UsageError(`${file}: resources must be paths`);
-    if (/^[a-z]+:\/\//i.test(r) || r.startsWith('git@')) throw new UsageError(`${file}: remote resource ${r} is beyond k8s-audit's kustomize subset`);
+    const remote = () => new UsageError(`${file}: remote resource ${r} is beyond k8s-audit's kustomize subset; render it with \`kubectl kustomize ${dir}\` and pipe the output to \`k8s-audit scan -f -\``);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(r) || r.startsWith('git@')) throw remote();
     const p = join(dir, r);
     let st;
     try {
       st = statSync(p);
     } catch {
+      // kustomize also takes a remote target without a scheme (`github.com/org/repo//dir?ref=v1`): not a missing file.
+      if (REMOTE_WITHOUT_SCHEME.test(r)) throw remote();
       throw new UsageError(`${file}: resource ${r} not found`);
     }
     if (st.isDirectory()) objects.push(...buildKustomization(p, parseObjects, new Set(seen)));

@@ -328,6 +328,16 @@ images:
     write(join(selector, 'kustomization.yaml'), 'resources: [pod.yaml]\npatches:\n- target: { kind: Pod, labelSelector: "app=frontend" }\n  patch: "[]"\n');
     write(join(selector, 'pod.yaml'), POD('p'));
     expect(() => buildKustomization(selector, parseManifests)).toThrow(/target\.labelSelector is beyond k8s-audit's kustomize subset/);
+    // Remote bases, with a scheme or without one (as kustomize's own docs write them), are named as such.
+    for (const r of ['https://github.com/org/repo//deploy?ref=v1', 'github.com/kubernetes-sigs/kustomize//examples/multibases?ref=v1.0.6', 'git@github.com:org/repo.git']) {
+      const remote = join(tmp, 'kz', `remote-${r.length}`);
+      write(join(remote, 'kustomization.yaml'), `resources: ["${r}"]\n`);
+      expect(() => buildKustomization(remote, parseManifests), r).toThrow(new RegExp(`remote resource .* is beyond k8s-audit's kustomize subset; render it with \`kubectl kustomize`));
+    }
+    // A local path that is missing is still a missing file.
+    const missing = join(tmp, 'kz', 'missing');
+    write(join(missing, 'kustomization.yaml'), 'resources: [base/pod.yaml]\n');
+    expect(() => buildKustomization(missing, parseManifests)).toThrow(/resource base\/pod\.yaml not found$/);
   });
 
   it('RFC 6902 operations: add (also "-" and inside arrays), remove, replace, test, ~ escapes', () => {
