@@ -1,7 +1,7 @@
 import { defineControl, type Severity } from '../../src/engine/types.ts';
 import {
   RBAC_KINDS,
-  capabilitiesOfGrants,
+  capabilitiesOf,
   capability,
   inertByVersion,
   isSystemPrincipal,
@@ -96,7 +96,7 @@ export default defineControl({
       }
       const key = `${ns}/${saName}`;
       let perms = cache.get(key);
-      if (!perms) cache.set(key, (perms = capabilitiesOfGrants(model.grantsOf(serviceAccountPrincipal(ns, saName)))));
+      if (!perms) cache.set(key, (perms = capabilitiesOf(model, serviceAccountPrincipal(ns, saName))));
       // Kubernetes' own grants to its own kube-system ServiceAccounts are shown apart.
       const own = perms.filter((p) => !(p.provenance.binding.builtIn && isSystemPrincipal({ kind: 'ServiceAccount', name: saName, namespace: ns })));
       if (perms.length === 0) {

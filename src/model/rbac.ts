@@ -405,17 +405,13 @@ export class RbacModel {
         this.#order.set(b, bindings.length);
         bindings.push(b);
         const indices = ns === undefined ? [this.#cluster] : [this.#namespacedIndex(ns), this.#namespacedAll];
-        const seen = new Set<string>();
-        b.subjects.forEach((s, i) => {
-          const key = subjectKey(s, ns);
-          if (!key || seen.has(key)) return;
-          seen.add(key);
+        for (const [key, subjectIndex] of subjectKeys(b)) {
           for (const index of indices) {
             let list = index.get(key);
             if (!list) index.set(key, (list = []));
-            list.push({ binding: b, subjectIndex: i });
+            list.push({ binding: b, subjectIndex });
           }
-        });
+        }
       }
     }
     this.bindings = bindings;
@@ -532,6 +528,50 @@ export class RbacModel {
     return expand([...this.#applicable(p, this.#cluster), ...this.#applicable(p, this.#namespacedAll)]);
   }
 
+  /**
+   * `grantsOf(p).filter((g) => relevant(g.rule))`, in the same order, at the cost of the bindings that carry a relevant
+   * rule only. A binding to a broad group (`system:authenticated`, `system:serviceaccounts`) applies to every principal:
+   * expanding all of its rules for each of thousands of principals made the work principals × bindings × rules even
+   * when none of those rules mattered. `relevant` must be a pure function of the rule, and the same function object
+   * each time (its indices are built once per model).
+   */
+  grantsWhere(p: Principal, relevant: (rule: PolicyRule) => boolean): Grant[] {
+    const f = this.#filtered(relevant);
+    const out: Grant[] = [];
+    for (const a of [...this.#applicable(p, f.cluster), ...this.#applicable(p, f.namespacedAll)]) {
+      const role = a.binding.role!;
+      for (const i of f.rules.get(role)!) out.push(grantOf(a, role, i));
+    }
+    return out;
+  }
+
+  readonly #filters = new Map<(rule: PolicyRule) => boolean, Filtered>();
+
+  /** The subject indices restricted to bindings whose role has a rule `relevant` accepts, and those rules' indices per role. */
+  #filtered(relevant: (rule: PolicyRule) => boolean): Filtered {
+    let f = this.#filters.get(relevant);
+    if (f) return f;
+    f = { cluster: new Map(), namespacedAll: new Map(), rules: new Map() };
+    for (const role of [...this.roles, ...this.clusterRoles]) {
+      const kept: number[] = [];
+      role.rules.forEach((rule, i) => {
+        if (relevant(rule)) kept.push(i);
+      });
+      if (kept.length > 0) f.rules.set(role, kept);
+    }
+    for (const b of this.bindings) {
+      if (!b.role || !f.rules.has(b.role)) continue;
+      const index = b.scope === null ? f.cluster : f.namespacedAll;
+      for (const [key, subjectIndex] of subjectKeys(b)) {
+        let list = index.get(key);
+        if (!list) index.set(key, (list = []));
+        list.push({ binding: b, subjectIndex });
+      }
+    }
+    this.#filters.set(relevant, f);
+    return f;
+  }
+
   /** Every binding that applies to a principal somewhere: ClusterRoleBindings first, then RoleBindings. */
   bindingsOf(p: Principal): BindingInfo[] {
     return [...this.#applicable(p, this.#cluster), ...this.#applicable(p, this.#namespacedAll)].map((a) => a.binding);
@@ -550,6 +590,25 @@ export class RbacModel {
     }
     return { allowed: false };
   }
+}
+
+interface Filtered {
+  cluster: Map<string, Applicable[]>;
+  namespacedAll: Map<string, Applicable[]>;
+  rules: Map<RoleInfo, number[]>;
+}
+
+/** The index keys of a binding's subjects with the first subject that has each (a subject that matches nobody has none). */
+function subjectKeys(b: BindingInfo): [string, number][] {
+  const out: [string, number][] = [];
+  const seen = new Set<string>();
+  b.subjects.forEach((s, i) => {
+    const key = subjectKey(s, b.namespace);
+    if (!key || seen.has(key)) return;
+    seen.add(key);
+    out.push([key, i]);
+  });
+  return out;
 }
 
 function grantOf(a: Applicable, role: RoleInfo, ruleIndex: number): Grant {
@@ -1112,6 +1171,20 @@ function capabilityMatches(rule: PolicyRule): readonly (readonly (ProbeMatch | u
  */
 const APPROVE_SIGNERS: Probe = { verbs: ['approve'], group: 'certificates.k8s.io', resource: 'signers', clusterScoped: true };
 
+/** Whether a rule can count towards any capability: it matches one of their probes, or approve on signers (scope aside). */
+function capabilityRelevant(rule: PolicyRule): boolean {
+  return capabilityMatches(rule).some((byProbe) => byProbe.some((m) => m !== undefined)) || matchProbeMemo(rule, APPROVE_SIGNERS) !== undefined;
+}
+
+/**
+ * The dangerous permissions a principal holds anywhere: `capabilitiesOfGrants(model.grantsOf(p))`, with the same
+ * result, but reading only the bindings whose role has a rule that can count (grantsWhere), so that bindings of
+ * harmless roles to broad groups cost nothing per principal.
+ */
+export function capabilitiesOf(model: RbacModel, p: Principal): WhoCanPermission[] {
+  return capabilitiesOfGrants(model.grantsWhere(p, capabilityRelevant));
+}
+
 /** The dangerous permissions carried by a list of grants (all of one subject's: some take two permissions). */
 export function capabilitiesOfGrants(grants: readonly Grant[]): WhoCanPermission[] {
   const out = capabilityPerGrant(grants);
@@ -1216,7 +1289,7 @@ export function whoCan(snapshot: Snapshot): WhoCanInsight {
       principal = userPrincipal(id.name);
       implicitGroups = [...principal.groups];
     }
-    const permissions = capabilitiesOfGrants(model.grantsOf(principal)).map((p) => {
+    const permissions = capabilitiesOf(model, principal).map((p) => {
       if (id.kind === 'Group') delete p.viaGroup;
       return p;
     });
