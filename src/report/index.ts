@@ -1,5 +1,6 @@
 import type { ScanResult } from '../engine/result.ts';
 import { renderHtml, renderHtmlChunks } from './html.ts';
+import { prettyJsonChunksAt } from './json-chunks.ts';
 import { renderJunit, renderJunitChunks } from './junit.ts';
 import { renderMarkdown, renderMarkdownChunks } from './markdown.ts';
 import { renderSarif, renderSarifChunks } from './sarif.ts';
@@ -31,12 +32,6 @@ export function* renderJsonChunks(result: ScanResult): Generator<string> {
     yield renderJson(result);
     return;
   }
-  // A value as it sits under `key` in the whole document: stringified under that key, so that JSON.stringify
-  // indents it itself (no pass over the text to re-indent it), and cut out.
-  const nested = (key: string, value: unknown): string => {
-    const text = JSON.stringify({ [key]: value }, null, 2);
-    return text.slice(`{\n  ${JSON.stringify(key)}: `.length, text.length - '\n}'.length);
-  };
   let first = true;
   for (const key of Object.keys(result)) {
     const value = (result as unknown as Record<string, unknown>)[key];
@@ -56,7 +51,8 @@ export function* renderJsonChunks(result: ScanResult): Generator<string> {
       }
       yield '\n  ]';
     } else {
-      yield nested(key, value);
+      // Nested arrays can be as large as the results (the who-can insight lists every subject's grants): in pieces too.
+      yield* prettyJsonChunksAt(value, 1, JSON_BATCH);
     }
   }
   yield first ? '{}\n' : '\n}\n';

@@ -10,6 +10,11 @@ export function* prettyJsonChunks(value: unknown, batch = 500): Generator<string
   yield* chunks(value, 0, batch);
 }
 
+/** prettyJsonChunks of a value as it reads `depth` levels down in a document (indented for that depth, no leading indentation). */
+export function* prettyJsonChunksAt(value: unknown, depth: number, batch = 500): Generator<string> {
+  yield* chunks(value, depth, batch);
+}
+
 const INDENT = '  ';
 
 function* chunks(value: unknown, depth: number, batch: number): Generator<string> {

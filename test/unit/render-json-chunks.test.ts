@@ -29,6 +29,23 @@ describe('renderJsonChunks', () => {
     for (const c of cases) expect(joined(c)).toBe(JSON.stringify(c, null, 2) + '\n');
   });
 
+  it('writes an insight as large as the results in pieces too, none of them the whole insight', () => {
+    // The who-can insight lists every subject's grants: with a dangerous RoleBinding to system:authenticated in each of
+    // 200 namespaces it is about 700 MB of JSON, past the longest string V8 makes (Invalid string length, exit 4), so it
+    // must never be one string. 40 subjects × 600 grants here (12 MB); each piece is one batch of grants at most.
+    const r = hostileResult();
+    const permission = (i: number) => ({ capability: 'exec', namespace: `ns-${i}`, verbs: ['create'], resources: ['pods/exec'], viaGroup: 'system:authenticated', provenance: { binding: { kind: 'RoleBinding', namespace: `ns-${i}`, name: 'edit', builtIn: false, subjectIndex: 0 }, role: { kind: 'ClusterRole', name: 'edit', builtIn: false }, ruleIndex: 0, rule: { verbs: ['create'], apiGroups: [''], resources: ['pods/exec'] } } });
+    const subjects = Array.from({ length: 40 }, (_, s) => ({ key: `ServiceAccount:ns-${s}/app`, kind: 'ServiceAccount', name: 'app', namespace: `ns-${s}`, permissions: Array.from({ length: s % 3 ? 600 : 3 }, (_, i) => permission(i)) }));
+    const big = { ...r, insights: { ...r.insights, whoCan: { subjects, notes: ['n'] } } };
+    const pieces = [...renderJsonChunks(big as unknown as ScanResult)];
+    const whole = pieces.join('');
+    expect(whole).toBe(renderJson(big as unknown as ScanResult));
+    const insightLength = JSON.stringify(big.insights, null, 2).length;
+    const longest = Math.max(...pieces.map((p) => p.length));
+    // A batch of one subject's grants (about 300 KB): never the whole insight, nor a twentieth of it.
+    expect(longest).toBeLessThan(insightLength / 20);
+  });
+
   it('writeOutput writes the pieces as one file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-json-'));
     try {
