@@ -200,9 +200,16 @@ export function isExpired(w: Pick<Waiver, 'expires'>, now: Date): boolean {
 /** A glob (`*` any run of characters, `?` one) matched against the whole value; no other character is special. */
 export function globMatch(pattern: string, value: string): boolean {
   if (!/[*?]/.test(pattern)) return pattern === value;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]')}$`);
+  let re = globs.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]')}$`);
+    globs.set(pattern, re);
+  }
   return re.test(value);
 }
+
+/** Compiled globs by pattern: a waiver's pattern is matched against every finding of its controls. */
+const globs = new Map<string, RegExp>();
 
 /**
  * Whether a waiver covers a result: one of its controls, and every subject field it gives matches. A Namespace is
@@ -220,6 +227,19 @@ export function covers(w: Pick<Waiver, 'controls' | 'subject'>, r: Pick<Result, 
   return true;
 }
 
+/** Waivers by each control they list, each list in the waivers' order. */
+function byControl(waivers: readonly Waiver[]): Map<string, Waiver[]> {
+  const out = new Map<string, Waiver[]>();
+  for (const w of waivers) {
+    for (const id of new Set(w.controls)) {
+      const list = out.get(id);
+      if (list) list.push(w);
+      else out.set(id, [w]);
+    }
+  }
+  return out;
+}
+
 /**
  * Apply waivers to a scan: failing results covered by a valid waiver become
  * `waived` with the waiver attached (the first matching waiver in the order
@@ -235,11 +255,14 @@ export function applyWaivers(result: ScanResult, waivers: readonly Waiver[], now
   const stillWaived = new Map<Waiver, number>();
   const active = waivers.filter((w) => !isExpired(w, now));
   const expired = waivers.filter((w) => isExpired(w, now));
+  // Each finding is checked against the waivers that list its control only, in the order given (the first wins).
+  const activeFor = byControl(active);
+  const expiredFor = byControl(expired);
 
   const results: Result[] = result.results.map((r) => {
     if (r.status !== 'fail') return r;
-    const w = active.find((x) => covers(x, r));
-    for (const e of expired) {
+    const w = activeFor.get(r.controlId)?.find((x) => covers(x, r));
+    for (const e of expiredFor.get(r.controlId) ?? []) {
       if (!covers(e, r)) continue;
       matched.set(e, matched.get(e)! + 1);
       if (w) stillWaived.set(e, (stillWaived.get(e) ?? 0) + 1);

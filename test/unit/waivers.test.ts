@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseManifests, snapshotFromObjects } from '../../src/collect/manifests.ts';
 import { DEFAULT_WAIVER_OWNER } from '../../src/engine/default-waivers.ts';
 import { allControls, selectControls } from '../../src/engine/registry.ts';
@@ -300,5 +300,56 @@ describe('scan --waivers and --no-default-waivers (static mode)', () => {
   it('every control id of the defaults is registered (so the defaults never fail validation)', () => {
     const ids = new Set(allControls().map((c) => c.meta.id));
     for (const w of defaultWaivers()) for (const id of w.controls) expect(ids.has(id)).toBe(true);
+  });
+});
+
+describe('applying waivers: cost', () => {
+  // Counted, not timed. 300,000 findings and 400 waivers took 2.6 s: every finding was checked against every waiver,
+  // and a glob compiled again for each check. Now a finding meets only the waivers that list its control, and each
+  // glob is compiled once.
+  const run = (findings: number) => {
+    const base = scan();
+    const api = privileged(base, 'api');
+    const results = Array.from({ length: findings }, (_, i) => ({ ...api, subject: { ...api.subject, name: `api-${i}` } }));
+    let controlReads = 0;
+    const watched = (w: ReturnType<typeof parseWaivers>[number]) =>
+      new Proxy(w, {
+        get(target, key, receiver) {
+          if (key === 'controls') controlReads++;
+          return Reflect.get(target, key, receiver);
+        },
+      });
+    const others = Array.from({ length: 100 }, (_, i) => ({ id: `w${i}`, controls: [`other-control-${i}`], subject: { name: `x-${i}-*` }, owner: 'o', reason: 'r', expires: '2099-01-01', source: 'file' as const }));
+    const waivers = [...others, { id: 'api', controls: ['pod-privileged'], subject: { namespace: 'pay*', name: 'api-1?' }, owner: 'o', reason: 'r', expires: '2099-01-01', source: 'file' as const }].map(watched);
+    let compiled = 0;
+    const Real = RegExp;
+    vi.stubGlobal(
+      'RegExp',
+      new Proxy(Real, {
+        construct(target, args) {
+          compiled++;
+          return Reflect.construct(target, args);
+        },
+      }),
+    );
+    let after: ScanResult;
+    try {
+      after = applyWaivers({ ...base, results }, waivers, NOW);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    const waived = after.results.filter((r) => r.status === 'waived').map((r) => r.subject.name);
+    return { controlReads, compiled, waived };
+  };
+
+  it('checks a finding against the waivers of its control only, compiling each glob once', () => {
+    const small = run(500);
+    const large = run(4000);
+    expect(small.waived).toEqual(Array.from({ length: 10 }, (_, i) => `api-1${i}`).sort());
+    expect(large.waived).toEqual(small.waived);
+    // Each finding meets the one waiver of its control (plus a read of each waiver to index them): not all 101.
+    for (const [r, findings] of [[small, 500], [large, 4000]] as const) expect(r.controlReads).toBeLessThanOrEqual(findings + 3 * 101);
+    // Glob compilations do not grow with the findings.
+    expect(large.compiled).toBeLessThanOrEqual(small.compiled);
   });
 });
