@@ -167,6 +167,15 @@ function apiMessage(body: string): string {
   return body.slice(0, 200).trim();
 }
 
+/** Whether a body is a Status object, as the API server writes its own errors (never the kubelet's, which are text). */
+function isApiStatus(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { kind?: unknown } | null)?.kind === 'Status';
+  } catch {
+    return false;
+  }
+}
+
 function stateOf(status: number): ExtraState {
   if (status === 403 || status === 401) return 'forbidden';
   if (status === 404) return 'not-found';
@@ -277,7 +286,7 @@ export async function policyObjects(client: Pick<ApiClient, 'request'>, pageSize
   return out;
 }
 
-async function kubeletConfigs(client: ApiClient, nodes: readonly string[], concurrency: number): Promise<KubeletConfigs> {
+export async function kubeletConfigs(client: Pick<ApiClient, 'request'>, nodes: readonly string[], concurrency: number): Promise<KubeletConfigs> {
   const out: KubeletConfigs = { state: 'ok', nodes: {} };
   const sorted = [...new Set(nodes)].sort();
   const permission = 'get nodes/proxy';
@@ -285,6 +294,14 @@ async function kubeletConfigs(client: ApiClient, nodes: readonly string[], concu
     try {
       const res = await client.request('GET', `/api/v1/nodes/${encodeURIComponent(node)}/proxy/configz`);
       if (res.status !== 200) {
+        // A 401 or 403 is the scanner's own refusal only when the API server wrote it (a Status object). The
+        // proxy passes the kubelet's answer through as the kubelet wrote it: its authentication and authorization
+        // filter refuses the API server's kubelet client identity with a plain-text 401 "Unauthorized" or 403
+        // "Forbidden (user=…, verb=…, resource=nodes, subresource(s)=[configz proxy])" (pkg/kubelet/server). That
+        // is this node's kubelet refusing the API server, which no permission of the scanner's would change.
+        if ((res.status === 401 || res.status === 403) && !isApiStatus(res.body)) {
+          return { state: 'error', reason: `the kubelet refused the API server's request (HTTP ${res.status}: ${res.body.slice(0, 200).trim()}): it does not authenticate or authorize the API server's kubelet client identity (--kubelet-client-certificate)` };
+        }
         const r: KubeletConfigRead = { state: stateOf(res.status), reason: `HTTP ${res.status}: ${apiMessage(res.body)}` };
         if (r.state === 'forbidden') r.permission = permission;
         return r;
