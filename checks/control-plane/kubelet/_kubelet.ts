@@ -27,7 +27,18 @@ export interface KubeletRule {
   /** `{{name}}` is the node; `{{field}}` the configuration field. */
   remediation: string;
   messages: Record<string, string>;
+  /**
+   * Set when the setting does nothing on a Windows node: why (the not-applicable message). The kubelet's
+   * Windows build has no seccomp, no pod cgroups and no iptables, yet /configz shows such a field at its default.
+   */
+  linuxOnly?: string;
   check(config: KubeletConfig, node: K8sObject): KubeletVerdict;
+}
+
+/** A Windows node, by the OS its kubelet reports (status.nodeInfo.operatingSystem) or, failing that, its kubernetes.io/os label. */
+export function isWindowsNode(node: K8sObject): boolean {
+  const os = (node.status as { nodeInfo?: { operatingSystem?: unknown } } | undefined)?.nodeInfo?.operatingSystem;
+  return (typeof os === 'string' && os !== '' ? os : node.metadata.labels?.['kubernetes.io/os']) === 'windows';
 }
 
 /** A field of the configuration by dotted path, e.g. `authentication.anonymous.enabled`. */
@@ -79,6 +90,7 @@ export function kubeletControl(rule: KubeletRule): Control {
 
 function evaluateNode(rule: KubeletRule, node: K8sObject, read: { state: string; reason?: string; permission?: string; config?: KubeletConfig } | undefined, report: Reporter): void {
   const subject = subjectOf(node);
+  if (rule.linuxOnly && isWindowsNode(node)) return report.notApplicable(subject, rule.linuxOnly);
   if (!read) return report.notAssessed(subject, 'This node\'s kubelet configuration was not read (the node appeared after collection started).');
   if (read.state !== 'ok' || !read.config) return report.notAssessed(subject, `This node's kubelet configuration could not be read: ${read.reason ?? read.state}.`, read.permission);
   const v = rule.check(read.config, node);
