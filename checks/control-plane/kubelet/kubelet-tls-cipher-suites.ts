@@ -11,10 +11,19 @@ const CIS_SUITES = [
 ];
 
 /**
- * Accepted in the list: CIS's suites, and the TLS 1.3 suites, which the kubelet accepts by name but Go does not
- * let anyone configure (it always offers them, all strong).
+ * Accepted in the list: CIS's suites, under either of the names the kubelet accepts for the ChaCha20-Poly1305 ones
+ * (Go's own, `…_CHACHA20_POLY1305_SHA256`, and the legacy name CIS uses: component-base cli/flag
+ * ciphersuites_flag.go), and the TLS 1.3 suites, which the kubelet accepts by name but Go does not let anyone
+ * configure (it always offers them, all strong).
  */
-const KUBELET_STRONG_SUITES = new Set([...CIS_SUITES, 'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']);
+const KUBELET_STRONG_SUITES = new Set([
+  ...CIS_SUITES,
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+]);
 
 export default kubeletControl({
   id: 'kubelet-tls-cipher-suites',
