@@ -302,6 +302,11 @@ export async function kubeletConfigs(client: Pick<ApiClient, 'request'>, nodes: 
         if ((res.status === 401 || res.status === 403) && !isApiStatus(res.body)) {
           return { state: 'error', reason: `the kubelet refused the API server's request (HTTP ${res.status}: ${res.body.slice(0, 200).trim()}): it does not authenticate or authorize the API server's kubelet client identity (--kubelet-client-certificate)` };
         }
+        // The kubelet serves /configz only with enableDebuggingHandlers: true, its default (pkg/kubelet/server:
+        // InstallAuthRequiredHandlers); otherwise its 404 "404 page not found" comes back through the proxy.
+        if (res.status === 404 && !isApiStatus(res.body)) {
+          return { state: 'not-found', reason: `the kubelet does not serve /configz (HTTP 404: ${res.body.slice(0, 200).trim()}): a kubelet serves it only with enableDebuggingHandlers: true, its default` };
+        }
         const r: KubeletConfigRead = { state: stateOf(res.status), reason: `HTTP ${res.status}: ${apiMessage(res.body)}` };
         if (r.state === 'forbidden') r.permission = permission;
         return r;

@@ -54,4 +54,17 @@ describe('kubeletConfigs', () => {
     expect(read.nodes['node-a']!.reason).toContain('Forbidden (user=kube-apiserver-kubelet-client');
     expect(read.nodes['node-c']!.reason).toContain('HTTP 401: Unauthorized');
   });
+
+  it('says why a kubelet answers /configz with 404: it serves it only with enableDebuggingHandlers', async () => {
+    // pkg/kubelet/server/server.go: /configz is among InstallAuthRequiredHandlers, installed only with
+    // enableDebuggingHandlers: true; otherwise go-restful answers "404 page not found".
+    const { client } = fakeServer({ 'node-a': ok, 'node-b': () => ({ status: 404, contentType: 'text/plain; charset=utf-8', body: '404 page not found\n' }) });
+    const read = await kubeletConfigs(client, ['node-a', 'node-b'], 4);
+    expect(read.state).toBe('ok');
+    expect(read.nodes['node-b']).toMatchObject({ state: 'not-found' });
+    expect(read.nodes['node-b']!.reason).toMatch(/the kubelet does not serve \/configz.*enableDebuggingHandlers/);
+    // The API server's own 404 (the node is gone) keeps its message.
+    const gone = await kubeletConfigs(fakeServer({}).client, ['node-x'], 4);
+    expect(gone.nodes['node-x']).toMatchObject({ state: 'not-found', reason: 'HTTP 404: {"kind":"Status","reason":"NotFound","code":404}' });
+  });
 });
