@@ -319,16 +319,13 @@ export async function kubeletConfigs(client: Pick<ApiClient, 'request'>, nodes: 
     }
   };
   if (sorted.length === 0) return out;
-  // One request first: when the identity lacks nodes/proxy, every other node would say the same.
-  const first = await readOne(sorted[0]!);
-  out.nodes[sorted[0]!] = first;
-  if (first.state === 'forbidden') {
-    for (const n of sorted.slice(1)) out.nodes[n] = { state: 'forbidden', reason: first.reason ?? 'forbidden', permission };
-    return { ...out, state: 'forbidden', reason: first.reason ?? 'forbidden', permission };
-  }
+  // Every node is asked, even when the first is refused: a grant of nodes/proxy may name nodes (resourceNames), and
+  // the API server's refusals are quick (no kubelet is contacted).
   const limit = pLimit(concurrency);
-  const rest = await Promise.all(sorted.slice(1).map((n) => limit(() => readOne(n))));
-  sorted.slice(1).forEach((n, i) => (out.nodes[n] = rest[i]!));
+  const reads = await Promise.all(sorted.map((n) => limit(() => readOne(n))));
+  sorted.forEach((n, i) => (out.nodes[n] = reads[i]!));
+  // Refused for every node: the identity lacks the permission, and one cluster-wide result says so.
+  if (reads.every((r) => r.state === 'forbidden' && r.permission)) return { ...out, state: 'forbidden', reason: reads[0]!.reason ?? 'forbidden', permission };
   return out;
 }
 
