@@ -52,6 +52,8 @@ const NODES: Record<string, { os: 'linux' | 'windows'; behaviour: Behaviour }> =
   'e-down': { os: 'linux', behaviour: 'down' },
   // The kubelet does not authenticate the API server's client certificate (no clientCAFile) and anonymous is off.
   'f-unauthenticated': { os: 'linux', behaviour: { refuse: { status: 401, text: 'Unauthorized' } } },
+  // enableDebuggingHandlers: false: the kubelet never installs /configz, and go-restful answers 404.
+  'g-no-debugging-handlers': { os: 'linux', behaviour: { refuse: { status: 404, text: '404 page not found\n' } } },
 };
 
 function hostAddress(): string | undefined {
@@ -80,6 +82,9 @@ describe.skipIf(!address)('kubelet controls through the node proxy', () => {
   const calls: string[] = [];
   let cluster: ClusterInfo | undefined;
   let result: ScanResult;
+  let scoped: ScanResult;
+  /** The kubelets' requests during the first scan. */
+  let firstScanCalls: string[] = [];
 
   beforeAll(async () => {
     cluster = await up({ stateDir, watchPid: process.pid, log: (line) => process.stderr.write(`[kubelet-proxy-cluster] ${line}\n`) });
@@ -120,6 +125,22 @@ describe.skipIf(!address)('kubelet controls through the node proxy', () => {
     // Through the CLI, as a user runs it.
     const r = await runCli(['scan', '--kubeconfig', cluster.kubeconfigPath, '--context', 'admin', '--controls', KUBELET_CONTROLS.join(','), '--kubelet', '--include-passes', '--format', 'json']);
     result = JSON.parse(r.stdout) as ScanResult;
+    firstScanCalls = calls.splice(0);
+
+    // The auditor identity, granted nodes/proxy for one node only (resourceNames), as least privilege would.
+    const grant = KubeClient.fromKubeconfig(cluster.kubeconfigPath, 'admin');
+    try {
+      await grant.call('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+        body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'kubelet-one-node' }, rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }, { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'], resourceNames: ['b-defaults'] }] },
+      });
+      await grant.call('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+        body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'kubelet-one-node' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubelet-one-node' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'k8s-audit-auditor' }] },
+      });
+    } finally {
+      grant.close();
+    }
+    const s = await runCli(['scan', '--kubeconfig', cluster.kubeconfigPath, '--context', 'auditor', '--controls', 'kubelet-anonymous-auth', '--kubelet', '--include-passes', '--format', 'json']);
+    scoped = JSON.parse(s.stdout) as ScanResult;
   });
 
   afterAll(async () => {
@@ -131,14 +152,24 @@ describe.skipIf(!address)('kubelet controls through the node proxy', () => {
   /** The status of each node for one control. */
   const byNode = (control: string) => Object.fromEntries(result.results.filter((r) => r.controlId === control).map((r) => [r.subject.name, r.status]));
 
+  it('reads the one node a resourceNames grant of nodes/proxy allows, and names the permission for the others', () => {
+    const rows = scoped.results.filter((r) => r.controlId === 'kubelet-anonymous-auth');
+    expect(rows.find((r) => r.subject.name === 'b-defaults')?.status).toBe('pass');
+    const others = rows.filter((r) => r.subject.name !== 'b-defaults');
+    expect(others.map((r) => r.subject.name).sort()).toEqual(Object.keys(NODES).filter((n) => n !== 'b-defaults'));
+    for (const r of others) expect([r.status, r.permission], r.subject.name).toEqual(['not-assessed', 'get nodes/proxy']);
+    expect(calls).toEqual(['b-defaults GET /configz kube-apiserver-kubelet-client']);
+  });
+
   it('reads each node with a kubelet once, through the API server and its kubelet client certificate', () => {
-    expect(calls.sort()).toEqual(Object.keys(NODES).filter((n) => NODES[n]!.behaviour !== 'down').map((n) => `${n} GET /configz kube-apiserver-kubelet-client`));
+    expect(firstScanCalls.sort()).toEqual(Object.keys(NODES).filter((n) => NODES[n]!.behaviour !== 'down').map((n) => `${n} GET /configz kube-apiserver-kubelet-client`));
   });
 
   it('makes a node whose kubelet refuses the API server not-assessed alone, naming no permission of the scanner', () => {
     for (const control of KUBELET_CONTROLS) {
       const rows = result.results.filter((r) => r.controlId === control);
       expect(rows.map((r) => r.subject.name).sort(), control).toEqual(Object.keys(NODES));
+      expect(rows.find((r) => r.subject.name === 'g-no-debugging-handlers')!.message, control).toMatch(/the kubelet does not serve \/configz .*enableDebuggingHandlers/);
       for (const name of ['a-refuses', 'f-unauthenticated']) {
         const row = rows.find((r) => r.subject.name === name)!;
         expect(row.status, `${control} ${name}`).toBe('not-assessed');
