@@ -3,6 +3,7 @@ import {
   RBAC_KINDS,
   capabilitiesOf,
   capability,
+  INERT_REASON,
   inertByVersion,
   isSystemPrincipal,
   rbacModel,
@@ -44,12 +45,6 @@ function severityOf(p: WhoCanPermission): Severity {
 }
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
-
-/** Why a permission does nothing on the cluster's version, as the finding says it (see inertByVersion). */
-const INERT_NOTE = {
-  'get-only': 'get only, which from 1.35 does not allow it while AuthorizePodWebsocketUpgradeCreatePermission is on, its default',
-  'constrained-impersonation': 'constrained impersonation, which the API server before 1.36 ignores unless the ConstrainedImpersonation feature gate is enabled',
-} as const;
 
 function tokenRemediation(stop: string, exposed: boolean): string {
   return (
@@ -139,7 +134,7 @@ export default defineControl({
           const via = p.viaGroup ? ` via group ${p.viaGroup}` : '';
           const from = pr.aggregatedFrom?.length ? ` from ${pr.aggregatedFrom.join(' ← ')}` : '';
           const why = inert.get(p);
-          const note = why ? ` (${INERT_NOTE[why]})` : '';
+          const note = why ? ` (${INERT_REASON[why]})` : '';
           return `${p.capability} ${where}${via}${note}: ${pr.binding.kind} ${pr.binding.namespace ? `${pr.binding.namespace}/` : ''}${pr.binding.name} → ${pr.role.kind} ${pr.role.name} rules[${pr.ruleIndex}]${from}`;
         })
         .join('; ');

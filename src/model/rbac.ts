@@ -983,6 +983,12 @@ export function isConstrainedImpersonationVerb(verb: string): boolean {
  *   replaces the legacy one only when its gate is on (alpha and off by default in 1.35, absent before; beta and on from
  *   1.36; k8s.io/apiserver pkg/server/config.go), and the legacy filter asks only `impersonate`.
  */
+/** Why a grant of inertByVersion allows nothing, in words. */
+export const INERT_REASON = {
+  'get-only': 'get only, which from 1.35 does not allow it while AuthorizePodWebsocketUpgradeCreatePermission is on, its default',
+  'constrained-impersonation': 'constrained impersonation, which the API server before 1.36 ignores unless the ConstrainedImpersonation feature gate is enabled',
+} as const;
+
 export function inertByVersion(capabilityId: CapabilityId, verbs: readonly string[], server: ServerVersion | undefined): 'get-only' | 'constrained-impersonation' | undefined {
   if ((capabilityId === 'exec' || capabilityId === 'attach' || capabilityId === 'port-forward') && !verbs.includes('create') && serverAtLeast(server, 35)) return 'get-only';
   if (capabilityId === 'impersonate' && server && verbs.length > 0 && verbs.every(isConstrainedImpersonationVerb) && !serverAtLeast(server, 36)) return 'constrained-impersonation';
@@ -1092,6 +1098,11 @@ export interface WhoCanPermission {
   resourceNames?: string[];
   /** Present when the grant reaches the subject through a group it is in (e.g. `system:authenticated`). */
   viaGroup?: string;
+  /**
+   * Present when the grant allows nothing on the cluster's version with its default feature gates (inertByVersion):
+   * why, in words. Such a grant is listed, and not counted in byCapability.
+   */
+  inert?: string;
   provenance: Provenance;
 }
 
@@ -1291,6 +1302,8 @@ export function whoCan(snapshot: Snapshot): WhoCanInsight {
     }
     const permissions = capabilitiesOf(model, principal).map((p) => {
       if (id.kind === 'Group') delete p.viaGroup;
+      const inert = inertByVersion(p.capability, p.verbs, snapshot.serverVersion);
+      if (inert) p.inert = INERT_REASON[inert];
       return p;
     });
     if (permissions.length === 0) continue;
@@ -1322,7 +1335,7 @@ export function whoCan(snapshot: Snapshot): WhoCanInsight {
   for (const builtIn of [false, true]) {
     for (const s of subjects) {
       if (s.builtIn !== builtIn) continue;
-      for (const id of new Set(s.permissions.map((p) => p.capability))) byCapability[id].push(s.key);
+      for (const id of new Set(s.permissions.filter((p) => !p.inert).map((p) => p.capability))) byCapability[id].push(s.key);
     }
   }
   return {

@@ -198,6 +198,7 @@ interface WhoCanPermissionShape {
   resources: string[];
   resourceNames?: string[];
   viaGroup?: string;
+  inert?: string;
   provenance: { binding: WhoCanRef; role: WhoCanRef; aggregatedFrom?: string[] };
 }
 interface WhoCanSubjectShape {
@@ -238,6 +239,7 @@ function whoCanTables(w: WhoCanShape): { tables: TableModel[]; notes: string[] }
   const holders = new Map<string, { subject: WhoCanSubjectShape; scopes: Set<string> }[]>();
   for (const s of w.subjects) {
     for (const p of s.permissions) {
+      if (p.inert) continue; // listed below with why, but holds nothing on this cluster's version
       let list = holders.get(p.capability);
       if (!list) holders.set(p.capability, (list = []));
       let h = list.find((x) => x.subject === s);
@@ -273,6 +275,7 @@ function whoCanTables(w: WhoCanShape): { tables: TableModel[]; notes: string[] }
       const notes = [
         s.builtIn ? 'built-in' : '',
         p.viaGroup ? `through group ${p.viaGroup}` : '',
+        p.inert ? `allows nothing here: ${p.inert}` : '',
         p.resourceNames?.length ? `only ${p.resourceNames.join(', ')}` : '',
         s.exists === false ? 'ServiceAccount does not exist' : '',
         s.mountedBy?.length ? `token mounted by ${s.mountedBy.map((m) => `${m.kind} ${m.namespace}/${m.name}`).join(', ')}` : '',

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import escalationVerbs from '../../checks/rbac/rbac-escalation-verbs.ts';
 import tokenRisk from '../../checks/rbac/rbac-workload-token-risk.ts';
 import { evaluate } from '../../src/engine/run.ts';
+import { INERT_REASON, whoCan } from '../../src/model/rbac.ts';
+import { insightSections } from '../../src/report/insights.ts';
 import type { ServerVersion } from '../../src/model/snapshot.ts';
 import { snapshotFromYaml } from '../helpers/snapshot.ts';
 
@@ -113,5 +115,35 @@ describe('rbac-workload-token-risk: permissions the version ignores', () => {
     const rule = '{apiGroups: [authentication.k8s.io], resources: [serviceaccounts], verbs: ["impersonate:serviceaccount"]}';
     expect(finding(tokenRiskYaml(rule), at(30)).severity).toBe('low');
     expect(finding(tokenRiskYaml(rule), at(36)).severity).toBe('high');
+  });
+});
+
+describe('who-can insight: permissions the version ignores', () => {
+  const GET_EXEC = '{apiGroups: [""], resources: [pods/exec, pods/attach, pods/portforward], verbs: [get]}';
+  const holders = (minor: number | undefined, rule: string) => {
+    const w = whoCan(snapshotFromYaml(tokenRiskYaml(rule), minor === undefined ? {} : at(minor)));
+    const s = w.subjects.find((x) => x.kind === 'ServiceAccount' && !x.builtIn)!;
+    const section = insightSections({ insights: { whoCan: w } } as never).find((x) => x.key === 'whoCan')!;
+    const cells = (i: number) => JSON.stringify(section.tables[i]?.rows ?? []);
+    return { subject: s, exec: w.byCapability.exec, summary: cells(0), detail: cells(1) };
+  };
+
+  it('lists get alone on pods/exec from 1.35 with why it allows nothing, and does not count it as exec', () => {
+    const { subject, exec, summary, detail } = holders(37, GET_EXEC);
+    const p = subject.permissions.find((x) => x.capability === 'exec')!;
+    expect(p.inert).toBe(INERT_REASON['get-only']);
+    expect(exec).not.toContain(subject.key);
+    // The report: not among the holders in the summary, listed with why in the detail.
+    expect(summary).not.toContain('app/runner');
+    expect(detail).toContain(`allows nothing here: ${INERT_REASON['get-only']}`);
+  });
+
+  it('counts it before 1.35 and when the version is unknown', () => {
+    for (const minor of [34, undefined]) {
+      const { subject, exec, summary } = holders(minor, GET_EXEC);
+      expect(subject.permissions.find((x) => x.capability === 'exec')!.inert).toBeUndefined();
+      expect(exec).toContain(subject.key);
+      expect(summary).toContain('app/runner');
+    }
   });
 });
