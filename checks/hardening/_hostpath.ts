@@ -52,8 +52,10 @@ export function normalizeHostPath(path: string): string {
 export const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
 
 /** Why a (normalised) host path is sensitive, or undefined. */
-export function sensitivity(p: string): string | undefined {
-  if (!p.startsWith('/')) return undefined;
+export function sensitivity(path: string): string | undefined {
+  if (!path.startsWith('/')) return undefined;
+  // A snap's `current` is a link to its revision's directory (`/var/snap/microk8s/7229`, `x1` when installed from a file).
+  const p = path.replace(/^\/var\/snap\/microk8s\/(?:\d+|x\d+)(?=\/|$)/, '/var/snap/microk8s/current');
   for (const s of SENSITIVE) {
     if (p === s.path) return s.what;
     if (s.subtree && isUnder(p, s.path)) return s.what;

@@ -41,6 +41,10 @@ describe('host path sensitivity', () => {
     ['/var/snap/microk8s/common/run/containerd.sock', true],
     ['/var/snap/microk8s/common/run', true],
     ['/var/snap/microk8s/current/credentials/client.config', true],
+    // `current` links to the snap's revision directory, which a manifest may name instead.
+    ['/var/snap/microk8s/7229/credentials', true],
+    ['/var/snap/microk8s/x1/certs/ca.key', true],
+    ['/var/snap/microk8s/7229/args', false],
     ['/var/snap/microk8s/common/var/lib/kubelet/pods', true],
     ['/var/snap/microk8s/common/var/log', false],
     ['/run/podman/podman.sock', true],
