@@ -34,6 +34,8 @@ const SENSITIVE: readonly { path: string; subtree: boolean; what: string }[] = [
   { path: '/var/snap/microk8s/current/credentials', subtree: true, what: 'MicroK8s credentials: the cluster\'s admin kubeconfig and component tokens' },
   { path: '/var/snap/microk8s/current/certs', subtree: true, what: 'MicroK8s certificates, the cluster CA\'s key included' },
   { path: '/var/snap/microk8s/common/var/lib/kubelet', subtree: true, what: 'the MicroK8s kubelet\'s credentials and every pod\'s mounted Secrets and tokens' },
+  { path: '/var/snap/microk8s/current/var/kubernetes/backend', subtree: true, what: 'the MicroK8s datastore (k8s-dqlite) and its kine socket: every object of the cluster, Secrets included' },
+  { path: '/var/snap/microk8s/common/var/lib/containerd', subtree: true, what: 'the filesystems of every container on the node (MicroK8s containerd\'s root)' },
   { path: '/var/lib/cloud', subtree: true, what: 'cloud-init data, including instance user data that often holds bootstrap credentials' },
 ];
 

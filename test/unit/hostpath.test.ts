@@ -47,6 +47,12 @@ describe('host path sensitivity', () => {
     ['/var/snap/microk8s/7229/args', false],
     ['/var/snap/microk8s/common/var/lib/kubelet/pods', true],
     ['/var/snap/microk8s/common/var/log', false],
+    // MicroK8s's datastore (k8s-dqlite, and its kine socket) and containerd's root: its /var/lib/etcd and /var/lib/containerd.
+    ['/var/snap/microk8s/current/var/kubernetes/backend', true],
+    ['/var/snap/microk8s/7229/var/kubernetes/backend/kine.sock', true],
+    ['/var/snap/microk8s/current/var', true],
+    ['/var/snap/microk8s/common/var/lib/containerd', true],
+    ['/var/snap/microk8s/common/var/lib/containerd/io.containerd.content.v1.content', true],
     ['/run/podman/podman.sock', true],
   ])('%s sensitive: %s', (p, expected) => {
     expect(!!sensitivity(p)).toBe(expected);
