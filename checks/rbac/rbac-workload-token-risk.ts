@@ -75,6 +75,8 @@ export default defineControl({
     },
     messages: {
       riskyToken: '{{kind}} "{{name}}" runs as ServiceAccount {{serviceAccount}} with its token mounted ({{how}}); the token can {{capabilities}} ({{grants}}).{{exposure}}',
+      ignoredToken:
+        '{{kind}} "{{name}}" runs as ServiceAccount {{serviceAccount}} with its token mounted ({{how}}); the token is granted {{capabilities}} only by grants this cluster\'s version ignores by default ({{grants}}).',
     },
   },
   reads: [...WORKLOAD_KINDS, 'serviceaccounts', 'networkpolicies', 'namespaces', ...RBAC_KINDS],
@@ -127,6 +129,15 @@ export default defineControl({
       let severity: Severity = live.length === 0 ? 'low' : live.map(severityOf).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!;
       if (reasons.length > 0) severity = raise(severity);
       const caps = [...new Set(own.map((p) => p.capability))];
+      // What the token can do is what its live grants allow; a capability held only by grants the version ignores is
+      // named apart, not as something the token can do.
+      const liveCaps = [...new Set(live.map((p) => p.capability))];
+      const ignoredCaps = caps.filter((c) => !liveCaps.includes(c));
+      const labels = (ids: readonly CapabilityId[]) => ids.map((c) => capability(c).label.toLowerCase()).join(', ');
+      const capabilities =
+        liveCaps.length === 0
+          ? labels(ignoredCaps)
+          : `${labels(liveCaps)}${ignoredCaps.length ? `, and is granted ${labels(ignoredCaps)} only by grants this cluster's version ignores by default` : ''}`;
       const grants = own
         .map((p) => {
           const pr = p.provenance;
@@ -140,12 +151,12 @@ export default defineControl({
         .join('; ');
       const variant = `${how === 'projected' ? 'projected' : 'automount'}${reasons.length ? 'Exposed' : ''}`;
       report.fail(w.subject, {
-        messageId: 'riskyToken',
+        messageId: liveCaps.length === 0 ? 'ignoredToken' : 'riskyToken',
         ...(variant === 'automount' ? {} : { remediationId: variant }),
         data: {
           serviceAccount: key,
           how: how === 'automount' ? 'automounted' : 'projected volume',
-          capabilities: caps.map((c) => capability(c).label.toLowerCase()).join(', '),
+          capabilities,
           capabilityIds: caps.join(','),
           grants,
           exposure: reasons.length ? ` Severity raised: ${reasons.join('; ')}.` : '',

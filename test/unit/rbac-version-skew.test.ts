@@ -100,6 +100,20 @@ describe('rbac-workload-token-risk: permissions the version ignores', () => {
     expect(f.severity).toBe('low');
     expect(f.message).toContain('get only, which from 1.35 does not allow it');
   });
+  it('a token whose only grants the version ignores is not said to be able to use them', () => {
+    const f = finding(tokenRiskYaml(GET_EXEC), at(37));
+    expect(f.messageId).toBe('ignoredToken');
+    expect(f.message).not.toContain('the token can');
+    expect(f.message).toContain('the token is granted exec into pods, attach to pods, port-forward to pods only by grants this cluster\'s version ignores by default (');
+  });
+  it('beside a grant that counts, one the version ignores is named apart', () => {
+    const both = `${CREATE_EXEC}\n  - {apiGroups: [""], resources: [pods/attach], verbs: [get]}`;
+    const f = finding(tokenRiskYaml(both), at(37));
+    expect(f.messageId).toBe('riskyToken');
+    expect(f.message).toContain('the token can exec into pods, and is granted attach to pods only by grants this cluster\'s version ignores by default (');
+    // Before 1.35 both count.
+    expect(finding(tokenRiskYaml(both), at(34)).message).toContain('the token can exec into pods, attach to pods (');
+  });
   it('get alone on pods/exec raises nothing for exposure from 1.35', () => {
     expect(finding(tokenRiskYaml(GET_EXEC, false), at(35)).severity).toBe('low');
   });
