@@ -6,6 +6,12 @@ import { UsageError } from '../errors.ts';
 import { SEVERITIES, STATUSES } from '../engine/types.ts';
 import { stringPool } from '../engine/pool.ts';
 
+/**
+ * The longest member of a saved scan parsed as one string; a longer one is parsed a part at a time (parsePretty). The
+ * insights can be longer than the longest string V8 makes (512 MB: the who-can insight lists every subject's grants).
+ */
+export const PARSE_WHOLE_MAX = 4 * 2 ** 20;
+
 /** A file that looked laid out as k8s-audit writes it, but is not: it is read whole instead. */
 class NotPretty extends Error {}
 
@@ -166,7 +172,7 @@ function readPrettyWhole(buf: Buffer): Partial<ScanResult> | undefined {
       for (const [a, b] of elements(buf, start, end)) list.push(JSON.parse(buf.toString('utf8', a, b)));
       value = list;
     } else {
-      value = JSON.parse(buf.toString('utf8', start, end));
+      value = parsePretty(buf, start, end, 1);
     }
     // As JSON.parse makes it: an own property, whatever the key (even "__proto__").
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
@@ -331,6 +337,70 @@ function prettyMembers(buf: Buffer): Map<string, { start: number; end: number }>
     out.set(key, { start: sep + 3, end });
   }
   return out;
+}
+
+/**
+ * A value laid out by JSON.stringify(…, null, 2) `depth` levels down, as JSON.parse makes it from its text, but never
+ * holding more than PARSE_WHOLE_MAX bytes of it as one string. Every raw newline in such a text is layout (strings
+ * escape theirs), so in an array or object opened at `depth` a line indented exactly 2 × (depth + 1) spaces starts an
+ * element or member, unless it closes one (`]`, `}`); deeper lines are indented further. Runs of short parts are
+ * parsed together, a long part a part at a time in turn. Any other layout is NotPretty.
+ */
+function parsePretty(buf: Buffer, start: number, end: number, depth: number): unknown {
+  const open = buf[start];
+  if (end - start <= PARSE_WHOLE_MAX || (open !== 0x5b && open !== 0x7b)) return JSON.parse(buf.toString('utf8', start, end));
+  const isArray = open === 0x5b;
+  const inner = 2 * (depth + 1);
+  // "[\n<inner>a,\n<inner>b\n<indent>]": `last` is the newline before the closing bracket.
+  const last = end - 2 - 2 * depth;
+  if (buf[start + 1] !== NL || buf[last] !== NL || !indentedAt(buf, last + 1, 2 * depth, isArray ? 0x5d : 0x7d)) throw new NotPretty();
+  const startsPart = (nl: number) => {
+    const c = buf[nl + 1 + inner];
+    return c !== undefined && c !== SPACE && c !== 0x5d && c !== 0x7d && indentedAt(buf, nl + 1, inner, c);
+  };
+  const parts: [number, number][] = [];
+  for (let nl = start + 1; nl < last; ) {
+    if (!startsPart(nl)) throw new NotPretty();
+    let next = buf.indexOf(NL, nl + 1);
+    while (next !== -1 && next < last && !startsPart(next)) next = buf.indexOf(NL, next + 1);
+    if (next === -1 || next > last || (next < last && buf[next - 1] !== 0x2c)) throw new NotPretty();
+    parts.push([nl + 1 + inner, next < last ? next - 1 : next]);
+    nl = next;
+  }
+  const out: unknown[] | Record<string, unknown> = isArray ? [] : {};
+  // As JSON.parse makes them: own properties, whatever the key (even "__proto__"); a repeated key keeps its last value.
+  const put = (key: string, value: unknown) => Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  for (let p = 0; p < parts.length; ) {
+    const [from, to] = parts[p]!;
+    if (to - from > PARSE_WHOLE_MAX) {
+      if (isArray) (out as unknown[]).push(parsePretty(buf, from, to, depth + 1));
+      else {
+        const keyEnd = stringEnd(buf, from);
+        if (buf[keyEnd + 1] !== 0x3a || buf[keyEnd + 2] !== SPACE) throw new NotPretty();
+        put(JSON.parse(buf.toString('utf8', from, keyEnd + 1)) as string, parsePretty(buf, keyEnd + 3, to, depth + 1));
+      }
+      p++;
+      continue;
+    }
+    let q = p;
+    while (q + 1 < parts.length && parts[q + 1]![1] - from <= PARSE_WHOLE_MAX) q++;
+    const text = buf.toString('utf8', from, parts[q]![1]);
+    const batch = JSON.parse(isArray ? `[${text}]` : `{${text}}`) as unknown[] | Record<string, unknown>;
+    if (isArray) for (const v of batch as unknown[]) (out as unknown[]).push(v);
+    else for (const [k, v] of Object.entries(batch)) put(k, v);
+    p = q + 1;
+  }
+  return out;
+}
+
+/** The position of the quote that closes the JSON string opened at `at`. */
+function stringEnd(buf: Buffer, at: number): number {
+  if (buf[at] !== QUOTE) throw new NotPretty();
+  for (let i = at + 1; i < buf.length; i++) {
+    if (buf[i] === 0x5c) i++;
+    else if (buf[i] === QUOTE) return i;
+  }
+  throw new NotPretty();
 }
 
 /** The byte ranges of the elements of a top-level array member laid out by JSON.stringify(…, null, 2). */

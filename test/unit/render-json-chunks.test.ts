@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, gunzipSync, inflateRawSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { writeOutput } from '../../src/cli/output.ts';
+import { PARSE_WHOLE_MAX, readScan } from '../../src/cli/scan-file.ts';
 import { utf8Blocks } from '../../src/report/bytes.ts';
 import type { ScanResult } from '../../src/engine/result.ts';
 import { renderJson, renderJsonChunks } from '../../src/report/index.ts';
@@ -44,6 +45,41 @@ describe('renderJsonChunks', () => {
     const longest = Math.max(...pieces.map((p) => p.length));
     // A batch of one subject's grants (about 300 KB): never the whole insight, nor a twentieth of it.
     expect(longest).toBeLessThan(insightLength / 20);
+  });
+
+  it('reads such a scan back in pieces too (report, diff): no member is ever one string', () => {
+    // `report` and `diff` read a saved scan a top-level member at a time, but each member whole: a who-can insight
+    // past 512 MB, which the scan now writes, was an internal error there ("Cannot create a string longer than
+    // 0x1fffffe8 characters", exit 4). 80 subjects × 600 grants here (24 MB): read a part at a time, never whole.
+    const r = hostileResult();
+    const permission = (i: number) => ({ capability: 'exec', namespace: `ns-${i}`, verbs: ['create'], resources: ['pods/exec'], viaGroup: 'system:authenticated', provenance: { binding: { kind: 'RoleBinding', namespace: `ns-${i}`, name: 'edit', builtIn: false, subjectIndex: 0 }, role: { kind: 'ClusterRole', name: 'edit', builtIn: false }, ruleIndex: 0, rule: { verbs: ['create'], apiGroups: [''], resources: ['pods/exec'] } } });
+    const subjects = Array.from({ length: 80 }, (_, s) => ({ key: `ServiceAccount:ns-${s}/app"\n`, kind: 'ServiceAccount', name: 'app', namespace: `ns-${s}`, permissions: Array.from({ length: s % 3 ? 600 : 3 }, (_, i) => permission(i)) }));
+    const big = { ...r, insights: { ...r.insights, whoCan: { subjects, notes: ['n'], ['__proto__']: { x: 1 }, 'a\": b': [] } } };
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-audit-json-'));
+    try {
+      const file = join(dir, 'scan.json');
+      writeOutput(file, renderJsonChunks(big as unknown as ScanResult));
+      const insightLength = JSON.stringify(big.insights, null, 2).length;
+      expect(insightLength).toBeGreaterThan(4 * PARSE_WHOLE_MAX);
+      let longest = 0;
+      const toString = Buffer.prototype.toString;
+      const spy = vi.spyOn(Buffer.prototype, 'toString').mockImplementation(function (this: Buffer, ...args: unknown[]) {
+        const [, start = 0, end = this.length] = args as [string?, number?, number?];
+        longest = Math.max(longest, end - start);
+        return toString.apply(this, args as never);
+      });
+      let read: ScanResult;
+      try {
+        read = readScan(file);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(read).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+      expect(Object.keys((read.insights as { whoCan: object }).whoCan)).toEqual(['subjects', 'notes', '__proto__', 'a": b']);
+      expect(longest).toBeLessThanOrEqual(PARSE_WHOLE_MAX);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writeOutput writes the pieces as one file', () => {
