@@ -225,9 +225,10 @@ async function scanCommand(opts: ScanFlags, io: Io): Promise<number> {
     io.stderr.write(`k8s-audit: timings ${JSON.stringify(timings)}\n`);
   }
   if (!opts.quiet && (plan.some((d) => d.path) || io.stderr.isTTY)) {
-    // A table shown on the terminal already ends with this line: once is enough.
-    const tableOnTerminal = io.stdout.isTTY === true && plan.some((d) => !d.path && d.format === 'table');
-    if (!tableOnTerminal) io.stderr.write(summaryLine(result) + '\n');
+    // A table shown on the terminal already ends with this line, and so does the line --history prints on stdout:
+    // once is enough.
+    const onTerminal = io.stdout.isTTY === true && (opts.history !== undefined || plan.some((d) => !d.path && d.format === 'table'));
+    if (!onTerminal) io.stderr.write(summaryLine(result) + '\n');
     for (const d of plan) if (d.path) io.stderr.write(`wrote ${d.path}\n`);
   }
   if (!opts.failOnNew) return exitCodeFor(result, opts.failOn);

@@ -207,6 +207,16 @@ describe('scan --history', () => {
     expect(clean.code).toBe(0);
   });
 
+  it("on a terminal the summary line is printed once: the run's own line on stdout already carries it", async () => {
+    // As for a table on a terminal (6b10bfa): `scan --history <dir>` run by hand printed the score line twice, in the
+    // run's line on stdout and again on stderr.
+    const dir = join(tmp, 'terminal');
+    const r = await runCli(['scan', '-f', manifests(['a']), '--controls', 'pod-privileged', '--history', dir], { tty: true });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^k8s-audit \S+: score .*; no earlier scan to compare with; wrote /);
+    expect(`${r.stdout}${r.stderr}`.match(/score \d/g)).toHaveLength(1);
+  });
+
   it('a run dated in the future (a clock set ahead) is taken for the oldest: not the baseline, and pruned first', async () => {
     const dir = join(tmp, 'skew');
     const file = manifests(['a']);
