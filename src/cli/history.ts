@@ -142,7 +142,8 @@ export function writeRun(dir: string, name: string, keep: number, write: (into: 
       attempt();
     }
   } catch (err) {
-    const why = isFull(err) ? ' (the volume is full even with only the newest earlier run kept: give it more room, or lower --keep)' : '';
+    // By now at most the newest earlier run is left, which every --keep keeps while a run is written: only more room helps.
+    const why = !isFull(err) ? '' : listRuns(dir).length === 0 ? ' (the volume cannot hold one run: give it more room)' : ' (the volume is full with only the newest earlier run kept, the baseline: give it room for two runs)';
     throw err instanceof UsageError ? new UsageError(`${err.message}${why}`, { cause: err }) : new UsageError(`--history ${dir}: cannot write ${final}: ${(err as Error).message}${why}`);
   }
   pruned.push(...prune(dir, keep));

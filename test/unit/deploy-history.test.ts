@@ -101,11 +101,19 @@ describe('scan --history', () => {
       }),
     ).toThrow(
       new RegExp(
-        `^--history .*: cannot write .*${name(t2!).replace(/\./g, '\\.')}: ENOSPC: no space left on device, write \\(the volume is full even with only the newest earlier run kept: give it more room, or lower --keep\\)$`,
+        `^--history .*: cannot write .*${name(t2!).replace(/\./g, '\\.')}: ENOSPC: no space left on device, write \\(the volume is full with only the newest earlier run kept, the baseline: give it room for two runs\\)$`,
       ),
     );
     expect(listRuns(dir)).toEqual([name(t1!)]);
     expect(readdirSync(dir).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    // Full with no earlier run at all: no --keep would help, and the message does not suggest one.
+    const empty = join(tmp, 'empty-full');
+    mkdirSync(empty);
+    expect(() =>
+      writeRun(empty, runName(empty, t2!), 3, () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      }),
+    ).toThrow(/: ENOSPC: no space left on device, write \(the volume cannot hold one run: give it more room\)$/);
     // --keep 1: the only run stays while the next is written.
     const one = writeRun(dir, runName(dir, t3!), 1, () => {
       seen = listRuns(dir);
