@@ -31,8 +31,19 @@ export function kustomizationFile(dir: string): string | undefined {
 
 type Parse = (text: string, origin: string) => K8sObject[];
 
-/** A host name (with a dot) then a path, or a `?ref=`: how kustomize's remote targets without a scheme look. */
-const REMOTE_WITHOUT_SCHEME = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\/|[?&]ref=/i;
+/**
+ * How kustomize's remote targets without a scheme look (api/internal/git/repospec.go): a host name (with a dot), then
+ * a repository whose root is marked — `//` before the path in it, `.git`, Azure's `_git/` — or on a forge kustomize
+ * knows, or any target with a `?ref=` or `?version=`. A host-like name alone is not enough: `app.d/deploy.yaml` or
+ * `v1.2/pod.yaml` that is missing is a missing local file.
+ */
+const HOST_FIRST = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\//i;
+const REPO_MARKED = /^[^?]*?[^/:]\/\/|\.git(\/|\?|$)|_git\//i;
+const FORGE = /^(github\.com|gitlab\.com|bitbucket\.org)\//i;
+const GIT_REF = /[?&](ref|version)=/i;
+function remoteWithoutScheme(r: string): boolean {
+  return GIT_REF.test(r) || (HOST_FIRST.test(r) && (FORGE.test(r) || REPO_MARKED.test(r)));
+}
 
 /** Build a kustomization directory into objects. `parseObjects` reads resource files (multi-document YAML, Lists). */
 export function buildKustomization(dir: string, parseObjects: Parse, seen: Set<string> = new Set()): K8sObject[] {
@@ -65,7 +76,7 @@ export function buildKustomization(dir: string, parseObjects: Parse, seen: Set<s
       st = statSync(p);
     } catch {
       // kustomize also takes a remote target without a scheme (`github.com/org/repo//dir?ref=v1`): not a missing file.
-      if (REMOTE_WITHOUT_SCHEME.test(r)) throw remote();
+      if (remoteWithoutScheme(r)) throw remote();
       throw new UsageError(`${file}: resource ${r} not found`);
     }
     if (st.isDirectory()) objects.push(...buildKustomization(p, parseObjects, new Set(seen)));

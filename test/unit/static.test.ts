@@ -334,10 +334,18 @@ images:
       write(join(remote, 'kustomization.yaml'), `resources: ["${r}"]\n`);
       expect(() => buildKustomization(remote, parseManifests), r).toThrow(new RegExp(`remote resource .* is beyond k8s-audit's kustomize subset; render it with \`kubectl kustomize`));
     }
-    // A local path that is missing is still a missing file.
-    const missing = join(tmp, 'kz', 'missing');
-    write(join(missing, 'kustomization.yaml'), 'resources: [base/pod.yaml]\n');
-    expect(() => buildKustomization(missing, parseManifests)).toThrow(/resource base\/pod\.yaml not found$/);
+    // A local path that is missing is still a missing file, a directory with a dot in its name too (app.d/, v1.2/).
+    for (const r of ['base/pod.yaml', 'app.d/deploy.yaml', 'v1.2/pod.yaml', 'config.example.com/pod.yaml']) {
+      const missing = join(tmp, 'kz', `missing-${r.replace(/\W/g, '-')}`);
+      write(join(missing, 'kustomization.yaml'), `resources: [${r}]\n`);
+      expect(() => buildKustomization(missing, parseManifests), r).toThrow(new RegExp(`resource ${r.replace(/\./g, '\\.')} not found$`));
+    }
+    // Remote targets as kustomize reads them without a scheme: a repository root marked by //, .git, _git/ or a ref, or a known forge.
+    for (const r of ['gitlab.example.com/org/repo.git//deploy', 'dev.azure.com/org/project/_git/repo/deploy', 'example.com/org/repo//deploy', 'github.com/org/repo/deploy', 'gitlab.com/org/repo/deploy', 'example.com/org/repo/deploy?version=v2']) {
+      const remote = join(tmp, 'kz', `remote-${r.replace(/\W/g, '-')}`);
+      write(join(remote, 'kustomization.yaml'), `resources: ["${r}"]\n`);
+      expect(() => buildKustomization(remote, parseManifests), r).toThrow(/remote resource .* is beyond k8s-audit's kustomize subset/);
+    }
   });
 
   it('RFC 6902 operations: add (also "-" and inside arrays), remove, replace, test, ~ escapes', () => {
