@@ -223,11 +223,17 @@ const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.
  */
 export async function policyObjects(client: Pick<ApiClient, 'request'>, pageSize = 500): Promise<PolicyObjects> {
   const out: PolicyObjects = { state: 'ok', kinds: [] };
+  // Every refused list is named in the permission (sorted: the lists run concurrently), so that granting it is enough;
+  // the reason is the first failure's.
+  const refused = new Set<string>();
   const fail = (state: ExtraState, reason: string, permission?: string) => {
+    if (permission) {
+      refused.add(permission);
+      out.permission = [...refused].sort().join(', ');
+    }
     if (out.state !== 'ok') return;
     out.state = state;
     out.reason = reason;
-    if (permission) out.permission = permission;
   };
   await Promise.all(
     POLICY_RESOURCES.map(async ({ group, resources: policyResources }) => {

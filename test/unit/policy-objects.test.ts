@@ -87,3 +87,20 @@ spec:
     expect(again.map((r) => r.permission)).toEqual([undefined, undefined]);
   });
 });
+
+describe('policyObjects refused for several kinds', () => {
+  it('names every list that was refused, so that one grant is enough', async () => {
+    const ok = (body: unknown) => ({ status: 200, headers: {}, body: JSON.stringify(body) });
+    const request = async (_method: string, path: string) => {
+      const url = new URL(path, 'https://api.test');
+      if (url.pathname === '/apis/cilium.io') return ok({ kind: 'APIGroup', name: 'cilium.io', versions: [{ groupVersion: 'cilium.io/v2', version: 'v2' }], preferredVersion: { groupVersion: 'cilium.io/v2', version: 'v2' } });
+      if (url.pathname === '/apis/cilium.io/v2')
+        return ok({ kind: 'APIResourceList', resources: ['ciliumnetworkpolicies', 'ciliumclusterwidenetworkpolicies'].map((name) => ({ name, namespaced: name === 'ciliumnetworkpolicies', verbs: ['get', 'list'] })) });
+      if (url.pathname.startsWith('/apis/cilium.io/v2/')) return { status: 403, headers: {}, body: JSON.stringify({ kind: 'Status', message: 'forbidden' }) };
+      return { status: 404, headers: {}, body: '{}' };
+    };
+    const read = await policyObjects({ request } as unknown as Parameters<typeof policyObjects>[0]);
+    expect(read.state).toBe('forbidden');
+    expect(read.permission).toBe('list ciliumclusterwidenetworkpolicies.cilium.io, list ciliumnetworkpolicies.cilium.io');
+  });
+});
