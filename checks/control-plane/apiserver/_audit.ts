@@ -55,5 +55,9 @@ export function auditRetention(flags: ComponentFlags, flag: AuditRetentionFlag, 
   if (n === 0 && flag === 'audit-log-maxsize' && rotationOff(flags)) {
     return { status: 'fail', messageId: 'rotationOff', flag, data: { source: sourceText(e), min }, observed: e.value, expected: `>= ${min}` };
   }
+  // The version unknown (neither the server's nor the image's tag says it), 0 is either 100 MB or no rotation at all.
+  if (n === 0 && flag === 'audit-log-maxsize' && e.value.trim() !== '' && !flags.version) {
+    return { status: 'fail', messageId: 'zeroUnknownVersion', flag, data: { source: sourceText(e), min }, observed: e.value, expected: `>= ${min}` };
+  }
   return { status: 'fail', messageId: 'tooLow', flag, data: { value: e.value, source: sourceText(e), min }, observed: e.value, expected: `>= ${min}` };
 }

@@ -16,6 +16,8 @@ export default flagControl({
     tooLow: '{{flag}} is {{value}} ({{source}}); expected {{min}} or more.',
     notSet: '{{flag}} is not set, and the default of this API server version is not known to be {{min}} or more; set it explicitly.',
     rotationOff: '{{flag}} is 0 ({{source}}): the audit log is never rotated, and one file grows until the disk is full; expected {{min}} or more.',
+    zeroUnknownVersion:
+      '{{flag}} is 0 ({{source}}), and the API server\'s version is not known: from 1.37 0 turns rotation off (one file grows until the disk is full), before it means 100 MB; set {{min}} or more explicitly.',
   },
   check: ({ flags }) => auditRetention(flags, 'audit-log-maxsize', 100),
 });
