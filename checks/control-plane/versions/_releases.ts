@@ -58,5 +58,12 @@ export function daysBetween(a: Date, b: Date): number {
   return Math.floor((b.getTime() - a.getTime()) / 86_400_000);
 }
 
+/**
+ * How long the newest patch of a minor release still receiving patches stays the newest: Kubernetes publishes patch
+ * releases about monthly (https://kubernetes.io/releases/patch-releases/: "typical patch release cadence is monthly";
+ * kubernetes/sig-release releases/patch-releases.md: "3 to 4 weeks"). Past this, the calendar cannot vouch for a version.
+ */
+export const PATCH_CADENCE_DAYS = 31;
+
 /** What reading the server's version needs, for a result that could not be decided without it. */
 export const VERSION_PERMISSION = 'get /version (a non-resource URL; Kubernetes grants it to every client through the system:public-info-viewer ClusterRole)';
