@@ -18,6 +18,18 @@ export function tlsCovers(tlsHost: string, ruleHost: string): boolean {
   return false;
 }
 
+/**
+ * Annotations through which cloud load-balancer controllers attach a certificate instead of spec.tls: the AWS Load
+ * Balancer Controller (an ACM certificate), GKE Ingress (Google-managed or pre-shared certificates) and the Azure
+ * Application Gateway Ingress Controller. With one of them, an Ingress without spec.tls may well serve HTTPS.
+ */
+const CONTROLLER_TLS_ANNOTATIONS = [
+  'alb.ingress.kubernetes.io/certificate-arn',
+  'networking.gke.io/managed-certificates',
+  'ingress.gcp.kubernetes.io/pre-shared-cert',
+  'appgw.ingress.kubernetes.io/appgw-ssl-certificate',
+];
+
 export default defineControl({
   meta: {
     id: 'ingress-tls-missing',
@@ -25,7 +37,7 @@ export default defineControl({
     area: 'workloads',
     severity: 'medium',
     description:
-      'Flags Ingresses with no `spec.tls`, and rules whose host no `spec.tls[].hosts` entry covers (exactly, or by a `*.` wildcard one label deep). Rules without a host, on an Ingress that has TLS, pass, and so does every rule when a TLS entry lists no hosts (it covers the controller\'s wildcard host setting): which certificate answers them is up to the controller. Redirects from HTTP and controller-specific annotations are not examined.',
+      'Flags Ingresses with no `spec.tls`, and rules whose host no `spec.tls[].hosts` entry covers (exactly, or by a `*.` wildcard one label deep). Rules without a host, on an Ingress that has TLS, pass, and so does every rule when a TLS entry lists no hosts (it covers the controller\'s wildcard host setting): which certificate answers them is up to the controller. Redirects from HTTP and controller-specific annotations are not examined; an Ingress without `spec.tls` that names a certificate through an annotation of a cloud controller (AWS Load Balancer Controller `certificate-arn`, GKE `managed-certificates` or `pre-shared-cert`, Azure Application Gateway `appgw-ssl-certificate`) is not assessed.',
     rationale:
       'Without TLS, credentials, session cookies and data cross the network in clear text and can be read or altered by anything on the path, including other tenants of a shared network.',
     remediation:
@@ -46,6 +58,15 @@ export default defineControl({
       const rules = spec.rules ?? [];
       const tls = spec.tls ?? [];
       if (tls.length === 0) {
+        const annotations = ing.metadata.annotations ?? {};
+        const certAnnotation = CONTROLLER_TLS_ANNOTATIONS.find((a) => annotations[a]);
+        if (certAnnotation) {
+          report.notAssessed(
+            subject,
+            `Ingress ${ing.metadata.namespace}/${ing.metadata.name} has no spec.tls, but its controller attaches a certificate through annotation ${certAnnotation}; which ports serve HTTPS and whether plain HTTP is also open is up to that controller's annotations, which k8s-audit does not examine.`,
+          );
+          continue;
+        }
         const hosts = [...new Set(rules.map((r) => r?.host).filter((h): h is string => !!h))];
         report.fail(subject, {
           messageId: 'noTls',
