@@ -65,6 +65,11 @@ export interface CredentialFacts {
   tokenFile: boolean;
   /** A client private key written into the kubeconfig (`client-key-data`). */
   embeddedClientKey: boolean;
+  /**
+   * An OIDC refresh token written into the kubeconfig (`auth-provider` `oidc`, `config.refresh-token`): it mints new ID
+   * tokens for as long as the identity provider honours it. Absent (false) in scans made before it was recorded.
+   */
+  embeddedRefreshToken?: boolean;
   /** The exec credential plugin's command, when one is used. */
   exec?: string;
   authProvider?: string;
@@ -461,5 +466,7 @@ export function credentialFactsOf({ cluster, user }: { cluster: any; user: any }
   };
   if (user.exec && typeof user.exec.command === 'string') facts.exec = user.exec.command.split('/').pop();
   if (user['auth-provider'] && typeof user['auth-provider'].name === 'string') facts.authProvider = user['auth-provider'].name;
+  const refresh = user['auth-provider']?.config?.['refresh-token'];
+  if (typeof refresh === 'string' && refresh.length > 0) facts.embeddedRefreshToken = true;
   return facts;
 }

@@ -50,6 +50,11 @@ describe('credentialFactsFromKubeconfig', () => {
     expect(credentialFactsFromKubeconfig(kubeconfig, 'c')).toMatchObject({ embeddedClientKey: true, embeddedToken: false });
     expect(credentialFactsFromKubeconfig(kubeconfig, 'd')).toMatchObject({ exec: 'aws', embeddedToken: false });
     expect(credentialFactsFromKubeconfig(kubeconfig, 'e')).toMatchObject({ tokenFile: true, embeddedToken: false });
+    // An oidc auth-provider's refresh token written into the file; one without it (ID token only) is not flagged.
+    const oidc = (config: string) =>
+      `apiVersion: v1\nkind: Config\ncurrent-context: o\nclusters: [{name: c, cluster: {server: "https://10.0.0.1:6443"}}]\nusers: [{name: u, user: {auth-provider: {name: oidc, config: {${config}}}}}]\ncontexts: [{name: o, context: {cluster: c, user: u}}]\n`;
+    expect(credentialFactsFromKubeconfig(oidc('idp-issuer-url: "https://idp", client-id: k8s, id-token: x, refresh-token: r'), undefined)).toMatchObject({ authProvider: 'oidc', embeddedRefreshToken: true, embeddedToken: false });
+    expect(credentialFactsFromKubeconfig(oidc('idp-issuer-url: "https://idp", client-id: k8s, id-token: x'), undefined)?.embeddedRefreshToken).toBeUndefined();
   });
   it('never copies a secret into the facts', () => {
     const text = JSON.stringify([credentialFactsFromKubeconfig(kubeconfig, 'a'), credentialFactsFromKubeconfig(kubeconfig, 'b')]);

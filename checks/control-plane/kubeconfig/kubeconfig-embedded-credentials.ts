@@ -4,11 +4,11 @@ import { kubeconfigFacts, kubeconfigSubject } from './_kubeconfig.ts';
 export default defineControl({
   meta: {
     id: 'kubeconfig-embedded-credentials',
-    title: 'The kubeconfig in use holds no static token or password',
+    title: 'The kubeconfig in use holds no static token, password or refresh token',
     area: 'general',
     severity: 'medium',
     description:
-      'Fails when the user entry of the kubeconfig context the scan used has a bearer token (token:) or a basic-auth password written into it. Tokens read from a file, exec plugins and client certificates pass; only booleans are recorded, never the secret.',
+      'Fails when the user entry of the kubeconfig context the scan used has a bearer token (token:), a basic-auth password, or an OIDC refresh token (auth-provider oidc, config.refresh-token) written into it. Tokens read from a file, exec plugins and client certificates pass; only booleans are recorded, never the secret.',
     rationale:
       'A token or password written into a kubeconfig usually never expires and travels wherever the file is copied — laptops, CI logs, chat. Short-lived credentials from an exec plugin or OIDC limit what a leaked file is worth.',
     remediation:
@@ -18,6 +18,8 @@ export default defineControl({
     messages: {
       token: 'User "{{user}}" of context "{{name}}" ({{origin}}) has a static bearer token written into the kubeconfig.',
       password: 'User "{{user}}" of context "{{name}}" ({{origin}}) has a basic-auth password written into the kubeconfig.',
+      refreshToken:
+        'User "{{user}}" of context "{{name}}" ({{origin}}) has an OIDC refresh token written into the kubeconfig (auth-provider oidc): whoever has a copy of the file can keep obtaining new ID tokens for as long as the identity provider honours it.',
     },
   },
   reads: [],
@@ -28,6 +30,9 @@ export default defineControl({
     const data = { origin: k.userOrigin ?? k.origin, user: k.user ?? '' };
     if (k.embeddedToken) report.fail(subject, { messageId: 'token', data, path: `users[${k.user ?? ''}].user.token`, observed: 'a token', expected: 'no static token' });
     if (k.embeddedPassword) report.fail(subject, { messageId: 'password', data, path: `users[${k.user ?? ''}].user.password`, observed: 'a password', expected: 'no password' });
-    if (!k.embeddedToken && !k.embeddedPassword) report.pass(subject, { path: `users[${k.user ?? ''}].user` });
+    if (k.embeddedRefreshToken) {
+      report.fail(subject, { messageId: 'refreshToken', data, path: `users[${k.user ?? ''}].user.auth-provider.config.refresh-token`, observed: 'a refresh token', expected: 'no refresh token' });
+    }
+    if (!k.embeddedToken && !k.embeddedPassword && !k.embeddedRefreshToken) report.pass(subject, { path: `users[${k.user ?? ''}].user` });
   },
 });
