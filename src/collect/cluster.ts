@@ -3,7 +3,7 @@ import { ClusterError } from '../errors.ts';
 import type { Identity } from '../engine/result.ts';
 import type { K8sObject } from '../model/k8s.ts';
 import { Snapshot, type KindCollection, type ServerVersion } from '../model/snapshot.ts';
-import { ApiClient, HttpFailure } from './http.ts';
+import { ApiClient, HttpFailure, apiMessage } from './http.ts';
 import { KINDS, listingOrder, listPath, listRequest, pageOf, permissionFor, type KindKey, type ListPage } from './kinds.ts';
 import type { Target } from './kubeconfig.ts';
 
@@ -73,16 +73,6 @@ function describeNetworkError(err: unknown, server: string): string {
     default:
       return `cannot reach ${server}: ${e.message}`;
   }
-}
-
-function apiMessage(body: string): string {
-  try {
-    const status = JSON.parse(body) as { message?: string };
-    if (status.message) return status.message;
-  } catch {
-    /* not a Status object */
-  }
-  return body.slice(0, 200).trim();
 }
 
 /**

@@ -19,7 +19,7 @@
 import { isIP } from 'node:net';
 import pLimit from 'p-limit';
 import YAML from 'yaml';
-import { ApiClient, HttpFailure } from './http.ts';
+import { ApiClient, HttpFailure, apiMessage } from './http.ts';
 import type { Target } from './kubeconfig.ts';
 
 export type ExtraState = 'ok' | 'forbidden' | 'not-found' | 'error' | 'not-collected';
@@ -161,16 +161,6 @@ export interface ExtrasOptions {
 export const NOT_COLLECTED_KUBELET = 'Kubelet configuration was not collected: it is read only with --kubelet, which needs get nodes/proxy.';
 
 const PROBE_PATHS = ['/version', '/api', '/api/v1/namespaces?limit=1'];
-
-function apiMessage(body: string): string {
-  try {
-    const status = JSON.parse(body) as { message?: string };
-    if (status.message) return status.message;
-  } catch {
-    /* not a Status object */
-  }
-  return body.slice(0, 200).trim();
-}
 
 /** Whether a body is a Status object, as the API server writes its own errors (never the kubelet's, which are text). */
 function isApiStatus(body: string): boolean {

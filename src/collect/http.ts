@@ -62,6 +62,17 @@ export interface HttpResponse {
   body: string;
 }
 
+/** What an error answer says: a Status object's message, else the start of the body. */
+export function apiMessage(body: string): string {
+  try {
+    const status = JSON.parse(body) as { message?: string };
+    if (status.message) return status.message;
+  } catch {
+    /* not a Status object */
+  }
+  return body.slice(0, 200).trim();
+}
+
 export class HttpFailure extends Error {
   readonly code: string | undefined;
   constructor(message: string, code?: string, options?: { cause?: unknown }) {
